@@ -1,0 +1,47 @@
+//! The element-wise function applied after each layer.
+
+use crate::Scalar;
+
+/// An element-wise activation function with its first and second derivative.
+///
+/// Activations are types, not values: the network calls them through the type, so a custom
+/// activation costs nothing at run time. Implement it for the scalar your network uses (or
+/// for every [`Scalar`]) and name the type in the attribute,
+/// `#[mlp(8, 1, input = 3, activation = Softsign)]`:
+///
+/// ```
+/// use mlp_runtime::Activation;
+///
+/// /// `x / (1 + |x|)`.
+/// pub struct Softsign;
+///
+/// impl Activation<f64> for Softsign {
+///     fn value(x: f64) -> f64 {
+///         x / (1.0 + x.abs())
+///     }
+///     fn derivative(x: f64) -> f64 {
+///         (1.0 + x.abs()).powi(-2)
+///     }
+///     fn second_derivative(x: f64) -> f64 {
+///         -2.0 * x.signum() * (1.0 + x.abs()).powi(-3)
+///     }
+/// }
+///
+/// assert_eq!(Softsign::value(1.0), 0.5);
+/// ```
+pub trait Activation<T: Scalar> {
+    /// `f(x)`.
+    fn value(x: T) -> T;
+
+    /// `f'(x)`.
+    fn derivative(x: T) -> T;
+
+    /// `f''(x)`.
+    fn second_derivative(x: T) -> T;
+
+    /// `(f(x), f'(x))`; override it when the two share work (one `exp` for both, say).
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        (Self::value(x), Self::derivative(x))
+    }
+}

@@ -1,0 +1,335 @@
+//! The built-in activations, defined as PyTorch's defaults.
+//!
+//! Each is accurate over the whole range of `f32` and `f64`: nothing overflows to `inf` or
+//! turns into `NaN` where the true value is finite, no derivative is flushed to zero where
+//! the true one is a normal float, and `NaN` in gives `NaN` out. The tails are computed from
+//! `e = exp(-|x|)` (or `exp(-2|x|)`), which underflows gracefully, rather than from `1 - f`
+//! or `exp(x)`, which cancel or overflow.
+
+use crate::{Activation, Scalar};
+
+/// `x`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Identity;
+
+/// `tanh(x)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tanh;
+
+/// The logistic function `1 / (1 + exp(-x))`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sigmoid;
+
+/// `max(0, x)`, with `relu'(0) = 0` as in PyTorch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Relu;
+
+/// `x` for `x > 0`, else `0.01 x` (PyTorch's default slope); `f'(0) = 0.01`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LeakyRelu;
+
+/// `ln(1 + exp(x))` (β = 1), computed exactly rather than with PyTorch's linear cut-off
+/// above 20, which differs from it by less than 2e-9.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Softplus;
+
+/// `x` for `x > 0`, else `exp(x) - 1` (α = 1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Elu;
+
+/// `x · sigmoid(x)`, also called swish.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Silu;
+
+/// `x · Φ(x)` with `Φ` the standard normal distribution function: the exact (erf) form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gelu;
+
+/// `sin(x)`, as in SIREN networks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sin;
+
+/// `T` from a literal.
+#[inline]
+fn c<T: Scalar>(value: f64) -> T {
+    T::from_f64(value)
+}
+
+/// `e / (1 + e)²` for `e = exp(-|x|)`: the logistic derivative, with no cancellation.
+#[inline]
+fn logistic_slope<T: Scalar>(e: T) -> T {
+    let d = T::one() + e;
+    e / (d * d)
+}
+
+impl<T: Scalar> Activation<T> for Identity {
+    #[inline]
+    fn value(x: T) -> T {
+        x
+    }
+    #[inline]
+    fn derivative(_: T) -> T {
+        T::one()
+    }
+    #[inline]
+    fn second_derivative(_: T) -> T {
+        T::zero()
+    }
+}
+
+impl<T: Scalar> Activation<T> for Tanh {
+    #[inline]
+    fn value(x: T) -> T {
+        x.tanh()
+    }
+
+    /// `sech²(x)`: `1 - tanh²(x)` near zero, `4e / (1 + e)²` with `e = exp(-2|x|)` beyond,
+    /// where `1 - tanh²` would be exactly 0 long before `sech²` leaves the normal range.
+    #[inline]
+    fn derivative(x: T) -> T {
+        Self::value_and_derivative(x).1
+    }
+
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        let (t, d) = Self::value_and_derivative(x);
+        c::<T>(-2.0) * t * d
+    }
+
+    /// One `exp` for both beyond `|x| = 1/2`, where `(1 - e) / (1 + e)` does not cancel.
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        let ax = x.abs();
+        if ax < c(0.5) {
+            let t = x.tanh();
+            (t, T::one() - t * t)
+        } else {
+            let e = (c::<T>(-2.0) * ax).exp();
+            let d = T::one() + e;
+            ((T::one() - e) / d * x.signum(), c::<T>(4.0) * e / (d * d))
+        }
+    }
+}
+
+impl<T: Scalar> Activation<T> for Sigmoid {
+    #[inline]
+    fn value(x: T) -> T {
+        Self::value_and_derivative(x).0
+    }
+
+    #[inline]
+    fn derivative(x: T) -> T {
+        logistic_slope((-x.abs()).exp())
+    }
+
+    /// `σ'(x)(1 - 2σ(x))`, with `1 - 2σ` as `∓expm1(-|x|) / (1 + e)` so that it does not
+    /// cancel near zero.
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        let e = (-x.abs()).exp();
+        let s = logistic_slope(e) * (-x.abs()).exp_m1() / (T::one() + e);
+        if x < T::zero() { -s } else { s }
+    }
+
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        let e = (-x.abs()).exp();
+        let value = if x >= T::zero() {
+            T::one() / (T::one() + e)
+        } else {
+            e / (T::one() + e)
+        };
+        (value, logistic_slope(e))
+    }
+}
+
+impl<T: Scalar> Activation<T> for Relu {
+    #[inline]
+    fn value(x: T) -> T {
+        if x > T::zero() || x.is_nan() {
+            x
+        } else {
+            T::zero()
+        }
+    }
+    #[inline]
+    fn derivative(x: T) -> T {
+        if x > T::zero() {
+            T::one()
+        } else if x.is_nan() {
+            x
+        } else {
+            T::zero()
+        }
+    }
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        if x.is_nan() { x } else { T::zero() }
+    }
+}
+
+impl<T: Scalar> Activation<T> for LeakyRelu {
+    #[inline]
+    fn value(x: T) -> T {
+        if x > T::zero() { x } else { c::<T>(0.01) * x }
+    }
+    #[inline]
+    fn derivative(x: T) -> T {
+        if x > T::zero() {
+            T::one()
+        } else if x.is_nan() {
+            x
+        } else {
+            c(0.01)
+        }
+    }
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        if x.is_nan() { x } else { T::zero() }
+    }
+}
+
+impl<T: Scalar> Activation<T> for Softplus {
+    /// `max(x, 0) + ln(1 + exp(-|x|))`: no overflow for large `x`, no loss for small.
+    #[inline]
+    fn value(x: T) -> T {
+        Self::value_and_derivative(x).0
+    }
+    #[inline]
+    fn derivative(x: T) -> T {
+        Sigmoid::value(x)
+    }
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        <Sigmoid as Activation<T>>::derivative(x)
+    }
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        let e = (-x.abs()).exp();
+        let (positive, sigmoid) = if x >= T::zero() {
+            (x, T::one() / (T::one() + e))
+        } else {
+            (T::zero(), e / (T::one() + e))
+        };
+        // `e.ln_1p()` is NaN exactly when `x` is, so NaN propagates.
+        (positive + e.ln_1p(), sigmoid)
+    }
+}
+
+impl<T: Scalar> Activation<T> for Elu {
+    #[inline]
+    fn value(x: T) -> T {
+        if x > T::zero() { x } else { x.exp_m1() }
+    }
+    #[inline]
+    fn derivative(x: T) -> T {
+        if x > T::zero() { T::one() } else { x.exp() }
+    }
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        if x > T::zero() { T::zero() } else { x.exp() }
+    }
+}
+
+impl<T: Scalar> Activation<T> for Silu {
+    /// `x / (1 + e)` or `x e / (1 + e)`, and `0` once `e` underflows (where `x · 0` would
+    /// be `NaN` for `x = -∞`).
+    #[inline]
+    fn value(x: T) -> T {
+        Self::value_and_derivative(x).0
+    }
+
+    #[inline]
+    fn derivative(x: T) -> T {
+        Self::value_and_derivative(x).1
+    }
+
+    /// `σ'(x)(2 + x(1 - 2σ(x)))`, an even function, as `e/(1+e)² (2 + |x| expm1(-|x|)/(1+e))`.
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        let ax = x.abs();
+        let e = (-ax).exp();
+        if e == T::zero() {
+            return T::zero();
+        }
+        logistic_slope(e) * (c::<T>(2.0) + ax * (-ax).exp_m1() / (T::one() + e))
+    }
+
+    /// `σ(x) + x σ'(x)`.
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        let e = (-x.abs()).exp();
+        let sigmoid = if x >= T::zero() {
+            T::one() / (T::one() + e)
+        } else {
+            e / (T::one() + e)
+        };
+        if e == T::zero() {
+            // |x| beyond ~745 (f64) or ~104 (f32): silu is x or 0, its slope 1 or 0.
+            let value = if x > T::zero() { x } else { T::zero() };
+            return (value, sigmoid);
+        }
+        (x * sigmoid, sigmoid + x * logistic_slope(e))
+    }
+}
+
+impl<T: Scalar> Activation<T> for Gelu {
+    #[inline]
+    fn value(x: T) -> T {
+        let phi = normal_cdf(x);
+        if phi == T::zero() { T::zero() } else { x * phi }
+    }
+
+    /// `Φ(x) + x φ(x)`.
+    #[inline]
+    fn derivative(x: T) -> T {
+        let density = normal_density(x);
+        let tail = if density == T::zero() {
+            T::zero()
+        } else {
+            x * density
+        };
+        normal_cdf(x) + tail
+    }
+
+    /// `φ(x)(2 - x²)`.
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        let density = normal_density(x);
+        if density == T::zero() {
+            return if x.is_nan() { x } else { T::zero() };
+        }
+        density * (c::<T>(2.0) - x * x)
+    }
+}
+
+/// `Φ(x) = erfc(-x/√2) / 2`, accurate in the lower tail where `(1 + erf)/2` cancels.
+#[inline]
+fn normal_cdf<T: Scalar>(x: T) -> T {
+    c::<T>(0.5) * (-x * T::FRAC_1_SQRT_2()).erfc()
+}
+
+/// `φ(x) = exp(-x²/2) / √(2π)`.
+#[inline]
+fn normal_density<T: Scalar>(x: T) -> T {
+    (c::<T>(-0.5) * x * x).exp() * c(0.398_942_280_401_432_7)
+}
+
+impl<T: Scalar> Activation<T> for Sin {
+    #[inline]
+    fn value(x: T) -> T {
+        x.sin()
+    }
+    #[inline]
+    fn derivative(x: T) -> T {
+        x.cos()
+    }
+    #[inline]
+    fn second_derivative(x: T) -> T {
+        -x.sin()
+    }
+    #[inline]
+    fn value_and_derivative(x: T) -> (T, T) {
+        x.sin_cos()
+    }
+}

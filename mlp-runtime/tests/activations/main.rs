@@ -1,0 +1,171 @@
+//! The built-in activations against values computed independently at 80 digits (mpmath),
+//! against finite differences of themselves, and at the edges (±∞, NaN) in f32 and f64.
+
+mod values;
+
+use values::VALUES;
+use mlp_runtime::{
+    Activation, Elu, Gelu, Identity, LeakyRelu, Relu, Scalar, Sigmoid, Silu, Sin, Softplus, Tanh,
+};
+
+/// `(f, f', f'', f and f' together)` of the activation called `name`, in `T`.
+type Functions<T> = (fn(T) -> T, fn(T) -> T, fn(T) -> T, fn(T) -> (T, T));
+
+fn functions<T: Scalar, A: Activation<T>>() -> Functions<T> {
+    (
+        A::value,
+        A::derivative,
+        A::second_derivative,
+        A::value_and_derivative,
+    )
+}
+
+fn by_name<T: Scalar>(name: &str) -> Functions<T> {
+    match name {
+        "identity" => functions::<T, Identity>(),
+        "tanh" => functions::<T, Tanh>(),
+        "sigmoid" => functions::<T, Sigmoid>(),
+        "relu" => functions::<T, Relu>(),
+        "leaky_relu" => functions::<T, LeakyRelu>(),
+        "softplus" => functions::<T, Softplus>(),
+        "elu" => functions::<T, Elu>(),
+        "silu" => functions::<T, Silu>(),
+        "gelu" => functions::<T, Gelu>(),
+        "sin" => functions::<T, Sin>(),
+        _ => panic!("no activation `{name}`"),
+    }
+}
+
+const NAMES: [&str; 10] = [
+    "identity",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "leaky_relu",
+    "softplus",
+    "elu",
+    "silu",
+    "gelu",
+    "sin",
+];
+
+/// `got` agrees with the correctly rounded `want` to `tolerance` relative, or both are below
+/// the normal range (where the true value is not a normal float, 0 and subnormals are fine).
+fn close<T: Scalar>(got: T, want: T, tolerance: f64) -> bool {
+    if want.abs() < T::min_positive_value() {
+        return got.abs() < T::min_positive_value();
+    }
+    (got - want).abs() <= T::from_f64(tolerance) * want.abs()
+}
+
+fn check_table<T: Scalar>(tolerance: f64) {
+    let mut failures = Vec::new();
+    for &(name, x, f, d1, d2) in VALUES {
+        let xt = T::from_f64(x);
+        if !xt.is_finite() || xt == T::zero() && x != 0.0 {
+            continue; // beyond f32's range, or below it (where a kink's side changes)
+        }
+        // gelu's tail goes through `erfc(-x/√2)` and `exp(-x²/2)`, whose arguments are
+        // rounded: a relative error of eps in them is one of ~x² eps in the result.
+        let tolerance = if name == "gelu" { tolerance * (1.0 + x * x) } else { tolerance };
+        let (value, derivative, second, both) = by_name::<T>(name);
+        let got = [value(xt), derivative(xt), second(xt), both(xt).0, both(xt).1];
+        let want = [f, d1, d2, f, d1].map(T::from_f64);
+        for (which, (g, w)) in ["f", "f'", "f''", "pair.0", "pair.1"]
+            .iter()
+            .zip(got.iter().zip(want))
+        {
+            if !close(*g, w, tolerance) {
+                failures.push(format!("{name} {which}({x:e}) = {g:e}, want {w:e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn f64_matches_high_precision_values() {
+    check_table::<f64>(2e-14);
+}
+
+#[test]
+fn f32_matches_high_precision_values() {
+    check_table::<f32>(2e-6);
+}
+
+/// Central differences of `f` and `f'` at points away from the kinks.
+#[test]
+fn derivatives_match_finite_differences() {
+    let h = 1e-5;
+    for name in NAMES {
+        let (f, d1, d2, _) = by_name::<f64>(name);
+        for i in 0..=60 {
+            let x = -6.0 + 0.2 * f64::from(i) + 0.013;
+            let fd1 = (f(x + h) - f(x - h)) / (2.0 * h);
+            let fd2 = (d1(x + h) - d1(x - h)) / (2.0 * h);
+            assert!(
+                (fd1 - d1(x)).abs() <= 1e-8 * (1.0 + d1(x).abs()),
+                "{name}'({x}) = {}, finite differences give {fd1}",
+                d1(x)
+            );
+            assert!(
+                (fd2 - d2(x)).abs() <= 1e-8 * (1.0 + d2(x).abs()),
+                "{name}''({x}) = {}, finite differences give {fd2}",
+                d2(x)
+            );
+        }
+    }
+}
+
+fn check_edges<T: Scalar>() {
+    // (name, f(-∞), f(+∞), f'(-∞), f'(+∞)); f'' is 0 at both ends for all but `sin`.
+    let limits: [(&str, f64, f64, f64, f64); 9] = [
+        ("identity", f64::NEG_INFINITY, f64::INFINITY, 1.0, 1.0),
+        ("tanh", -1.0, 1.0, 0.0, 0.0),
+        ("sigmoid", 0.0, 1.0, 0.0, 0.0),
+        ("relu", 0.0, f64::INFINITY, 0.0, 1.0),
+        ("leaky_relu", f64::NEG_INFINITY, f64::INFINITY, 0.01, 1.0),
+        ("softplus", 0.0, f64::INFINITY, 0.0, 1.0),
+        ("elu", -1.0, f64::INFINITY, 0.0, 1.0),
+        ("silu", 0.0, f64::INFINITY, 0.0, 1.0),
+        ("gelu", 0.0, f64::INFINITY, 0.0, 1.0),
+    ];
+    for (name, f_lo, f_hi, d_lo, d_hi) in limits {
+        let (f, d1, d2, _) = by_name::<T>(name);
+        let (lo, hi) = (T::neg_infinity(), T::infinity());
+        let got = [f(lo), f(hi), d1(lo), d1(hi), d2(lo), d2(hi)];
+        let want = [f_lo, f_hi, d_lo, d_hi, 0.0, 0.0].map(T::from_f64);
+        assert_eq!(got, want, "{name} at ∓∞ in {}", T::NAME);
+    }
+    for name in NAMES {
+        let (f, d1, d2, both) = by_name::<T>(name);
+        let nan = T::nan();
+        let out = [f(nan), d1(nan), d2(nan), both(nan).0, both(nan).1];
+        let propagated = out.iter().all(|v| v.is_nan());
+        // Identity's derivatives are constants, whatever `x` is.
+        assert!(
+            propagated || name == "identity" && f(nan).is_nan(),
+            "{name} of NaN in {} gives {out:?}",
+            T::NAME
+        );
+        // Finite in, finite out, over the whole range.
+        for x in [T::max_value(), T::min_value(), T::min_positive_value()] {
+            let out = [f(x), d1(x), d2(x), both(x).0, both(x).1];
+            assert!(
+                out.iter().all(|v| v.is_finite()),
+                "{name} of {x:e} in {} gives {out:?}",
+                T::NAME
+            );
+        }
+    }
+}
+
+#[test]
+fn f64_edges() {
+    check_edges::<f64>();
+}
+
+#[test]
+fn f32_edges() {
+    check_edges::<f32>();
+}

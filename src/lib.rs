@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+
+extern crate alloc;
+
+/// Derives a network's input derivatives symbolically and emits them as fixed-size Rust.
+///
+/// See the [crate documentation](crate) for the grammar and the generated API.
+pub use mlp_macro::mlp;
+
+#[cfg(feature = "ndarray")]
+pub use mlp_runtime::reference;
+pub use mlp_runtime::{
+    Activation, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, ShapeError, Sigmoid, Silu,
+    Sin, Softplus, Tanh,
+};
+
+/// What generated code reaches, so that a user depends on `mlp` alone. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use alloc::vec::Vec;
+    pub use core::array::from_fn;
+    pub use core::result::Result;
+
+    pub use mlp_runtime::*;
+}
