@@ -30,10 +30,11 @@ impl<'a, T: Copy> Parameters<'a, T> {
     /// disagrees with the fields read).
     #[inline]
     pub fn vector<const N: usize>(&mut self) -> Result<[T; N], ShapeError> {
-        let (head, rest) = self
-            .rest
-            .split_first_chunk::<N>()
-            .ok_or(ShapeError::new("parameters", N, self.rest.len()))?;
+        let (head, rest) = self.rest.split_first_chunk::<N>().ok_or(ShapeError::new(
+            "parameters",
+            N,
+            self.rest.len(),
+        ))?;
         self.rest = rest;
         Ok(*head)
     }

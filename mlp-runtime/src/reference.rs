@@ -129,7 +129,11 @@ impl<T: Scalar + LinalgScalar> Reference<T> {
         let mut width = input;
         for layer in &layers {
             if layer.weight.ncols() != width {
-                return Err(ShapeError::new("weight columns", width, layer.weight.ncols()));
+                return Err(ShapeError::new(
+                    "weight columns",
+                    width,
+                    layer.weight.ncols(),
+                ));
             }
             width = layer.weight.nrows();
         }
@@ -268,7 +272,11 @@ mod tests {
         let y = w2.row(0).dot(&a) + b2[0];
         // ∂y/∂x_k = Σ_j w2_j (1 - a_j²) W1_jk
         let g: Array1<f64> = (0..2)
-            .map(|k| (0..3).map(|j| w2[[0, j]] * (1.0 - a[j] * a[j]) * w1[[j, k]]).sum())
+            .map(|k| {
+                (0..3)
+                    .map(|j| w2[[0, j]] * (1.0 - a[j] * a[j]) * w1[[j, k]])
+                    .sum()
+            })
             .collect();
         assert!((net.forward(x.view()).unwrap()[0] - y).abs() < 1e-15);
         let got = net.gradient(x.view()).unwrap();
@@ -283,7 +291,10 @@ mod tests {
         assert_eq!(bad_bias.unwrap_err(), ShapeError::new("bias values", 3, 2));
         let layer = Dense::new(Array2::zeros((3, 2)), Array1::zeros(3), tanh).unwrap();
         let chained = Reference::new(4, vec![layer]);
-        assert_eq!(chained.unwrap_err(), ShapeError::new("weight columns", 4, 2));
+        assert_eq!(
+            chained.unwrap_err(),
+            ShapeError::new("weight columns", 4, 2)
+        );
         let flat = Reference::from_parameters(2, &[(3, tanh), (1, tanh)], &[0.0; 12]);
         assert_eq!(flat.unwrap_err(), ShapeError::new("parameters", 13, 12));
         let net = Reference::from_parameters(2, &[(3, tanh), (2, tanh)], &[0.0; 17]).unwrap();

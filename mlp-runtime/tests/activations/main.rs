@@ -3,10 +3,10 @@
 
 mod values;
 
-use values::VALUES;
 use mlp_runtime::{
     Activation, Elu, Gelu, Identity, LeakyRelu, Relu, Scalar, Sigmoid, Silu, Sin, Softplus, Tanh,
 };
+use values::VALUES;
 
 /// `(f, f', f'', f and f' together)` of the activation called `name`, in `T`.
 type Functions<T> = (fn(T) -> T, fn(T) -> T, fn(T) -> T, fn(T) -> (T, T));
@@ -67,9 +67,19 @@ fn check_table<T: Scalar>(tolerance: f64) {
         }
         // gelu's tail goes through `erfc(-x/√2)` and `exp(-x²/2)`, whose arguments are
         // rounded: a relative error of eps in them is one of ~x² eps in the result.
-        let tolerance = if name == "gelu" { tolerance * (1.0 + x * x) } else { tolerance };
+        let tolerance = if name == "gelu" {
+            tolerance * (1.0 + x * x)
+        } else {
+            tolerance
+        };
         let (value, derivative, second, both) = by_name::<T>(name);
-        let got = [value(xt), derivative(xt), second(xt), both(xt).0, both(xt).1];
+        let got = [
+            value(xt),
+            derivative(xt),
+            second(xt),
+            both(xt).0,
+            both(xt).1,
+        ];
         let want = [f, d1, d2, f, d1].map(T::from_f64);
         for (which, (g, w)) in ["f", "f'", "f''", "pair.0", "pair.1"]
             .iter()
