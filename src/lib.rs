@@ -8,12 +8,12 @@ extern crate alloc;
 /// See the [crate documentation](crate) for the grammar and the generated API.
 pub use mlp_macro::mlp;
 
-#[cfg(feature = "ndarray")]
-pub use mlp_runtime::reference;
 pub use mlp_runtime::{
     Activation, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, ShapeError, Sigmoid, Silu,
     Sin, Softplus, Tanh,
 };
+#[cfg(feature = "ndarray")]
+pub use mlp_runtime::{ndarray, reference};
 
 /// What generated code reaches, so that a user depends on `mlp` alone. Not public API.
 #[doc(hidden)]

@@ -78,9 +78,11 @@ impl<T: Scalar> Activation<T> for Identity {
 }
 
 impl<T: Scalar> Activation<T> for Tanh {
+    /// As [`Tanh::value_and_derivative`] computes it, so that a value is the same bits
+    /// whether or not its derivative was wanted.
     #[inline]
     fn value(x: T) -> T {
-        x.tanh()
+        Self::value_and_derivative(x).0
     }
 
     /// `sech²(x)`: `1 - tanh²(x)` near zero, `4e / (1 + e)²` with `e = exp(-2|x|)` beyond,

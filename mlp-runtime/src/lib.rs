@@ -20,8 +20,11 @@ mod error;
 mod network;
 mod parameters;
 #[cfg(feature = "ndarray")]
+pub use ndarray;
+#[cfg(feature = "ndarray")]
 pub mod reference;
 mod scalar;
+mod shape;
 
 pub use activation::Activation;
 pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Softplus, Tanh};
@@ -30,3 +33,5 @@ pub use network::Network;
 #[doc(hidden)]
 pub use parameters::Parameters;
 pub use scalar::Scalar;
+#[doc(hidden)]
+pub use shape::{array, check_len};

@@ -1,0 +1,350 @@
+//! The attribute's arguments: `#[mlp(20, 10, 1, input = 52, activation = tanh)]`.
+//!
+//! A hand-written loop over the comma-separated arguments, so that every mistake gets its
+//! own message under its own token and all of them are reported together. Rules between
+//! arguments (the number of activations, say) are [`crate::check`]'s.
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::{Lit, LitInt, Path, Token};
+
+use crate::errors::Errors;
+use crate::model::{Act, Builtin, ScalarType, Unroll};
+use crate::suggest::closest;
+
+/// The arguments as written, each value already checked on its own.
+#[derive(Default)]
+pub struct Args {
+    /// The layer widths, in order, with their tokens.
+    pub widths: Vec<(usize, LitInt)>,
+    /// `input = N`.
+    pub input: Option<usize>,
+    /// `activation = NAME` or `activation = [NAME, …]`.
+    pub activation: Option<Activations>,
+    /// `output = NAME`.
+    pub output: Option<Act>,
+    /// `scalar = f32 | f64`.
+    pub scalar: Option<ScalarType>,
+    /// `unroll = all | none | N`.
+    pub unroll: Option<Unroll>,
+}
+
+/// The value of `activation`.
+pub enum Activations {
+    /// One activation for every hidden layer.
+    One(Act, Span),
+    /// One per hidden layer; the span covers the brackets.
+    List(Vec<Act>, Span),
+}
+
+const KEYS: [&str; 5] = ["input", "activation", "output", "scalar", "unroll"];
+
+/// Parses the attribute's tokens; every error is collected before any is returned.
+pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
+    let mut parser = Parser::default();
+    let mut chunk = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                if chunk.is_empty() {
+                    parser
+                        .errors
+                        .at(&p, "expected a layer width or `key = value` before `,`");
+                }
+                parser.arg(&std::mem::take(&mut chunk));
+            }
+            token => chunk.push(token),
+        }
+        if tokens.peek().is_none() && !chunk.is_empty() {
+            parser.arg(&std::mem::take(&mut chunk));
+        }
+    }
+    parser.errors.finish(parser.args)
+}
+
+#[derive(Default)]
+struct Parser {
+    args: Args,
+    errors: Errors,
+    /// The first `key = value`, after which no width may come.
+    first_option: Option<Span>,
+    /// The keys seen so far.
+    seen: Vec<String>,
+}
+
+impl Parser {
+    fn arg(&mut self, chunk: &[TokenTree]) {
+        match chunk {
+            [] => {}
+            [TokenTree::Ident(key), TokenTree::Punct(eq), value @ ..] if eq.as_char() == '=' => {
+                self.option(key, value);
+            }
+            [TokenTree::Literal(_)] => self.width(&chunk[0]),
+            [TokenTree::Literal(lit), next, ..] => {
+                self.errors
+                    .at(next, format!("expected `,` after `{lit}`, found `{next}`"));
+            }
+            [TokenTree::Punct(minus), TokenTree::Literal(lit)] if minus.as_char() == '-' => {
+                self.errors.at(
+                    tokens(chunk),
+                    format!("layer width must be a positive integer, found `-{lit}`"),
+                );
+            }
+            [TokenTree::Ident(key), rest @ ..] if KEYS.contains(&key.to_string().as_str()) => {
+                match rest.first() {
+                    None => self.errors.at(key, format!("expected `{key} = <value>`")),
+                    Some(next) => self
+                        .errors
+                        .at(next, format!("expected `=` after `{key}`, found `{next}`")),
+                }
+            }
+            _ => self.errors.at(
+                tokens(chunk),
+                format!(
+                    "expected a layer width or `key = value`, found `{}`",
+                    tokens(chunk)
+                ),
+            ),
+        }
+    }
+
+    fn width(&mut self, token: &TokenTree) {
+        let Some(value) = self.positive(token, "layer width") else {
+            return;
+        };
+        if let Some(option) = self.first_option {
+            let mut error = syn::Error::new_spanned(
+                token,
+                "layer widths come before the `key = value` options",
+            );
+            error.combine(syn::Error::new(option, "the first option is here"));
+            self.errors.push(error);
+            return;
+        }
+        if let Ok(lit) = syn::parse2::<LitInt>(token.to_token_stream()) {
+            self.args.widths.push((value, lit));
+        }
+    }
+
+    /// The positive integer literal `token` is, else an error saying what `what` must be.
+    fn positive(&mut self, token: &TokenTree, what: &str) -> Option<usize> {
+        let found = token.to_string();
+        match syn::parse2::<Lit>(token.to_token_stream()) {
+            Ok(Lit::Int(int)) => match int.base10_parse::<usize>() {
+                Ok(0) => self
+                    .errors
+                    .at(token, format!("{what} must be at least 1, found `0`")),
+                Ok(value) => return Some(value),
+                Err(_) => self
+                    .errors
+                    .at(token, format!("{what} `{found}` does not fit in `usize`")),
+            },
+            _ => self.errors.at(
+                token,
+                format!("{what} must be a positive integer, found `{found}`"),
+            ),
+        }
+        None
+    }
+
+    fn option(&mut self, key: &proc_macro2::Ident, value: &[TokenTree]) {
+        let name = key.to_string();
+        self.first_option.get_or_insert(key.span());
+        if !KEYS.contains(&name.as_str()) {
+            let hint = match closest(&name, KEYS) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "expected `input`, `activation`, `output`, `scalar` or `unroll`".into(),
+            };
+            self.errors
+                .at(key, format!("unknown argument `{name}`; {hint}"));
+            return;
+        }
+        if self.seen.contains(&name) {
+            self.errors.at(key, format!("duplicate `{name}` argument"));
+            return;
+        }
+        self.seen.push(name.clone());
+        let Some(first) = value.first() else {
+            let shape = match name.as_str() {
+                "input" => "<integer>",
+                "activation" => "<activation>` or `activation = [<activation>, …]",
+                "output" => "<activation>",
+                "scalar" => "f32` or `scalar = f64",
+                _ => "all`, `unroll = none` or `unroll = <integer>",
+            };
+            self.errors.at(
+                key,
+                format!("expected `{name} = {shape}`, found `{name} =` with no value"),
+            );
+            return;
+        };
+        match name.as_str() {
+            "input" => {
+                if let [TokenTree::Punct(minus), lit] = value {
+                    if minus.as_char() == '-' {
+                        self.errors.at(
+                            tokens(value),
+                            format!("`input` must be a positive integer, found `-{lit}`"),
+                        );
+                        return;
+                    }
+                }
+                if let Some(extra) = value.get(1) {
+                    self.errors.at(
+                        extra,
+                        format!("expected `,` after `input = {first}`, found `{extra}`"),
+                    );
+                    return;
+                }
+                self.args.input = self.positive(first, "`input`");
+            }
+            "activation" => self.args.activation = self.activations(value),
+            "output" => {
+                if is_list(first) {
+                    self.errors.at(
+                        first,
+                        "`output` takes one activation, found a list; \
+                         lists are for `activation`, one per hidden layer",
+                    );
+                } else {
+                    self.args.output = self.act(value).map(|(act, _)| act);
+                }
+            }
+            "scalar" => self.args.scalar = self.scalar(value),
+            _ => self.args.unroll = self.unroll(value),
+        }
+    }
+
+    fn activations(&mut self, value: &[TokenTree]) -> Option<Activations> {
+        match value {
+            [TokenTree::Group(group)] if group.delimiter() == Delimiter::Bracket => {
+                let list = syn::parse::Parser::parse2(
+                    Punctuated::<Path, Token![,]>::parse_terminated,
+                    group.stream(),
+                );
+                let list = match list {
+                    Ok(list) => list,
+                    Err(error) => {
+                        self.errors.push(error);
+                        return None;
+                    }
+                };
+                let acts: Vec<Act> = list.iter().filter_map(|p| self.resolve(p)).collect();
+                (acts.len() == list.len()).then(|| Activations::List(acts, group.span()))
+            }
+            _ => self
+                .act(value)
+                .map(|(act, span)| Activations::One(act, span)),
+        }
+    }
+
+    fn act(&mut self, value: &[TokenTree]) -> Option<(Act, Span)> {
+        match syn::parse2::<Path>(tokens(value)) {
+            Ok(path) => {
+                let span = path
+                    .segments
+                    .first()
+                    .map_or(Span::call_site(), |s| s.ident.span());
+                self.resolve(&path).map(|act| (act, span))
+            }
+            Err(_) => {
+                self.errors.at(
+                    tokens(value),
+                    format!(
+                        "expected an activation (a built-in name or a path to a type), found `{}`",
+                        tokens(value)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A lower-case single name is a built-in; anything else is a path to a user type.
+    fn resolve(&mut self, path: &Path) -> Option<Act> {
+        let single = path.get_ident().filter(|_| path.leading_colon.is_none());
+        let Some(ident) = single else {
+            return Some(Act::Custom(path.clone()));
+        };
+        let name = ident.to_string();
+        if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            return Some(Act::Custom(path.clone()));
+        }
+        if let Some(builtin) = Builtin::from_name(&name) {
+            return Some(Act::Builtin(builtin));
+        }
+        let names: Vec<&str> = Builtin::ALL.iter().map(|b| b.name()).collect();
+        let hint = closest(&name, names.iter().copied())
+            .map(|near| format!("did you mean `{near}`? "))
+            .unwrap_or_default();
+        self.errors.at(
+            ident,
+            format!(
+                "unknown activation `{name}`; {hint}built-ins are {}; \
+                 a custom activation is a path to a type implementing `mlp::Activation`",
+                names.join(", ")
+            ),
+        );
+        None
+    }
+
+    fn scalar(&mut self, value: &[TokenTree]) -> Option<ScalarType> {
+        match value {
+            [TokenTree::Ident(ty)] if ty == "f64" => Some(ScalarType::F64),
+            [TokenTree::Ident(ty)] if ty == "f32" => Some(ScalarType::F32),
+            _ => {
+                self.errors.at(
+                    tokens(value),
+                    format!(
+                        "unsupported scalar type `{}`; expected `f32` or `f64`",
+                        tokens(value)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn unroll(&mut self, value: &[TokenTree]) -> Option<Unroll> {
+        match value {
+            [TokenTree::Ident(policy)] if policy == "all" => Some(Unroll::All),
+            [TokenTree::Ident(policy)] if policy == "none" => Some(Unroll::None),
+            [TokenTree::Literal(lit)] => match syn::parse2::<LitInt>(lit.to_token_stream()) {
+                Ok(int) => match int.base10_parse::<usize>() {
+                    Ok(limit) => Some(Unroll::UpTo(limit)),
+                    Err(_) => {
+                        self.errors.at(
+                            lit,
+                            format!("`unroll` limit `{lit}` does not fit in `usize`"),
+                        );
+                        None
+                    }
+                },
+                Err(_) => self.unroll_error(value),
+            },
+            _ => self.unroll_error(value),
+        }
+    }
+
+    fn unroll_error(&mut self, value: &[TokenTree]) -> Option<Unroll> {
+        self.errors.at(
+            tokens(value),
+            format!(
+                "expected `unroll = all`, `unroll = none` or `unroll = <integer>` \
+                 (the most multiply-adds a statement may have to be unrolled), found `unroll = {}`",
+                tokens(value)
+            ),
+        );
+        None
+    }
+}
+
+fn is_list(token: &TokenTree) -> bool {
+    matches!(token, TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket)
+}
+
+fn tokens(chunk: &[TokenTree]) -> TokenStream {
+    chunk.iter().cloned().collect()
+}

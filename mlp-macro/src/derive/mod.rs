@@ -1,0 +1,13 @@
+//! Symbolic differentiation of a [`Program`](crate::ir::Program) into a program.
+//!
+//! Two rules, both over the same expression grammar, so that every derivative the crate
+//! emits — gradient, Jacobian, and the directional and second-order ones built on them —
+//! comes from them:
+//! - [`reverse`]: the adjoint (backpropagation) sweep, one statement per adjoint;
+//! - [`tangent`]: the forward sweep, one statement per tangent.
+
+mod reverse;
+mod tangent;
+
+pub use reverse::{Seed, reverse};
+pub use tangent::{Direction, tangent};

@@ -1,0 +1,204 @@
+//! The reverse (adjoint) rule: backpropagation, in index notation.
+//!
+//! For each statement `t[I] = e`, last to first, and each read `s[J]` in `e` of a computed
+//! tensor or of the input:
+//!
+//! ```text
+//! s̄[J] += Σ_{I∖J} ∂e/∂s[J] · t̄[I]
+//! ```
+//!
+//! where `∂e/∂s[J]` is `e` differentiated at that one read: the other factors of a product,
+//! `f^(n+1)` for an activation `f^(n)`, and the sums over `J`'s indices opened (those become
+//! `s̄`'s axes). With `z2[i] = Σ_j W2[i,j]·a1[j] + b2[i]` this gives
+//! `ā1[j] = Σ_i W2[i,j]·δ2[i]`, and with `a1[j] = tanh(z1[j])`, `δ1[j] = tanh'(z1[j])·ā1[j]`.
+
+use std::collections::HashMap;
+
+use crate::ir::{Expr, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
+
+/// What the output's adjoint starts as.
+#[derive(Clone, Copy, Debug)]
+pub enum Seed {
+    /// `ȳ = 1`: the gradient of a one-element output.
+    One,
+    /// `ȳ[r,o] = δ(r,o)`: one sweep per output `r` at once, the rows of the Jacobian.
+    Rows(IndexId),
+}
+
+/// Appends to `p` the reverse sweep of `of` with respect to `wrt`; returns `wrt`'s adjoint,
+/// named `name`. Every adjoint gets the seed's row index as its first axis, if it has one.
+pub fn reverse(p: &mut Program, of: TensorId, wrt: TensorId, seed: Seed, name: Name) -> TensorId {
+    let row: Vec<IndexId> = match seed {
+        Seed::One => Vec::new(),
+        Seed::Rows(r) => vec![r],
+    };
+    let start = match (seed, p.tensors[of].axes.as_slice()) {
+        (Seed::Rows(r), &[o]) => Expr::Delta(Ix::Var(r), Ix::Var(o)),
+        _ => Expr::ONE,
+    };
+    let mut pending: HashMap<TensorId, Vec<Expr>> = HashMap::from([(of, vec![start])]);
+    let forward = p.stmts.clone();
+    for stmt in forward.iter().rev() {
+        for (&t, value) in stmt.targets.iter().zip(&stmt.values) {
+            let Some(terms) = pending.remove(&t) else {
+                continue;
+            };
+            let axes: Vec<IndexId> = row.iter().chain(&p.tensors[t].axes).copied().collect();
+            let bar_name = p.tensors[t].name.marked(Mark::Bar);
+            let bar = p.tensor(bar_name, Role::Computed, axes.clone());
+            p.stmts.push(Stmt::new(bar, Expr::Add(terms)));
+            let bar = Expr::read(bar, &axes);
+            for (s, term) in contributions(p, t, value, &bar, wrt) {
+                pending.entry(s).or_default().push(term);
+            }
+        }
+    }
+    let axes: Vec<IndexId> = row.iter().chain(&p.tensors[wrt].axes).copied().collect();
+    let terms = pending.remove(&wrt).unwrap_or_default();
+    let adjoint = p.tensor(name, Role::Computed, axes);
+    p.stmts.push(Stmt::new(adjoint, Expr::Add(terms)));
+    adjoint
+}
+
+/// The terms `t[I] = value` adds to the adjoints of what it reads, given `t̄ = bar`.
+fn contributions(
+    p: &Program,
+    t: TensorId,
+    value: &Expr,
+    bar: &Expr,
+    wrt: TensorId,
+) -> Vec<(TensorId, Expr)> {
+    let mut reads = Vec::new();
+    value.visit_reads(&mut |s, ixs, _| reads.push((s, ixs.to_vec())));
+    let mut out = Vec::new();
+    for (n, (s, ixs)) in reads.into_iter().enumerate() {
+        let differentiable = match p.tensors[s].role {
+            Role::Computed => true,
+            Role::Argument => s == wrt,
+            Role::Parameter => false,
+        };
+        if !differentiable {
+            continue;
+        }
+        let opened: Vec<IndexId> = ixs
+            .iter()
+            .filter_map(|ix| match ix {
+                Ix::Var(v) => Some(*v),
+                Ix::At(_) => None,
+            })
+            .collect();
+        let Some(partial) = partial(value, n, &mut 0, &opened) else {
+            continue;
+        };
+        // The read's indices become `s̄`'s axes: variables renamed, fixed positions and
+        // repeated variables as Kronecker deltas.
+        let s_axes = &p.tensors[s].axes;
+        let mut renamed: HashMap<IndexId, IndexId> = HashMap::new();
+        let mut factors = vec![partial, bar.clone()];
+        for (ix, &axis) in ixs.iter().zip(s_axes) {
+            match *ix {
+                Ix::Var(v) if !renamed.contains_key(&v) => {
+                    renamed.insert(v, axis);
+                }
+                Ix::Var(v) => factors.push(Expr::Delta(Ix::Var(axis), Ix::Var(renamed[&v]))),
+                at @ Ix::At(_) => factors.push(Expr::Delta(Ix::Var(axis), at)),
+            }
+        }
+        let mut term = Expr::Mul(factors).substitute(&|v| renamed.get(&v).map(|&a| Ix::Var(a)));
+        /* Σ over t's axes that s̄ does not have */
+        for &v in p.tensors[t].axes.iter().rev() {
+            if !s_axes.contains(&v) && term.mentions(v) {
+                term = Expr::sum(v, term);
+            }
+        }
+        out.push((s, term));
+    }
+    out
+}
+
+/// `∂e/∂(the n-th read of e)`, counting reads in [`Expr::visit_reads`] order; sums over the
+/// `opened` indices (the read's own) are dropped, as their index becomes free. `None` if the
+/// read is not inside `e`.
+fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Expr> {
+    match e {
+        Expr::Read(..) => {
+            *seen += 1;
+            (*seen - 1 == n).then_some(Expr::ONE)
+        }
+        Expr::Num(_) | Expr::Delta(..) => None,
+        /* (f^(k)(u))' = f^(k+1)(u)·u' */
+        Expr::Act { layer, order, arg } => partial(arg, n, seen, opened)
+            .map(|d| Expr::mul(Expr::act(*layer, order + 1, (**arg).clone()), d)),
+        /* (u + v)' = u' or v', whichever holds the read */
+        Expr::Add(terms) => terms.iter().find_map(|t| partial(t, n, seen, opened)),
+        /* (u·v)' = u'·v or u·v', whichever holds the read */
+        Expr::Mul(factors) => factors.iter().enumerate().find_map(|(i, f)| {
+            let d = partial(f, n, seen, opened)?;
+            let mut product = factors.clone();
+            product[i] = d;
+            Some(Expr::Mul(product))
+        }),
+        /* (Σ_v u)' = u' when v indexes the read, else Σ_v u' */
+        Expr::Sum(v, body) => partial(body, n, seen, opened).map(|d| {
+            if opened.contains(v) {
+                d
+            } else {
+                Expr::sum(*v, d)
+            }
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Seed, reverse};
+    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
+    use crate::model::{Act, Builtin};
+    use crate::passes::optimize;
+
+    /// One rule per line: `y = value` differentiated with respect to `x`, then optimized.
+    fn rule(value: impl Fn(usize, usize, usize, usize) -> Expr, want: &str) {
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let k = p.index("k", Extent::Fixed(3));
+        let j = p.index("j", Extent::Fixed(2));
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let y = p.tensor(Name::plain("y"), Role::Computed, vec![]);
+        p.stmts.push(Stmt::new(y, value(x, w, k, j)));
+        let g = reverse(&mut p, y, x, Seed::One, Name::plain("g"));
+        p.outputs = vec![g];
+        optimize(&mut p);
+        assert_eq!(p.expr(p.value_of(g).unwrap()), want);
+    }
+
+    #[test]
+    fn rules() {
+        /* y = x[0] */
+        rule(
+            |x, _, _, _| Expr::Read(x, vec![crate::ir::Ix::At(0)]),
+            "δ(k,0)",
+        );
+        /* y = Σ_k x[k] */
+        rule(|x, _, k, _| Expr::sum(k, Expr::read(x, &[k])), "1");
+        /* y = Σ_k x[k]·x[k] */
+        rule(
+            |x, _, k, _| Expr::sum(k, Expr::mul(Expr::read(x, &[k]), Expr::read(x, &[k]))),
+            "x[k] + x[k]",
+        );
+        /* y = Σ_j Σ_k W1[j,k]·x[k] */
+        rule(
+            |x, w, k, j| {
+                Expr::sum(
+                    j,
+                    Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k]))),
+                )
+            },
+            "Σ_j W1[j,k]",
+        );
+        /* y = Σ_k tanh(x[k]) */
+        rule(
+            |x, _, k, _| Expr::sum(k, Expr::act(1, 0, Expr::read(x, &[k]))),
+            "tanh'(x[k])",
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The tangent (forward-mode) rule: each statement's directional derivative.
+//!
+//! For each statement `t[I] = e`, first to last: `ṫ[I,c] = D(e)`, with
+//!
+//! ```text
+//! D(x[k]) = δ(k,c)      D(W[…]) = 0          D(t[…]) = ṫ[…,c]
+//! D(u + v) = D(u) + D(v)                     D(u·v) = D(u)·v + u·D(v)
+//! D(Σ_v u) = Σ_v D(u)                        D(f^(n)(u)) = f^(n+1)(u)·D(u)
+//! ```
+//!
+//! so `ż1[j,c] = W1[j,c]`, `ȧ1[j,c] = tanh'(z1[j])·ż1[j,c]`, …: the columns of the Jacobian,
+//! all at once along the extra axis `c`. Tangents that are identically zero get no statement.
+
+use std::collections::HashMap;
+
+use crate::ir::{Expr, IndexId, Ix, Mark, Program, Role, Stmt, TensorId};
+use crate::passes::simplify::simplify;
+
+/// The direction the input moves in.
+#[derive(Clone, Copy, Debug)]
+pub enum Direction {
+    /// `ẋ[k,c] = δ(k,c)`: every unit direction at once, the columns of the Jacobian.
+    Columns(IndexId),
+}
+
+/// Appends to `p` the tangent of every statement with respect to `wrt`; returns the map from
+/// each tensor to its (nonzero) tangent.
+pub fn tangent(
+    p: &mut Program,
+    wrt: TensorId,
+    direction: Direction,
+) -> HashMap<TensorId, TensorId> {
+    let Direction::Columns(c) = direction;
+    let mut tangents = HashMap::new();
+    let primal = p.stmts.clone();
+    for stmt in &primal {
+        for (&t, value) in stmt.targets.iter().zip(&stmt.values) {
+            let d = simplify(p, derivative(value, wrt, c, &tangents));
+            if d.is(0.0) {
+                continue;
+            }
+            let mut axes = p.tensors[t].axes.clone();
+            axes.push(c);
+            let name = p.tensors[t].name.marked(Mark::Dot);
+            let dot = p.tensor(name, Role::Computed, axes);
+            p.stmts.push(Stmt::new(dot, d));
+            tangents.insert(t, dot);
+        }
+    }
+    tangents
+}
+
+/// `D(e)`, unsimplified.
+fn derivative(e: &Expr, wrt: TensorId, c: IndexId, tangents: &HashMap<TensorId, TensorId>) -> Expr {
+    let d = |e: &Expr| derivative(e, wrt, c, tangents);
+    match e {
+        Expr::Num(_) | Expr::Delta(..) => Expr::ZERO,
+        /* D(x[k]) = δ(k,c) */
+        Expr::Read(t, ixs) if *t == wrt => match ixs.as_slice() {
+            [k] => Expr::Delta(*k, Ix::Var(c)),
+            _ => Expr::ZERO,
+        },
+        /* D(t[…]) = ṫ[…,c], or 0 for a parameter or a tensor that does not move */
+        Expr::Read(t, ixs) => match tangents.get(t) {
+            Some(&dot) => {
+                let mut ixs = ixs.clone();
+                ixs.push(Ix::Var(c));
+                Expr::Read(dot, ixs)
+            }
+            None => Expr::ZERO,
+        },
+        /* D(f^(n)(u)) = f^(n+1)(u)·D(u) */
+        Expr::Act { layer, order, arg } => {
+            Expr::mul(Expr::act(*layer, order + 1, (**arg).clone()), d(arg))
+        }
+        /* D(u + v) = D(u) + D(v) */
+        Expr::Add(terms) => Expr::Add(terms.iter().map(d).collect()),
+        /* D(u·v) = D(u)·v + u·D(v) */
+        Expr::Mul(factors) => Expr::Add(
+            (0..factors.len())
+                .map(|i| {
+                    let mut product = factors.clone();
+                    product[i] = d(&factors[i]);
+                    Expr::Mul(product)
+                })
+                .collect(),
+        ),
+        /* D(Σ_v u) = Σ_v D(u) */
+        Expr::Sum(v, body) => Expr::sum(*v, d(body)),
+    }
+}

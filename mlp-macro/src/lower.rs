@@ -1,0 +1,474 @@
+//! Lowering: a [`Program`] to the Rust statements of a method body.
+//!
+//! Each statement is lowered one of two ways, chosen by the unroll policy from its
+//! operation count:
+//! - **unrolled**: straight-line code with literal indices, one `let` per element
+//!   (`let z1_0 = self.w1[0][0] * x[0] + … + self.b1[0];`), every sum written out;
+//! - **loops**: an array built by fixed-bound loops
+//!   (`let z1: [f64; 20] = from_fn(|j| (0..52).map(|k| self.w1[j][k] * x[k]).sum::<f64>() + self.b1[j]);`).
+//!
+//! Indices over a generic input width are always loops. A tensor is kept in scalars when
+//! it is written and read only by unrolled code, else in an array.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, quote};
+
+use crate::cost;
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
+use crate::model::Unroll;
+use crate::passes::simplify::simplify;
+
+/// What lowering needs to know beyond the program.
+pub struct Context {
+    /// The scalar type, `f64` or `f32`.
+    pub scalar: Ident,
+    /// The generic input width's parameter, if the net has one.
+    pub input: Option<Ident>,
+    /// The unroll policy.
+    pub unroll: Unroll,
+    /// The activation type of each layer, first to last, as emitted code names it.
+    pub acts: Vec<ActType>,
+}
+
+/// An activation type, as emitted code names it.
+pub enum ActType {
+    /// A built-in, `_mlp::Tanh`, called as `_mlp::Tanh::value(z)` (the trait is in scope).
+    Builtin(TokenStream),
+    /// A user type, called as `<Softsign as _mlp::Activation<f64>>::value(z)`: spanned at
+    /// the attribute, so that a missing impl is reported there, and qualified, so that an
+    /// inherent method of the same name cannot be called instead.
+    Custom(TokenStream),
+}
+
+impl Context {
+    /// `F::method(arg)` for layer `layer`'s activation `F`.
+    fn call(&self, layer: usize, method: TokenStream, arg: TokenStream) -> TokenStream {
+        let scalar = &self.scalar;
+        match &self.acts[layer - 1] {
+            ActType::Builtin(ty) => quote!(#ty::#method(#arg)),
+            ActType::Custom(ty) => quote!(<#ty as _mlp::Activation<#scalar>>::#method(#arg)),
+        }
+    }
+}
+
+/// What a method returns, in terms of the program's tensors.
+pub enum Returns {
+    /// The whole tensor, as an array.
+    Array(TensorId),
+    /// The first element of a one-element tensor, as a scalar.
+    First(TensorId),
+    /// Two values.
+    Pair(Box<Returns>, Box<Returns>),
+}
+
+/// The body of a method computing `p` and returning `returns`.
+pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
+    let lowering = Lowering::new(p, cx);
+    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
+    let result = lowering.returns(returns);
+    quote! {
+        #(#stmts)*
+        #result
+    }
+}
+
+struct Lowering<'a> {
+    p: &'a Program,
+    cx: &'a Context,
+    /// Per statement: unrolled?
+    unrolled: Vec<bool>,
+    /// Per tensor: held in an array (else in one scalar per element)?
+    array: Vec<bool>,
+}
+
+impl<'a> Lowering<'a> {
+    fn new(p: &'a Program, cx: &'a Context) -> Self {
+        let mut unrolled: Vec<bool> = p
+            .stmts
+            .iter()
+            .map(|s| match cx.unroll {
+                Unroll::All => true,
+                Unroll::None => false,
+                // Code size: a loop over a generic width is written once.
+                Unroll::UpTo(limit) => cost::stmt(p, s, 1) <= limit,
+            })
+            .collect();
+        // A fused statement held in arrays is written as `for` loops, which in turn makes
+        // what it reads arrays: iterate until that settles.
+        loop {
+            let array = storage(p, &unrolled);
+            let looped: Vec<usize> = (0..p.stmts.len())
+                .filter(|&n| unrolled[n] && p.stmts[n].targets.len() > 1)
+                .filter(|&n| p.stmts[n].targets.iter().any(|&t| array[t]))
+                .collect();
+            if looped.is_empty() {
+                return Self {
+                    p,
+                    cx,
+                    unrolled,
+                    array,
+                };
+            }
+            looped.into_iter().for_each(|n| unrolled[n] = false);
+        }
+    }
+
+    fn extent(&self, index: IndexId) -> TokenStream {
+        match self.p.extent(index) {
+            Extent::Fixed(n) => Literal::usize_unsuffixed(n).into_token_stream(),
+            Extent::Input => {
+                let input = &self.cx.input;
+                quote!(#input)
+            }
+        }
+    }
+
+    /// Whether index `v` of statement `n` is written out rather than looped over.
+    fn literal(&self, n: usize, v: IndexId) -> bool {
+        self.unrolled[n] && self.p.extent(v) != Extent::Input
+    }
+
+    fn ident(&self, t: TensorId) -> Ident {
+        Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
+    }
+
+    /// `z1_3` or `d1_0_3`: the scalar holding one element.
+    fn scalar_ident(&self, t: TensorId, at: &[usize]) -> Ident {
+        let mut name = self.p.tensors[t].name.rust();
+        for n in at {
+            name.push('_');
+            name.push_str(&n.to_string());
+        }
+        Ident::new(&name, Span::call_site())
+    }
+
+    /// `[[f64; 52]; 20]` for a tensor with axes `[j, k]`.
+    fn array_type(&self, t: TensorId) -> TokenStream {
+        let scalar = &self.cx.scalar;
+        let mut ty = quote!(#scalar);
+        for &axis in self.p.tensors[t].axes.iter().rev() {
+            let n = self.extent(axis);
+            ty = quote!([#ty; #n]);
+        }
+        ty
+    }
+
+    fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
+        let t = stmt.targets[0];
+        let axes = self.p.tensors[t].axes.clone();
+        if stmt.targets.len() > 1 {
+            return self.fused(n, stmt, &axes);
+        }
+        if !self.array[t] {
+            // One `let` per element.
+            let mut out = TokenStream::new();
+            for at in positions(self.p, &axes) {
+                let name = self.scalar_ident(t, &at);
+                let value = self.specialize(&stmt.values[0], &axes, &at);
+                let value = self.expr(n, &value);
+                out.extend(quote!(let #name = #value;));
+            }
+            return out;
+        }
+        let name = self.ident(t);
+        let ty = self.array_type(t);
+        let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
+        quote!(let #name: #ty = #value;)
+    }
+
+    /// The array literal or `from_fn` filling a tensor over `axes[bound.len()..]`.
+    fn array(&self, n: usize, value: &Expr, axes: &[IndexId], bound: &mut Vec<Ix>) -> TokenStream {
+        let Some(&axis) = axes.get(bound.len()) else {
+            let value = self.specialize_ixs(value, axes, bound);
+            return self.expr(n, &value);
+        };
+        if let (true, Extent::Fixed(count)) = (self.literal(n, axis), self.p.extent(axis)) {
+            let elements = (0..count).map(|at| {
+                bound.push(Ix::At(at));
+                let element = self.array(n, value, axes, bound);
+                bound.pop();
+                element
+            });
+            quote!([#(#elements),*])
+        } else {
+            bound.push(Ix::Var(axis));
+            let body = self.array(n, value, axes, bound);
+            bound.pop();
+            let param = self.param(axis, value);
+            quote!(_mlp::from_fn(|#param| #body))
+        }
+    }
+
+    /// An activation and its derivative together: `value_and_derivative`.
+    fn fused(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
+        let (Some(Expr::Act { layer, arg, .. }), true) =
+            (stmt.values.first(), stmt.values.len() == 2)
+        else {
+            // Only value-and-derivative pairs are fused; anything else is lowered one by one.
+            let parts = stmt
+                .targets
+                .iter()
+                .zip(&stmt.values)
+                .map(|(&t, v)| self.stmt(n, &Stmt::new(t, v.clone())));
+            return quote!(#(#parts)*);
+        };
+        let call = |arg: TokenStream| self.cx.call(*layer, quote!(value_and_derivative), arg);
+        let (a, s) = (stmt.targets[0], stmt.targets[1]);
+        if !self.array[a] {
+            let mut out = TokenStream::new();
+            for at in positions(self.p, axes) {
+                let (an, sn) = (self.scalar_ident(a, &at), self.scalar_ident(s, &at));
+                let arg = self.expr(n, &self.specialize(arg, axes, &at));
+                let call = call(arg);
+                out.extend(quote!(let (#an, #sn) = #call;));
+            }
+            return out;
+        }
+        let (an, sn) = (self.ident(a), self.ident(s));
+        let (at, st) = (self.array_type(a), self.array_type(s));
+        let zero = self.zeros(axes);
+        let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+        let arg = self.expr(n, arg);
+        let mut body = {
+            let call = call(arg);
+            quote!((#an #([#vars])*, #sn #([#vars])*) = #call;)
+        };
+        for (&axis, var) in axes.iter().zip(&vars).rev() {
+            let count = self.extent(axis);
+            body = quote!(for #var in 0..#count { #body });
+        }
+        quote! {
+            let mut #an: #at = #zero;
+            let mut #sn: #st = #zero;
+            #body
+        }
+    }
+
+    /// A zero-filled array over `axes`.
+    fn zeros(&self, axes: &[IndexId]) -> TokenStream {
+        let mut value = quote!(0.0);
+        for &axis in axes.iter().rev() {
+            let n = self.extent(axis);
+            value = quote!([#value; #n]);
+        }
+        value
+    }
+
+    fn var(&self, v: IndexId) -> Ident {
+        Ident::new(&self.p.indices[v].name, Span::call_site())
+    }
+
+    /// A closure parameter for index `v`: its name, or `_` if `body` does not use it.
+    fn param(&self, v: IndexId, body: &Expr) -> TokenStream {
+        if body.mentions(v) {
+            let var = self.var(v);
+            quote!(#var)
+        } else {
+            quote!(_)
+        }
+    }
+
+    /// `e` at the literal position `at` of `axes`, simplified (deltas and zeros fold away).
+    fn specialize(&self, e: &Expr, axes: &[IndexId], at: &[usize]) -> Expr {
+        let ixs: Vec<Ix> = at.iter().map(|&n| Ix::At(n)).collect();
+        self.specialize_ixs(e, axes, &ixs)
+    }
+
+    fn specialize_ixs(&self, e: &Expr, axes: &[IndexId], ixs: &[Ix]) -> Expr {
+        let e = e.substitute(&|v| axes.iter().position(|&a| a == v).map(|i| ixs[i]));
+        simplify(self.p, e)
+    }
+
+    fn ix(&self, ix: Ix) -> TokenStream {
+        match ix {
+            Ix::At(n) => Literal::usize_unsuffixed(n).into_token_stream(),
+            Ix::Var(v) => self.var(v).into_token_stream(),
+        }
+    }
+
+    fn expr(&self, n: usize, e: &Expr) -> TokenStream {
+        self.expr_prec(n, e).0
+    }
+
+    /// `e` in Rust, and how tightly it binds.
+    fn expr_prec(&self, n: usize, e: &Expr) -> (TokenStream, Prec) {
+        let scalar = &self.cx.scalar;
+        match e {
+            Expr::Num(v) => {
+                let lit = Literal::f64_unsuffixed(v.abs());
+                if *v < 0.0 {
+                    (quote!(-#lit), Prec::Unary)
+                } else {
+                    (lit.into_token_stream(), Prec::Atom)
+                }
+            }
+            Expr::Read(t, ixs) => (self.read(*t, ixs), Prec::Atom),
+            Expr::Delta(a, b) => {
+                let (a, b) = (self.ix(*a), self.ix(*b));
+                (quote!((if #a == #b { 1.0 } else { 0.0 })), Prec::Atom)
+            }
+            Expr::Act { layer, order, arg } => {
+                let method = match order {
+                    0 => quote!(value),
+                    1 => quote!(derivative),
+                    _ => quote!(second_derivative),
+                };
+                let arg = self.expr(n, arg);
+                (self.cx.call(*layer, method, arg), Prec::Atom)
+            }
+            Expr::Add(terms) => {
+                let terms = terms.iter().map(|t| self.expr(n, t));
+                (quote!(#(#terms)+*), Prec::Add)
+            }
+            Expr::Mul(factors) => {
+                let factors = factors.iter().map(|f| {
+                    let (tokens, prec) = self.expr_prec(n, f);
+                    if prec < Prec::Mul {
+                        quote!((#tokens))
+                    } else {
+                        tokens
+                    }
+                });
+                let product = factors.reduce(|a, b| quote!(#a * #b)).unwrap_or_default();
+                (product, Prec::Mul)
+            }
+            Expr::Sum(v, body) => {
+                if let (true, Extent::Fixed(count)) = (self.literal(n, *v), self.p.extent(*v)) {
+                    let terms: Vec<Expr> = (0..count)
+                        .map(|at| simplify(self.p, body.replace(*v, Ix::At(at))))
+                        .filter(|t| !t.is(0.0))
+                        .collect();
+                    return match terms.len() {
+                        0 => (quote!(0.0), Prec::Atom),
+                        _ => self.expr_prec(n, &Expr::Add(terms)),
+                    };
+                }
+                let count = self.extent(*v);
+                let param = self.param(*v, body);
+                let body = self.expr(n, body);
+                let sum = quote!((0..#count).map(|#param| #body).sum::<#scalar>());
+                (sum, Prec::Atom)
+            }
+        }
+    }
+
+    /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
+    fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
+        if !self.array[t] {
+            let at: Vec<usize> = ixs
+                .iter()
+                .map(|ix| match ix {
+                    Ix::At(n) => *n,
+                    // Unreachable: a scalar-held tensor is read at literal positions only.
+                    Ix::Var(_) => 0,
+                })
+                .collect();
+            return self.scalar_ident(t, &at).into_token_stream();
+        }
+        let name = self.ident(t);
+        let base = match self.p.tensors[t].role {
+            Role::Parameter => quote!(self.#name),
+            Role::Argument | Role::Computed => quote!(#name),
+        };
+        let ixs = ixs.iter().map(|ix| self.ix(*ix));
+        quote!(#base #([#ixs])*)
+    }
+
+    /// The method's result.
+    fn returns(&self, returns: &Returns) -> TokenStream {
+        match returns {
+            Returns::Array(t) => self.whole(*t),
+            Returns::First(t) => {
+                let zeros = vec![Ix::At(0); self.p.tensors[*t].axes.len()];
+                self.read(*t, &zeros)
+            }
+            Returns::Pair(a, b) => {
+                let (a, b) = (self.returns(a), self.returns(b));
+                quote!((#a, #b))
+            }
+        }
+    }
+
+    /// A whole tensor as an array value.
+    fn whole(&self, t: TensorId) -> TokenStream {
+        if self.array[t] {
+            return self.ident(t).into_token_stream();
+        }
+        let axes = self.p.tensors[t].axes.clone();
+        self.nest(t, &axes, &mut Vec::new())
+    }
+
+    fn nest(&self, t: TensorId, axes: &[IndexId], at: &mut Vec<usize>) -> TokenStream {
+        let Some(&axis) = axes.get(at.len()) else {
+            return self.scalar_ident(t, at).into_token_stream();
+        };
+        let count = self.p.extent(axis).or(0);
+        let elements = (0..count).map(|n| {
+            at.push(n);
+            let element = self.nest(t, axes, at);
+            at.pop();
+            element
+        });
+        quote!([#(#elements),*])
+    }
+}
+
+/// Per tensor: whether it must be held in an array, given which statements are unrolled.
+/// Arguments and parameters are arrays; a computed tensor is held in scalars only when its
+/// statement and every read of it are unrolled at literal positions.
+fn storage(p: &Program, unrolled: &[bool]) -> Vec<bool> {
+    let mut array: Vec<bool> = p.tensors.iter().map(|t| t.role != Role::Computed).collect();
+    for (n, stmt) in p.stmts.iter().enumerate() {
+        let axes = &p.tensors[stmt.targets[0]].axes;
+        let literal = unrolled[n] && axes.iter().all(|&a| p.extent(a) != Extent::Input);
+        if !literal {
+            stmt.targets.iter().for_each(|&t| array[t] = true);
+        }
+        for value in &stmt.values {
+            value.visit_reads(&mut |t, ixs, _| {
+                let fixed = ixs.iter().all(|ix| match ix {
+                    Ix::Var(v) => p.extent(*v) != Extent::Input,
+                    Ix::At(_) => true,
+                });
+                if !(unrolled[n] && fixed) {
+                    array[t] = true;
+                }
+            });
+        }
+    }
+    // The targets of one statement are written together, so held alike.
+    for stmt in &p.stmts {
+        if stmt.targets.iter().any(|&t| array[t]) {
+            stmt.targets.iter().for_each(|&t| array[t] = true);
+        }
+    }
+    array
+}
+
+/// Every literal position of `axes` (all fixed), first axis outermost.
+fn positions(p: &Program, axes: &[IndexId]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for &axis in axes {
+        let count = p.extent(axis).or(0);
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                (0..count).map(move |n| {
+                    let mut at = prefix.clone();
+                    at.push(n);
+                    at
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// How tightly a Rust expression binds.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Add,
+    Mul,
+    Unary,
+    Atom,
+}

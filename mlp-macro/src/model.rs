@@ -1,0 +1,191 @@
+//! The validated architecture: what the rest of the pipeline builds from.
+
+use proc_macro2::{Ident, Span};
+use quote::ToTokens;
+use syn::{Attribute, Path, Visibility};
+
+/// A network, as the attribute and the struct describe it, every rule already checked.
+pub struct Model {
+    /// The user's attributes on the struct (docs, derives, …), kept.
+    pub attrs: Vec<Attribute>,
+    /// The struct's visibility.
+    pub vis: Visibility,
+    /// The struct's name.
+    pub ident: Ident,
+    /// The input width.
+    pub input: Input,
+    /// The layers, hidden ones first, the output layer last.
+    pub layers: Vec<Layer>,
+    /// The scalar type.
+    pub scalar: ScalarType,
+    /// Which statements are emitted unrolled.
+    pub unroll: Unroll,
+}
+
+impl Model {
+    /// The output width.
+    pub fn output(&self) -> usize {
+        self.layers.last().map_or(0, |l| l.width)
+    }
+}
+
+/// The input width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// `input = 52`.
+    Fixed(usize),
+    /// No `input`: the struct is generic over its input width, named by this parameter.
+    Generic(Ident),
+}
+
+/// One layer: `width` units, then `act` element-wise.
+pub struct Layer {
+    /// Number of units.
+    pub width: usize,
+    /// The activation applied to them.
+    pub act: Act,
+}
+
+/// An activation: a built-in, or a user type implementing `mlp::Activation`.
+#[derive(Clone)]
+pub enum Act {
+    /// A built-in, named in lower case.
+    Builtin(Builtin),
+    /// A path to a user type.
+    Custom(Path),
+}
+
+impl std::fmt::Debug for Act {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl PartialEq for Act {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Act::Builtin(a), Act::Builtin(b)) => a == b,
+            (Act::Custom(a), Act::Custom(b)) => {
+                a.to_token_stream().to_string() == b.to_token_stream().to_string()
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Act {
+    /// Its name in the text form: `tanh`, or the last segment of a custom path.
+    pub fn name(&self) -> String {
+        match self {
+            Act::Builtin(b) => b.name().to_owned(),
+            Act::Custom(path) => path
+                .segments
+                .last()
+                .map_or_else(|| "f".to_owned(), |s| s.ident.to_string()),
+        }
+    }
+
+    /// Whether this is the identity.
+    pub fn is_identity(&self) -> bool {
+        matches!(self, Act::Builtin(Builtin::Identity))
+    }
+}
+
+macro_rules! builtins {
+    ($($variant:ident $name:literal $tex:literal,)*) => {
+        /// The built-in activations.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Builtin {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $variant,
+            )*
+        }
+
+        impl Builtin {
+            /// Every built-in, in the order the messages list them.
+            pub const ALL: &'static [Builtin] = &[$(Builtin::$variant),*];
+
+            /// The name written in the attribute.
+            pub fn name(self) -> &'static str {
+                match self { $(Builtin::$variant => $name,)* }
+            }
+
+            /// The runtime type implementing it.
+            pub fn type_name(self) -> &'static str {
+                match self { $(Builtin::$variant => stringify!($variant),)* }
+            }
+
+            /// How LaTeX writes it.
+            pub fn tex(self) -> &'static str {
+                match self { $(Builtin::$variant => $tex,)* }
+            }
+
+            /// The built-in written `name`, if any.
+            pub fn from_name(name: &str) -> Option<Builtin> {
+                match name { $($name => Some(Builtin::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+builtins! {
+    Identity "identity" r"\mathrm{id}",
+    Tanh "tanh" r"\tanh",
+    Sigmoid "sigmoid" r"\sigma",
+    Relu "relu" r"\mathrm{relu}",
+    LeakyRelu "leaky_relu" r"\mathrm{leaky\_relu}",
+    Softplus "softplus" r"\mathrm{softplus}",
+    Elu "elu" r"\mathrm{elu}",
+    Silu "silu" r"\mathrm{silu}",
+    Gelu "gelu" r"\mathrm{gelu}",
+    Sin "sin" r"\sin",
+}
+
+impl Builtin {
+    /// Whether `f^(order)` is the constant 0 (so the rules may drop it).
+    pub fn vanishes(self, order: u8) -> bool {
+        match self {
+            Builtin::Identity => order >= 2,
+            Builtin::Relu | Builtin::LeakyRelu => order >= 2,
+            _ => false,
+        }
+    }
+}
+
+/// The scalar type a network computes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarType {
+    /// `f32`.
+    F32,
+    /// `f64`, the default.
+    F64,
+}
+
+impl ScalarType {
+    /// The type as an identifier.
+    pub fn ident(self) -> Ident {
+        let name = match self {
+            ScalarType::F32 => "f32",
+            ScalarType::F64 => "f64",
+        };
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// Which statements are emitted as straight-line code and which as fixed-bound loops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unroll {
+    /// Every statement unrolled (but for loops over a generic input width).
+    All,
+    /// Every statement as loops.
+    None,
+    /// A statement unrolled when it costs at most this many multiply-adds.
+    UpTo(usize),
+}
+
+impl Unroll {
+    /// The default: every layer of the seed network (52-20-10-1) unrolled, a 64-128 layer
+    /// (8192 multiply-adds) as loops.
+    pub const DEFAULT: Unroll = Unroll::UpTo(4096);
+}

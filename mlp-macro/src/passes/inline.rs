@@ -1,0 +1,131 @@
+//! Inlining: a tensor read in one place is substituted there when that costs nothing.
+//!
+//! The derivative rules emit one statement per adjoint or tangent; most are read once, in
+//! the next statement, element for element (`δ1[j] = s1[j]·ā1[j]`), and are better written
+//! in place. A tensor is inlined where
+//! - its value has no tensor reads (a constant, a Kronecker delta): always;
+//! - it is read exactly once, and every index variable in scope at the read (the reader's
+//!   axes and enclosing sums) indexes the read, so each element is still computed once.
+//!
+//! [`Inline::All`] inlines everything but the tensors it keeps: the formula shown to the user.
+
+use std::collections::HashSet;
+
+use crate::ir::{Expr, Ix, Program, TensorId};
+use crate::passes::simplify::simplify;
+
+/// Which tensors to inline.
+pub enum Inline<'a> {
+    /// Those whose inlining costs nothing.
+    Free,
+    /// All computed tensors but these (and the outputs).
+    All(&'a [TensorId]),
+}
+
+/// Inlines tensors into their readers until none qualifies, then drops their statements.
+pub fn inline(p: &mut Program, policy: &Inline<'_>) {
+    while let Some(t) = candidate(p, policy) {
+        let Some(n) = p.definition(t) else { return };
+        let stmt = p.stmts.remove(n);
+        let axes = p.tensors[t].axes.clone();
+        let value = stmt.values[0].clone();
+        p.map_values(|p, e| {
+            let e = e.map_reads(&mut |r, ixs| {
+                (r == t).then(|| {
+                    value.substitute(&|v| axes.iter().position(|&a| a == v).map(|i| ixs[i]))
+                })
+            });
+            simplify(p, e)
+        });
+    }
+}
+
+/// A tensor to inline next, if any.
+fn candidate(p: &Program, policy: &Inline<'_>) -> Option<TensorId> {
+    let outputs: HashSet<TensorId> = p.outputs.iter().copied().collect();
+    p.stmts.iter().find_map(|stmt| {
+        let &[t] = stmt.targets.as_slice() else {
+            return None;
+        };
+        if outputs.contains(&t) || !captures_nothing(p, t, &stmt.values[0]) {
+            return None;
+        }
+        let inline = match policy {
+            Inline::All(keep) => !keep.contains(&t),
+            Inline::Free => {
+                is_trivial(&stmt.values[0]) || !is_act_argument(p, t) && read_once_elementwise(p, t)
+            }
+        };
+        inline.then_some(t)
+    })
+}
+
+/// Whether `e` is as cheap to recompute as to read: no tensor read, or one element.
+fn is_trivial(e: &Expr) -> bool {
+    if let Expr::Read(..) = e {
+        return true;
+    }
+    let mut reads = false;
+    e.visit_reads(&mut |_, _, _| reads = true);
+    !reads
+}
+
+/// Whether some activation is applied to `t`.
+fn is_act_argument(p: &Program, t: TensorId) -> bool {
+    let mut found = false;
+    for stmt in &p.stmts {
+        for value in &stmt.values {
+            value.walk(&mut |e| {
+                if let Expr::Act { arg, .. } = e {
+                    found |= matches!(**arg, Expr::Read(r, _) if r == t);
+                }
+            });
+        }
+    }
+    found
+}
+
+/// Whether `t` is read once, with every index variable in scope there indexing it.
+fn read_once_elementwise(p: &Program, t: TensorId) -> bool {
+    let mut reads = 0;
+    let mut elementwise = true;
+    for stmt in &p.stmts {
+        let axes = &p.tensors[stmt.targets[0]].axes;
+        for value in &stmt.values {
+            value.visit_reads(&mut |r, ixs, bound| {
+                if r != t {
+                    return;
+                }
+                reads += 1;
+                let indexes = |v: &usize| ixs.contains(&Ix::Var(*v));
+                elementwise &= axes.iter().chain(bound).all(indexes);
+            });
+        }
+    }
+    reads == 1 && elementwise
+}
+
+/// Whether substituting `t`'s value at its reads leaves every sum's index distinct from
+/// the variables around it. True for every program the derivative rules make (an index
+/// variable is one axis throughout), checked rather than assumed.
+fn captures_nothing(p: &Program, t: TensorId, value: &Expr) -> bool {
+    let bound = value.bound_vars();
+    if bound.is_empty() {
+        return true;
+    }
+    let mut ok = true;
+    for stmt in &p.stmts {
+        let axes = &p.tensors[stmt.targets[0]].axes;
+        for e in &stmt.values {
+            e.visit_reads(&mut |r, ixs, outer| {
+                if r == t {
+                    let in_scope = |v: &usize| {
+                        axes.contains(v) || outer.contains(v) || ixs.contains(&Ix::Var(*v))
+                    };
+                    ok &= !bound.iter().any(in_scope);
+                }
+            });
+        }
+    }
+    ok
+}

@@ -1,0 +1,66 @@
+//! The generated API: constants, construction, the `Network` trait's length checks.
+
+use mlp::{Network, ShapeError};
+
+use crate::common::{net, parameters};
+use crate::nets::{Generic, GenericMulti, Seed, Small32};
+
+#[test]
+fn constants_describe_the_architecture() {
+    assert_eq!((Seed::INPUT, Seed::OUTPUT), (52, 1));
+    assert_eq!(Seed::WIDTHS, [20, 10, 1]);
+    assert_eq!(Seed::PARAMETERS, 52 * 20 + 20 + 20 * 10 + 10 + 10 + 1);
+    assert_eq!(<Seed as Network>::WIDTHS, &[20, 10, 1]);
+    assert_eq!(Generic::<7>::PARAMETERS, 7 * 6 + 6 + 6 + 1);
+    assert_eq!(GenericMulti::<4>::INPUT, 4);
+    assert_eq!(Small32::PARAMETERS, 5 * 8 + 8 + 8 * 3 + 3);
+}
+
+#[test]
+fn parameters_round_trip_in_pytorch_order() {
+    let flat = parameters::<Seed>(3);
+    let net = Seed::from_parameters(&flat).unwrap();
+    assert_eq!(net.parameters(), flat);
+    // `w1` is row-major `[out][in]`: its second row starts at parameter 52.
+    assert_eq!(net.w1[1][0], flat[52]);
+    assert_eq!(net.b1[0], flat[52 * 20]);
+    assert_eq!(net.w3[0][9], flat[Seed::PARAMETERS - 2]);
+    assert_eq!(net.b3[0], flat[Seed::PARAMETERS - 1]);
+}
+
+#[test]
+fn wrong_lengths_are_errors() {
+    let error = Seed::from_parameters(&[0.0; 1280]).unwrap_err();
+    assert_eq!(error, ShapeError::new("parameters", 1281, 1280));
+    assert_eq!(error.to_string(), "expected 1281 parameters, found 1280");
+    assert!(Seed::from_parameters(&[0.0; 1282]).is_err());
+
+    let net: Seed = net(1);
+    let mut y = [0.0; 1];
+    let error = net.forward_into(&[0.0; 51], &mut y).unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 input values, found 51");
+    let error = net.forward_into(&[0.0; 52], &mut [0.0; 2]).unwrap_err();
+    assert_eq!(error.to_string(), "expected 1 output values, found 2");
+    let error = net.jacobian_into(&[0.0; 52], &mut [0.0; 51]).unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 jacobian entries, found 51");
+}
+
+#[test]
+fn zeros_and_default() {
+    let net = Seed::default();
+    assert_eq!(net.parameters(), vec![0.0; Seed::PARAMETERS]);
+    assert_eq!(net.value(&[1.0; 52]), 0.0);
+    const ZERO: Seed = Seed::zeros();
+    assert_eq!(ZERO.b1, [0.0; 20]);
+}
+
+#[test]
+fn the_formula_is_the_chain_of_sums() {
+    let latex = Seed::GRADIENT_LATEX;
+    let gradient = latex.lines().nth(1).unwrap();
+    assert_eq!(
+        gradient,
+        r"\frac{\partial y}{\partial x_{k}} &= \sum_{i=1}^{10} W^{3}_{1,i} \, f'\left(z^{2}_{i}\right) \, \sum_{j=1}^{20} W^{2}_{i,j} \, f'\left(z^{1}_{j}\right) \, W^{1}_{j,k} \\"
+    );
+    assert!(latex.contains(r"f &= \tanh"));
+}

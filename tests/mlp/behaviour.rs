@@ -1,0 +1,188 @@
+//! Every net's forward pass, Jacobian and (with one output) value and gradient, against the
+//! ndarray reference and against central finite differences of its own forward pass.
+
+use mlp::reference::ActivationFn;
+use mlp::{
+    Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, Sigmoid, Silu, Sin, Softplus, Tanh,
+};
+
+use crate::common::{
+    finite_differences, flat, input, net, reference, relative_error, to_f64, vec1, view,
+};
+use crate::nets::{
+    custom::{Cube, Softsign},
+    *,
+};
+
+/// Tolerances: against the reference, and against finite differences.
+struct Tolerance {
+    reference: f64,
+    differences: f64,
+    step: f64,
+}
+
+const F64: Tolerance = Tolerance {
+    reference: 1e-12,
+    differences: 1e-7,
+    step: 1e-5,
+};
+const F32: Tolerance = Tolerance {
+    reference: 1e-5,
+    differences: 5e-3,
+    step: 1e-2,
+};
+
+fn tolerance<T: Scalar>() -> Tolerance {
+    if T::NAME == "f32" { F32 } else { F64 }
+}
+
+/// `forward` and `jacobian` of `N` at several points, through the `Network` trait.
+fn check<N: Network>(acts: &[ActivationFn<f64>]) {
+    let tol = tolerance::<N::Scalar>();
+    for seed in 0..4 {
+        let net: N = net(seed);
+        let reference = reference(&net, acts);
+        let x: Vec<N::Scalar> = input(N::INPUT, seed);
+        let x64: Vec<f64> = x.iter().map(|v| to_f64(*v)).collect();
+
+        let mut y = vec![N::Scalar::default(); N::OUTPUT];
+        net.forward_into(&x, &mut y).unwrap();
+        let want = vec1(&reference.forward(view(&x64)).unwrap());
+        let error = relative_error(&y, &want);
+        assert!(
+            error <= tol.reference,
+            "forward off the reference by {error:e}"
+        );
+
+        let mut jacobian = vec![N::Scalar::default(); N::OUTPUT * N::INPUT];
+        net.jacobian_into(&x, &mut jacobian).unwrap();
+        let want = flat(&reference.jacobian(view(&x64)).unwrap());
+        let error = relative_error(&jacobian, &want);
+        assert!(
+            error <= tol.reference,
+            "jacobian off the reference by {error:e}"
+        );
+
+        let want = flat(&finite_differences(&net, &x, tol.step));
+        let error = relative_error(&jacobian, &want);
+        assert!(
+            error <= tol.differences,
+            "jacobian off finite differences by {error:e}"
+        );
+    }
+}
+
+/// `value`, `gradient` and `value_and_gradient` agree with `forward` and `jacobian`, which
+/// [`check`] compares with the oracles.
+macro_rules! check_scalar_output {
+    ($net:ty) => {{
+        let tol = tolerance::<<$net as Network>::Scalar>();
+        for seed in 0..4 {
+            let net: $net = net(seed);
+            let x = input(<$net as Network>::INPUT, seed).try_into().unwrap();
+            let (value, gradient) = net.value_and_gradient(&x);
+            assert_eq!(value, net.value(&x));
+            assert_eq!(value, net.forward(&x)[0]);
+            assert_eq!(gradient, net.gradient(&x));
+            let row: Vec<f64> = net.jacobian(&x)[0].iter().map(|v| to_f64(*v)).collect();
+            let error = relative_error(&gradient, &row);
+            assert!(
+                error <= tol.reference,
+                "gradient off the jacobian by {error:e}"
+            );
+        }
+    }};
+}
+
+fn act<A: mlp::Activation<f64>>() -> ActivationFn<f64> {
+    ActivationFn::of::<A>()
+}
+
+#[test]
+fn seed() {
+    check::<Seed>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Seed);
+}
+
+#[test]
+fn seed_as_loops() {
+    check::<SeedLoops>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(SeedLoops);
+    // Both lowerings compute the same sums in the same order.
+    let (unrolled, looped): (Seed, SeedLoops) = (net(7), net(7));
+    let x = input(52, 7).try_into().unwrap();
+    assert_eq!(
+        unrolled.value_and_gradient(&x),
+        looped.value_and_gradient(&x)
+    );
+}
+
+#[test]
+fn affine() {
+    check::<Affine>(&[act::<Identity>()]);
+}
+
+#[test]
+fn one_hidden_layer() {
+    check::<OneHidden>(&[act::<Sigmoid>(), act::<Identity>()]);
+    check_scalar_output!(OneHidden);
+}
+
+#[test]
+fn four_hidden_layers() {
+    let acts = [
+        act::<Relu>(),
+        act::<LeakyRelu>(),
+        act::<Elu>(),
+        act::<Silu>(),
+        act::<Identity>(),
+    ];
+    check::<Deep>(&acts);
+}
+
+#[test]
+fn smooth_activations_and_output() {
+    check::<Smooth>(&[
+        act::<Gelu>(),
+        act::<Sin>(),
+        act::<Softplus>(),
+        act::<Sigmoid>(),
+    ]);
+}
+
+#[test]
+fn linear_hidden_layer() {
+    check::<LinearHidden>(&[act::<Identity>(), act::<Softplus>()]);
+    check_scalar_output!(LinearHidden);
+}
+
+#[test]
+fn single_precision() {
+    check::<Small32>(&[act::<Tanh>(), act::<Identity>()]);
+    check::<Scalar32>(&[act::<Softplus>(), act::<Silu>(), act::<Tanh>()]);
+    check_scalar_output!(Scalar32);
+}
+
+#[test]
+fn generic_input() {
+    check::<Generic<7>>(&[act::<Tanh>(), act::<Identity>()]);
+    check::<Generic<1>>(&[act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Generic<7>);
+    check::<GenericMulti<4>>(&[act::<Sin>(), act::<Identity>()]);
+}
+
+#[test]
+fn custom_activations() {
+    check::<Custom>(&[act::<Softsign>(), act::<Cube>()]);
+}
+
+#[test]
+fn mixed_lowering() {
+    check::<Mixed>(&[act::<Elu>(), act::<Elu>(), act::<Identity>()]);
+}
+
+#[test]
+fn everything_unrolled() {
+    check::<Tiny>(&[act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Tiny);
+}

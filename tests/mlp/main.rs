@@ -1,0 +1,8 @@
+//! Behaviour of generated networks against independent oracles, and compile-fail cases.
+//! One test binary (modules inside), so that the suite links once.
+
+mod api;
+mod behaviour;
+mod common;
+mod nets;
+mod ui;

@@ -1,0 +1,95 @@
+//! The architectures under test: 0 to 4 hidden layers, every built-in activation, f32 and
+//! f64, one and several outputs, generic input widths, custom activations, both lowerings.
+
+use mlp::{Activation, Scalar, mlp};
+
+/// The network of the question the project started from.
+#[mlp(20, 10, 1, input = 52)]
+#[derive(Clone, Debug)]
+pub struct Seed;
+
+/// The same, lowered to loops throughout.
+#[mlp(20, 10, 1, input = 52, unroll = none)]
+pub struct SeedLoops;
+
+/// No hidden layer: an affine map with three outputs.
+#[mlp(3, input = 4)]
+pub struct Affine;
+
+/// One hidden layer, one output.
+#[mlp(5, 1, input = 3, activation = sigmoid)]
+pub struct OneHidden;
+
+/// Four hidden layers, each its own activation, two outputs.
+#[mlp(6, 5, 4, 3, 2, input = 3, activation = [relu, leaky_relu, elu, silu])]
+pub struct Deep;
+
+/// Smooth activations and a non-linear output.
+#[mlp(4, 4, 4, 2, input = 3, activation = [gelu, sin, softplus], output = sigmoid)]
+pub struct Smooth;
+
+/// A linear hidden layer and a softplus output.
+#[mlp(9, 1, input = 4, activation = identity, output = softplus)]
+pub struct LinearHidden;
+
+/// f32, several outputs.
+#[mlp(8, 3, input = 5, scalar = f32)]
+pub struct Small32;
+
+/// f32, one output, a tanh output layer.
+#[mlp(7, 6, 1, input = 4, scalar = f32, activation = [softplus, silu], output = tanh)]
+pub struct Scalar32;
+
+/// Generic over its input width, one output.
+#[mlp(6, 1)]
+pub struct Generic;
+
+/// Generic over a named input width, three outputs, looped.
+#[mlp(5, 3, activation = sin, unroll = none)]
+pub struct GenericMulti<const D: usize>;
+
+/// Custom activations, named by a path.
+#[mlp(6, 2, input = 3, activation = custom::Softsign, output = custom::Cube)]
+pub struct Custom;
+
+/// A statement limit that unrolls some statements and loops others.
+#[mlp(16, 16, 3, input = 24, activation = elu, unroll = 300)]
+pub struct Mixed;
+
+/// Everything unrolled, the smallest net with a hidden layer.
+#[mlp(3, 1, input = 2, unroll = all)]
+pub struct Tiny;
+
+pub mod custom {
+    use super::{Activation, Scalar};
+
+    /// `x / (1 + |x|)`, for f64 only.
+    pub struct Softsign;
+
+    impl Activation<f64> for Softsign {
+        fn value(x: f64) -> f64 {
+            x / (1.0 + x.abs())
+        }
+        fn derivative(x: f64) -> f64 {
+            (1.0 + x.abs()).powi(-2)
+        }
+        fn second_derivative(x: f64) -> f64 {
+            -2.0 * x.signum() * (1.0 + x.abs()).powi(-3)
+        }
+    }
+
+    /// `x³`, for every scalar.
+    pub struct Cube;
+
+    impl<T: Scalar> Activation<T> for Cube {
+        fn value(x: T) -> T {
+            x * x * x
+        }
+        fn derivative(x: T) -> T {
+            T::from_f64(3.0) * x * x
+        }
+        fn second_derivative(x: T) -> T {
+            T::from_f64(6.0) * x
+        }
+    }
+}
