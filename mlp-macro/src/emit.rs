@@ -293,6 +293,10 @@ impl Item {
         let output = lit(model.output());
         let widths = model.layers.iter().map(|l| lit(l.width));
         let parameters = self.parameter_count(model);
+        let entries = match &model.input {
+            Input::Fixed(n) => lit(n * model.output()),
+            Input::Generic(_) => quote!(#output * #input),
+        };
         quote! {
             #[automatically_derived]
             impl #params ::core::default::Default for #ident #args {
@@ -334,7 +338,7 @@ impl Item {
                     jacobian: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
-                    _mlp::check_len(jacobian.len(), #output * #input, "jacobian entries")?;
+                    _mlp::check_len(jacobian.len(), #entries, "jacobian entries")?;
                     jacobian.copy_from_slice(self.jacobian(x).as_flattened());
                     _mlp::Result::Ok(())
                 }

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 
+use crate::cost;
 use crate::ir::{Expr, Ix, Program, TensorId};
 use crate::passes::simplify::simplify;
 
@@ -22,52 +23,62 @@ pub enum Inline<'a> {
     All(&'a [TensorId]),
 }
 
-/// Inlines tensors into their readers until none qualifies, then drops their statements.
+/// A generic input width is costed as this wide: what grows with it dominates.
+const WIDE: usize = 1024;
+
+/// Inlines tensors into their readers until none qualifies.
 pub fn inline(p: &mut Program, policy: &Inline<'_>) {
-    while let Some(t) = candidate(p, policy) {
-        let Some(n) = p.definition(t) else { return };
-        let stmt = p.stmts.remove(n);
-        let axes = p.tensors[t].axes.clone();
-        let value = stmt.values[0].clone();
-        p.map_values(|p, e| {
-            let e = e.map_reads(&mut |r, ixs| {
-                (r == t).then(|| {
-                    value.substitute(&|v| axes.iter().position(|&a| a == v).map(|i| ixs[i]))
-                })
-            });
-            simplify(p, e)
-        });
+    // Tensors found not worth inlining, until an inlining changes the program.
+    let mut tried = HashSet::new();
+    while let Some(t) = next(p, policy, &tried) {
+        tried.insert(t);
+        let inlined = substituted(p, t);
+        let free = match policy {
+            Inline::All(_) => true,
+            Inline::Free => cost::program(&inlined, WIDE) <= cost::program(p, WIDE),
+        };
+        if free {
+            *p = inlined;
+            tried.clear();
+        }
     }
 }
 
-/// A tensor to inline next, if any.
-fn candidate(p: &Program, policy: &Inline<'_>) -> Option<TensorId> {
+/// `p` with `t` substituted at its reads and its statement dropped.
+fn substituted(p: &Program, t: TensorId) -> Program {
+    let mut p = p.clone();
+    let Some(n) = p.definition(t) else {
+        return p;
+    };
+    let stmt = p.stmts.remove(n);
+    let axes = p.tensors[t].axes.clone();
+    let value = stmt.values[0].clone();
+    p.map_values(|p, e| {
+        let e = e.map_reads(&mut |r, ixs| {
+            (r == t)
+                .then(|| value.substitute(&|v| axes.iter().position(|&a| a == v).map(|i| ixs[i])))
+        });
+        simplify(p, e)
+    });
+    p
+}
+
+/// The next tensor to try inlining, if any.
+fn next(p: &Program, policy: &Inline<'_>, tried: &HashSet<TensorId>) -> Option<TensorId> {
     let outputs: HashSet<TensorId> = p.outputs.iter().copied().collect();
     p.stmts.iter().find_map(|stmt| {
         let &[t] = stmt.targets.as_slice() else {
             return None;
         };
-        if outputs.contains(&t) || !captures_nothing(p, t, &stmt.values[0]) {
+        if tried.contains(&t) || outputs.contains(&t) || !captures_nothing(p, t, &stmt.values[0]) {
             return None;
         }
-        let inline = match policy {
+        let wanted = match policy {
             Inline::All(keep) => !keep.contains(&t),
-            Inline::Free => {
-                is_trivial(&stmt.values[0]) || !is_act_argument(p, t) && read_once_elementwise(p, t)
-            }
+            Inline::Free => !is_act_argument(p, t),
         };
-        inline.then_some(t)
+        wanted.then_some(t)
     })
-}
-
-/// Whether `e` is as cheap to recompute as to read: no tensor read, or one element.
-fn is_trivial(e: &Expr) -> bool {
-    if let Expr::Read(..) = e {
-        return true;
-    }
-    let mut reads = false;
-    e.visit_reads(&mut |_, _, _| reads = true);
-    !reads
 }
 
 /// Whether some activation is applied to `t`.
@@ -83,26 +94,6 @@ fn is_act_argument(p: &Program, t: TensorId) -> bool {
         }
     }
     found
-}
-
-/// Whether `t` is read once, with every index variable in scope there indexing it.
-fn read_once_elementwise(p: &Program, t: TensorId) -> bool {
-    let mut reads = 0;
-    let mut elementwise = true;
-    for stmt in &p.stmts {
-        let axes = &p.tensors[stmt.targets[0]].axes;
-        for value in &stmt.values {
-            value.visit_reads(&mut |r, ixs, bound| {
-                if r != t {
-                    return;
-                }
-                reads += 1;
-                let indexes = |v: &usize| ixs.contains(&Ix::Var(*v));
-                elementwise &= axes.iter().chain(bound).all(indexes);
-            });
-        }
-    }
-    reads == 1 && elementwise
 }
 
 /// Whether substituting `t`'s value at its reads leaves every sum's index distinct from

@@ -15,8 +15,16 @@ pub fn program(p: &mut Program) {
 
 /// `e`, simplified.
 pub fn simplify(p: &Program, e: Expr) -> Expr {
+    // An index over a single position is at position 0.
+    let single = |ix: Ix| match ix {
+        Ix::Var(v) if p.extent(v) == Extent::Fixed(1) => Ix::At(0),
+        ix => ix,
+    };
     match e {
         Expr::Num(_) | Expr::Read(..) => e,
+        Expr::Delta(a, b) if (single(a), single(b)) != (a, b) => {
+            simplify(p, Expr::Delta(single(a), single(b)))
+        }
         Expr::Delta(Ix::At(a), Ix::At(b)) => Expr::Num(if a == b { 1.0 } else { 0.0 }),
         Expr::Delta(a, b) if a == b => Expr::ONE,
         Expr::Delta(..) => e,
@@ -42,10 +50,12 @@ fn act(p: &Program, layer: usize, order: u8, arg: Expr) -> Expr {
 fn add(terms: impl Iterator<Item = Expr>) -> Expr {
     let mut out = Vec::new();
     let mut constant = 0.0;
-    for term in terms {
+    let mut pending: Vec<Expr> = terms.collect();
+    pending.reverse();
+    while let Some(term) = pending.pop() {
         match term {
             Expr::Num(v) => constant += v,
-            Expr::Add(inner) => out.extend(inner),
+            Expr::Add(inner) => pending.extend(inner.into_iter().rev()),
             term => out.push(term),
         }
     }
@@ -64,10 +74,12 @@ fn add(terms: impl Iterator<Item = Expr>) -> Expr {
 fn mul(factors: impl Iterator<Item = Expr>) -> Expr {
     let mut out = Vec::new();
     let mut constant = 1.0;
-    for factor in factors {
+    let mut pending: Vec<Expr> = factors.collect();
+    pending.reverse();
+    while let Some(factor) = pending.pop() {
         match factor {
             Expr::Num(v) => constant *= v,
-            Expr::Mul(inner) => out.extend(inner),
+            Expr::Mul(inner) => pending.extend(inner.into_iter().rev()),
             factor => out.push(factor),
         }
     }

@@ -1,11 +1,156 @@
+//! The IR text, the LaTeX and the `prettyplease`-formatted expansion of fixtures, named
+//! `{fixture}-{what}`. Accept changes with `INSTA_UPDATE=always`, then read the diff.
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::expand;
+use crate::{expand, formula, forward, methods};
 
 /// The expansion of `#[mlp(args)] item`, formatted.
 fn expand(args: TokenStream, item: TokenStream) -> String {
     let tokens = expand::mlp(args, item);
-    let file = syn::parse2::<syn::File>(tokens.clone()).unwrap_or_else(|e| panic!("{e}: {tokens}"));
-    prettyplease::unparse(&file)
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(error) => panic!("the expansion does not parse ({error}): {tokens}"),
+    }
+}
+
+/// The forward pass of `args` and its method programs, in the text form.
+fn programs(args: TokenStream) -> String {
+    let model = expand::model(
+        args,
+        quote!(
+            struct Net;
+        ),
+    )
+    .expect("a valid fixture");
+    let f = forward::forward(&model);
+    let mut sections = vec![
+        ("forward pass, as built", f.program.clone()),
+        ("forward", methods::forward(&f).0),
+    ];
+    if model.output() == 1 {
+        sections.push(("value_and_gradient", methods::gradient(&f, true).0));
+        sections.push(("gradient", methods::gradient(&f, false).0));
+    }
+    sections.push(("jacobian by rows (reverse)", methods::jacobian_rows(&f).0));
+    sections.push((
+        "jacobian by columns (tangent)",
+        methods::jacobian_columns(&f).0,
+    ));
+    let sections: Vec<String> = sections
+        .iter()
+        .map(|(title, p)| format!("# {title}\n{p}\n"))
+        .collect();
+    sections.join("\n")
+}
+
+#[test]
+fn seed_ir() {
+    insta::assert_snapshot!("seed-ir", programs(quote!(20, 10, 1, input = 52)));
+}
+
+#[test]
+fn seed_latex() {
+    let model = expand::model(
+        quote!(20, 10, 1, input = 52),
+        quote!(
+            struct Seed;
+        ),
+    )
+    .unwrap();
+    let f = formula::gradient(&model, &forward::forward(&model));
+    insta::assert_snapshot!("seed-latex", f.latex);
+    insta::assert_snapshot!("seed-formula", f.text);
+}
+
+#[test]
+fn mixed_activations_latex() {
+    let args = quote!(
+        4,
+        3,
+        2,
+        input = 2,
+        activation = [softplus, relu],
+        output = sigmoid
+    );
+    let model = expand::model(
+        args,
+        quote!(
+            struct Net;
+        ),
+    )
+    .unwrap();
+    let f = formula::gradient(&model, &forward::forward(&model));
+    insta::assert_snapshot!("mixed-latex", f.latex);
+}
+
+#[test]
+fn tiny_unrolled() {
+    let item = quote! {
+        /// A 2-3-1 tanh network.
+        #[derive(Clone, Debug)]
+        pub struct Tiny;
+    };
+    insta::assert_snapshot!(
+        "tiny-unrolled",
+        expand(quote!(3, 1, input = 2, unroll = all), item)
+    );
+}
+
+#[test]
+fn tiny_loops() {
+    let item = quote!(
+        pub struct Tiny;
+    );
+    insta::assert_snapshot!(
+        "tiny-loops",
+        expand(quote!(3, 1, input = 2, unroll = none), item)
+    );
+}
+
+#[test]
+fn tiny_multi_output_ir() {
+    insta::assert_snapshot!(
+        "tiny-multi-ir",
+        programs(quote!(3, 2, input = 2, output = tanh))
+    );
+}
+
+#[test]
+fn generic_input() {
+    let item = quote!(
+        pub(crate) struct Generic;
+    );
+    insta::assert_snapshot!("generic", expand(quote!(3, 1, activation = softplus), item));
+}
+
+#[test]
+fn custom_activation() {
+    let item = quote!(
+        struct Custom;
+    );
+    let args = quote!(2, 1, input = 2, activation = acts::Softsign, scalar = f32);
+    insta::assert_snapshot!("custom", expand(args, item));
+}
+
+#[test]
+fn seed_expansion() {
+    let item = quote!(
+        pub struct Seed;
+    );
+    insta::assert_snapshot!("seed", expand(quote!(20, 10, 1, input = 52), item));
+}
+
+#[test]
+fn errors_keep_the_item() {
+    let out = expand::mlp(
+        quote!(0, 1, input = 2),
+        quote!(
+            pub struct Net;
+        ),
+    )
+    .to_string();
+    assert!(out.starts_with(":: core :: compile_error !"), "{out}");
+    assert!(out.ends_with("pub struct Net ;"), "{out}");
 }
