@@ -68,8 +68,8 @@ pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
 struct Parser {
     args: Args,
     errors: Errors,
-    /// The first `key = value`, after which no width may come.
-    first_option: Option<Span>,
+    /// The key of the first `key = value`, after which no width may come.
+    first_option: Option<String>,
     /// The keys seen so far.
     seen: Vec<String>,
 }
@@ -114,13 +114,11 @@ impl Parser {
         let Some(value) = self.positive(token, "layer width") else {
             return;
         };
-        if let Some(option) = self.first_option {
-            let mut error = syn::Error::new_spanned(
+        if let Some(option) = &self.first_option {
+            self.errors.at(
                 token,
-                "layer widths come before the `key = value` options",
+                format!("layer widths come before the `key = value` options; move `{token}` before `{option}`"),
             );
-            error.combine(syn::Error::new(option, "the first option is here"));
-            self.errors.push(error);
             return;
         }
         if let Ok(lit) = syn::parse2::<LitInt>(token.to_token_stream()) {
@@ -151,7 +149,7 @@ impl Parser {
 
     fn option(&mut self, key: &proc_macro2::Ident, value: &[TokenTree]) {
         let name = key.to_string();
-        self.first_option.get_or_insert(key.span());
+        self.first_option.get_or_insert_with(|| name.clone());
         if !KEYS.contains(&name.as_str()) {
             let hint = match closest(&name, KEYS) {
                 Some(near) => format!("did you mean `{near}`?"),

@@ -10,20 +10,28 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between `a` and `b`, counted in chars.
+/// Edit distance between `a` and `b` in chars: insertions, deletions, substitutions and
+/// swaps of neighbours (`inptu` is one edit from `input`).
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // d[i][j]: distance between the first i chars of a and the first j of b.
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitution = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = substitution.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -36,6 +44,7 @@ mod tests {
         assert_eq!(distance("tanhh", "tanh"), 1);
         assert_eq!(distance("actvation", "activation"), 1);
         assert_eq!(distance("", "elu"), 3);
+        assert_eq!(distance("inptu", "input"), 1);
     }
 
     #[test]
@@ -43,6 +52,7 @@ mod tests {
         let keys = ["input", "activation", "output", "scalar", "unroll"];
         assert_eq!(closest("activaton", keys), Some("activation"));
         assert_eq!(closest("inputs", keys), Some("input"));
+        assert_eq!(closest("inptu", keys), Some("input"));
         assert_eq!(closest("width", keys), None);
         assert_eq!(closest("sigmod", ["sigmoid", "silu"]), Some("sigmoid"));
     }
