@@ -346,3 +346,140 @@ fn is_list(token: &TokenTree) -> bool {
 fn tokens(chunk: &[TokenTree]) -> TokenStream {
     chunk.iter().cloned().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::{Activations, parse};
+    use crate::model::{Act, Builtin, ScalarType, Unroll};
+
+    fn messages(tokens: TokenStream) -> Vec<String> {
+        match parse(tokens) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn every_argument() {
+        let args = parse(quote!(
+            20,
+            10,
+            1,
+            input = 52,
+            activation = [tanh, my::Act],
+            output = sigmoid,
+            scalar = f32,
+            unroll = 100,
+        ))
+        .unwrap();
+        let widths: Vec<usize> = args.widths.iter().map(|w| w.0).collect();
+        assert_eq!(widths, [20, 10, 1]);
+        assert_eq!(args.input, Some(52));
+        let Some(Activations::List(acts, _)) = &args.activation else {
+            panic!("a list");
+        };
+        assert_eq!(acts[0], Act::Builtin(Builtin::Tanh));
+        assert!(matches!(&acts[1], Act::Custom(path) if path.segments.len() == 2));
+        assert_eq!(args.output, Some(Act::Builtin(Builtin::Sigmoid)));
+        assert_eq!(args.scalar, Some(ScalarType::F32));
+        assert_eq!(args.unroll, Some(Unroll::UpTo(100)));
+        let args = parse(quote!(1, unroll = none, activation = Cube)).unwrap();
+        assert_eq!(args.unroll, Some(Unroll::None));
+        assert!(matches!(
+            args.activation,
+            Some(Activations::One(Act::Custom(_), _))
+        ));
+    }
+
+    /// One mistake per line: the tokens, and the message.
+    #[test]
+    fn mistakes() {
+        let cases = [
+            (quote!(20, 0), "layer width must be at least 1, found `0`"),
+            (
+                quote!(2.5, 1),
+                "layer width must be a positive integer, found `2.5`",
+            ),
+            (
+                quote!("20", 1),
+                "layer width must be a positive integer, found `\"20\"`",
+            ),
+            (
+                quote!(99999999999999999999999, 1),
+                "layer width `99999999999999999999999` does not fit in `usize`",
+            ),
+            (
+                quote!(20, , 1),
+                "expected a layer width or `key = value` before `,`",
+            ),
+            (quote!(20, input), "expected `input = <value>`"),
+            (
+                quote!(20, input: 3),
+                "expected `=` after `input`, found `:`",
+            ),
+            (
+                quote!(20, input =),
+                "expected `input = <integer>`, found `input =` with no value",
+            ),
+            (
+                quote!(20, input = -3),
+                "`input` must be a positive integer, found `-3`",
+            ),
+            (
+                quote!(20, input = 0),
+                "`input` must be at least 1, found `0`",
+            ),
+            (
+                quote!(20, input = 3 4),
+                "expected `,` after `input = 3`, found `4`",
+            ),
+            (
+                quote!(20, width = 3),
+                "unknown argument `width`; expected `input`, `activation`, `output`, `scalar` or `unroll`",
+            ),
+            (
+                quote!(20, outptu = tanh),
+                "unknown argument `outptu`; did you mean `output`?",
+            ),
+            (
+                quote!(20, scalar = f32, scalar = f64),
+                "duplicate `scalar` argument",
+            ),
+            (
+                quote!(20, scalar = "f32"),
+                "unsupported scalar type `\"f32\"`; expected `f32` or `f64`",
+            ),
+            (
+                quote!(20, output = [tanh]),
+                "`output` takes one activation, found a list; lists are for `activation`, one per hidden layer",
+            ),
+            (
+                quote!(20, activation = 3),
+                "expected an activation (a built-in name or a path to a type), found `3`",
+            ),
+            (
+                quote!(20, { x }),
+                "expected a layer width or `key = value`, found `{ x }`",
+            ),
+        ];
+        for (tokens, want) in cases {
+            let got = messages(tokens.clone());
+            assert_eq!(got, [want], "for `{tokens}`");
+        }
+        let unroll = messages(quote!(1, unroll = maybe));
+        assert!(
+            unroll[0]
+                .starts_with("expected `unroll = all`, `unroll = none` or `unroll = <integer>`")
+        );
+    }
+
+    #[test]
+    fn all_mistakes_at_once() {
+        let got = messages(quote!(0, 1, inptu = 3, activation = relu6, scalar = f16));
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(got[2].starts_with("unknown activation `relu6`; did you mean `relu`?"));
+    }
+}

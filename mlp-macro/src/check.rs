@@ -11,11 +11,12 @@ use crate::model::{Act, Builtin, Input, Layer, Model, ScalarType, Unroll};
 /// The model `args` and `item` describe; `None` (with the reasons in `errors`) if they break
 /// a rule.
 pub fn model(args: Args, item: Struct, errors: &mut Errors) -> Option<Model> {
-    let before = errors_len(errors);
+    let before = errors.len();
     check_widths(&args, errors);
+    check_size(&args, errors);
     let input = check_input(&args, &item, errors);
     let hidden = check_activations(&args, errors);
-    if errors_len(errors) > before {
+    if errors.len() > before {
         return None;
     }
     let output = args.output.unwrap_or(Act::Builtin(Builtin::Identity));
@@ -44,11 +45,6 @@ pub fn model(args: Args, item: Struct, errors: &mut Errors) -> Option<Model> {
     })
 }
 
-/// How many errors `errors` holds, to tell whether a rule added one.
-fn errors_len(errors: &Errors) -> usize {
-    errors.len()
-}
-
 /// There is at least one layer: the output layer.
 fn check_widths(args: &Args, errors: &mut Errors) {
     if args.widths.is_empty() {
@@ -56,6 +52,30 @@ fn check_widths(args: &Args, errors: &mut Errors) {
             Span::call_site(),
             "expected at least one layer width, the last being the output width, \
              as in `#[mlp(20, 1, input = 3)]`",
+        );
+    }
+}
+
+/// The most parameters a network may have: they are stored inline in the struct, and the
+/// generated code is sized by them.
+pub const MAX_PARAMETERS: u128 = 1 << 24;
+
+/// The parameters fit inline (for a generic input width, counting it as 1).
+fn check_size(args: &Args, errors: &mut Errors) {
+    let mut total: u128 = 0;
+    let mut fan_in = args.input.unwrap_or(1) as u128;
+    for &(width, _) in &args.widths {
+        let width = width as u128;
+        total = total.saturating_add(width.saturating_mul(fan_in).saturating_add(width));
+        fan_in = width;
+    }
+    if total > MAX_PARAMETERS {
+        errors.at_span(
+            Span::call_site(),
+            format!(
+                "this network has {total} parameters; `#[mlp]` stores them inline in the \
+                 struct and allows at most {MAX_PARAMETERS}"
+            ),
         );
     }
 }
@@ -117,4 +137,127 @@ fn check_activations(args: &Args, errors: &mut Errors) -> Vec<Act> {
 fn widths(args: &Args) -> String {
     let widths: Vec<String> = args.widths.iter().map(|(w, _)| w.to_string()).collect();
     widths.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use crate::expand::model;
+    use crate::model::{Act, Builtin, Input, ScalarType, Unroll};
+
+    fn error(args: TokenStream, item: TokenStream) -> String {
+        match model(args, item) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let m = model(
+            quote!(20, 10, 1, input = 52),
+            quote!(
+                pub struct Seed;
+            ),
+        )
+        .unwrap();
+        assert_eq!(m.input, Input::Fixed(52));
+        let acts: Vec<&Act> = m.layers.iter().map(|l| &l.act).collect();
+        let (tanh, identity) = (Act::Builtin(Builtin::Tanh), Act::Builtin(Builtin::Identity));
+        assert_eq!(acts, [&tanh, &tanh, &identity]);
+        assert_eq!((m.scalar, m.unroll), (ScalarType::F64, Unroll::DEFAULT));
+    }
+
+    #[test]
+    fn input_width() {
+        let generic = model(
+            quote!(4, 1),
+            quote!(
+                struct Net;
+            ),
+        )
+        .unwrap();
+        assert!(matches!(generic.input, Input::Generic(name) if name == "IN"));
+        let named = model(
+            quote!(4, 1),
+            quote!(
+                struct Net<const D: usize>;
+            ),
+        )
+        .unwrap();
+        assert!(matches!(named.input, Input::Generic(name) if name == "D"));
+        assert_eq!(
+            error(
+                quote!(4, 1, input = 3),
+                quote!(
+                    struct Net<const D: usize>;
+                )
+            ),
+            "`input = 3` fixes the input width, so the struct takes no `const D: usize`; remove one of them"
+        );
+    }
+
+    #[test]
+    fn activations_per_hidden_layer() {
+        let m = model(
+            quote!(4, 3, 1, activation = [relu, sin]),
+            quote!(
+                struct N;
+            ),
+        )
+        .unwrap();
+        assert_eq!(m.layers[1].act, Act::Builtin(Builtin::Sin));
+        assert_eq!(
+            error(
+                quote!(4, 1, activation = [relu, sin]),
+                quote!(
+                    struct N;
+                )
+            ),
+            "expected 1 activations, one per hidden layer (1 hidden layer in `4, 1`), found 2"
+        );
+        assert_eq!(
+            error(
+                quote!(1, input = 2, activation = relu),
+                quote!(
+                    struct N;
+                )
+            ),
+            "`activation` sets the hidden layers' activation, but this network has no hidden layer; the output layer's is set by `output = …`"
+        );
+        assert!(
+            error(
+                quote!(input = 2),
+                quote!(
+                    struct N;
+                )
+            )
+            .starts_with("expected at least one layer width")
+        );
+    }
+
+    #[test]
+    fn size_limit() {
+        assert_eq!(
+            error(
+                quote!(18446744073709551615, 1, input = 9),
+                quote!(
+                    struct N;
+                )
+            ),
+            "this network has 184467440737095516160 parameters; `#[mlp]` stores them inline in \
+             the struct and allows at most 16777216"
+        );
+        assert!(
+            model(
+                quote!(256, 128, 10, input = 784),
+                quote!(
+                    struct N;
+                )
+            )
+            .is_ok()
+        );
+    }
 }

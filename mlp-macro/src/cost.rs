@@ -1,18 +1,22 @@
 //! Operation counts: floating-point operations (a multiply and an add count two, an
-//! activation call one), from the IR alone.
+//! activation call one), from the IR alone. Saturating, so that no width overflows them.
 
 use crate::ir::{Expr, Program, Stmt};
 
 /// Operations to evaluate `e` once; a generic input width counts as `generic`.
 pub fn expr(p: &Program, e: &Expr, generic: usize) -> usize {
-    let all = |es: &[Expr]| es.iter().map(|e| expr(p, e, generic)).sum::<usize>();
+    let all = |es: &[Expr]| {
+        es.iter()
+            .fold(0, |n: usize, e| n.saturating_add(expr(p, e, generic)))
+    };
     match e {
         Expr::Num(_) | Expr::Read(..) | Expr::Delta(..) => 0,
-        Expr::Act { arg, .. } => 1 + expr(p, arg, generic),
-        Expr::Add(es) | Expr::Mul(es) => es.len() - 1 + all(es),
+        Expr::Act { arg, .. } => expr(p, arg, generic).saturating_add(1),
+        Expr::Add(es) | Expr::Mul(es) => all(es).saturating_add(es.len().saturating_sub(1)),
         Expr::Sum(v, body) => {
             let n = p.extent(*v).or(generic);
-            n * expr(p, body, generic) + n.saturating_sub(1)
+            n.saturating_mul(expr(p, body, generic))
+                .saturating_add(n.saturating_sub(1))
         }
     }
 }
@@ -20,11 +24,19 @@ pub fn expr(p: &Program, e: &Expr, generic: usize) -> usize {
 /// Operations to evaluate a statement over all its axes.
 pub fn stmt(p: &Program, s: &Stmt, generic: usize) -> usize {
     let axes = &p.tensors[s.targets[0]].axes;
-    let elements: usize = axes.iter().map(|&a| p.extent(a).or(generic)).product();
-    elements * s.values.iter().map(|v| expr(p, v, generic)).sum::<usize>()
+    let elements = axes
+        .iter()
+        .fold(1, |n: usize, &a| n.saturating_mul(p.extent(a).or(generic)));
+    let each = s
+        .values
+        .iter()
+        .fold(0, |n: usize, v| n.saturating_add(expr(p, v, generic)));
+    elements.saturating_mul(each)
 }
 
 /// Operations to run a whole program.
 pub fn program(p: &Program, generic: usize) -> usize {
-    p.stmts.iter().map(|s| stmt(p, s, generic)).sum()
+    p.stmts
+        .iter()
+        .fold(0, |n, s| n.saturating_add(stmt(p, s, generic)))
 }

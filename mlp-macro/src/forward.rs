@@ -87,3 +87,51 @@ pub fn forward(model: &Model) -> Forward {
         z,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::forward;
+    use crate::expand::model;
+
+    #[test]
+    fn one_statement_per_tensor() {
+        let m = model(
+            quote!(3, 2, input = 4, output = sigmoid),
+            quote!(
+                struct N;
+            ),
+        )
+        .unwrap();
+        let f = forward(&m);
+        let want = "\
+index  k < 4, j < 3, o < 2
+input  x[k]
+param  W1[j,k] b1[j] W2[o,j] b2[o]
+z1[j] = Σ_k W1[j,k]·x[k] + b1[j]
+a1[j] = tanh(z1[j])
+z2[o] = Σ_j W2[o,j]·a1[j] + b2[o]
+y[o] = sigmoid(z2[o])
+output y";
+        assert_eq!(f.program.to_string(), want);
+        assert_eq!((f.x, f.y, f.z.len()), (0, 8, 2));
+    }
+
+    #[test]
+    fn deep_nets_name_their_indices() {
+        let m = model(
+            quote!(2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1),
+            quote!(
+                struct N;
+            ),
+        )
+        .unwrap();
+        let text = forward(&m).program.to_string();
+        let first = text.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "index  k < IN, j < 2, i < 2, h < 2, m < 2, n < 2, p < 2, q < 2, t < 2, i9 < 2, i10 < 2, o < 1"
+        );
+    }
+}

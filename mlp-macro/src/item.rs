@@ -94,3 +94,83 @@ fn describe(item: &Item) -> (Option<Span>, &'static str) {
         _ => (None, "another kind of item"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::parse;
+    use crate::errors::Errors;
+
+    fn messages(item: TokenStream) -> Vec<String> {
+        let mut errors = Errors::default();
+        parse(item, &mut errors);
+        match errors.finish(()) {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn accepted() {
+        assert!(
+            messages(quote!(
+                pub struct Net;
+            ))
+            .is_empty()
+        );
+        assert!(
+            messages(quote!(
+                struct Net {}
+            ))
+            .is_empty()
+        );
+        assert!(
+            messages(quote!(
+                #[derive(Clone)]
+                pub(crate) struct Net<const IN: usize>;
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn rejected() {
+        let unit = "`#[mlp]` goes on a unit struct such as `pub struct Net;`, found";
+        assert_eq!(
+            messages(quote!(
+                fn net() {}
+            )),
+            [format!("{unit} a function")]
+        );
+        assert_eq!(
+            messages(quote!(
+                enum Net {
+                    A,
+                }
+            )),
+            [format!("{unit} an enum")]
+        );
+        assert_eq!(
+            messages(quote!(
+                mod net {}
+            )),
+            [format!("{unit} a module")]
+        );
+        let fields = messages(quote!(
+            struct Net(f64);
+        ));
+        assert!(fields[0].starts_with("`#[mlp]` generates the fields"));
+        let generics = messages(quote!(
+            struct Net<'a, T>;
+        ));
+        assert!(generics[0].starts_with("`#[mlp]` structs take no generic parameters"));
+        let clause = messages(quote!(
+            struct Net<const N: usize>
+            where
+                [(); N]:;
+        ));
+        assert_eq!(clause, ["`#[mlp]` structs take no `where` clause"]);
+    }
+}

@@ -89,3 +89,48 @@ fn derivative(e: &Expr, wrt: TensorId, c: IndexId, tangents: &HashMap<TensorId, 
         Expr::Sum(v, body) => Expr::sum(*v, d(body)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Direction, tangent};
+    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
+    use crate::model::{Act, Builtin};
+    use crate::passes::simplify;
+
+    /// One rule per line: the tangent of `y[j] = value` along every unit direction `c`.
+    fn rule(value: impl Fn(usize, usize, usize, usize) -> Expr, want: &str) {
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let k = p.index("k", Extent::Fixed(3));
+        let j = p.index("j", Extent::Fixed(2));
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let y = p.tensor(Name::plain("y"), Role::Computed, vec![j]);
+        p.stmts.push(Stmt::new(y, value(x, w, k, j)));
+        let c = p.index("c", Extent::Fixed(3));
+        let tangents = tangent(&mut p, x, Direction::Columns(c));
+        simplify::program(&mut p);
+        let got = tangents
+            .get(&y)
+            .map_or("0".to_owned(), |&t| p.expr(p.value_of(t).unwrap()));
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rules() {
+        let wx = |x, w, k, j| Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k])));
+        /* D(W[j,k]) = 0 */
+        rule(|_, w, k, j| Expr::read(w, &[j, k]), "0");
+        /* D(Σ_k W[j,k]·x[k]) = W[j,c] */
+        rule(wx, "W1[j,c]");
+        /* D(f(u)) = f'(u)·D(u) */
+        rule(
+            |x, w, k, j| Expr::act(1, 0, wx(x, w, k, j)),
+            "tanh'(Σ_k W1[j,k]·x[k])·W1[j,c]",
+        );
+        /* D(u·v) = D(u)·v + u·D(v) */
+        rule(
+            |x, _, k, _| Expr::sum(k, Expr::mul(Expr::read(x, &[k]), Expr::read(x, &[k]))),
+            "x[c] + x[c]",
+        );
+    }
+}

@@ -19,3 +19,106 @@ pub fn optimize(p: &mut Program) {
     fuse::fuse(p);
     dce::dce(p);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline};
+    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
+    use crate::model::{Act, Builtin};
+
+    /// `x[k]` (k < 3), `W[j,k]` (j < 2), and statements built by `stmts` from them.
+    fn program(stmts: impl Fn(&mut Program, [usize; 4]) -> Vec<usize>) -> Program {
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let k = p.index("k", Extent::Fixed(3));
+        let j = p.index("j", Extent::Fixed(2));
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w = p.tensor(Name::plain("W"), Role::Parameter, vec![j, k]);
+        p.outputs = stmts(&mut p, [x, w, k, j]);
+        p
+    }
+
+    fn define(p: &mut Program, name: &'static str, axes: Vec<usize>, value: Expr) -> usize {
+        let t = p.tensor(Name::plain(name), Role::Computed, axes);
+        p.stmts.push(Stmt::new(t, value));
+        t
+    }
+
+    fn text(p: &Program) -> Vec<String> {
+        p.stmts.iter().map(|s| p.stmt(s)).collect()
+    }
+
+    #[test]
+    fn inlines_what_costs_nothing() {
+        let mut p = program(|p, [x, w, k, j]| {
+            let u = define(
+                p,
+                "u",
+                vec![k],
+                Expr::mul(Expr::read(x, &[k]), Expr::Num(2.0)),
+            );
+            let v = define(
+                p,
+                "v",
+                vec![j],
+                Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(u, &[k]))),
+            );
+            let t = define(p, "t", vec![j], Expr::act(1, 0, Expr::read(v, &[j])));
+            let c = define(p, "c", vec![j], Expr::ONE);
+            let y = define(
+                p,
+                "y",
+                vec![j],
+                Expr::mul(Expr::read(t, &[j]), Expr::read(c, &[j])),
+            );
+            vec![y]
+        });
+        inline(&mut p, &Inline::Free);
+        // `u` is read inside a sum whose other index `j` it does not have: kept. `v` is an
+        // activation's argument: kept. `t` (read once, element for element) and the
+        // constant `c` are inlined.
+        assert_eq!(
+            text(&p),
+            [
+                "u[k] = 2·x[k]",
+                "v[j] = Σ_k W[j,k]·u[k]",
+                "y[j] = tanh(v[j])"
+            ]
+        );
+    }
+
+    #[test]
+    fn hoists_derivatives_and_fuses_them_with_values() {
+        let mut p = program(|p, [x, _, k, _]| {
+            let z = define(p, "z", vec![k], Expr::read(x, &[k]));
+            let a = define(p, "a", vec![k], Expr::act(1, 0, Expr::read(z, &[k])));
+            let slope = || Expr::act(1, 1, Expr::read(z, &[k]));
+            let u = define(p, "u", vec![k], Expr::mul(slope(), Expr::read(a, &[k])));
+            let v = define(p, "v", vec![k], Expr::Add(vec![slope(), Expr::ONE]));
+            vec![u, v]
+        });
+        hoist(&mut p);
+        let hoisted = [
+            "z[k] = x[k]",
+            "a[k] = tanh(z[k])",
+            "s1[k] = tanh'(z[k])",
+            "u[k] = s1[k]·a[k]",
+            "v[k] = s1[k] + 1",
+        ];
+        assert_eq!(text(&p), hoisted);
+        fuse(&mut p);
+        assert_eq!(text(&p)[1], "a[k], s1[k] = tanh(z[k]), tanh'(z[k])");
+        assert_eq!(p.stmts.len(), 4);
+    }
+
+    #[test]
+    fn drops_what_no_output_needs() {
+        let mut p = program(|p, [x, _, k, _]| {
+            let u = define(p, "u", vec![k], Expr::read(x, &[k]));
+            define(p, "dead", vec![k], Expr::read(u, &[k]));
+            let y = define(p, "y", vec![k], Expr::read(u, &[k]));
+            vec![y]
+        });
+        dce(&mut p);
+        assert_eq!(text(&p), ["u[k] = x[k]", "y[k] = u[k]"]);
+    }
+}

@@ -115,6 +115,17 @@ fn sum(p: &Program, v: usize, body: Expr) -> Expr {
     if partner(&body).is_some() {
         return Expr::ONE;
     }
+    /* Σ_v (a + b) = Σ_v a + Σ_v b, when that lets a delta collapse a sum */
+    if let Expr::Add(terms) = &body {
+        let collapses = |t: &Expr| match t {
+            Expr::Mul(factors) => factors.iter().any(|f| partner(f).is_some()),
+            t => partner(t).is_some(),
+        };
+        if terms.iter().any(collapses) {
+            let sums = terms.iter().map(|t| sum(p, v, t.clone()));
+            return simplify(p, Expr::Add(sums.collect()));
+        }
+    }
     if let Expr::Mul(factors) = &body {
         if let Some((n, w)) = factors
             .iter()
