@@ -247,7 +247,7 @@ mod tests {
                     struct N;
                 )
             ),
-            "this network has 184467440737095516160 parameters; `#[mlp]` stores them inline in \
+            "this network has 202914184810805067766 parameters; `#[mlp]` stores them inline in \
              the struct and allows at most 16777216"
         );
         assert!(
