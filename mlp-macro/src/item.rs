@@ -55,6 +55,16 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Struct> {
     match params.as_slice() {
         [] => {}
         [GenericParam::Const(c)] if is_usize(&c.ty) && c.default.is_none() => {
+            // Generated code names its values and loop indices in lower case (`x`, `k`, …).
+            if c.ident.to_string().starts_with(|ch: char| ch.is_ascii_lowercase()) {
+                errors.at(
+                    &c.ident,
+                    format!(
+                        "name the input width in upper case, as in `const IN: usize`, found `{}`",
+                        c.ident
+                    ),
+                );
+            }
             input_param = Some(c.ident.clone());
         }
         _ => errors.at(

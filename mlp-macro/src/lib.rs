@@ -36,7 +36,32 @@ use proc_macro::TokenStream;
 
 /// Generates a fixed-size network, its forward pass and its exact input derivatives.
 ///
-/// See the documentation of the `mlp` crate for the grammar and the generated API.
+/// ```text
+/// #[mlp(20, 10, 1, input = 52)]
+/// pub struct Energy;
+/// ```
+///
+/// Layer widths first (hidden layers, then the output), then options in any order:
+///
+/// - `input = N`: the input width; without it the struct is generic over it, as
+///   `struct Net<const IN: usize>` (or name the parameter yourself: `struct Net<const D: usize>;`);
+/// - `activation = NAME` or `activation = [NAME, …]`: the hidden layers' activation, one for
+///   all or one per hidden layer (default `tanh`);
+/// - `output = NAME`: the output layer's activation (default `identity`);
+/// - `scalar = f64` (default) or `scalar = f32`;
+/// - `unroll = N` (default 4096), `unroll = all` or `unroll = none`: statements of at most `N`
+///   floating-point operations are emitted as straight-line code, larger ones as fixed-bound
+///   loops.
+///
+/// A built-in activation is a lower-case name: `identity`, `tanh`, `sigmoid`, `relu`,
+/// `leaky_relu`, `softplus`, `elu`, `silu`, `gelu`, `sin`. Anything else is a path to a type
+/// implementing `mlp::Activation` for the scalar type.
+///
+/// The struct gets public fields `w1, b1, …, wL, bL` (`wl: [[T; in]; out]`, as PyTorch's
+/// `Linear.weight`), the constants `INPUT`, `OUTPUT`, `WIDTHS`, `PARAMETERS` and
+/// `GRADIENT_LATEX`, the constructors `zeros`, `from_parameters` and `Default`,
+/// `parameters`, the methods `forward` and `jacobian`, and with one output `value`,
+/// `gradient` and `value_and_gradient`; it implements `mlp::Network`.
 #[proc_macro_attribute]
 pub fn mlp(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::mlp(args.into(), item.into()).into()
