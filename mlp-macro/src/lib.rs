@@ -1,15 +1,15 @@
-//! The `#[mlp]` attribute of the [`mlp`](https://docs.rs/mlp) crate: a small compiler from a
+//! The `#[mlp]` attribute of the `mlp`(https://docs.rs/mlp) crate: a small compiler from a
 //! network's architecture to Rust that evaluates it and its exact input derivatives.
 //!
 //! The pipeline works on `proc_macro2` tokens, one stage per module, so that each is tested
 //! without a compiler in the loop:
 //!
-//! 1. [`args`], [`item`], [`check`]: the attribute and the struct into a validated [`model`],
-//!    every mistake reported at its token, all at once ([`errors`], [`fallback`]);
-//! 2. [`forward`]: the forward pass in index notation, an [`ir`] program;
-//! 3. [`derive`]: symbolic differentiation of programs into programs (reverse and tangent
-//!    rules), assembled per method by [`methods`], cleaned up by the [`passes`];
-//! 4. [`lower`]: each statement as unrolled code or fixed-bound loops, and [`emit`]: the item.
+//! 1. `args`, `item`, `check`: the attribute and the struct into a validated `model`,
+//!    every mistake reported at its token, all at once (`errors`, `fallback`);
+//! 2. `forward`: the forward pass in index notation, an `ir` program;
+//! 3. `derive`: symbolic differentiation of programs into programs (reverse and tangent
+//!    rules), assembled per method by `methods`, cleaned up by the `passes`;
+//! 4. `lower`: each statement as unrolled code or fixed-bound loops, and `emit`: the item.
 
 mod args;
 mod check;
