@@ -1,4 +1,4 @@
-//! The `#[mlp]` attribute of the `mlp`(https://docs.rs/mlp) crate: a small compiler from a
+//! The `#[mlp]` attribute of the [`mlp`](https://docs.rs/mlp) crate: a small compiler from a
 //! network's architecture to Rust that evaluates it and its exact input derivatives.
 //!
 //! The pipeline works on `proc_macro2` tokens, one stage per module, so that each is tested
