@@ -7,7 +7,7 @@
 //! - [`Scalar`]: the floating-point types a network can compute in (`f32`, `f64`);
 //! - [`Network`]: the trait every generated network implements;
 //! - [`ShapeError`]: a length that does not match the network;
-//! - [`reference`](mod@reference) (feature `ndarray`): an independent, dynamic MLP on `ndarray`, the oracle
+//! - `reference` (feature `ndarray`): an independent, dynamic MLP on `ndarray`, the oracle
 //!   of the tests and the baseline of the benchmarks.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
