@@ -56,7 +56,10 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Struct> {
         [] => {}
         [GenericParam::Const(c)] if is_usize(&c.ty) && c.default.is_none() => {
             // Generated code names its values and loop indices in lower case (`x`, `k`, …).
-            if c.ident.to_string().starts_with(|ch: char| ch.is_ascii_lowercase()) {
+            if c.ident
+                .to_string()
+                .starts_with(|ch: char| ch.is_ascii_lowercase())
+            {
                 errors.at(
                     &c.ident,
                     format!(
