@@ -181,8 +181,13 @@ impl Item {
         let (forward_body, forward_ops) = method(methods::forward(f));
         let (jacobian_body, jacobian_ops) = method(methods::jacobian(f));
         let forward_doc = format!(" The network's output at `x` ({forward_ops}).");
-        let jacobian_doc =
+        let jacobian_summary =
             format!(" The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({jacobian_ops}).");
+        let jacobian_doc = if model.output() == 1 {
+            vec![jacobian_summary]
+        } else {
+            formula_doc(jacobian_summary, &formula)
+        };
         let single = if model.output() == 1 {
             let (value_body, value_ops) = method(methods::value(f));
             let (gradient_body, gradient_ops) = method(methods::gradient(f, false));
@@ -269,7 +274,7 @@ impl Item {
                     #forward_body
                 }
 
-                #[doc = #jacobian_doc]
+                #(#[doc = #jacobian_doc])*
                 #[must_use]
                 pub fn jacobian(&self, x: &#x_ty) -> [#x_ty; #output] {
                     #jacobian_body
@@ -416,8 +421,14 @@ fn ops(p: &Program, cx: &Context) -> String {
 
 /// The rustdoc of `gradient`: what it is, and the formula in text and LaTeX.
 fn gradient_doc(formula: &formula::Formula, ops: &str) -> Vec<String> {
+    let summary = format!(" The gradient `∂y/∂x[k]` of the only output at `x` ({ops}).");
+    formula_doc(summary, formula)
+}
+
+/// `summary`, then the formula in text and LaTeX.
+fn formula_doc(summary: String, formula: &formula::Formula) -> Vec<String> {
     let mut lines = vec![
-        format!(" The gradient `∂y/∂x[k]` of the only output at `x` ({ops})."),
+        summary,
         String::new(),
         " For this architecture it is (0-based, as in the code):".to_owned(),
         String::new(),
