@@ -73,6 +73,12 @@ struct Item {
     args: TokenStream,
     /// The layers' `(fan_in, fan_out)` widths as tokens.
     shapes: Vec<(TokenStream, usize)>,
+    /// The output width.
+    output: TokenStream,
+    /// The layers' widths.
+    widths: Vec<TokenStream>,
+    /// The parameter count: a literal, or `20 * IN + 231`.
+    parameters: TokenStream,
 }
 
 impl Item {
@@ -94,6 +100,9 @@ impl Item {
             params,
             args,
             shapes,
+            output: lit(model.output()),
+            widths: model.layers.iter().map(|l| lit(l.width)).collect(),
+            parameters: parameter_count(model),
         }
     }
 
@@ -144,12 +153,12 @@ impl Item {
             input,
             params,
             args,
+            output,
+            widths,
+            parameters,
             ..
         } = self;
-        let output = lit(model.output());
-        let widths = model.layers.iter().map(|l| lit(l.width));
         let depth = lit(model.layers.len());
-        let parameters = self.parameter_count(model);
         let formula = formula::gradient(model, f);
         let latex = &formula.latex;
         let x_ty = quote!([#scalar; #input]);
@@ -293,11 +302,11 @@ impl Item {
             input,
             params,
             args,
+            output,
+            widths,
+            parameters,
             ..
         } = self;
-        let output = lit(model.output());
-        let widths = model.layers.iter().map(|l| lit(l.width));
-        let parameters = self.parameter_count(model);
         let entries = match &model.input {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
@@ -350,25 +359,25 @@ impl Item {
             }
         }
     }
+}
 
-    /// `20 * IN + 231`, or a literal when the input width is fixed.
-    fn parameter_count(&self, model: &Model) -> TokenStream {
-        let mut fixed = 0;
-        let mut fan_in = None;
-        for layer in &model.layers {
-            if let Some(fan_in) = fan_in {
-                fixed += layer.width * fan_in;
-            }
-            fixed += layer.width;
-            fan_in = Some(layer.width);
+/// `20 * IN + 231`, or a literal when the input width is fixed.
+fn parameter_count(model: &Model) -> TokenStream {
+    let mut fixed = 0;
+    let mut fan_in = None;
+    for layer in &model.layers {
+        if let Some(fan_in) = fan_in {
+            fixed += layer.width * fan_in;
         }
-        let first = model.layers.first().map_or(0, |l| l.width);
-        match &model.input {
-            Input::Fixed(n) => lit(fixed + first * n),
-            Input::Generic(name) => {
-                let (first, fixed) = (lit(first), lit(fixed));
-                quote!(#first * #name + #fixed)
-            }
+        fixed += layer.width;
+        fan_in = Some(layer.width);
+    }
+    let first = model.layers.first().map_or(0, |l| l.width);
+    match &model.input {
+        Input::Fixed(n) => lit(fixed + first * n),
+        Input::Generic(name) => {
+            let (first, fixed) = (lit(first), lit(fixed));
+            quote!(#first * #name + #fixed)
         }
     }
 }

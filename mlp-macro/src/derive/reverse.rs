@@ -152,17 +152,12 @@ fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<E
 #[cfg(test)]
 mod tests {
     use super::{Seed, reverse};
-    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
-    use crate::model::{Act, Builtin};
+    use crate::ir::{Expr, Fixture, Name, Role, Stmt};
     use crate::passes::optimize;
 
     /// One rule per line: `y = value` differentiated with respect to `x`, then optimized.
     fn rule(value: impl Fn(usize, usize, usize, usize) -> Expr, want: &str) {
-        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
-        let k = p.index("k", Extent::Fixed(3));
-        let j = p.index("j", Extent::Fixed(2));
-        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
-        let w = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let Fixture { mut p, x, w, k, j } = Fixture::new();
         let y = p.tensor(Name::plain("y"), Role::Computed, vec![]);
         p.stmts.push(Stmt::new(y, value(x, w, k, j)));
         let g = reverse(&mut p, y, x, Seed::One, Name::plain("g"));

@@ -93,17 +93,12 @@ fn derivative(e: &Expr, wrt: TensorId, c: IndexId, tangents: &HashMap<TensorId, 
 #[cfg(test)]
 mod tests {
     use super::{Direction, tangent};
-    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
-    use crate::model::{Act, Builtin};
+    use crate::ir::{Expr, Extent, Fixture, Name, Role, Stmt};
     use crate::passes::simplify;
 
     /// One rule per line: the tangent of `y[j] = value` along every unit direction `c`.
     fn rule(value: impl Fn(usize, usize, usize, usize) -> Expr, want: &str) {
-        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
-        let k = p.index("k", Extent::Fixed(3));
-        let j = p.index("j", Extent::Fixed(2));
-        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
-        let w = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let Fixture { mut p, x, w, k, j } = Fixture::new();
         let y = p.tensor(Name::plain("y"), Role::Computed, vec![j]);
         p.stmts.push(Stmt::new(y, value(x, w, k, j)));
         let c = p.index("c", Extent::Fixed(3));

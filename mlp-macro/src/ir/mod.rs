@@ -276,3 +276,26 @@ impl Program {
         self.stmts = stmts;
     }
 }
+
+/// A program for the rules' tests: `x[k]` (k < 3), `W1[j,k]` (j < 2), layer 1 `tanh`.
+#[cfg(test)]
+pub struct Fixture {
+    pub p: Program,
+    pub x: TensorId,
+    pub w: TensorId,
+    pub k: IndexId,
+    pub j: IndexId,
+}
+
+#[cfg(test)]
+impl Fixture {
+    pub fn new() -> Self {
+        use crate::model::Builtin;
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let k = p.index("k", Extent::Fixed(3));
+        let j = p.index("j", Extent::Fixed(2));
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        Self { p, x, w, k, j }
+    }
+}

@@ -23,16 +23,11 @@ pub fn optimize(p: &mut Program) {
 #[cfg(test)]
 mod tests {
     use super::{dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline};
-    use crate::ir::{Expr, Extent, Name, Program, Role, Stmt};
-    use crate::model::{Act, Builtin};
+    use crate::ir::{Expr, Fixture, Name, Program, Role, Stmt};
 
-    /// `x[k]` (k < 3), `W[j,k]` (j < 2), and statements built by `stmts` from them.
+    /// The fixture's program, with the statements `stmts` adds and whose outputs it gives.
     fn program(stmts: impl Fn(&mut Program, [usize; 4]) -> Vec<usize>) -> Program {
-        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
-        let k = p.index("k", Extent::Fixed(3));
-        let j = p.index("j", Extent::Fixed(2));
-        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
-        let w = p.tensor(Name::plain("W"), Role::Parameter, vec![j, k]);
+        let Fixture { mut p, x, w, k, j } = Fixture::new();
         p.outputs = stmts(&mut p, [x, w, k, j]);
         p
     }
@@ -80,7 +75,7 @@ mod tests {
             text(&p),
             [
                 "u[k] = 2·x[k]",
-                "v[j] = Σ_k W[j,k]·u[k]",
+                "v[j] = Σ_k W1[j,k]·u[k]",
                 "y[j] = tanh(v[j])"
             ]
         );
