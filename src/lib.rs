@@ -9,8 +9,8 @@ extern crate alloc;
 pub use mlp_macro::mlp;
 
 pub use mlp_runtime::{
-    Activation, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, ShapeError, Sigmoid, Silu,
-    Sin, Softplus, Tanh,
+    Activation, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, ScalarNetwork, ShapeError,
+    Sigmoid, Silu, Sin, Softplus, Tanh,
 };
 #[cfg(feature = "ndarray")]
 pub use mlp_runtime::{ndarray, reference};

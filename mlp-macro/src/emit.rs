@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 
 use crate::cost;
-use crate::formula;
+use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
 use crate::lower::{ActType, Context, Returns, lower};
@@ -149,20 +149,61 @@ impl Item {
     fn inherent(&self, model: &Model, f: &Forward, cx: &Context) -> TokenStream {
         let Self {
             ident,
-            scalar,
-            input,
             params,
             args,
+            ..
+        } = self;
+        let gradient = formula::gradient(model, f);
+        let hessian = formula::hessian(model, f);
+        let constants = self.constants(model, &gradient, &hessian);
+        let constructors = self.constructors(model);
+        let methods = self.methods(model, f, cx, &gradient, &hessian);
+        quote! {
+            #[automatically_derived]
+            #[allow(
+                // Unrolled code is long and indexes arrays with literals and loop counters.
+                clippy::too_many_lines,
+                clippy::needless_range_loop,
+                clippy::identity_op,
+            )]
+            impl #params #ident #args {
+                #constants
+                #constructors
+                #methods
+            }
+        }
+    }
+
+    fn constants(&self, model: &Model, gradient: &Formula, hessian: &Formula) -> TokenStream {
+        let Self {
+            input,
             output,
             widths,
             parameters,
             ..
         } = self;
         let depth = lit(model.layers.len());
-        let formula = formula::gradient(model, f);
-        let latex = &formula.latex;
-        let x_ty = quote!([#scalar; #input]);
+        let (gradient, hessian) = (&gradient.latex, &hessian.latex);
+        quote! {
+            /// Width of the input.
+            pub const INPUT: usize = #input;
+            /// Width of the output.
+            pub const OUTPUT: usize = #output;
+            /// Widths of the layers, hidden and output, as written in the attribute.
+            pub const WIDTHS: [usize; #depth] = [#(#widths),*];
+            /// Number of parameters: weights and biases of every layer.
+            pub const PARAMETERS: usize = #parameters;
+            /// The formula of `∂y/∂x_k` for this architecture (of `∂y_o/∂x_k`, the
+            /// Jacobian, when there are several outputs), in LaTeX (`aligned`).
+            pub const GRADIENT_LATEX: &'static str = #gradient;
+            /// The formula of `∂²y/∂x_k∂x_l` for this architecture (of each output's, when
+            /// there are several), in LaTeX (`aligned`).
+            pub const HESSIAN_LATEX: &'static str = #hessian;
+        }
+    }
 
+    fn constructors(&self, model: &Model) -> TokenStream {
+        let scalar = &self.scalar;
         let fields: Vec<(Ident, Ident)> = (1..=model.layers.len())
             .map(|l| (format_ident!("w{l}"), format_ident!("b{l}")))
             .collect();
@@ -183,115 +224,149 @@ impl Item {
                 parameters.extend_from_slice(&self.#b);
             }
         });
-
-        let method = |(program, returns): (Program, Returns)| {
-            (lower(&program, cx, &returns), ops(&program, cx))
-        };
-        let (forward_body, forward_ops) = method(methods::forward(f));
-        let (jacobian_body, jacobian_ops) = method(methods::jacobian(f));
-        let forward_doc = format!(" The network's output at `x` ({forward_ops}).");
-        let jacobian_summary =
-            format!(" The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({jacobian_ops}).");
-        let jacobian_doc = if model.output() == 1 {
-            vec![jacobian_summary]
-        } else {
-            formula_doc(jacobian_summary, &formula)
-        };
-        let single = if model.output() == 1 {
-            let (value_body, value_ops) = method(methods::value(f));
-            let (gradient_body, gradient_ops) = method(methods::gradient(f, false));
-            let (both_body, both_ops) = method(methods::gradient(f, true));
-            let value_doc = format!(" The network's only output at `x` ({value_ops}).");
-            let gradient_doc = gradient_doc(&formula, &gradient_ops);
-            let both_doc = format!(
-                " The output and its gradient at `x`, sharing one forward sweep ({both_ops})."
-            );
-            quote! {
-                #[doc = #value_doc]
-                #[must_use]
-                pub fn value(&self, x: &#x_ty) -> #scalar {
-                    #value_body
-                }
-
-                #(#[doc = #gradient_doc])*
-                #[must_use]
-                pub fn gradient(&self, x: &#x_ty) -> #x_ty {
-                    #gradient_body
-                }
-
-                #[doc = #both_doc]
-                #[must_use]
-                pub fn value_and_gradient(&self, x: &#x_ty) -> (#scalar, #x_ty) {
-                    #both_body
-                }
-            }
-        } else {
-            quote!()
-        };
-
         quote! {
-            #[automatically_derived]
-            #[allow(
-                // Unrolled code is long and indexes arrays with literals and loop counters.
-                clippy::too_many_lines,
-                clippy::needless_range_loop,
-                clippy::identity_op,
-            )]
-            impl #params #ident #args {
-                /// Width of the input.
-                pub const INPUT: usize = #input;
-                /// Width of the output.
-                pub const OUTPUT: usize = #output;
-                /// Widths of the layers, hidden and output, as written in the attribute.
-                pub const WIDTHS: [usize; #depth] = [#(#widths),*];
-                /// Number of parameters: weights and biases of every layer.
-                pub const PARAMETERS: usize = #parameters;
-                /// The formula of `∂y/∂x_k` for this architecture (of `∂y_o/∂x_k`, the
-                /// Jacobian, when there are several outputs), in LaTeX (`aligned`).
-                pub const GRADIENT_LATEX: &'static str = #latex;
+            /// The network with every weight and bias zero.
+            #[must_use]
+            pub const fn zeros() -> Self {
+                Self { #(#zeros)* }
+            }
 
-                /// The network with every weight and bias zero.
-                #[must_use]
-                pub const fn zeros() -> Self {
-                    Self { #(#zeros)* }
-                }
+            /// The network with the given parameters, in PyTorch's `parameters()` order:
+            /// `w1` (row-major, as `Linear.weight`), `b1`, `w2`, `b2`, ….
+            ///
+            /// # Errors
+            /// A [`ShapeError`](::mlp::ShapeError) giving both lengths if `parameters`
+            /// does not hold exactly [`Self::PARAMETERS`] values.
+            pub fn from_parameters(
+                parameters: &[#scalar],
+            ) -> _mlp::Result<Self, _mlp::ShapeError> {
+                let mut parameters = _mlp::Parameters::new(parameters, Self::PARAMETERS)?;
+                _mlp::Result::Ok(Self { #(#reads)* })
+            }
 
-                /// The network with the given parameters, in PyTorch's `parameters()` order:
-                /// `w1` (row-major, as `Linear.weight`), `b1`, `w2`, `b2`, ….
-                ///
-                /// # Errors
-                /// A [`ShapeError`](::mlp::ShapeError) giving both lengths if `parameters`
-                /// does not hold exactly [`Self::PARAMETERS`] values.
-                pub fn from_parameters(
-                    parameters: &[#scalar],
-                ) -> _mlp::Result<Self, _mlp::ShapeError> {
-                    let mut parameters = _mlp::Parameters::new(parameters, Self::PARAMETERS)?;
-                    _mlp::Result::Ok(Self { #(#reads)* })
-                }
-
-                /// The parameters, in the order [`Self::from_parameters`] takes them.
-                #[must_use]
-                pub fn parameters(&self) -> _mlp::Vec<#scalar> {
-                    let mut parameters = _mlp::Vec::with_capacity(Self::PARAMETERS);
-                    #(#extends)*
-                    parameters
-                }
-
-                #[doc = #forward_doc]
-                #[must_use]
-                pub fn forward(&self, x: &#x_ty) -> [#scalar; #output] {
-                    #forward_body
-                }
-
-                #(#[doc = #jacobian_doc])*
-                #[must_use]
-                pub fn jacobian(&self, x: &#x_ty) -> [#x_ty; #output] {
-                    #jacobian_body
-                }
-
-                #single
+            /// The parameters, in the order [`Self::from_parameters`] takes them.
+            #[must_use]
+            pub fn parameters(&self) -> _mlp::Vec<#scalar> {
+                let mut parameters = _mlp::Vec::with_capacity(Self::PARAMETERS);
+                #(#extends)*
+                parameters
             }
         }
+    }
+
+    /// The methods, each lowered from its program; those of one output only with one.
+    fn methods(
+        &self,
+        model: &Model,
+        f: &Forward,
+        cx: &Context,
+        gradient: &Formula,
+        hessian: &Formula,
+    ) -> TokenStream {
+        let Self {
+            scalar,
+            input,
+            output,
+            ..
+        } = self;
+        let x = quote!([#scalar; #input]);
+        let y = quote!([#scalar; #output]);
+        let single = model.output() == 1;
+        let method = |docs: Vec<String>, signature: TokenStream, (p, r): (Program, Returns)| {
+            let body = lower(&p, cx, &r);
+            let ops = ops(&p, cx);
+            let mut docs = docs;
+            docs[0] = docs[0].replacen("{ops}", &ops, 1);
+            quote! {
+                #(#[doc = #docs])*
+                #[must_use]
+                pub fn #signature {
+                    #body
+                }
+            }
+        };
+        let line = |s: &str| vec![format!(" {s}")];
+        let mut out = vec![
+            method(
+                line("The network's output at `x` ({ops})."),
+                quote!(forward(&self, x: &#x) -> #y),
+                methods::forward(f),
+            ),
+            method(
+                if single {
+                    line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
+                } else {
+                    formula_doc(
+                        "The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).",
+                        gradient,
+                        "GRADIENT_LATEX",
+                    )
+                },
+                quote!(jacobian(&self, x: &#x) -> [#x; #output]),
+                methods::jacobian(f),
+            ),
+            method(
+                line(
+                    "The Jacobian-vector product `J(x)·v`: how the output moves when `x` moves along `v` ({ops}).",
+                ),
+                quote!(jvp(&self, x: &#x, v: &#x) -> #y),
+                methods::jvp(f),
+            ),
+            method(
+                line("The vector-Jacobian product `uᵀ·J(x)`: the gradient of `u·y` ({ops})."),
+                quote!(vjp(&self, x: &#x, u: &#y) -> #x),
+                methods::vjp(f),
+            ),
+        ];
+        if single {
+            out.extend([
+                method(
+                    line("The network's only output at `x` ({ops})."),
+                    quote!(value(&self, x: &#x) -> #scalar),
+                    methods::value(f),
+                ),
+                method(
+                    formula_doc(
+                        "The gradient `∂y/∂x[k]` of the only output at `x` ({ops}).",
+                        gradient,
+                        "GRADIENT_LATEX",
+                    ),
+                    quote!(gradient(&self, x: &#x) -> #x),
+                    methods::gradient(f, false),
+                ),
+                method(
+                    line("The output and its gradient at `x`, sharing one forward sweep ({ops})."),
+                    quote!(value_and_gradient(&self, x: &#x) -> (#scalar, #x)),
+                    methods::gradient(f, true),
+                ),
+                method(
+                    formula_doc(
+                        "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: one \
+                         triangle is computed and mirrored ({ops}).",
+                        hessian,
+                        "HESSIAN_LATEX",
+                    ),
+                    quote!(hessian(&self, x: &#x) -> [#x; #input]),
+                    methods::hessian(f, false),
+                ),
+                method(
+                    line("The output, its gradient and its Hessian at `x`, sharing one forward sweep ({ops})."),
+                    quote!(value_gradient_hessian(&self, x: &#x) -> (#scalar, #x, [#x; #input])),
+                    methods::hessian(f, true),
+                ),
+                method(
+                    line("The Hessian-vector product `H(x)·v`, without forming `H`: the tangent along `v` of the gradient's reverse sweep ({ops})."),
+                    quote!(hvp(&self, x: &#x, v: &#x) -> #x),
+                    methods::hvp(f),
+                ),
+                method(
+                    line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
+                    quote!(laplacian(&self, x: &#x) -> #scalar),
+                    methods::laplacian(f),
+                ),
+            ]);
+        }
+        quote!(#(#out)*)
     }
 
     /// `Default` and `mlp::Network`.
@@ -311,6 +386,59 @@ impl Item {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
         };
+        let squared = match &model.input {
+            Input::Fixed(n) => lit(n * n),
+            Input::Generic(_) => quote!(#input * #input),
+        };
+        let scalar_network = (model.output() == 1).then(|| {
+            quote! {
+                #[automatically_derived]
+                impl #params _mlp::ScalarNetwork for #ident #args {
+                    fn value_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
+                        _mlp::Result::Ok(self.value(_mlp::array(x, "input values")?))
+                    }
+
+                    fn gradient_into(
+                        &self,
+                        x: &[#scalar],
+                        gradient: &mut [#scalar],
+                    ) -> _mlp::Result<(), _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        _mlp::check_len(gradient.len(), #input, "gradient entries")?;
+                        gradient.copy_from_slice(&self.gradient(x));
+                        _mlp::Result::Ok(())
+                    }
+
+                    fn hessian_into(
+                        &self,
+                        x: &[#scalar],
+                        hessian: &mut [#scalar],
+                    ) -> _mlp::Result<(), _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        _mlp::check_len(hessian.len(), #squared, "hessian entries")?;
+                        hessian.copy_from_slice(self.hessian(x).as_flattened());
+                        _mlp::Result::Ok(())
+                    }
+
+                    fn hvp_into(
+                        &self,
+                        x: &[#scalar],
+                        v: &[#scalar],
+                        hv: &mut [#scalar],
+                    ) -> _mlp::Result<(), _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        let v = _mlp::array(v, "direction values")?;
+                        _mlp::check_len(hv.len(), #input, "output values")?;
+                        hv.copy_from_slice(&self.hvp(x, v));
+                        _mlp::Result::Ok(())
+                    }
+
+                    fn laplacian_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
+                        _mlp::Result::Ok(self.laplacian(_mlp::array(x, "input values")?))
+                    }
+                }
+            }
+        });
         quote! {
             #[automatically_derived]
             impl #params ::core::default::Default for #ident #args {
@@ -356,7 +484,35 @@ impl Item {
                     jacobian.copy_from_slice(self.jacobian(x).as_flattened());
                     _mlp::Result::Ok(())
                 }
+
+                fn jvp_into(
+                    &self,
+                    x: &[#scalar],
+                    v: &[#scalar],
+                    jv: &mut [#scalar],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::array(x, "input values")?;
+                    let v = _mlp::array(v, "direction values")?;
+                    _mlp::check_len(jv.len(), #output, "output values")?;
+                    jv.copy_from_slice(&self.jvp(x, v));
+                    _mlp::Result::Ok(())
+                }
+
+                fn vjp_into(
+                    &self,
+                    x: &[#scalar],
+                    u: &[#scalar],
+                    uj: &mut [#scalar],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::array(x, "input values")?;
+                    let u = _mlp::array(u, "output weights")?;
+                    _mlp::check_len(uj.len(), #input, "input values")?;
+                    uj.copy_from_slice(&self.vjp(x, u));
+                    _mlp::Result::Ok(())
+                }
             }
+
+            #scalar_network
         }
     }
 }
@@ -428,16 +584,10 @@ fn ops(p: &Program, cx: &Context) -> String {
     format!("{} floating-point operations", terms.join(" + "))
 }
 
-/// The rustdoc of `gradient`: what it is, and the formula in text and LaTeX.
-fn gradient_doc(formula: &formula::Formula, ops: &str) -> Vec<String> {
-    let summary = format!(" The gradient `∂y/∂x[k]` of the only output at `x` ({ops}).");
-    formula_doc(summary, formula)
-}
-
-/// `summary`, then the formula in text and LaTeX.
-fn formula_doc(summary: String, formula: &formula::Formula) -> Vec<String> {
+/// `summary`, then the formula in text and LaTeX (the constant `latex` holds the latter).
+fn formula_doc(summary: &str, formula: &Formula, latex: &str) -> Vec<String> {
     let mut lines = vec![
-        summary,
+        format!(" {summary}"),
         String::new(),
         " For this architecture it is (0-based, as in the code):".to_owned(),
         String::new(),
@@ -446,7 +596,7 @@ fn formula_doc(summary: String, formula: &formula::Formula) -> Vec<String> {
     lines.extend(formula.text.lines().map(|l| format!(" {l}")));
     lines.push(" ```".to_owned());
     lines.push(String::new());
-    lines.push(" and in LaTeX ([`Self::GRADIENT_LATEX`]):".to_owned());
+    lines.push(format!(" and in LaTeX ([`Self::{latex}`]):"));
     lines.push(String::new());
     lines.push(" ```text".to_owned());
     lines.extend(formula.latex.lines().map(|l| format!(" {l}")));

@@ -10,7 +10,7 @@
 
 use crate::derive::{Direction, tangent};
 use crate::forward::Forward;
-use crate::ir::{Expr, Ix, latex};
+use crate::ir::{Expr, Ix, Program, latex};
 use crate::model::{Act, Input, Model};
 use crate::passes::inline::{Inline, inline};
 use crate::passes::simplify;
@@ -25,6 +25,16 @@ pub struct Formula {
 
 /// `∂y/∂x_k`, followed by the definitions it refers to.
 pub fn gradient(model: &Model, f: &Forward) -> Formula {
+    derivative(model, f, false)
+}
+
+/// `∂²y/∂x_k∂x_l`, followed by the definitions it refers to: the tangent of the tangent,
+/// which is symmetric in `k` and `l` term by term.
+pub fn hessian(model: &Model, f: &Forward) -> Formula {
+    derivative(model, f, true)
+}
+
+fn derivative(model: &Model, f: &Forward, second: bool) -> Formula {
     let mut p = f.program.clone();
     simplify::program(&mut p);
     let output_axis = p.tensors[f.y].axes[0];
@@ -37,50 +47,42 @@ pub fn gradient(model: &Model, f: &Forward) -> Formula {
             e.clone()
         }
     };
+    let lines = definitions(model, f, &p, &fix);
 
-    // The definitions: each pre-activation in terms of the one before, and the output.
-    let identity_output = model.layers.last().is_some_and(|l| l.act.is_identity());
-    let last = f.z.len() - usize::from(identity_output);
-    let keep = &f.z[..last];
-    let mut defs = p.clone();
-    inline(&mut defs, &Inline::All(keep));
-    let mut lines: Vec<(String, String, Expr)> = Vec::new();
-    for &z in keep {
-        if let Some(value) = defs.value_of(z) {
-            let axis = defs.tensors[z].axes[0];
-            let name = &defs.tensors[z].name;
-            let index = defs.indices[axis].name.clone();
-            lines.push((
-                format!("{}[{index}]", name.text()),
-                format!("{}_{{{index}}}", name.tex()),
-                value.clone(),
-            ));
-        }
-    }
-    if let Some(value) = defs.value_of(f.y) {
-        let (text, tex) = if single {
-            ("y".to_owned(), "y".to_owned())
-        } else {
-            let o = defs.indices[output_axis].name.clone();
-            (format!("y[{o}]"), format!("y_{{{o}}}"))
-        };
-        lines.push((text, tex, fix(value)));
-    }
-
-    // The derivative: all columns of the Jacobian at once, `c` renamed to the input's `k`.
+    // The derivative: all columns at once (`c`, renamed to the input's `k`), and for the
+    // second the columns `l` of those.
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
-    let tangents = tangent(&mut p, f.x, Direction::Columns(c));
-    let derivative = tangents.get(&f.y).copied();
-    p.outputs = derivative.into_iter().collect();
+    let first = tangent(&mut p, f.x, Direction::Columns(c));
+    let mut target = first.get(&f.y).copied();
+    if second {
+        let l = p.index("l", p.extent(k));
+        let again = tangent(&mut p, f.x, Direction::Columns(l));
+        target = target.and_then(|t| again.get(&t).copied());
+    }
+    p.outputs = target.into_iter().collect();
     inline(&mut p, &Inline::All(&f.z));
-    let rhs = derivative
+    let rhs = target
         .and_then(|d| p.value_of(d))
         .map_or(Expr::ZERO, |e| fix(&e.replace(c, Ix::Var(k))));
-    let (lhs_text, lhs_tex) = if single {
-        ("∂y/∂x[k]", r"\frac{\partial y}{\partial x_{k}}")
-    } else {
-        ("∂y[o]/∂x[k]", r"\frac{\partial y_{o}}{\partial x_{k}}")
+    let y = if single { "y" } else { "y_{o}" };
+    let (lhs_text, lhs_tex) = match (second, single) {
+        (false, true) => (
+            "∂y/∂x[k]".to_owned(),
+            format!(r"\frac{{\partial {y}}}{{\partial x_{{k}}}}"),
+        ),
+        (false, false) => (
+            "∂y[o]/∂x[k]".to_owned(),
+            format!(r"\frac{{\partial {y}}}{{\partial x_{{k}}}}"),
+        ),
+        (true, true) => (
+            "∂²y/∂x[k]∂x[l]".to_owned(),
+            format!(r"\frac{{\partial^2 {y}}}{{\partial x_{{k}} \, \partial x_{{l}}}}"),
+        ),
+        (true, false) => (
+            "∂²y[o]/∂x[k]∂x[l]".to_owned(),
+            format!(r"\frac{{\partial^2 {y}}}{{\partial x_{{k}} \, \partial x_{{l}}}}"),
+        ),
     };
 
     let mut text = format!("{lhs_text} = {}", p.expr(&rhs));
@@ -104,6 +106,44 @@ pub fn gradient(model: &Model, f: &Forward) -> Formula {
         rows.join(" \\\\\n")
     );
     Formula { text, latex }
+}
+
+/// The definitions a formula refers to, as `(text name, LaTeX name, value)`: each
+/// pre-activation in terms of the one before, and the output.
+fn definitions(
+    model: &Model,
+    f: &Forward,
+    p: &Program,
+    fix: &dyn Fn(&Expr) -> Expr,
+) -> Vec<(String, String, Expr)> {
+    let identity_output = model.layers.last().is_some_and(|l| l.act.is_identity());
+    let last = f.z.len() - usize::from(identity_output);
+    let keep = &f.z[..last];
+    let mut defs = p.clone();
+    inline(&mut defs, &Inline::All(keep));
+    let mut lines = Vec::new();
+    for &z in keep {
+        if let Some(value) = defs.value_of(z) {
+            let axis = defs.tensors[z].axes[0];
+            let name = &defs.tensors[z].name;
+            let index = defs.indices[axis].name.clone();
+            lines.push((
+                format!("{}[{index}]", name.text()),
+                format!("{}_{{{index}}}", name.tex()),
+                value.clone(),
+            ));
+        }
+    }
+    if let Some(value) = defs.value_of(f.y) {
+        let (text, tex) = if model.output() == 1 {
+            ("y".to_owned(), "y".to_owned())
+        } else {
+            let o = defs.indices[defs.tensors[f.y].axes[0]].name.clone();
+            (format!("y[{o}]"), format!("y_{{{o}}}"))
+        };
+        lines.push((text, tex, fix(value)));
+    }
+    lines
 }
 
 /// The letter for each layer's activation: `f` for the hidden layers if they share one

@@ -8,7 +8,8 @@
 //!   (`let z1: [f64; 20] = from_fn(|j| (0..52).map(|k| self.w1[j][k] * x[k]).sum::<f64>() + self.b1[j]);`).
 //!
 //! Indices over a generic input width are always loops. A tensor is kept in scalars when
-//! it is written and read only by unrolled code, else in an array.
+//! it is written and read only by unrolled code, else in an array. A symmetric tensor (a
+//! Hessian) is computed on and below its diagonal and mirrored.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -57,8 +58,8 @@ pub enum Returns {
     Array(TensorId),
     /// The first element of a one-element tensor, as a scalar.
     First(TensorId),
-    /// Two values.
-    Pair(Box<Returns>, Box<Returns>),
+    /// Several values.
+    Tuple(Vec<Returns>),
 }
 
 /// The body of a method computing `p` and returning `returns`.
@@ -132,9 +133,18 @@ impl<'a> Lowering<'a> {
         Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
     }
 
-    /// `z1_3` or `d1_0_3`: the scalar holding one element.
+    /// `z1_3` or `d1_0_3`: the scalar holding one element (of a symmetric tensor, the one
+    /// on or below the diagonal).
     fn scalar_ident(&self, t: TensorId, at: &[usize]) -> Ident {
         let mut name = self.p.tensors[t].name.rust();
+        let mirrored;
+        let at = match at {
+            &[row, column] if self.p.tensors[t].symmetric && column > row => {
+                mirrored = [column, row];
+                &mirrored[..]
+            }
+            at => at,
+        };
         for n in at {
             name.push('_');
             name.push_str(&n.to_string());
@@ -159,10 +169,17 @@ impl<'a> Lowering<'a> {
         if stmt.targets.len() > 1 {
             return self.fused(n, stmt, &axes);
         }
+        let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
+        if symmetric && self.array[t] {
+            return self.symmetric_loops(n, stmt, &axes);
+        }
         if !self.array[t] {
-            // One `let` per element.
+            // One `let` per element, on and below the diagonal if symmetric.
             let mut out = TokenStream::new();
             for at in positions(self.p, &axes) {
+                if symmetric && at[1] > at[0] {
+                    continue;
+                }
                 let name = self.scalar_ident(t, &at);
                 let value = self.specialize(&stmt.values[0], &axes, &at);
                 let value = self.expr(n, &value);
@@ -196,6 +213,24 @@ impl<'a> Lowering<'a> {
             bound.pop();
             let param = self.param(axis, value);
             quote!(_mlp::from_fn(|#param| #body))
+        }
+    }
+
+    /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
+    fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
+        let t = stmt.targets[0];
+        let (name, ty, zero) = (self.ident(t), self.array_type(t), self.zeros(axes));
+        let (row, column) = (self.var(axes[0]), self.var(axes[1]));
+        let count = self.extent(axes[0]);
+        let value = self.expr(n, &stmt.values[0]);
+        quote! {
+            let mut #name: #ty = #zero;
+            for #row in 0..#count {
+                for #column in 0..=#row {
+                    #name[#row][#column] = #value;
+                    #name[#column][#row] = #name[#row][#column];
+                }
+            }
         }
     }
 
@@ -382,9 +417,9 @@ impl<'a> Lowering<'a> {
                 let zeros = vec![Ix::At(0); self.p.tensors[*t].axes.len()];
                 self.read(*t, &zeros)
             }
-            Returns::Pair(a, b) => {
-                let (a, b) = (self.returns(a), self.returns(b));
-                quote!((#a, #b))
+            Returns::Tuple(parts) => {
+                let parts = parts.iter().map(|r| self.returns(r));
+                quote!((#(#parts),*))
             }
         }
     }

@@ -2,9 +2,9 @@
 //! method needs, then optimized.
 
 use crate::cost;
-use crate::derive::{Direction, Seed, reverse, tangent};
+use crate::derive::{Direction, Seed, reverse, tangent, tangent_again};
 use crate::forward::Forward;
-use crate::ir::{Expr, Name, Program, Role, Stmt};
+use crate::ir::{Expr, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
 use crate::lower::Returns;
 use crate::passes::inline::{Inline, inline};
 use crate::passes::{optimize, simplify};
@@ -42,7 +42,7 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
     p.outputs = if with_value { vec![f.y, g] } else { vec![g] };
     optimize(&mut p);
     let returns = if with_value {
-        Returns::Pair(Box::new(Returns::First(f.y)), Box::new(Returns::Array(g)))
+        Returns::Tuple(vec![Returns::First(f.y), Returns::Array(g)])
     } else {
         Returns::Array(g)
     };
@@ -93,4 +93,112 @@ pub fn jacobian_columns(f: &Forward) -> (Program, usize) {
     p.outputs = vec![jac];
     optimize(&mut p);
     (p, jac)
+}
+
+/// `name[axes] = 0`, for a derivative that vanishes identically.
+fn zero(p: &mut Program, name: Name, axes: Vec<IndexId>) -> TensorId {
+    let t = p.tensor(name, Role::Computed, axes);
+    p.stmts.push(Stmt::new(t, Expr::ZERO));
+    t
+}
+
+/// `jvp`: `J·v`, one tangent sweep along the argument `v`.
+pub fn jvp(f: &Forward) -> (Program, Returns) {
+    let mut p = primal(f);
+    let k = p.tensors[f.x].axes[0];
+    let v = p.tensor(Name::plain("v"), Role::Argument, vec![k]);
+    let tangents = tangent(&mut p, f.x, Direction::Along(v));
+    let axes = p.tensors[f.y].axes.clone();
+    let jv = match tangents.get(&f.y) {
+        Some(&jv) => jv,
+        None => zero(&mut p, Name::plain("y").marked(Mark::Dot), axes),
+    };
+    p.outputs = vec![jv];
+    optimize(&mut p);
+    (p, Returns::Array(jv))
+}
+
+/// `vjp`: `uᵀ·J`, one reverse sweep from `ȳ = u`.
+pub fn vjp(f: &Forward) -> (Program, Returns) {
+    let mut p = primal(f);
+    let o = p.tensors[f.y].axes[0];
+    let u = p.tensor(Name::plain("u"), Role::Argument, vec![o]);
+    let name = Name::plain("x").marked(Mark::Bar);
+    let uj = reverse(&mut p, f.y, f.x, Seed::Along(u), name);
+    p.outputs = vec![uj];
+    optimize(&mut p);
+    (p, Returns::Array(uj))
+}
+
+/// `hvp`: `H·v`, the tangent along `v` of the gradient's reverse sweep (forward over
+/// reverse): a few gradients' work, and no Hessian.
+pub fn hvp(f: &Forward) -> (Program, Returns) {
+    let mut p = primal(f);
+    let g = reverse(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
+    let k = p.tensors[f.x].axes[0];
+    let v = p.tensor(Name::plain("v"), Role::Argument, vec![k]);
+    let tangents = tangent(&mut p, f.x, Direction::Along(v));
+    let hv = match tangents.get(&g) {
+        Some(&hv) => hv,
+        None => zero(&mut p, Name::plain("g").marked(Mark::Dot), vec![k]),
+    };
+    p.outputs = vec![hv];
+    optimize(&mut p);
+    (p, Returns::Array(hv))
+}
+
+/// `hessian` (and `value_gradient_hessian` when `with_gradient`): the tangent of the
+/// gradient's reverse sweep along every unit direction at once; symmetric, so that one
+/// triangle is computed.
+pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
+    let mut p = primal(f);
+    let g = reverse(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
+    let k = p.tensors[f.x].axes[0];
+    let c = p.index("c", p.extent(k));
+    let tangents = tangent(&mut p, f.x, Direction::Columns(c));
+    let h = match tangents.get(&g) {
+        Some(&h) => {
+            p.tensors[h].name = Name::plain("H");
+            h
+        }
+        None => zero(&mut p, Name::plain("H"), vec![k, c]),
+    };
+    p.tensors[h].symmetric = true;
+    p.outputs = if with_gradient {
+        vec![f.y, g, h]
+    } else {
+        vec![h]
+    };
+    optimize(&mut p);
+    let returns = if with_gradient {
+        Returns::Tuple(vec![
+            Returns::First(f.y),
+            Returns::Array(g),
+            Returns::Array(h),
+        ])
+    } else {
+        Returns::Array(h)
+    };
+    (p, returns)
+}
+
+/// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
+/// summed over them; [`contract`](crate::passes::contract) then pushes that sum through
+/// the layers, so that only the hidden layers' Jacobians are formed, never the Hessian.
+pub fn laplacian(f: &Forward) -> (Program, Returns) {
+    let mut p = primal(f);
+    let k = p.tensors[f.x].axes[0];
+    let c = p.index("c", p.extent(k));
+    let first = tangent(&mut p, f.x, Direction::Columns(c));
+    let second = tangent_again(&mut p, f.x, c, &first);
+    let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
+    let value = match first.get(&f.y).and_then(|dy| second.get(dy)) {
+        /* Δy = Σ_c ÿ[0,c] */
+        Some(&ddy) => Expr::sum(c, Expr::Read(ddy, vec![Ix::At(0), Ix::Var(c)])),
+        None => Expr::ZERO,
+    };
+    p.stmts.push(Stmt::new(laplacian, value));
+    p.outputs = vec![laplacian];
+    optimize(&mut p);
+    (p, Returns::First(laplacian))
 }

@@ -5,7 +5,8 @@
 //!   built-ins ([`Tanh`], [`Softplus`], …), numerically sound over the whole range of `f32`
 //!   and `f64`;
 //! - [`Scalar`]: the floating-point types a network can compute in (`f32`, `f64`);
-//! - [`Network`]: the trait every generated network implements;
+//! - [`Network`]: the trait every generated network implements, and [`ScalarNetwork`] for
+//!   those with one output;
 //! - [`ShapeError`]: a length that does not match the network;
 //! - `reference` (feature `ndarray`): an independent, dynamic MLP on `ndarray`, the oracle
 //!   of the tests and the baseline of the benchmarks.
@@ -29,7 +30,7 @@ mod shape;
 pub use activation::Activation;
 pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Softplus, Tanh};
 pub use error::ShapeError;
-pub use network::Network;
+pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]
 pub use parameters::Parameters;
 pub use scalar::Scalar;

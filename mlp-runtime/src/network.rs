@@ -51,4 +51,77 @@ pub trait Network: Sized {
         x: &[Self::Scalar],
         jacobian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
+
+    /// Writes the Jacobian-vector product `J(x)·v` into `jv` ([`Self::OUTPUT`] values).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `v` does not hold [`Self::INPUT`] values or `jv` does not
+    /// hold [`Self::OUTPUT`] values.
+    fn jvp_into(
+        &self,
+        x: &[Self::Scalar],
+        v: &[Self::Scalar],
+        jv: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
+    /// Writes the vector-Jacobian product `uᵀ·J(x)` into `uj` ([`Self::INPUT`] values).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `uj` does not hold [`Self::INPUT`] values or `u` does not
+    /// hold [`Self::OUTPUT`] values.
+    fn vjp_into(
+        &self,
+        x: &[Self::Scalar],
+        u: &[Self::Scalar],
+        uj: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+}
+
+/// A network with one output, seen through slices: a scalar function with its gradient,
+/// Hessian, Hessian-vector product and Laplacian. Generated for every net whose output
+/// width is 1.
+pub trait ScalarNetwork: Network {
+    /// The output at `x`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold [`Network::INPUT`] values.
+    fn value_at(&self, x: &[Self::Scalar]) -> Result<Self::Scalar, ShapeError>;
+
+    /// Writes the gradient at `x` into `gradient`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `gradient` does not hold [`Network::INPUT`] values.
+    fn gradient_into(
+        &self,
+        x: &[Self::Scalar],
+        gradient: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
+    /// Writes the Hessian at `x` into `hessian`, row-major (`INPUT × INPUT` values).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold [`Network::INPUT`] values or `hessian` does not
+    /// hold `INPUT × INPUT`.
+    fn hessian_into(
+        &self,
+        x: &[Self::Scalar],
+        hessian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
+    /// Writes the Hessian-vector product `H(x)·v` into `hv`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x`, `v` or `hv` does not hold [`Network::INPUT`] values.
+    fn hvp_into(
+        &self,
+        x: &[Self::Scalar],
+        v: &[Self::Scalar],
+        hv: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
+    /// The Laplacian `Σ_k ∂²y/∂x_k²` at `x`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold [`Network::INPUT`] values.
+    fn laplacian_at(&self, x: &[Self::Scalar]) -> Result<Self::Scalar, ShapeError>;
 }

@@ -1,9 +1,11 @@
 //! An independent, dynamic MLP on `ndarray`: weights as `Array2`, any widths and activations.
 //!
 //! It shares nothing with the code `#[mlp]` generates but the activations: the forward pass
-//! is a chain of matrix-vector products and the Jacobian is accumulated forward as matrix
-//! products `J ← diag(f'(z)) W J`, where the generated code runs a summed-index reverse
-//! sweep. That makes it the oracle of the tests and the baseline of the benchmarks.
+//! is a chain of matrix-vector products, the Jacobian is accumulated forward as matrix
+//! products `J ← diag(f'(z)) W J`, and the Hessian is assembled from the layers' curvature,
+//! `H = Σ_l J_lᵀ diag(ā_l ⊙ f_l''(z_l)) J_l` (with `J_l = ∂z_l/∂x` and `ā_l = ∂y/∂a_l`),
+//! where the generated code runs summed-index reverse and tangent sweeps. That makes it the
+//! oracle of the tests and the baseline of the benchmarks.
 
 use alloc::vec::Vec;
 
@@ -232,6 +234,42 @@ impl<T: Scalar + LinalgScalar> Reference<T> {
         Ok(jacobian)
     }
 
+    /// The Hessian `∂²y/∂x_k∂x_l` at `x` of a network with one output, of shape
+    /// `(input, input)`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have the input width or the network has more than
+    /// one output.
+    pub fn hessian(&self, x: ArrayView1<'_, T>) -> Result<Array2<T>, ShapeError> {
+        self.check_input(&x)?;
+        if self.output() != 1 {
+            return Err(ShapeError::new("outputs", 1, self.output()));
+        }
+        // Forward: each layer's pre-activation `z_l` and its Jacobian `J_l = ∂z_l/∂x`.
+        let mut a = x.to_owned();
+        let mut da_dx = Array2::eye(self.input);
+        let mut layers = Vec::with_capacity(self.layers.len());
+        for layer in &self.layers {
+            let z = layer.weight.dot(&a) + &layer.bias;
+            let dz_dx = layer.weight.dot(&da_dx);
+            let slope = z.mapv(|v| layer.activation.derivative(v));
+            da_dx = &dz_dx * &slope.insert_axis(Axis(1));
+            a = z.mapv(|v| layer.activation.value(v));
+            layers.push((z, dz_dx));
+        }
+        // Backward: `ā_l = ∂y/∂a_l`, and each layer's curvature term.
+        let mut hessian = Array2::zeros((self.input, self.input));
+        let mut a_bar = Array1::ones(1);
+        for (layer, (z, dz_dx)) in self.layers.iter().zip(&layers).rev() {
+            let curvature = &a_bar * &z.mapv(|v| layer.activation.second_derivative(v));
+            let weighted = dz_dx * &curvature.view().insert_axis(Axis(1));
+            hessian = hessian + dz_dx.t().dot(&weighted);
+            let z_bar = &a_bar * &z.mapv(|v| layer.activation.derivative(v));
+            a_bar = layer.weight.t().dot(&z_bar);
+        }
+        Ok(hessian)
+    }
+
     /// The gradient `∂y/∂x_k` at `x` of a network with one output.
     ///
     /// # Errors
@@ -281,6 +319,23 @@ mod tests {
         assert!((net.forward(x.view()).unwrap()[0] - y).abs() < 1e-15);
         let got = net.gradient(x.view()).unwrap();
         assert!((&got - &g).iter().all(|d| d.abs() < 1e-15), "{got} vs {g}");
+        // ∂²y/∂x_k∂x_l = Σ_j w2_j tanh''(z_j) W1_jk W1_jl, tanh'' = -2 a (1 - a²)
+        let h = net.hessian(x.view()).unwrap();
+        for k in 0..2 {
+            for l in 0..2 {
+                let want: f64 = (0..3)
+                    .map(|j| {
+                        let curvature = -2.0 * a[j] * (1.0 - a[j] * a[j]);
+                        w2[[0, j]] * curvature * w1[[j, k]] * w1[[j, l]]
+                    })
+                    .sum();
+                assert!(
+                    (h[[k, l]] - want).abs() < 1e-15,
+                    "H[{k},{l}] = {}, want {want}",
+                    h[[k, l]]
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod api;
 mod behaviour;
 mod common;
 mod nets;
+mod second_order;
 mod ui;

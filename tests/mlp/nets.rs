@@ -56,6 +56,22 @@ pub struct Custom;
 #[mlp(16, 16, 3, input = 24, activation = elu, unroll = 300)]
 pub struct Mixed;
 
+/// One output after four hidden layers, two of them with a zero second derivative.
+#[mlp(6, 5, 4, 3, 1, input = 3, activation = [relu, leaky_relu, elu, gelu])]
+pub struct Deep1;
+
+/// One output, periodic and smooth layers, a softplus output.
+#[mlp(5, 4, 1, input = 4, activation = [sin, silu], output = softplus)]
+pub struct Smooth1;
+
+/// One output, custom activations.
+#[mlp(6, 1, input = 3, activation = custom::Softsign, output = custom::Cube)]
+pub struct Custom1;
+
+/// One output, generic over its input width, two gelu layers, looped.
+#[mlp(8, 6, 1, activation = gelu, unroll = none)]
+pub struct GenericDeep;
+
 /// Everything unrolled, the smallest net with a hidden layer.
 #[mlp(3, 1, input = 2, unroll = all)]
 pub struct Tiny;

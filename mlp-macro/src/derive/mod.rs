@@ -10,4 +10,4 @@ mod reverse;
 mod tangent;
 
 pub use reverse::{Seed, reverse};
-pub use tangent::{Direction, tangent};
+pub use tangent::{Direction, tangent, tangent_again};

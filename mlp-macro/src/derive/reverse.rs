@@ -23,17 +23,20 @@ pub enum Seed {
     One,
     /// `ȳ[r,o] = δ(r,o)`: one sweep per output `r` at once, the rows of the Jacobian.
     Rows(IndexId),
+    /// `ȳ[o] = u[o]`: the vector-Jacobian product with the argument `u`.
+    Along(TensorId),
 }
 
 /// Appends to `p` the reverse sweep of `of` with respect to `wrt`; returns `wrt`'s adjoint,
 /// named `name`. Every adjoint gets the seed's row index as its first axis, if it has one.
 pub fn reverse(p: &mut Program, of: TensorId, wrt: TensorId, seed: Seed, name: Name) -> TensorId {
     let row: Vec<IndexId> = match seed {
-        Seed::One => Vec::new(),
         Seed::Rows(r) => vec![r],
+        Seed::One | Seed::Along(_) => Vec::new(),
     };
     let start = match (seed, p.tensors[of].axes.as_slice()) {
         (Seed::Rows(r), &[o]) => Expr::Delta(Ix::Var(r), Ix::Var(o)),
+        (Seed::Along(u), axes) => Expr::read(u, axes),
         _ => Expr::ONE,
     };
     let mut pending: HashMap<TensorId, Vec<Expr>> = HashMap::from([(of, vec![start])]);

@@ -21,6 +21,8 @@ use crate::passes::simplify::simplify;
 pub enum Direction {
     /// `ẋ[k,c] = δ(k,c)`: every unit direction at once, the columns of the Jacobian.
     Columns(IndexId),
+    /// `ẋ[k] = v[k]`: the argument `v`, for Jacobian- and Hessian-vector products.
+    Along(TensorId),
 }
 
 /// Appends to `p` the tangent of every statement with respect to `wrt`; returns the map from
@@ -30,45 +32,99 @@ pub fn tangent(
     wrt: TensorId,
     direction: Direction,
 ) -> HashMap<TensorId, TensorId> {
-    let Direction::Columns(c) = direction;
-    let mut tangents = HashMap::new();
+    let column = match direction {
+        Direction::Columns(c) => Some(c),
+        Direction::Along(_) => None,
+    };
+    let mut tangents: HashMap<TensorId, TensorId> = HashMap::new();
     let primal = p.stmts.clone();
     for stmt in &primal {
         for (&t, value) in stmt.targets.iter().zip(&stmt.values) {
-            let d = simplify(p, derivative(value, wrt, c, &tangents));
-            if d.is(0.0) {
-                continue;
+            let read = |r: TensorId, ixs: &[Ix]| {
+                if r == wrt {
+                    return match direction {
+                        /* D(x[k]) = δ(k,c) */
+                        Direction::Columns(c) => Expr::Delta(ixs[0], Ix::Var(c)),
+                        /* D(x[k]) = v[k] */
+                        Direction::Along(v) => Expr::Read(v, ixs.to_vec()),
+                    };
+                }
+                /* D(t[…]) = ṫ[…,c], or 0 for a parameter or a tensor that does not move */
+                tangents.get(&r).map_or(Expr::ZERO, |&dot| {
+                    let mut ixs = ixs.to_vec();
+                    ixs.extend(column.map(Ix::Var));
+                    Expr::Read(dot, ixs)
+                })
+            };
+            let d = simplify(p, derivative(value, &read));
+            if let Some(dot) = define(p, t, d, column) {
+                tangents.insert(t, dot);
             }
-            let mut axes = p.tensors[t].axes.clone();
-            axes.push(c);
-            let name = p.tensors[t].name.marked(Mark::Dot);
-            let dot = p.tensor(name, Role::Computed, axes);
-            p.stmts.push(Stmt::new(dot, d));
-            tangents.insert(t, dot);
         }
     }
     tangents
 }
 
-/// `D(e)`, unsimplified.
-fn derivative(e: &Expr, wrt: TensorId, c: IndexId, tangents: &HashMap<TensorId, TensorId>) -> Expr {
-    let d = |e: &Expr| derivative(e, wrt, c, tangents);
+/// Appends to `p` the second tangent, along the same columns `c`, of every first tangent in
+/// `first` (as [`tangent`] returned it): `ẍ`, the diagonal `∂²/∂x_c²` of each tensor, all
+/// `c` at once. Returns the map from each first tangent to its (nonzero) second tangent.
+pub fn tangent_again(
+    p: &mut Program,
+    wrt: TensorId,
+    c: IndexId,
+    first: &HashMap<TensorId, TensorId>,
+) -> HashMap<TensorId, TensorId> {
+    let firsts: Vec<TensorId> = first.values().copied().collect();
+    let mut second: HashMap<TensorId, TensorId> = HashMap::new();
+    let stmts = p.stmts.clone();
+    for stmt in &stmts {
+        for (&t, value) in stmt.targets.iter().zip(&stmt.values) {
+            if !firsts.contains(&t) {
+                continue;
+            }
+            let read = |r: TensorId, ixs: &[Ix]| {
+                if r == wrt {
+                    return Expr::Delta(ixs[0], Ix::Var(c));
+                }
+                /* D(ṫ[…,c]) = ẗ[…,c] */
+                if let Some(&ddot) = second.get(&r) {
+                    return Expr::Read(ddot, ixs.to_vec());
+                }
+                /* D(t[…]) = ṫ[…,c] */
+                first.get(&r).map_or(Expr::ZERO, |&dot| {
+                    let mut ixs = ixs.to_vec();
+                    ixs.push(Ix::Var(c));
+                    Expr::Read(dot, ixs)
+                })
+            };
+            let d = simplify(p, derivative(value, &read));
+            if let Some(ddot) = define(p, t, d, None) {
+                second.insert(t, ddot);
+            }
+        }
+    }
+    second
+}
+
+/// Defines the tangent of `t` as `d` (over `t`'s axes and `column`), unless it is 0.
+fn define(p: &mut Program, t: TensorId, d: Expr, column: Option<IndexId>) -> Option<TensorId> {
+    if d.is(0.0) {
+        return None;
+    }
+    let mut axes = p.tensors[t].axes.clone();
+    axes.extend(column);
+    let name = p.tensors[t].name.marked(Mark::Dot);
+    let dot = p.tensor(name, Role::Computed, axes);
+    p.stmts.push(Stmt::new(dot, d));
+    Some(dot)
+}
+
+/// `D(e)`, unsimplified, with `read` giving the derivative of each tensor element.
+fn derivative(e: &Expr, read: &dyn Fn(TensorId, &[Ix]) -> Expr) -> Expr {
+    let d = |e: &Expr| derivative(e, read);
     match e {
         Expr::Num(_) | Expr::Delta(..) => Expr::ZERO,
-        /* D(x[k]) = δ(k,c) */
-        Expr::Read(t, ixs) if *t == wrt => match ixs.as_slice() {
-            [k] => Expr::Delta(*k, Ix::Var(c)),
-            _ => Expr::ZERO,
-        },
-        /* D(t[…]) = ṫ[…,c], or 0 for a parameter or a tensor that does not move */
-        Expr::Read(t, ixs) => match tangents.get(t) {
-            Some(&dot) => {
-                let mut ixs = ixs.clone();
-                ixs.push(Ix::Var(c));
-                Expr::Read(dot, ixs)
-            }
-            None => Expr::ZERO,
-        },
+        Expr::Read(t, ixs) => read(*t, ixs),
         /* D(f^(n)(u)) = f^(n+1)(u)·D(u) */
         Expr::Act { layer, order, arg } => {
             Expr::mul(Expr::act(*layer, order + 1, (**arg).clone()), d(arg))

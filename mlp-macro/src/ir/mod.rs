@@ -74,6 +74,8 @@ pub enum Mark {
     Bar,
     /// The tangent `ṫ = ∂t/∂x · v`, from the forward sweep.
     Dot,
+    /// The sum over a tensor's last axis, from [`crate::passes::contract`].
+    Sum,
 }
 
 /// A tensor's name, from which each rendering spells it: `W1` / `w1` / `W^{1}`, and for
@@ -119,7 +121,10 @@ impl Name {
     fn stem(&self) -> (&'static str, &'static str, &'static str, &[Mark]) {
         match (self.base, self.marks.first()) {
             ("z", Some(Mark::Bar)) => ("δ", "d", r"\delta", &self.marks[1..]),
+            // Whole results, spelled out in Rust.
             ("J", _) => ("J", "jacobian", "J", &self.marks[..]),
+            ("H", _) => ("H", "hessian", "H", &self.marks[..]),
+            ("Δy", _) => ("Δy", "laplacian", r"\Delta y", &self.marks[..]),
             (base, _) => (base, base, base, &self.marks[..]),
         }
     }
@@ -128,15 +133,21 @@ impl Name {
         self.layer.map(|l| l.to_string()).unwrap_or_default()
     }
 
-    /// As the text form writes it: `W1`, `δ1`, `ż1`.
+    /// As the text form writes it: `W1`, `δ1`, `ż1`, `ä1` (two tangents), `Σä1` (summed).
     pub fn text(&self) -> String {
         let (stem, _, _, marks) = self.stem();
         let mut out = stem.to_owned();
-        for mark in marks {
-            out.push(match mark {
-                Mark::Bar => '\u{0304}',
-                Mark::Dot => '\u{0307}',
-            });
+        let mut marks = marks.iter().peekable();
+        while let Some(mark) = marks.next() {
+            match mark {
+                Mark::Bar => out.push('\u{0304}'),
+                Mark::Dot if marks.peek() == Some(&&Mark::Dot) => {
+                    marks.next();
+                    out.push('\u{0308}');
+                }
+                Mark::Dot => out.push('\u{0307}'),
+                Mark::Sum => out.insert(0, 'Σ'),
+            }
         }
         out + &self.layer_text()
     }
@@ -149,19 +160,26 @@ impl Name {
             out.push_str(match mark {
                 Mark::Bar => "_bar",
                 Mark::Dot => "_dot",
+                Mark::Sum => "_sum",
             });
         }
         out
     }
 
-    /// As LaTeX writes it: `W^{1}`, `\delta^{1}`, `\dot{z}^{1}`.
+    /// As LaTeX writes it: `W^{1}`, `\delta^{1}`, `\dot{z}^{1}`, `\ddot{a}^{1}`.
     pub fn tex(&self) -> String {
         let (_, _, stem, marks) = self.stem();
         let mut out = stem.to_owned();
-        for mark in marks {
+        let mut marks = marks.iter().peekable();
+        while let Some(mark) = marks.next() {
             out = match mark {
                 Mark::Bar => format!(r"\bar{{{out}}}"),
+                Mark::Dot if marks.peek() == Some(&&Mark::Dot) => {
+                    marks.next();
+                    format!(r"\ddot{{{out}}}")
+                }
                 Mark::Dot => format!(r"\dot{{{out}}}"),
+                Mark::Sum => format!(r"\Sigma{{{out}}}"),
             };
         }
         match self.layer {
@@ -180,6 +198,9 @@ pub struct Tensor {
     pub role: Role,
     /// Its axes, outermost first; a statement defines it over exactly these.
     pub axes: Vec<IndexId>,
+    /// Whether it is symmetric in its two axes (a Hessian): lowering computes one triangle
+    /// and mirrors it.
+    pub symmetric: bool,
 }
 
 /// `targets[axes] = values`, element-wise over the targets' common axes. More than one
@@ -240,7 +261,12 @@ impl Program {
 
     /// Adds a tensor.
     pub fn tensor(&mut self, name: Name, role: Role, axes: Vec<IndexId>) -> TensorId {
-        self.tensors.push(Tensor { name, role, axes });
+        self.tensors.push(Tensor {
+            name,
+            role,
+            axes,
+            symmetric: false,
+        });
         self.tensors.len() - 1
     }
 

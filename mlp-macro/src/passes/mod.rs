@@ -1,5 +1,6 @@
 //! Passes over a [`Program`](crate::ir::Program), one per file, chained by [`optimize`].
 
+pub mod contract;
 pub mod dce;
 pub mod fuse;
 pub mod hoist;
@@ -8,11 +9,12 @@ pub mod simplify;
 
 use crate::ir::Program;
 
-/// What every method's program goes through before lowering: simplified, cheap
-/// intermediates inlined, dead statements dropped, activation derivatives hoisted and fused
-/// with their values.
+/// What every method's program goes through before lowering: simplified, sums pushed into
+/// what they sum, cheap intermediates inlined, dead statements dropped, activation
+/// derivatives hoisted and fused with their values.
 pub fn optimize(p: &mut Program) {
     simplify::program(p);
+    contract::contract(p);
     inline::inline(p, &inline::Inline::Free);
     dce::dce(p);
     hoist::hoist(p);

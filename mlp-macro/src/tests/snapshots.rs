@@ -38,6 +38,14 @@ fn programs(args: TokenStream) -> String {
         "jacobian by columns (tangent)",
         methods::jacobian_columns(&f).0,
     ));
+    sections.push(("jvp", methods::jvp(&f).0));
+    sections.push(("vjp", methods::vjp(&f).0));
+    if model.output() == 1 {
+        sections.push(("hvp", methods::hvp(&f).0));
+        sections.push(("hessian", methods::hessian(&f, false).0));
+        sections.push(("value_gradient_hessian", methods::hessian(&f, true).0));
+        sections.push(("laplacian", methods::laplacian(&f).0));
+    }
     let sections: Vec<String> = sections
         .iter()
         .map(|(title, p)| format!("# {title}\n{p}\n"))
