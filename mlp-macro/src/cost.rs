@@ -21,12 +21,17 @@ pub fn expr(p: &Program, e: &Expr, generic: usize) -> usize {
     }
 }
 
-/// Operations to evaluate a statement over all its axes.
+/// Operations to evaluate a statement over all its axes (one triangle of a symmetric one).
 pub fn stmt(p: &Program, s: &Stmt, generic: usize) -> usize {
-    let axes = &p.tensors[s.targets[0]].axes;
-    let elements = axes
+    let tensor = &p.tensors[s.targets[0]];
+    let mut elements = tensor
+        .axes
         .iter()
         .fold(1, |n: usize, &a| n.saturating_mul(p.extent(a).or(generic)));
+    if let (true, &[a, _]) = (tensor.symmetric, tensor.axes.as_slice()) {
+        let n = p.extent(a).or(generic);
+        elements = n.saturating_mul(n.saturating_add(1)) / 2;
+    }
     let each = s
         .values
         .iter()

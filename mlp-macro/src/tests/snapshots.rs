@@ -73,6 +73,46 @@ fn seed_latex() {
 }
 
 #[test]
+fn seed_hessian_latex() {
+    let model = expand::model(quote!(20, 10, 1, input = 52), quote!(struct Seed;)).unwrap();
+    let f = formula::hessian(&model, &forward::forward(&model));
+    insta::assert_snapshot!("seed-hessian-latex", f.latex);
+    insta::assert_snapshot!("seed-hessian-formula", f.text);
+}
+
+/// What each method of the seed network costs, from its program: the table the rustdoc
+/// of each method quotes.
+#[test]
+fn seed_operation_counts() {
+    let model = expand::model(quote!(20, 10, 1, input = 52), quote!(struct Seed;)).unwrap();
+    let f = forward::forward(&model);
+    let rows = [
+        ("forward", methods::forward(&f).0),
+        ("value", methods::value(&f).0),
+        ("gradient", methods::gradient(&f, false).0),
+        ("value_and_gradient", methods::gradient(&f, true).0),
+        ("jacobian", methods::jacobian(&f).0),
+        ("jvp", methods::jvp(&f).0),
+        ("vjp", methods::vjp(&f).0),
+        ("hvp", methods::hvp(&f).0),
+        ("laplacian", methods::laplacian(&f).0),
+        ("hessian", methods::hessian(&f, false).0),
+        ("value_gradient_hessian", methods::hessian(&f, true).0),
+    ];
+    let gradient = crate::cost::program(&methods::gradient(&f, false).0, 0) as f64;
+    let mut table = String::from(
+        "seed network 52-20-10-1 (tanh): floating-point operations per call\n\
+         (a multiply and an add count two, an activation call one)\n\n",
+    );
+    for (name, p) in rows {
+        let ops = crate::cost::program(&p, 0);
+        let ratio = ops as f64 / gradient;
+        table.push_str(&format!("{name:<24}{ops:>8}  {ratio:>6.2} × gradient\n"));
+    }
+    insta::assert_snapshot!("seed-operation-counts", table);
+}
+
+#[test]
 fn mixed_activations_latex() {
     let args = quote!(
         4,
