@@ -58,10 +58,12 @@ use proc_macro::TokenStream;
 /// implementing `mlp::Activation` for the scalar type.
 ///
 /// The struct gets public fields `w1, b1, …, wL, bL` (`wl: [[T; in]; out]`, as PyTorch's
-/// `Linear.weight`), the constants `INPUT`, `OUTPUT`, `WIDTHS`, `PARAMETERS` and
-/// `GRADIENT_LATEX`, the constructors `zeros`, `from_parameters` and `Default`,
-/// `parameters`, the methods `forward` and `jacobian`, and with one output `value`,
-/// `gradient` and `value_and_gradient`; it implements `mlp::Network`.
+/// `Linear.weight`), the constants `INPUT`, `OUTPUT`, `WIDTHS`, `PARAMETERS`,
+/// `GRADIENT_LATEX` and `HESSIAN_LATEX`, the constructors `zeros`, `from_parameters` and
+/// `Default`, `parameters`, the methods `forward`, `jacobian`, `jvp` and `vjp`, and with one
+/// output `value`, `gradient`, `value_and_gradient`, `hessian`, `value_gradient_hessian`,
+/// `hvp` and `laplacian`; it implements `mlp::Network` (and `mlp::ScalarNetwork` with one
+/// output).
 #[proc_macro_attribute]
 pub fn mlp(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::mlp(args.into(), item.into()).into()

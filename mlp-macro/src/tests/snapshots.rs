@@ -74,7 +74,13 @@ fn seed_latex() {
 
 #[test]
 fn seed_hessian_latex() {
-    let model = expand::model(quote!(20, 10, 1, input = 52), quote!(struct Seed;)).unwrap();
+    let model = expand::model(
+        quote!(20, 10, 1, input = 52),
+        quote!(
+            struct Seed;
+        ),
+    )
+    .unwrap();
     let f = formula::hessian(&model, &forward::forward(&model));
     insta::assert_snapshot!("seed-hessian-latex", f.latex);
     insta::assert_snapshot!("seed-hessian-formula", f.text);
@@ -84,7 +90,13 @@ fn seed_hessian_latex() {
 /// of each method quotes.
 #[test]
 fn seed_operation_counts() {
-    let model = expand::model(quote!(20, 10, 1, input = 52), quote!(struct Seed;)).unwrap();
+    let model = expand::model(
+        quote!(20, 10, 1, input = 52),
+        quote!(
+            struct Seed;
+        ),
+    )
+    .unwrap();
     let f = forward::forward(&model);
     let rows = [
         ("forward", methods::forward(&f).0),
