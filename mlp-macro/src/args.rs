@@ -331,7 +331,7 @@ impl Parser {
             tokens(value),
             format!(
                 "expected `unroll = all`, `unroll = none` or `unroll = <integer>` \
-                 (the most multiply-adds a statement may have to be unrolled), found `unroll = {}`",
+                 (the most floating-point operations a statement may have to be unrolled), found `unroll = {}`",
                 tokens(value)
             ),
         );

@@ -56,9 +56,9 @@ fn check_widths(args: &Args, errors: &mut Errors) {
     }
 }
 
-/// The most parameters a network may have: they are stored inline in the struct, and the
-/// generated code is sized by them.
-pub const MAX_PARAMETERS: u128 = 1 << 24;
+/// The most parameters a network may have: they are stored inline in the struct (8 MiB
+/// of `f64`), which lives on the stack unless boxed, and the code is sized by them.
+pub const MAX_PARAMETERS: u128 = 1 << 20;
 
 /// The parameters fit inline (for a generic input width, counting it as 1).
 fn check_size(args: &Args, errors: &mut Errors) {
@@ -70,14 +70,39 @@ fn check_size(args: &Args, errors: &mut Errors) {
         fan_in = width;
     }
     if total > MAX_PARAMETERS {
-        errors.at_span(
-            Span::call_site(),
+        let widths: proc_macro2::TokenStream = args
+            .widths
+            .iter()
+            .map(|(_, lit)| quote::ToTokens::to_token_stream(lit))
+            .collect();
+        let bytes = match args.scalar {
+            Some(ScalarType::F32) => 4,
+            _ => 8,
+        };
+        let mib = total.saturating_mul(bytes) >> 20;
+        errors.at(
+            widths,
             format!(
-                "this network has {total} parameters; `#[mlp]` stores them inline in the \
-                 struct and allows at most {MAX_PARAMETERS}"
+                "this network has {} parameters ({mib} MiB); `#[mlp]` stores them inline in \
+                 the struct and allows at most {}",
+                grouped(total),
+                grouped(MAX_PARAMETERS)
             ),
         );
     }
+}
+
+/// `1048576` as `1,048,576`.
+fn grouped(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The input width is `input = N` or the struct's `const` parameter, not both; with neither,
@@ -247,8 +272,8 @@ mod tests {
                     struct N;
                 )
             ),
-            "this network has 202914184810805067766 parameters; `#[mlp]` stores them inline in \
-             the struct and allows at most 16777216"
+            "this network has 202,914,184,810,805,067,766 parameters (1548112371908607 MiB); \
+             `#[mlp]` stores them inline in the struct and allows at most 1,048,576"
         );
         assert!(
             model(

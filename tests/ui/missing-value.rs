@@ -1,0 +1,8 @@
+use mlp::mlp;
+
+#[mlp(20, 1, input =)]
+pub struct Net;
+
+fn main() {
+    let _ = Net;
+}
