@@ -18,6 +18,7 @@ pub use mlp_runtime::{ndarray, reference};
 /// What generated code reaches, so that a user depends on `mlp` alone. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use alloc::boxed::Box;
     pub use alloc::vec::Vec;
     pub use core::array::from_fn;
     pub use core::result::Result;

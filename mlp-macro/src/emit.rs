@@ -215,9 +215,12 @@ impl Item {
                 let out = lit(*out);
                 quote!(#w: [[0.0; #fan_in]; #out], #b: [0.0; #out],)
             });
-        let reads = fields
-            .iter()
-            .map(|(w, b)| quote!(#w: parameters.matrix()?, #b: parameters.vector()?,));
+        let fills = fields.iter().map(|(w, b)| {
+            quote! {
+                parameters.fill(self.#w.as_flattened_mut())?;
+                parameters.fill(&mut self.#b)?;
+            }
+        });
         let extends = fields.iter().map(|(w, b)| {
             quote! {
                 parameters.extend_from_slice(self.#w.as_flattened());
@@ -231,6 +234,13 @@ impl Item {
                 Self { #(#zeros)* }
             }
 
+            /// [`Self::zeros`] on the heap, allocated zeroed rather than moved there, so that
+            /// a large network never passes through the stack.
+            #[must_use]
+            pub fn zeros_boxed() -> _mlp::Box<Self> {
+                _mlp::zeroed_box()
+            }
+
             /// The network with the given parameters, in PyTorch's `parameters()` order:
             /// `w1` (row-major, as `Linear.weight`), `b1`, `w2`, `b2`, ….
             ///
@@ -240,8 +250,34 @@ impl Item {
             pub fn from_parameters(
                 parameters: &[#scalar],
             ) -> _mlp::Result<Self, _mlp::ShapeError> {
+                let mut net = Self::zeros();
+                net.set_parameters(parameters)?;
+                _mlp::Result::Ok(net)
+            }
+
+            /// [`Self::from_parameters`] on the heap, never passing through the stack.
+            ///
+            /// # Errors
+            /// As [`Self::from_parameters`].
+            pub fn from_parameters_boxed(
+                parameters: &[#scalar],
+            ) -> _mlp::Result<_mlp::Box<Self>, _mlp::ShapeError> {
+                let mut net = Self::zeros_boxed();
+                net.set_parameters(parameters)?;
+                _mlp::Result::Ok(net)
+            }
+
+            /// Replaces every parameter, in the order [`Self::from_parameters`] takes them.
+            ///
+            /// # Errors
+            /// As [`Self::from_parameters`]; on error nothing is changed.
+            pub fn set_parameters(
+                &mut self,
+                parameters: &[#scalar],
+            ) -> _mlp::Result<(), _mlp::ShapeError> {
                 let mut parameters = _mlp::Parameters::new(parameters, Self::PARAMETERS)?;
-                _mlp::Result::Ok(Self { #(#reads)* })
+                #(#fills)*
+                _mlp::Result::Ok(())
             }
 
             /// The parameters, in the order [`Self::from_parameters`] takes them.
@@ -440,6 +476,11 @@ impl Item {
             }
         });
         quote! {
+            // SAFETY: every field is an array of `f32` or `f64`, for which all-zero bytes are
+            // the value 0.0.
+            #[automatically_derived]
+            unsafe impl #params _mlp::Zeroable for #ident #args {}
+
             #[automatically_derived]
             impl #params ::core::default::Default for #ident #args {
                 fn default() -> Self {

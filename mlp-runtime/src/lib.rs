@@ -29,6 +29,8 @@ mod shape;
 
 pub use activation::Activation;
 pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Softplus, Tanh};
+#[doc(hidden)]
+pub use bytemuck::{Zeroable, zeroed_box};
 pub use error::ShapeError;
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]

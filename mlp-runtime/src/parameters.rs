@@ -23,39 +23,20 @@ impl<'a, T: Copy> Parameters<'a, T> {
         }
     }
 
-    /// The next `N` values.
+    /// Copies the next `dst.len()` values into `dst`.
     ///
     /// # Errors
-    /// A [`ShapeError`] if fewer than `N` remain (the length checked by [`Self::new`]
-    /// disagrees with the fields read).
+    /// A [`ShapeError`] if fewer remain (the length checked by [`Self::new`] disagrees with
+    /// the fields filled).
     #[inline]
-    pub fn vector<const N: usize>(&mut self) -> Result<[T; N], ShapeError> {
-        let (head, rest) = self.rest.split_first_chunk::<N>().ok_or(ShapeError::new(
-            "parameters",
-            N,
-            self.rest.len(),
-        ))?;
-        self.rest = rest;
-        Ok(*head)
-    }
-
-    /// The next `R × C` values, row-major.
-    ///
-    /// # Errors
-    /// As [`Self::vector`].
-    #[inline]
-    pub fn matrix<const R: usize, const C: usize>(&mut self) -> Result<[[T; C]; R], ShapeError> {
-        let needed = R * C;
-        if self.rest.len() < needed {
-            return Err(ShapeError::new("parameters", needed, self.rest.len()));
+    pub fn fill(&mut self, dst: &mut [T]) -> Result<(), ShapeError> {
+        if self.rest.len() < dst.len() {
+            return Err(ShapeError::new("parameters", dst.len(), self.rest.len()));
         }
-        let (head, rest) = self.rest.split_at(needed);
+        let (head, rest) = self.rest.split_at(dst.len());
+        dst.copy_from_slice(head);
         self.rest = rest;
-        let mut rows = head.chunks_exact(C.max(1));
-        Ok(core::array::from_fn(|_| {
-            let row = rows.next().unwrap_or_default();
-            core::array::from_fn(|c| row[c])
-        }))
+        Ok(())
     }
 }
 
@@ -65,11 +46,12 @@ mod tests {
     use crate::ShapeError;
 
     #[test]
-    fn reads_fields_in_order() {
+    fn fills_fields_in_order() {
         let flat = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
         let mut p = Parameters::new(&flat, 7).unwrap();
-        let w: [[f64; 3]; 2] = p.matrix().unwrap();
-        let b: [f64; 1] = p.vector().unwrap();
+        let (mut w, mut b) = ([[0.0; 3]; 2], [0.0; 1]);
+        p.fill(w.as_flattened_mut()).unwrap();
+        p.fill(&mut b).unwrap();
         assert_eq!(w, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]);
         assert_eq!(b, [7.0]);
     }
@@ -80,7 +62,6 @@ mod tests {
         let error = Parameters::new(&flat, 7).unwrap_err();
         assert_eq!(error, ShapeError::new("parameters", 7, 5));
         let mut p = Parameters::new(&flat, 5).unwrap();
-        assert!(p.matrix::<2, 3>().is_err());
-        assert!(p.vector::<6>().is_err());
+        assert!(p.fill(&mut [0.0; 6]).is_err());
     }
 }

@@ -4,6 +4,7 @@
 mod api;
 mod behaviour;
 mod common;
+mod large;
 mod nets;
 mod second_order;
 mod ui;
