@@ -214,3 +214,28 @@ fn errors_keep_the_item() {
     assert!(out.starts_with(":: core :: compile_error !"), "{out}");
     assert!(out.ends_with("pub struct Net ;"), "{out}");
 }
+
+/// The size of the expansion of a few architectures (run by `scripts/compile-times.sh`).
+#[test]
+#[ignore = "a measurement, printed for docs/compile-times.md"]
+fn expansion_sizes() {
+    let nets = [
+        quote!(20, 10, 1, input = 52),
+        quote!(128, 128, 1, input = 64),
+        quote!(256, 128, 10, input = 784, activation = relu),
+        quote!(256, 128, 1, input = 784),
+    ];
+    for args in nets {
+        let code = expand(
+            args.clone(),
+            quote!(
+                pub struct Net;
+            ),
+        );
+        println!(
+            "{args}\t{} lines\t{} KiB",
+            code.lines().count(),
+            code.len() / 1024
+        );
+    }
+}
