@@ -9,8 +9,9 @@ extern crate alloc;
 pub use mlp_macro::mlp;
 
 pub use mlp_runtime::{
-    Activation, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar, ScalarNetwork, ShapeError,
-    Sigmoid, Silu, Sin, Softplus, Tanh,
+    Activation, ActivationCheck, Check, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar,
+    ScalarNetwork, ShapeError, Sigmoid, Silu, Sin, Softplus, Tanh, check_activation,
+    check_gradient, check_jacobian,
 };
 #[cfg(feature = "ndarray")]
 pub use mlp_runtime::{ndarray, reference};

@@ -8,6 +8,8 @@
 //! - [`Network`]: the trait every generated network implements, and [`ScalarNetwork`] for
 //!   those with one output;
 //! - [`ShapeError`]: a length that does not match the network;
+//! - [`check_gradient`], [`check_jacobian`], [`check_activation`]: derivatives against
+//!   central finite differences, for your own networks and activations;
 //! - `reference` (feature `ndarray`): an independent, dynamic MLP on `ndarray`, the oracle
 //!   of the tests and the baseline of the benchmarks.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -17,6 +19,7 @@ extern crate alloc;
 
 mod activation;
 mod builtin;
+mod check;
 mod error;
 mod network;
 mod parameters;
@@ -31,6 +34,7 @@ pub use activation::Activation;
 pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Softplus, Tanh};
 #[doc(hidden)]
 pub use bytemuck::{Zeroable, zeroed_box};
+pub use check::{ActivationCheck, Check, check_activation, check_gradient, check_jacobian};
 pub use error::ShapeError;
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]

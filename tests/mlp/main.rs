@@ -3,6 +3,7 @@
 
 mod api;
 mod behaviour;
+mod checker;
 mod common;
 mod large;
 mod nets;
