@@ -61,8 +61,8 @@ impl Check {
         };
         for (n, (&c, &e)) in computed.iter().zip(estimated).enumerate() {
             let error = (c - e).abs();
-            // `!(error <= max)` also takes a NaN, which must not hide.
-            if !(error <= check.max_abs_error) {
+            // A NaN error must not hide behind a finite one.
+            if error > check.max_abs_error || error.is_nan() && !check.max_abs_error.is_nan() {
                 check.max_abs_error = error;
                 check.worst = (n / columns.max(1), n % columns.max(1));
                 check.computed = c;
