@@ -143,3 +143,17 @@ fn valid_attributes_expand_to_code_that_parses() {
         }
     }
 }
+
+#[test]
+fn arbitrary_items_never_panic() {
+    let mut rng = Rng(13);
+    let prefixes = [quote!(pub struct), quote!(struct), quote!(enum), quote!(fn), quote!()];
+    for _ in 0..5_000 {
+        let prefix = prefixes[rng.below(prefixes.len())].clone();
+        let body: TokenStream = (0..rng.below(6)).map(|_| token(&mut rng, 0)).collect();
+        let item = quote!(#prefix Net #body);
+        let out = expand::mlp(quote!(3, 1, input = 2), item.clone());
+        // Whatever the item, the output is the item back with errors, or an expansion.
+        assert!(!out.is_empty(), "nothing for `{item}`");
+    }
+}
