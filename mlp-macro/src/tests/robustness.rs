@@ -147,7 +147,13 @@ fn valid_attributes_expand_to_code_that_parses() {
 #[test]
 fn arbitrary_items_never_panic() {
     let mut rng = Rng(13);
-    let prefixes = [quote!(pub struct), quote!(struct), quote!(enum), quote!(fn), quote!()];
+    let prefixes = [
+        quote!(pub struct),
+        quote!(struct),
+        quote!(enum),
+        quote!(fn),
+        quote!(),
+    ];
     for _ in 0..5_000 {
         let prefix = prefixes[rng.below(prefixes.len())].clone();
         let body: TokenStream = (0..rng.below(6)).map(|_| token(&mut rng, 0)).collect();
