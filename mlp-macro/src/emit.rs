@@ -476,8 +476,8 @@ impl Item {
             }
         });
         quote! {
-            // SAFETY: every field is an array of `f32` or `f64`, for which all-zero bytes are
-            // the value 0.0.
+            /// Sound: every field is an array of `f32` or `f64`, for which all-zero bytes are
+            /// the value 0.0.
             #[automatically_derived]
             unsafe impl #params _mlp::Zeroable for #ident #args {}
 
