@@ -8,6 +8,8 @@ extern crate alloc;
 /// See the [crate documentation](crate) for the grammar and the generated API.
 pub use mlp_macro::mlp;
 
+#[cfg(any(feature = "safetensors", feature = "npz"))]
+pub use mlp_runtime::LoadError;
 pub use mlp_runtime::{
     Activation, ActivationCheck, Check, Elu, Gelu, Identity, LeakyRelu, Network, Relu, Scalar,
     ScalarNetwork, ShapeError, Sigmoid, Silu, Sin, Softplus, Tanh, check_activation,

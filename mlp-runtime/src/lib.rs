@@ -18,9 +18,13 @@
 extern crate alloc;
 
 mod activation;
+#[cfg(feature = "ndarray")]
+mod batch;
 mod builtin;
 mod check;
 mod error;
+#[cfg(any(feature = "safetensors", feature = "npz"))]
+pub mod io;
 mod network;
 mod parameters;
 #[cfg(feature = "ndarray")]
@@ -36,6 +40,8 @@ pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Soft
 pub use bytemuck::{Zeroable, zeroed_box};
 pub use check::{ActivationCheck, Check, check_activation, check_gradient, check_jacobian};
 pub use error::ShapeError;
+#[cfg(any(feature = "safetensors", feature = "npz"))]
+pub use io::LoadError;
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]
 pub use parameters::Parameters;

@@ -2,6 +2,7 @@
 //! One test binary (modules inside), so that the suite links once.
 
 mod api;
+mod batch;
 mod behaviour;
 mod checker;
 mod common;
@@ -9,3 +10,4 @@ mod large;
 mod nets;
 mod second_order;
 mod ui;
+mod weights;

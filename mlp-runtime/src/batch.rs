@@ -1,0 +1,78 @@
+//! Evaluating a network on every row of an `ndarray` matrix: no allocation per row, each
+//! row computed exactly as a single call computes it, rows split across cores with the
+//! `rayon` feature.
+
+use std::borrow::Cow;
+use std::vec::Vec;
+
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, CowArray, Ix2};
+
+use crate::{Scalar, ShapeError};
+
+/// Inputs checked to have `columns` columns (and `rows` rows, if given), in row-major order.
+pub(crate) fn rows<'a, T: Scalar>(
+    x: ArrayView2<'a, T>,
+    columns: usize,
+    what: &'static str,
+    rows: Option<usize>,
+) -> Result<CowArray<'a, T, Ix2>, ShapeError> {
+    if x.ncols() != columns {
+        return Err(ShapeError::new(what, columns, x.ncols()));
+    }
+    if let Some(rows) = rows {
+        if x.nrows() != rows {
+            return Err(ShapeError::new("rows", rows, x.nrows()));
+        }
+    }
+    Ok(if x.is_standard_layout() {
+        CowArray::from(x)
+    } else {
+        CowArray::from(x.as_standard_layout().into_owned())
+    })
+}
+
+/// A row as a slice: borrowed, as rows of a standard-layout array always are.
+fn slice<'a, T: Scalar>(row: &'a ArrayView1<'_, T>) -> Cow<'a, [T]> {
+    row.as_slice()
+        .map_or_else(|| Cow::Owned(row.to_vec()), Cow::Borrowed)
+}
+
+/// Writes `f(x_i, v_i)` into each row of a new `(rows, width)` array.
+pub(crate) fn map<T, F>(
+    x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
+    width: usize,
+    f: F,
+) -> Result<Array2<T>, ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+{
+    let mut out = Array2::from_elem((x.nrows(), width), T::zero());
+    let row = |(i, mut out_row): (usize, ArrayViewMut1<'_, T>)| -> Result<(), ShapeError> {
+        let xi = x.row(i);
+        let vi = v.map(|v| v.row(i));
+        let (xs, vs) = (slice(&xi), vi.as_ref().map(slice));
+        let vs: &[T] = vs.as_deref().unwrap_or(&[]);
+        match out_row.as_slice_mut() {
+            Some(out) => f(&xs, vs, out),
+            None => {
+                let mut buffer: Vec<T> = out_row.to_vec();
+                f(&xs, vs, &mut buffer)?;
+                out_row.iter_mut().zip(buffer).for_each(|(o, b)| *o = b);
+                Ok(())
+            }
+        }
+    };
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        out.axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(row)?;
+    }
+    #[cfg(not(feature = "rayon"))]
+    out.axis_iter_mut(Axis(0)).enumerate().try_for_each(row)?;
+    Ok(out)
+}

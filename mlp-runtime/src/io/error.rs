@@ -1,0 +1,111 @@
+//! What can go wrong loading weights: each failure names the tensor and says what was
+//! expected and what was found.
+
+use std::path::PathBuf;
+use std::string::String;
+use std::vec::Vec;
+
+use crate::ShapeError;
+
+/// Why weights could not be loaded into a network.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The bytes are neither safetensors nor npz.
+    #[error("{what} is neither safetensors nor npz (by its first bytes or its extension)")]
+    UnknownFormat {
+        /// The file, or "the data" for bytes in memory.
+        what: String,
+    },
+    /// The format's support was not compiled in.
+    #[error("{format} support is not enabled: turn on the `{format}` feature of `mlp`")]
+    Disabled {
+        /// `"safetensors"` or `"npz"`.
+        format: &'static str,
+    },
+    /// The file is corrupt or truncated.
+    #[error("corrupt or truncated {format} data: {message}")]
+    Corrupt {
+        /// `"safetensors"` or `"npz"`.
+        format: &'static str,
+        /// What the format's reader said.
+        message: String,
+    },
+    /// A tensor is not of a floating-point type.
+    #[error("tensor `{name}` has dtype {found}; expected a float (f16, bf16, f32 or f64)")]
+    Dtype {
+        /// The tensor.
+        name: String,
+        /// Its dtype, as the file names it.
+        found: String,
+    },
+    /// A tensor has the wrong shape.
+    #[error("tensor `{name}` has shape {found:?}, expected {expected:?}{}", hint(*transposed))]
+    Shape {
+        /// The tensor.
+        name: String,
+        /// The shape the network needs.
+        expected: Vec<usize>,
+        /// The shape in the file.
+        found: Vec<usize>,
+        /// Whether the shape is the expected one transposed.
+        transposed: bool,
+    },
+    /// A tensor the network needs is not in the file.
+    #[error("missing tensor `{name}`{}", shape(expected.as_deref()))]
+    Missing {
+        /// The tensor.
+        name: String,
+        /// Its shape, where known.
+        expected: Option<Vec<usize>>,
+    },
+    /// The file has no tensors left for a layer.
+    #[error(
+        "no tensors for layer {layer}: expected a weight of shape {expected:?} (`<module>.weight`) and its bias"
+    )]
+    MissingLayer {
+        /// The layer, 1-based.
+        layer: usize,
+        /// The weight's shape, `[out, in]`.
+        expected: Vec<usize>,
+    },
+    /// A tensor the network has no place for.
+    #[error("unexpected tensor `{name}`: {reason}")]
+    Extra {
+        /// The tensor.
+        name: String,
+        /// Why it has no place.
+        reason: &'static str,
+    },
+    /// The layer names given do not match the layers.
+    #[error("expected {expected} layer names, one per layer, found {found}")]
+    Names {
+        /// The number of layers.
+        expected: usize,
+        /// The number of names given.
+        found: usize,
+    },
+    /// The parameters do not fit the network.
+    #[error(transparent)]
+    Parameters(#[from] ShapeError),
+}
+
+fn shape(expected: Option<&[usize]>) -> String {
+    expected.map_or_else(String::new, |s| std::format!(" (expected shape {s:?})"))
+}
+
+fn hint(transposed: bool) -> &'static str {
+    if transposed {
+        " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
+    } else {
+        ""
+    }
+}

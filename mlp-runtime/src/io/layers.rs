@@ -1,0 +1,345 @@
+//! Which tensors are which layer's weight and bias.
+//!
+//! PyTorch names a `Linear`'s parameters `<module>.weight` and `<module>.bias`, where the
+//! module is `0`, `2`, … in an `nn.Sequential`, `fc1`, `fc2`, … for named modules, under a
+//! prefix such as `model.` or `_orig_mod.` (`torch.compile`). The modules are taken in
+//! natural order (`2` before `10`) and each is checked against the shape its layer needs;
+//! where several modules fit a layer's shape, the first in that order is taken, and the
+//! caller can name the modules instead.
+
+use std::borrow::ToOwned;
+use std::cmp::Ordering;
+use std::string::String;
+use std::vec::Vec;
+
+use super::{LoadError, Tensor};
+
+/// A module's two tensors.
+struct Module<'a> {
+    prefix: String,
+    weight: &'a Tensor,
+    bias: Option<&'a Tensor>,
+}
+
+/// The parameters of a network of `input` inputs and layers of `widths`, in PyTorch's
+/// `parameters()` order, from `tensors`; `names` gives the modules, one per layer, in order.
+pub fn parameters(
+    tensors: &[Tensor],
+    input: usize,
+    widths: &[usize],
+    names: Option<&[&str]>,
+) -> Result<Vec<f64>, LoadError> {
+    let mut modules = modules(tensors)?;
+    modules.sort_by(|a, b| natural(&a.prefix, &b.prefix));
+    let chosen = match names {
+        Some(names) => by_name(&mut modules, names, input, widths)?,
+        None => by_shape(&mut modules, input, widths)?,
+    };
+    if let Some(extra) = modules.first() {
+        return Err(LoadError::Extra {
+            name: extra.weight.name.clone(),
+            reason: "every layer already has its weight",
+        });
+    }
+    let mut out = Vec::new();
+    let mut fan_in = input;
+    for (module, &width) in chosen.iter().zip(widths) {
+        let expected = std::vec![width, fan_in];
+        if module.weight.shape != expected {
+            let transposed = module.weight.shape == [fan_in, width];
+            return Err(LoadError::Shape {
+                name: module.weight.name.clone(),
+                expected,
+                found: module.weight.shape.clone(),
+                transposed,
+            });
+        }
+        let bias_name = std::format!("{}bias", join(&module.prefix));
+        let Some(bias) = module.bias else {
+            return Err(LoadError::Missing {
+                name: bias_name,
+                expected: Some(std::vec![width]),
+            });
+        };
+        if bias.shape != [width] {
+            return Err(LoadError::Shape {
+                name: bias_name,
+                expected: std::vec![width],
+                found: bias.shape.clone(),
+                transposed: false,
+            });
+        }
+        out.extend_from_slice(&module.weight.values);
+        out.extend_from_slice(&bias.values);
+        fan_in = width;
+    }
+    Ok(out)
+}
+
+/// `prefix.`, or nothing for an empty prefix.
+fn join(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        std::format!("{prefix}.")
+    }
+}
+
+/// The modules the tensors form: each `<prefix>.weight` with its `<prefix>.bias`.
+fn modules(tensors: &[Tensor]) -> Result<Vec<Module<'_>>, LoadError> {
+    let split = |name: &str, suffix: &str| -> Option<String> {
+        if name == suffix {
+            return Some(String::new());
+        }
+        name.strip_suffix(suffix)?
+            .strip_suffix('.')
+            .map(ToOwned::to_owned)
+    };
+    let mut modules: Vec<Module<'_>> = Vec::new();
+    for tensor in tensors {
+        if let Some(prefix) = split(&tensor.name, "weight") {
+            modules.push(Module {
+                prefix,
+                weight: tensor,
+                bias: None,
+            });
+        }
+    }
+    for tensor in tensors {
+        if let Some(prefix) = split(&tensor.name, "bias") {
+            match modules.iter_mut().find(|m| m.prefix == prefix) {
+                Some(module) => module.bias = Some(tensor),
+                None => {
+                    return Err(LoadError::Missing {
+                        name: std::format!("{}weight", join(&prefix)),
+                        expected: None,
+                    });
+                }
+            }
+        } else if split(&tensor.name, "weight").is_none() {
+            return Err(LoadError::Extra {
+                name: tensor.name.clone(),
+                reason: "it is neither a `.weight` nor a `.bias`",
+            });
+        }
+    }
+    Ok(modules)
+}
+
+/// The modules named, in order, taken out of `modules`.
+fn by_name<'a>(
+    modules: &mut Vec<Module<'a>>,
+    names: &[&str],
+    input: usize,
+    widths: &[usize],
+) -> Result<Vec<Module<'a>>, LoadError> {
+    if names.len() != widths.len() {
+        return Err(LoadError::Names {
+            expected: widths.len(),
+            found: names.len(),
+        });
+    }
+    let mut chosen = Vec::with_capacity(widths.len());
+    let mut fan_in = input;
+    for (name, &width) in names.iter().zip(widths) {
+        let Some(at) = modules.iter().position(|m| m.prefix == *name) else {
+            return Err(LoadError::Missing {
+                name: std::format!("{}weight", join(name)),
+                expected: Some(std::vec![width, fan_in]),
+            });
+        };
+        chosen.push(modules.remove(at));
+        fan_in = width;
+    }
+    Ok(chosen)
+}
+
+/// For each layer, the first module in natural order whose weight has the layer's shape
+/// (or, if none has, the first left, whose shape is then reported), taken out of `modules`.
+fn by_shape<'a>(
+    modules: &mut Vec<Module<'a>>,
+    input: usize,
+    widths: &[usize],
+) -> Result<Vec<Module<'a>>, LoadError> {
+    let mut chosen = Vec::with_capacity(widths.len());
+    let mut fan_in = input;
+    for (layer, &width) in widths.iter().enumerate() {
+        let fits = modules
+            .iter()
+            .position(|m| m.weight.shape == [width, fan_in]);
+        match fits.or(if modules.is_empty() { None } else { Some(0) }) {
+            Some(at) => chosen.push(modules.remove(at)),
+            None => {
+                return Err(LoadError::MissingLayer {
+                    layer: layer + 1,
+                    expected: std::vec![width, fan_in],
+                });
+            }
+        }
+        fan_in = width;
+    }
+    Ok(chosen)
+}
+
+/// Orders names as people do: runs of digits by their value (`fc2` before `fc10`).
+fn natural(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, n) = (digits(a), digits(b));
+                let trim = |s: &[u8]| {
+                    let zeros = s.iter().take_while(|&&c| c == b'0').count();
+                    s[zeros..].to_vec()
+                };
+                let (x, y) = (trim(&a[..m]), trim(&b[..n]));
+                let order = x.len().cmp(&y.len()).then_with(|| x.cmp(&y));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (a, b) = (&a[m..], &b[n..]);
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                (a, b) = (&a[1..], &b[1..]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::string::ToString;
+    use std::vec;
+    use std::vec::Vec;
+
+    use super::{natural, parameters};
+    use crate::io::{LoadError, Tensor};
+
+    fn tensor(name: &str, shape: &[usize]) -> Tensor {
+        let count = shape.iter().product::<usize>();
+        let first = name.len() as f64;
+        Tensor {
+            name: name.to_string(),
+            shape: shape.to_vec(),
+            values: (0..count).map(|i| first + i as f64 / 100.0).collect(),
+        }
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut names = vec!["fc10", "fc2", "fc1", "0", "10", "2", "a"];
+        names.sort_by(|a, b| natural(a, b));
+        assert_eq!(names, ["0", "2", "10", "a", "fc1", "fc2", "fc10"]);
+    }
+
+    #[test]
+    fn sequential_named_and_prefixed() {
+        for names in [
+            ["0", "2", "10"],
+            ["fc1", "fc2", "fc10"],
+            ["_orig_mod.net.0", "_orig_mod.net.2", "_orig_mod.net.10"],
+        ] {
+            // Listed out of order, as a file may hold them.
+            let tensors = vec![
+                tensor(&std::format!("{}.weight", names[2]), &[1, 4]),
+                tensor(&std::format!("{}.bias", names[0]), &[5]),
+                tensor(&std::format!("{}.weight", names[0]), &[5, 3]),
+                tensor(&std::format!("{}.bias", names[2]), &[1]),
+                tensor(&std::format!("{}.weight", names[1]), &[4, 5]),
+                tensor(&std::format!("{}.bias", names[1]), &[4]),
+            ];
+            let p = parameters(&tensors, 3, &[5, 4, 1], None).unwrap();
+            assert_eq!(p.len(), 15 + 5 + 20 + 4 + 4 + 1);
+            // Layer 1's weight first, then its bias.
+            assert_eq!(p[0], tensors[2].values[0]);
+            assert_eq!(p[15], tensors[1].values[0]);
+        }
+    }
+
+    #[test]
+    fn shapes_decide_the_order_of_named_modules() {
+        let tensors = vec![
+            tensor("output.weight", &[1, 4]),
+            tensor("output.bias", &[1]),
+            tensor("hidden.weight", &[4, 3]),
+            tensor("hidden.bias", &[4]),
+        ];
+        let p = parameters(&tensors, 3, &[4, 1], None).unwrap();
+        assert_eq!(p[0], tensors[2].values[0]);
+        let named = parameters(&tensors, 3, &[4, 1], Some(&["hidden", "output"])).unwrap();
+        assert_eq!(named, p);
+    }
+
+    #[test]
+    fn mistakes() {
+        let good = || {
+            vec![
+                tensor("0.weight", &[4, 3]),
+                tensor("0.bias", &[4]),
+                tensor("2.weight", &[1, 4]),
+                tensor("2.bias", &[1]),
+            ]
+        };
+        let message = |tensors: Vec<Tensor>, names: Option<&[&str]>| -> String {
+            parameters(&tensors, 3, &[4, 1], names)
+                .unwrap_err()
+                .to_string()
+        };
+        let mut t = good();
+        t.remove(1);
+        assert_eq!(
+            message(t, None),
+            "missing tensor `0.bias` (expected shape [4])"
+        );
+        let mut t = good();
+        t.truncate(2);
+        assert_eq!(
+            message(t, None),
+            "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`) and its bias"
+        );
+        let mut t = good();
+        t.push(tensor("running_mean", &[4]));
+        assert_eq!(
+            message(t, None),
+            "unexpected tensor `running_mean`: it is neither a `.weight` nor a `.bias`"
+        );
+        let mut t = good();
+        t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])]);
+        assert_eq!(
+            message(t, None),
+            "unexpected tensor `4.weight`: every layer already has its weight"
+        );
+        let mut t = good();
+        t[0] = tensor("0.weight", &[3, 4]);
+        assert_eq!(
+            message(t, None),
+            "tensor `0.weight` has shape [3, 4], expected [4, 3] (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
+        );
+        let mut t = good();
+        t[3] = tensor("2.bias", &[2]);
+        assert_eq!(
+            message(t, None),
+            "tensor `2.bias` has shape [2], expected [1]"
+        );
+        assert_eq!(
+            message(good(), Some(&["0"])),
+            "expected 2 layer names, one per layer, found 1"
+        );
+        assert_eq!(
+            message(good(), Some(&["0", "3"])),
+            "missing tensor `3.weight` (expected shape [1, 4])"
+        );
+        let only_bias = vec![tensor("0.bias", &[4])];
+        assert!(matches!(
+            parameters(&only_bias, 3, &[4], None),
+            Err(LoadError::Missing { .. })
+        ));
+    }
+}

@@ -1,0 +1,95 @@
+//! Weights from files written by PyTorch, JAX or NumPy: safetensors and `.npz`, from a
+//! path or from bytes in memory, the format told by the bytes themselves.
+
+mod error;
+mod layers;
+#[cfg(feature = "npz")]
+mod npz;
+#[cfg(feature = "safetensors")]
+mod safetensors;
+
+use std::path::Path;
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+pub use error::LoadError;
+
+use crate::{Network, Scalar};
+
+/// A tensor read from a file, its values widened to `f64`, in row-major order.
+pub(crate) struct Tensor {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub values: Vec<f64>,
+}
+
+/// A file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Safetensors,
+    Npz,
+}
+
+/// The format of `bytes`: by their first bytes, else by the file's `extension`.
+fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
+    // A zip archive starts with a local file header (or, empty, the end of its directory).
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Some(Format::Npz);
+    }
+    // safetensors: a little-endian u64 header length, then the JSON header.
+    if let Some((length, rest)) = bytes.split_first_chunk::<8>() {
+        let length = u64::from_le_bytes(*length);
+        if rest.first() == Some(&b'{') && length <= rest.len() as u64 {
+            return Some(Format::Safetensors);
+        }
+    }
+    match extension {
+        Some("safetensors") => Some(Format::Safetensors),
+        Some("npz") => Some(Format::Npz),
+        _ => None,
+    }
+}
+
+/// The tensors in `bytes` (`what` names them in errors).
+fn tensors(bytes: &[u8], what: &str, extension: Option<&str>) -> Result<Vec<Tensor>, LoadError> {
+    match format(bytes, extension) {
+        #[cfg(feature = "safetensors")]
+        Some(Format::Safetensors) => safetensors::tensors(bytes),
+        #[cfg(feature = "npz")]
+        Some(Format::Npz) => npz::tensors(bytes),
+        #[allow(unreachable_patterns)]
+        Some(format) => Err(LoadError::Disabled {
+            format: match format {
+                Format::Safetensors => "safetensors",
+                Format::Npz => "npz",
+            },
+        }),
+        None => Err(LoadError::UnknownFormat {
+            what: what.to_string(),
+        }),
+    }
+}
+
+/// The network whose parameters `bytes` hold; `names` gives the modules, one per layer.
+pub(crate) fn from_bytes<N: Network>(
+    bytes: &[u8],
+    what: &str,
+    extension: Option<&str>,
+    names: Option<&[&str]>,
+) -> Result<N, LoadError> {
+    let tensors = tensors(bytes, what, extension)?;
+    let values = layers::parameters(&tensors, N::INPUT, N::WIDTHS, names)?;
+    let values: Vec<N::Scalar> = values.into_iter().map(N::Scalar::from_f64).collect();
+    Ok(N::from_parameters(&values)?)
+}
+
+/// The network whose parameters the file at `path` holds.
+pub(crate) fn load<N: Network>(path: &Path, names: Option<&[&str]>) -> Result<N, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let what = std::format!("`{}`", path.display());
+    let extension = path.extension().and_then(|e| e.to_str());
+    from_bytes(&bytes, &what, extension, names)
+}

@@ -1,0 +1,112 @@
+//! Batch evaluation over `ndarray`: each row exactly as a single call computes it, for any
+//! memory layout; a wrong width is an error.
+
+use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
+use mlp::{Network, ScalarNetwork};
+
+use crate::common::{input, net};
+use crate::nets::{Deep, GenericDeep, Seed};
+
+fn inputs(rows: usize, columns: usize) -> Array2<f64> {
+    Array2::from_shape_vec((rows, columns), input(rows * columns, 9)).unwrap()
+}
+
+/// Every batch method of a one-output net against its per-row calls, to the bit.
+fn scalar_rows_match<N: ScalarNetwork<Scalar = f64>>(
+    x: ArrayView2<'_, f64>,
+    v: ArrayView2<'_, f64>,
+) {
+    let n = N::INPUT;
+    let net: N = net(3);
+    let (values, gradients) = (net.value_batch(x).unwrap(), net.gradient_batch(x).unwrap());
+    let (hessians, laplacians) = (
+        net.hessian_batch(x).unwrap(),
+        net.laplacian_batch(x).unwrap(),
+    );
+    let hvps = net.hvp_batch(x, v).unwrap();
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let row = row.to_vec();
+        let vi = v.row(i).to_vec();
+        assert_eq!(values[i], net.value_at(&row).unwrap());
+        let mut g = vec![0.0; n];
+        net.gradient_into(&row, &mut g).unwrap();
+        assert_eq!(gradients.row(i).to_vec(), g);
+        let mut h = vec![0.0; n * n];
+        net.hessian_into(&row, &mut h).unwrap();
+        assert_eq!(
+            hessians
+                .index_axis(mlp::ndarray::Axis(0), i)
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            h
+        );
+        assert_eq!(laplacians[i], net.laplacian_at(&row).unwrap());
+        net.hvp_into(&row, &vi, &mut g).unwrap();
+        assert_eq!(hvps.row(i).to_vec(), g);
+    }
+}
+
+#[test]
+fn rows_are_single_calls() {
+    let x = inputs(7, 52);
+    let v = inputs(7, 52).mapv(|a| a * 0.5);
+    scalar_rows_match::<Seed>(x.view(), v.view());
+    // Column-major and strided views compute the same.
+    let fortran = Array2::from_shape_vec((7, 52).f(), x.t().iter().copied().collect()).unwrap();
+    assert_eq!(fortran, x);
+    let seed: Seed = net(3);
+    let gradients = seed.gradient_batch(x.view()).unwrap();
+    assert_eq!(seed.gradient_batch(fortran.view()).unwrap(), gradients);
+    let wide = inputs(7, 104);
+    let strided = wide.slice(mlp::ndarray::s![.., ..;2]);
+    let copy = strided.to_owned();
+    let outputs = seed.forward_batch(copy.view()).unwrap();
+    assert_eq!(seed.forward_batch(strided).unwrap(), outputs);
+
+    scalar_rows_match::<GenericDeep<5>>(inputs(4, 5).view(), inputs(4, 5).view());
+
+    let deep: Deep = net(2);
+    let x = inputs(5, 3);
+    let y = deep.forward_batch(x.view()).unwrap();
+    let jacobians = deep.jacobian_batch(x.view()).unwrap();
+    let (v, u) = (inputs(5, 3), inputs(5, 2));
+    let jv = deep.jvp_batch(x.view(), v.view()).unwrap();
+    let uj = deep.vjp_batch(x.view(), u.view()).unwrap();
+    for i in 0..5 {
+        let row: [f64; 3] = x.row(i).to_vec().try_into().unwrap();
+        assert_eq!(y.row(i).to_vec(), deep.forward(&row));
+        let jacobian = jacobians.index_axis(Axis(0), i);
+        assert_eq!(
+            jacobian.iter().copied().collect::<Vec<_>>(),
+            deep.jacobian(&row).as_flattened()
+        );
+        let vi: [f64; 3] = v.row(i).to_vec().try_into().unwrap();
+        let ui: [f64; 2] = u.row(i).to_vec().try_into().unwrap();
+        assert_eq!(jv.row(i).to_vec(), deep.jvp(&row, &vi));
+        assert_eq!(uj.row(i).to_vec(), deep.vjp(&row, &ui));
+    }
+}
+
+#[test]
+fn wrong_shapes_are_errors() {
+    let seed: Seed = net(0);
+    let error = seed.forward_batch(inputs(3, 51).view()).unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 input columns, found 51");
+    let error = seed
+        .hvp_batch(inputs(3, 52).view(), inputs(2, 52).view())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 3 rows, found 2");
+    let deep: Deep = net(0);
+    let error = deep
+        .vjp_batch(inputs(3, 3).view(), inputs(3, 3).view())
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "expected 2 output-weight columns, found 3"
+    );
+    assert_eq!(
+        seed.forward_batch(inputs(0, 52).view()).unwrap().dim(),
+        (0, 1)
+    );
+}

@@ -1,0 +1,293 @@
+//! Weights written by PyTorch (`tests/fixtures/make.py`): loaded from safetensors and npz,
+//! from paths and bytes, under every naming PyTorch uses and in f16, bf16, f32 and f64, they
+//! reproduce PyTorch's own outputs, gradients (torch.autograd), Hessians and Laplacians
+//! (torch.func). Every malformed file is a typed error, never a panic.
+
+use std::collections::HashMap;
+
+use mlp::ndarray::{ArrayD, Ix2};
+use mlp::{LoadError, Network, ScalarNetwork, mlp};
+use ndarray_npy::NpzReader;
+use safetensors::Dtype;
+use safetensors::tensor::TensorView;
+
+use crate::common::to_f64;
+
+/// The architecture `make.py` trains: `nn.Sequential` of Linear(3,16), SiLU, Linear(16,16),
+/// SiLU, Linear(16,1).
+#[mlp(16, 16, 1, input = 3, activation = silu)]
+#[derive(Debug)]
+pub struct Potential;
+
+/// The same, in single precision.
+#[mlp(16, 16, 1, input = 3, activation = silu, scalar = f32)]
+#[derive(Debug)]
+pub struct Potential32;
+
+/// A network the files do not fit.
+#[mlp(16, 8, 1, input = 3, activation = silu)]
+#[derive(Debug)]
+pub struct Narrower;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}
+
+/// PyTorch's values for `expected-{name}.npz`.
+fn expected(name: &str) -> HashMap<String, ArrayD<f64>> {
+    let file = std::fs::File::open(fixture(&format!("expected-{name}.npz"))).unwrap();
+    let mut npz = NpzReader::new(file).unwrap();
+    ["x", "y", "gradient", "hessian", "laplacian"]
+        .into_iter()
+        .map(|key| {
+            let array: ArrayD<f64> = match npz.by_name::<_, mlp::ndarray::IxDyn>(key) {
+                Ok(a) => a,
+                Err(_) => npz
+                    .by_name::<mlp::ndarray::OwnedRepr<f32>, mlp::ndarray::IxDyn>(key)
+                    .unwrap()
+                    .mapv(f64::from),
+            };
+            (key.to_owned(), array)
+        })
+        .collect()
+}
+
+/// `max |a - b| / max |b|`.
+fn error(got: impl IntoIterator<Item = f64>, want: &ArrayD<f64>) -> f64 {
+    let scale = want.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let worst = got
+        .into_iter()
+        .zip(want.iter())
+        .fold(0.0_f64, |m, (g, w)| m.max((g - w).abs()));
+    worst / scale
+}
+
+/// `net` against PyTorch's values in `expected-{name}.npz`, to `tolerance`.
+fn reproduces<N: ScalarNetwork>(net: &N, name: &str, tolerance: f64) {
+    let want = expected(name);
+    let x = want["x"].clone().into_dimensionality::<Ix2>().unwrap();
+    let x: mlp::ndarray::Array2<N::Scalar> = x.mapv(N::Scalar::from_f64);
+    let checks = [
+        (
+            "y",
+            net.value_batch(x.view())
+                .unwrap()
+                .iter()
+                .map(|v| to_f64(*v))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "gradient",
+            net.gradient_batch(x.view())
+                .unwrap()
+                .iter()
+                .map(|v| to_f64(*v))
+                .collect(),
+        ),
+        (
+            "hessian",
+            net.hessian_batch(x.view())
+                .unwrap()
+                .iter()
+                .map(|v| to_f64(*v))
+                .collect(),
+        ),
+        (
+            "laplacian",
+            net.laplacian_batch(x.view())
+                .unwrap()
+                .iter()
+                .map(|v| to_f64(*v))
+                .collect(),
+        ),
+    ];
+    for (key, got) in checks {
+        let e = error(got, &want[key]);
+        assert!(e <= tolerance, "{name}: {key} off PyTorch's by {e:e}");
+    }
+}
+
+use mlp::Scalar;
+
+#[test]
+fn reproduces_pytorch() {
+    let net = Potential::load(fixture("potential.safetensors")).unwrap();
+    reproduces(&net, "potential-f64", 1e-12);
+    let net = Potential32::load(fixture("potential.safetensors")).unwrap();
+    reproduces(&net, "potential-f32", 1e-6);
+    for precision in ["f16", "bf16", "f64"] {
+        let net = Potential::load(fixture(&format!("potential-{precision}.safetensors"))).unwrap();
+        reproduces(&net, &format!("potential-{precision}-weights"), 1e-12);
+    }
+}
+
+#[test]
+fn every_naming_and_format_gives_the_same_network() {
+    let reference = Potential::load(fixture("potential.safetensors"))
+        .unwrap()
+        .parameters();
+    for file in ["potential.npz", "named.safetensors", "compiled.safetensors"] {
+        let net = Potential::load(fixture(file)).unwrap();
+        assert_eq!(net.parameters(), reference, "{file}");
+        let bytes = std::fs::read(fixture(file)).unwrap();
+        assert_eq!(
+            Potential::from_bytes(&bytes).unwrap().parameters(),
+            reference,
+            "{file} from bytes"
+        );
+    }
+    let named = Potential::load_layers(
+        fixture("named.safetensors"),
+        &["model.fc1", "model.fc2", "model.out"],
+    );
+    assert_eq!(named.unwrap().parameters(), reference);
+}
+
+/// A safetensors file of the given tensors, all f32 but those given another dtype.
+fn safetensors(tensors: &[(&str, &[usize], Dtype)]) -> Vec<u8> {
+    let data: Vec<Vec<u8>> = tensors
+        .iter()
+        .map(|(_, shape, dtype)| vec![0u8; shape.iter().product::<usize>() * dtype.bitsize() / 8])
+        .collect();
+    let views: Vec<(String, TensorView<'_>)> = tensors
+        .iter()
+        .zip(&data)
+        .map(|((name, shape, dtype), bytes)| {
+            (
+                name.to_string(),
+                TensorView::new(*dtype, shape.to_vec(), bytes).unwrap(),
+            )
+        })
+        .collect();
+    safetensors::serialize(views, None).unwrap()
+}
+
+fn message(bytes: &[u8]) -> String {
+    Potential::from_bytes(bytes).unwrap_err().to_string()
+}
+
+#[test]
+fn mistakes_are_typed_errors() {
+    let f32 = Dtype::F32;
+    let good: Vec<(&str, &[usize], Dtype)> = vec![
+        ("0.weight", &[16, 3], f32),
+        ("0.bias", &[16], f32),
+        ("2.weight", &[16, 16], f32),
+        ("2.bias", &[16], f32),
+        ("4.weight", &[1, 16], f32),
+        ("4.bias", &[1], f32),
+    ];
+    assert!(Potential::from_bytes(&safetensors(&good)).is_ok());
+
+    let mut t = good.clone();
+    t.remove(3);
+    assert_eq!(
+        message(&safetensors(&t)),
+        "missing tensor `2.bias` (expected shape [16])"
+    );
+    let mut t = good.clone();
+    t.push(("6.weight", &[1, 1], f32));
+    t.push(("6.bias", &[1], f32));
+    assert_eq!(
+        message(&safetensors(&t)),
+        "unexpected tensor `6.weight`: every layer already has its weight"
+    );
+    let mut t = good.clone();
+    t[0] = ("0.weight", &[3, 16], f32);
+    assert_eq!(
+        message(&safetensors(&t)),
+        "tensor `0.weight` has shape [3, 16], expected [16, 3] (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
+    );
+    let mut t = good.clone();
+    t[1] = ("0.bias", &[16], Dtype::I32);
+    assert_eq!(
+        message(&safetensors(&t)),
+        "tensor `0.bias` has dtype I32; expected a float (f16, bf16, f32 or f64)"
+    );
+
+    let file = std::fs::read(fixture("potential.safetensors")).unwrap();
+    let truncated = message(&file[..file.len() - 7]);
+    assert!(
+        truncated.starts_with("corrupt or truncated safetensors data"),
+        "{truncated}"
+    );
+    let npz = std::fs::read(fixture("potential.npz")).unwrap();
+    let truncated = message(&npz[..npz.len() / 2]);
+    assert!(
+        truncated.starts_with("corrupt or truncated npz data"),
+        "{truncated}"
+    );
+    assert_eq!(
+        message(b"not weights"),
+        "the data is neither safetensors nor npz (by its first bytes or its extension)"
+    );
+
+    let wrong = Narrower::load(fixture("potential.safetensors")).unwrap_err();
+    assert_eq!(
+        wrong.to_string(),
+        "tensor `2.weight` has shape [16, 16], expected [8, 16]"
+    );
+    assert!(matches!(
+        Potential::load("no/such/file.safetensors"),
+        Err(LoadError::Io { .. })
+    ));
+    let names = Potential::load_layers(fixture("named.safetensors"), &["model.fc1"]).unwrap_err();
+    assert_eq!(
+        names.to_string(),
+        "expected 3 layer names, one per layer, found 1"
+    );
+}
+
+/// A small deterministic generator, so that a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Corrupted, truncated and random files never panic: the loader returns an error (or, for
+/// a change that keeps the file valid, a network).
+#[test]
+fn damaged_files_never_panic() {
+    let mut rng = Rng(5);
+    let originals = [
+        std::fs::read(fixture("potential.safetensors")).unwrap(),
+        std::fs::read(fixture("potential.npz")).unwrap(),
+        std::fs::read(fixture("potential-bf16.safetensors")).unwrap(),
+    ];
+    for case in 0..6_000 {
+        let mut bytes = originals[case % originals.len()].clone();
+        match rng.below(4) {
+            0 => bytes.truncate(rng.below(bytes.len())),
+            1 => {
+                for _ in 0..1 + rng.below(8) {
+                    let at = rng.below(bytes.len());
+                    bytes[at] = rng.next() as u8;
+                }
+            }
+            2 => {
+                // The headers are at the start: damage them there.
+                let at = rng.below(bytes.len().min(160));
+                bytes[at] = rng.next() as u8;
+            }
+            _ => bytes = (0..rng.below(300)).map(|_| rng.next() as u8).collect(),
+        }
+        if case % 7 == 0 {
+            bytes.splice(0..0, *b"PK\x03\x04");
+        }
+        let _ = Potential::from_bytes(&bytes);
+        let _ = Potential32::from_bytes(&bytes);
+    }
+}
