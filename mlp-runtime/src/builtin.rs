@@ -55,6 +55,12 @@ fn c<T: Scalar>(value: f64) -> T {
     T::from_f64(value)
 }
 
+/// `min(x, 0)`, but NaN for NaN (where `min` would give 0).
+#[inline(always)]
+fn negative_part<T: Scalar>(x: T) -> T {
+    if x > T::zero() { T::zero() } else { x }
+}
+
 /// `e / (1 + e)²` for `e = exp(-|x|)`: the logistic derivative, with no cancellation.
 #[inline]
 fn logistic_slope<T: Scalar>(e: T) -> T {
@@ -80,68 +86,63 @@ impl<T: Scalar> Activation<T> for Identity {
 impl<T: Scalar> Activation<T> for Tanh {
     /// As [`Tanh::value_and_derivative`] computes it, so that a value is the same bits
     /// whether or not its derivative was wanted.
-    #[inline]
+    #[inline(always)]
     fn value(x: T) -> T {
         Self::value_and_derivative(x).0
     }
 
-    /// `sech²(x)`: `1 - tanh²(x)` near zero, `4e / (1 + e)²` with `e = exp(-2|x|)` beyond,
-    /// where `1 - tanh²` would be exactly 0 long before `sech²` leaves the normal range.
-    #[inline]
+    /// `sech²(x) = 4e / (1 + e)²` with `e = exp(-2|x|)`: accurate where `1 - tanh²` would
+    /// be exactly 0 long before `sech²` leaves the normal range.
+    #[inline(always)]
     fn derivative(x: T) -> T {
         Self::value_and_derivative(x).1
     }
 
-    #[inline]
+    #[inline(always)]
     fn second_derivative(x: T) -> T {
         let (t, d) = Self::value_and_derivative(x);
         c::<T>(-2.0) * t * d
     }
 
-    /// One `exp` for both beyond `|x| = 1/2`, where `(1 - e) / (1 + e)` does not cancel.
-    #[inline]
+    /// `tanh|x| = -m / (2 + m)` with `m = expm1(-2|x|)`, which does not cancel near 0, and
+    /// `sech²`; one reduction for both, no branch.
+    #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        let ax = x.abs();
-        if ax < c(0.5) {
-            let t = x.tanh();
-            (t, T::one() - t * t)
-        } else {
-            let e = (c::<T>(-2.0) * ax).exp();
-            let d = T::one() + e;
-            ((T::one() - e) / d * x.signum(), c::<T>(4.0) * e / (d * d))
-        }
+        let (e, m) = (c::<T>(-2.0) * x.abs()).exp_expm1();
+        let d = T::one() + e;
+        (
+            (-m / (c::<T>(2.0) + m)).copysign(x),
+            c::<T>(4.0) * e / (d * d),
+        )
     }
 }
 
 impl<T: Scalar> Activation<T> for Sigmoid {
-    #[inline]
+    #[inline(always)]
     fn value(x: T) -> T {
         Self::value_and_derivative(x).0
     }
 
-    #[inline]
+    #[inline(always)]
     fn derivative(x: T) -> T {
-        logistic_slope((-x.abs()).exp())
+        Self::value_and_derivative(x).1
     }
 
     /// `σ'(x)(1 - 2σ(x))`, with `1 - 2σ` as `∓expm1(-|x|) / (1 + e)` so that it does not
     /// cancel near zero.
-    #[inline]
+    #[inline(always)]
     fn second_derivative(x: T) -> T {
-        let e = (-x.abs()).exp();
-        let s = logistic_slope(e) * (-x.abs()).exp_m1() / (T::one() + e);
+        let (e, m) = (-x.abs()).exp_expm1();
+        let s = logistic_slope(e) * m / (T::one() + e);
         if x < T::zero() { -s } else { s }
     }
 
-    #[inline]
+    /// `1/(1 + e)` or `e/(1 + e)` with `e = exp(-|x|)`, and `e/(1 + e)²`.
+    #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        let e = (-x.abs()).exp();
-        let value = if x >= T::zero() {
-            T::one() / (T::one() + e)
-        } else {
-            e / (T::one() + e)
-        };
-        (value, logistic_slope(e))
+        let e = (-x.abs()).exp_expm1().0;
+        let numerator = if x >= T::zero() { T::one() } else { e };
+        (numerator / (T::one() + e), logistic_slope(e))
     }
 }
 
@@ -219,17 +220,24 @@ impl<T: Scalar> Activation<T> for Softplus {
 }
 
 impl<T: Scalar> Activation<T> for Elu {
-    #[inline]
+    #[inline(always)]
     fn value(x: T) -> T {
-        if x > T::zero() { x } else { x.exp_m1() }
+        Self::value_and_derivative(x).0
     }
-    #[inline]
+    #[inline(always)]
     fn derivative(x: T) -> T {
-        if x > T::zero() { T::one() } else { x.exp() }
+        Self::value_and_derivative(x).1
     }
-    #[inline]
+    #[inline(always)]
     fn second_derivative(x: T) -> T {
-        if x > T::zero() { T::zero() } else { x.exp() }
+        let e = negative_part(x).exp_expm1().0;
+        if x > T::zero() { T::zero() } else { e }
+    }
+    /// `x` and 1 above 0, `expm1(x)` and `exp(x)` below, from one reduction.
+    #[inline(always)]
+    fn value_and_derivative(x: T) -> (T, T) {
+        let (e, m) = negative_part(x).exp_expm1();
+        if x > T::zero() { (x, T::one()) } else { (m, e) }
     }
 }
 
@@ -247,25 +255,22 @@ impl<T: Scalar> Activation<T> for Silu {
     }
 
     /// `σ'(x)(2 + x(1 - 2σ(x)))`, an even function, as `e/(1+e)² (2 + |x| expm1(-|x|)/(1+e))`.
-    #[inline]
+    #[inline(always)]
     fn second_derivative(x: T) -> T {
         let ax = x.abs();
-        let e = (-ax).exp();
+        let (e, m) = (-ax).exp_expm1();
         if e == T::zero() {
             return T::zero();
         }
-        logistic_slope(e) * (c::<T>(2.0) + ax * (-ax).exp_m1() / (T::one() + e))
+        logistic_slope(e) * (c::<T>(2.0) + ax * m / (T::one() + e))
     }
 
     /// `σ(x) + x σ'(x)`.
-    #[inline]
+    #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        let e = (-x.abs()).exp();
-        let sigmoid = if x >= T::zero() {
-            T::one() / (T::one() + e)
-        } else {
-            e / (T::one() + e)
-        };
+        let e = (-x.abs()).exp_expm1().0;
+        let numerator = if x >= T::zero() { T::one() } else { e };
+        let sigmoid = numerator / (T::one() + e);
         if e == T::zero() {
             // |x| beyond ~745 (f64) or ~104 (f32): silu is x or 0, its slope 1 or 0.
             let value = if x > T::zero() { x } else { T::zero() };

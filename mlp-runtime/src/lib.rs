@@ -23,6 +23,7 @@ mod batch;
 mod builtin;
 mod check;
 mod error;
+mod exp;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub mod io;
 mod network;

@@ -20,6 +20,9 @@ pub trait Scalar:
 
     /// The complementary error function, `1 - erf(x)`, accurate in both tails.
     fn erfc(self) -> Self;
+
+    /// `(exp(x), exp(x) - 1)`, inline and branch-free (so that it vectorizes), within 2 ulp.
+    fn exp_expm1(self) -> (Self, Self);
 }
 
 impl Scalar for f32 {
@@ -34,6 +37,12 @@ impl Scalar for f32 {
     fn erfc(self) -> Self {
         libm::erfcf(self)
     }
+
+    #[inline(always)]
+    fn exp_expm1(self) -> (Self, Self) {
+        let (e, em1) = crate::exp::exp_expm1(f64::from(self));
+        (e as f32, em1 as f32)
+    }
 }
 
 impl Scalar for f64 {
@@ -47,5 +56,10 @@ impl Scalar for f64 {
     #[inline]
     fn erfc(self) -> Self {
         libm::erfc(self)
+    }
+
+    #[inline(always)]
+    fn exp_expm1(self) -> (Self, Self) {
+        crate::exp::exp_expm1(self)
     }
 }
