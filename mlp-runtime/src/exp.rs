@@ -12,9 +12,9 @@
 /// `1.5·2⁵²`: adding it rounds to an integer, which then sits in the low bits.
 const SHIFTER: f64 = 6_755_399_441_055_744.0;
 const LOG2_E: f64 = core::f64::consts::LOG2_E;
-/// `ln 2` split so that `n·LN2_HI` is exact for `|n| < 2¹¹`.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+/// `ln 2` split so that `n·LN2_HI` is exact for `|n| < 2¹¹` (fdlibm's constants, by bits).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// Below this `exp` is 0 (less than half the smallest subnormal), above the other, ∞.
 const MIN: f64 = -746.0;
 const MAX: f64 = 710.0;
@@ -69,12 +69,6 @@ pub fn exp_expm1(x: f64) -> (f64, f64) {
     // expm1(±0) = ±0, which the sum above would make +0.
     let expm1 = if x == 0.0 { x } else { expm1 };
     (exp, expm1)
-}
-
-/// `exp(x)`.
-#[inline(always)]
-pub fn exp(x: f64) -> f64 {
-    exp_expm1(x).0
 }
 
 #[cfg(test)]
