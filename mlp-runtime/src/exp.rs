@@ -22,14 +22,8 @@ const MAX: f64 = 710.0;
 /// `(exp(x), expm1(x))`, sharing one reduction.
 #[inline(always)]
 pub fn exp_expm1(x: f64) -> (f64, f64) {
-    // Comparisons, not `max`/`min`, so that NaN stays NaN.
-    let x = if x < MIN {
-        MIN
-    } else if x > MAX {
-        MAX
-    } else {
-        x
-    };
+    // `clamp`, not `max`/`min`, so that NaN stays NaN.
+    let x = x.clamp(MIN, MAX);
     let k = x * LOG2_E + SHIFTER;
     let n = k - SHIFTER;
     let r = x - n * LN2_HI - n * LN2_LO;
