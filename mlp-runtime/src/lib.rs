@@ -26,6 +26,7 @@ mod error;
 mod exp;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub mod io;
+mod kernels;
 mod network;
 mod parameters;
 #[cfg(feature = "ndarray")]
@@ -43,6 +44,8 @@ pub use check::{ActivationCheck, Check, check_activation, check_gradient, check_
 pub use error::ShapeError;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub use io::LoadError;
+#[doc(hidden)]
+pub use kernels::{dot, madd, sum};
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]
 pub use parameters::Parameters;

@@ -11,11 +11,14 @@
 //! it is written and read only by unrolled code, else in an array. A symmetric tensor (a
 //! Hessian) is computed on and below its diagonal and mirrored.
 
+mod expr;
+mod stmt;
+
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
 use crate::cost;
-use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, TensorId};
 use crate::model::Unroll;
 use crate::passes::simplify::simplify;
 
@@ -163,122 +166,6 @@ impl<'a> Lowering<'a> {
         ty
     }
 
-    fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
-        let t = stmt.targets[0];
-        let axes = self.p.tensors[t].axes.clone();
-        if stmt.targets.len() > 1 {
-            return self.fused(n, stmt, &axes);
-        }
-        let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
-        if symmetric && self.array[t] {
-            return self.symmetric_loops(n, stmt, &axes);
-        }
-        if !self.array[t] {
-            // One `let` per element, on and below the diagonal if symmetric.
-            let mut out = TokenStream::new();
-            for at in positions(self.p, &axes) {
-                if symmetric && at[1] > at[0] {
-                    continue;
-                }
-                let name = self.scalar_ident(t, &at);
-                let value = self.specialize(&stmt.values[0], &axes, &at);
-                let value = self.expr(n, &value);
-                out.extend(quote!(let #name = #value;));
-            }
-            return out;
-        }
-        let name = self.ident(t);
-        let ty = self.array_type(t);
-        let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
-        quote!(let #name: #ty = #value;)
-    }
-
-    /// The array literal or `from_fn` filling a tensor over `axes[bound.len()..]`.
-    fn array(&self, n: usize, value: &Expr, axes: &[IndexId], bound: &mut Vec<Ix>) -> TokenStream {
-        let Some(&axis) = axes.get(bound.len()) else {
-            let value = self.specialize_ixs(value, axes, bound);
-            return self.expr(n, &value);
-        };
-        if let (true, Extent::Fixed(count)) = (self.literal(n, axis), self.p.extent(axis)) {
-            let elements = (0..count).map(|at| {
-                bound.push(Ix::At(at));
-                let element = self.array(n, value, axes, bound);
-                bound.pop();
-                element
-            });
-            quote!([#(#elements),*])
-        } else {
-            bound.push(Ix::Var(axis));
-            let body = self.array(n, value, axes, bound);
-            bound.pop();
-            let param = self.param(axis, value);
-            quote!(_mlp::from_fn(|#param| #body))
-        }
-    }
-
-    /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
-    fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
-        let t = stmt.targets[0];
-        let (name, ty, zero) = (self.ident(t), self.array_type(t), self.zeros(axes));
-        let (row, column) = (self.var(axes[0]), self.var(axes[1]));
-        let count = self.extent(axes[0]);
-        let value = self.expr(n, &stmt.values[0]);
-        quote! {
-            let mut #name: #ty = #zero;
-            for #row in 0..#count {
-                for #column in 0..=#row {
-                    #name[#row][#column] = #value;
-                    #name[#column][#row] = #name[#row][#column];
-                }
-            }
-        }
-    }
-
-    /// An activation and its derivative together: `value_and_derivative`.
-    fn fused(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
-        let (Some(Expr::Act { layer, arg, .. }), true) =
-            (stmt.values.first(), stmt.values.len() == 2)
-        else {
-            // Only value-and-derivative pairs are fused; anything else is lowered one by one.
-            let parts = stmt
-                .targets
-                .iter()
-                .zip(&stmt.values)
-                .map(|(&t, v)| self.stmt(n, &Stmt::new(t, v.clone())));
-            return quote!(#(#parts)*);
-        };
-        let call = |arg: TokenStream| self.cx.call(*layer, quote!(value_and_derivative), arg);
-        let (a, s) = (stmt.targets[0], stmt.targets[1]);
-        if !self.array[a] {
-            let mut out = TokenStream::new();
-            for at in positions(self.p, axes) {
-                let (an, sn) = (self.scalar_ident(a, &at), self.scalar_ident(s, &at));
-                let arg = self.expr(n, &self.specialize(arg, axes, &at));
-                let call = call(arg);
-                out.extend(quote!(let (#an, #sn) = #call;));
-            }
-            return out;
-        }
-        let (an, sn) = (self.ident(a), self.ident(s));
-        let (at, st) = (self.array_type(a), self.array_type(s));
-        let zero = self.zeros(axes);
-        let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
-        let arg = self.expr(n, arg);
-        let mut body = {
-            let call = call(arg);
-            quote!((#an #([#vars])*, #sn #([#vars])*) = #call;)
-        };
-        for (&axis, var) in axes.iter().zip(&vars).rev() {
-            let count = self.extent(axis);
-            body = quote!(for #var in 0..#count { #body });
-        }
-        quote! {
-            let mut #an: #at = #zero;
-            let mut #sn: #st = #zero;
-            #body
-        }
-    }
-
     /// A zero-filled array over `axes`.
     fn zeros(&self, axes: &[IndexId]) -> TokenStream {
         let mut value = quote!(0.0);
@@ -319,94 +206,6 @@ impl<'a> Lowering<'a> {
             Ix::At(n) => Literal::usize_unsuffixed(n).into_token_stream(),
             Ix::Var(v) => self.var(v).into_token_stream(),
         }
-    }
-
-    fn expr(&self, n: usize, e: &Expr) -> TokenStream {
-        self.expr_prec(n, e).0
-    }
-
-    /// `e` in Rust, and how tightly it binds.
-    fn expr_prec(&self, n: usize, e: &Expr) -> (TokenStream, Prec) {
-        let scalar = &self.cx.scalar;
-        match e {
-            Expr::Num(v) => {
-                let lit = Literal::f64_unsuffixed(v.abs());
-                if *v < 0.0 {
-                    (quote!(-#lit), Prec::Unary)
-                } else {
-                    (lit.into_token_stream(), Prec::Atom)
-                }
-            }
-            Expr::Read(t, ixs) => (self.read(*t, ixs), Prec::Atom),
-            Expr::Delta(a, b) => {
-                let (a, b) = (self.ix(*a), self.ix(*b));
-                (quote!((if #a == #b { 1.0 } else { 0.0 })), Prec::Atom)
-            }
-            Expr::Act { layer, order, arg } => {
-                let method = match order {
-                    0 => quote!(value),
-                    1 => quote!(derivative),
-                    _ => quote!(second_derivative),
-                };
-                let arg = self.expr(n, arg);
-                (self.cx.call(*layer, method, arg), Prec::Atom)
-            }
-            Expr::Add(terms) => {
-                let terms = terms.iter().map(|t| self.expr(n, t));
-                (quote!(#(#terms)+*), Prec::Add)
-            }
-            Expr::Mul(factors) => {
-                let factors = factors.iter().map(|f| {
-                    let (tokens, prec) = self.expr_prec(n, f);
-                    if prec < Prec::Mul {
-                        quote!((#tokens))
-                    } else {
-                        tokens
-                    }
-                });
-                let product = factors.reduce(|a, b| quote!(#a * #b)).unwrap_or_default();
-                (product, Prec::Mul)
-            }
-            Expr::Sum(v, body) => {
-                if let (true, Extent::Fixed(count)) = (self.literal(n, *v), self.p.extent(*v)) {
-                    let terms: Vec<Expr> = (0..count)
-                        .map(|at| simplify(self.p, body.replace(*v, Ix::At(at))))
-                        .filter(|t| !t.is(0.0))
-                        .collect();
-                    return match terms.len() {
-                        0 => (quote!(0.0), Prec::Atom),
-                        _ => self.expr_prec(n, &Expr::Add(terms)),
-                    };
-                }
-                let count = self.extent(*v);
-                let param = self.param(*v, body);
-                let body = self.expr(n, body);
-                let sum = quote!((0..#count).map(|#param| #body).sum::<#scalar>());
-                (sum, Prec::Atom)
-            }
-        }
-    }
-
-    /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
-    fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
-        if !self.array[t] {
-            let at: Vec<usize> = ixs
-                .iter()
-                .map(|ix| match ix {
-                    Ix::At(n) => *n,
-                    // Unreachable: a scalar-held tensor is read at literal positions only.
-                    Ix::Var(_) => 0,
-                })
-                .collect();
-            return self.scalar_ident(t, &at).into_token_stream();
-        }
-        let name = self.ident(t);
-        let base = match self.p.tensors[t].role {
-            Role::Parameter => quote!(self.#name),
-            Role::Argument | Role::Computed => quote!(#name),
-        };
-        let ixs = ixs.iter().map(|ix| self.ix(*ix));
-        quote!(#base #([#ixs])*)
     }
 
     /// The method's result.
@@ -497,13 +296,4 @@ fn positions(p: &Program, axes: &[IndexId]) -> Vec<Vec<usize>> {
             .collect();
     }
     out
-}
-
-/// How tightly a Rust expression binds.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Prec {
-    Add,
-    Mul,
-    Unary,
-    Atom,
 }

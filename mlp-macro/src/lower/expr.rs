@@ -1,0 +1,107 @@
+//! Expressions: the IR's arithmetic as Rust.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, quote};
+
+use super::Lowering;
+use crate::ir::{Expr, Extent, Ix, Role, TensorId};
+use crate::passes::simplify::simplify;
+
+impl Lowering<'_> {
+    pub(super) fn expr(&self, n: usize, e: &Expr) -> TokenStream {
+        self.expr_prec(n, e).0
+    }
+
+    /// `e` in Rust, and how tightly it binds.
+    fn expr_prec(&self, n: usize, e: &Expr) -> (TokenStream, Prec) {
+        let scalar = &self.cx.scalar;
+        match e {
+            Expr::Num(v) => {
+                let lit = Literal::f64_unsuffixed(v.abs());
+                if *v < 0.0 {
+                    (quote!(-#lit), Prec::Unary)
+                } else {
+                    (lit.into_token_stream(), Prec::Atom)
+                }
+            }
+            Expr::Read(t, ixs) => (self.read(*t, ixs), Prec::Atom),
+            Expr::Delta(a, b) => {
+                let (a, b) = (self.ix(*a), self.ix(*b));
+                (quote!((if #a == #b { 1.0 } else { 0.0 })), Prec::Atom)
+            }
+            Expr::Act { layer, order, arg } => {
+                let method = match order {
+                    0 => quote!(value),
+                    1 => quote!(derivative),
+                    _ => quote!(second_derivative),
+                };
+                let arg = self.expr(n, arg);
+                (self.cx.call(*layer, method, arg), Prec::Atom)
+            }
+            Expr::Add(terms) => {
+                let terms = terms.iter().map(|t| self.expr(n, t));
+                (quote!(#(#terms)+*), Prec::Add)
+            }
+            Expr::Mul(factors) => {
+                let factors = factors.iter().map(|f| {
+                    let (tokens, prec) = self.expr_prec(n, f);
+                    if prec < Prec::Mul {
+                        quote!((#tokens))
+                    } else {
+                        tokens
+                    }
+                });
+                let product = factors.reduce(|a, b| quote!(#a * #b)).unwrap_or_default();
+                (product, Prec::Mul)
+            }
+            Expr::Sum(v, body) => {
+                if let (true, Extent::Fixed(count)) = (self.literal(n, *v), self.p.extent(*v)) {
+                    let terms: Vec<Expr> = (0..count)
+                        .map(|at| simplify(self.p, body.replace(*v, Ix::At(at))))
+                        .filter(|t| !t.is(0.0))
+                        .collect();
+                    return match terms.len() {
+                        0 => (quote!(0.0), Prec::Atom),
+                        _ => self.expr_prec(n, &Expr::Add(terms)),
+                    };
+                }
+                let count = self.extent(*v);
+                let param = self.param(*v, body);
+                let body = self.expr(n, body);
+                let sum = quote!((0..#count).map(|#param| #body).sum::<#scalar>());
+                (sum, Prec::Atom)
+            }
+        }
+    }
+
+    /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
+    pub(super) fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
+        if !self.array[t] {
+            let at: Vec<usize> = ixs
+                .iter()
+                .map(|ix| match ix {
+                    Ix::At(n) => *n,
+                    // Unreachable: a scalar-held tensor is read at literal positions only.
+                    Ix::Var(_) => 0,
+                })
+                .collect();
+            return self.scalar_ident(t, &at).into_token_stream();
+        }
+        let name = self.ident(t);
+        let base = match self.p.tensors[t].role {
+            Role::Parameter => quote!(self.#name),
+            Role::Argument | Role::Computed => quote!(#name),
+        };
+        let ixs = ixs.iter().map(|ix| self.ix(*ix));
+        quote!(#base #([#ixs])*)
+    }
+}
+
+/// How tightly a Rust expression binds.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    Add,
+    Mul,
+    Unary,
+    Atom,
+}

@@ -1,0 +1,131 @@
+//! Statements: each as unrolled `let`s, an array literal, `from_fn`, or loops.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Lowering, positions};
+use crate::ir::{Expr, Extent, IndexId, Ix, Stmt};
+
+impl Lowering<'_> {
+    pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
+        let t = stmt.targets[0];
+        let axes = self.p.tensors[t].axes.clone();
+        if stmt.targets.len() > 1 {
+            return self.fused(n, stmt, &axes);
+        }
+        let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
+        if symmetric && self.array[t] {
+            return self.symmetric_loops(n, stmt, &axes);
+        }
+        if !self.array[t] {
+            // One `let` per element, on and below the diagonal if symmetric.
+            let mut out = TokenStream::new();
+            for at in positions(self.p, &axes) {
+                if symmetric && at[1] > at[0] {
+                    continue;
+                }
+                let name = self.scalar_ident(t, &at);
+                let value = self.specialize(&stmt.values[0], &axes, &at);
+                let value = self.expr(n, &value);
+                out.extend(quote!(let #name = #value;));
+            }
+            return out;
+        }
+        let name = self.ident(t);
+        let ty = self.array_type(t);
+        let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
+        quote!(let #name: #ty = #value;)
+    }
+
+    /// The array literal or `from_fn` filling a tensor over `axes[bound.len()..]`.
+    pub(super) fn array(
+        &self,
+        n: usize,
+        value: &Expr,
+        axes: &[IndexId],
+        bound: &mut Vec<Ix>,
+    ) -> TokenStream {
+        let Some(&axis) = axes.get(bound.len()) else {
+            let value = self.specialize_ixs(value, axes, bound);
+            return self.expr(n, &value);
+        };
+        if let (true, Extent::Fixed(count)) = (self.literal(n, axis), self.p.extent(axis)) {
+            let elements = (0..count).map(|at| {
+                bound.push(Ix::At(at));
+                let element = self.array(n, value, axes, bound);
+                bound.pop();
+                element
+            });
+            quote!([#(#elements),*])
+        } else {
+            bound.push(Ix::Var(axis));
+            let body = self.array(n, value, axes, bound);
+            bound.pop();
+            let param = self.param(axis, value);
+            quote!(_mlp::from_fn(|#param| #body))
+        }
+    }
+
+    /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
+    pub(super) fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
+        let t = stmt.targets[0];
+        let (name, ty, zero) = (self.ident(t), self.array_type(t), self.zeros(axes));
+        let (row, column) = (self.var(axes[0]), self.var(axes[1]));
+        let count = self.extent(axes[0]);
+        let value = self.expr(n, &stmt.values[0]);
+        quote! {
+            let mut #name: #ty = #zero;
+            for #row in 0..#count {
+                for #column in 0..=#row {
+                    #name[#row][#column] = #value;
+                    #name[#column][#row] = #name[#row][#column];
+                }
+            }
+        }
+    }
+
+    /// An activation and its derivative together: `value_and_derivative`.
+    pub(super) fn fused(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
+        let (Some(Expr::Act { layer, arg, .. }), true) =
+            (stmt.values.first(), stmt.values.len() == 2)
+        else {
+            // Only value-and-derivative pairs are fused; anything else is lowered one by one.
+            let parts = stmt
+                .targets
+                .iter()
+                .zip(&stmt.values)
+                .map(|(&t, v)| self.stmt(n, &Stmt::new(t, v.clone())));
+            return quote!(#(#parts)*);
+        };
+        let call = |arg: TokenStream| self.cx.call(*layer, quote!(value_and_derivative), arg);
+        let (a, s) = (stmt.targets[0], stmt.targets[1]);
+        if !self.array[a] {
+            let mut out = TokenStream::new();
+            for at in positions(self.p, axes) {
+                let (an, sn) = (self.scalar_ident(a, &at), self.scalar_ident(s, &at));
+                let arg = self.expr(n, &self.specialize(arg, axes, &at));
+                let call = call(arg);
+                out.extend(quote!(let (#an, #sn) = #call;));
+            }
+            return out;
+        }
+        let (an, sn) = (self.ident(a), self.ident(s));
+        let (at, st) = (self.array_type(a), self.array_type(s));
+        let zero = self.zeros(axes);
+        let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+        let arg = self.expr(n, arg);
+        let mut body = {
+            let call = call(arg);
+            quote!((#an #([#vars])*, #sn #([#vars])*) = #call;)
+        };
+        for (&axis, var) in axes.iter().zip(&vars).rev() {
+            let count = self.extent(axis);
+            body = quote!(for #var in 0..#count { #body });
+        }
+        quote! {
+            let mut #an: #at = #zero;
+            let mut #sn: #st = #zero;
+            #body
+        }
+    }
+}
