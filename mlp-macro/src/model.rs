@@ -173,19 +173,22 @@ impl ScalarType {
     }
 }
 
-/// Which statements are emitted as straight-line code and which as fixed-bound loops.
+/// Which statements are written out in full, as straight-line code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unroll {
-    /// Every statement unrolled (but for loops over a generic input width).
+    /// Every statement written out (but for loops over a generic input width).
     All,
     /// Every statement as loops.
     None,
-    /// A statement unrolled when it costs at most this many multiply-adds.
+    /// A statement written out when it costs at most this many floating-point operations;
+    /// the others as vector loops along memory, or dot products row by row.
     UpTo(usize),
 }
 
 impl Unroll {
-    /// The default: every layer of the seed network (52-20-10-1) unrolled, a 64-128 layer
-    /// (8192 multiply-adds) as loops.
-    pub const DEFAULT: Unroll = Unroll::UpTo(4096);
+    /// The default, chosen by measurement (BENCHMARKS.md): nothing written out in full.
+    /// Straight-line sums are chains of dependent additions, and scalar activation calls do
+    /// not vectorize; loops along memory and eight-lane dot products are faster at every
+    /// size measured, and build in a fraction of the time.
+    pub const DEFAULT: Unroll = Unroll::UpTo(0);
 }

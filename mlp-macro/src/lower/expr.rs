@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::Lowering;
-use crate::ir::{Expr, Extent, Ix, Role, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Role, TensorId};
 use crate::passes::simplify::simplify;
 
 impl Lowering<'_> {
@@ -14,7 +14,9 @@ impl Lowering<'_> {
 
     /// `e` in Rust, and how tightly it binds.
     fn expr_prec(&self, n: usize, e: &Expr) -> (TokenStream, Prec) {
-        let scalar = &self.cx.scalar;
+        if let Some((_, tokens)) = self.computed.borrow().iter().find(|(c, _)| c == e) {
+            return (tokens.clone(), Prec::Atom);
+        }
         match e {
             Expr::Num(v) => {
                 let lit = Literal::f64_unsuffixed(v.abs());
@@ -55,7 +57,7 @@ impl Lowering<'_> {
                 (product, Prec::Mul)
             }
             Expr::Sum(v, body) => {
-                if let (true, Extent::Fixed(count)) = (self.literal(n, *v), self.p.extent(*v)) {
+                if let (true, Extent::Fixed(count)) = (self.sum_literal(n, *v), self.p.extent(*v)) {
                     let terms: Vec<Expr> = (0..count)
                         .map(|at| simplify(self.p, body.replace(*v, Ix::At(at))))
                         .filter(|t| !t.is(0.0))
@@ -65,13 +67,29 @@ impl Lowering<'_> {
                         _ => self.expr_prec(n, &Expr::Add(terms)),
                     };
                 }
-                let count = self.extent(*v);
-                let param = self.param(*v, body);
-                let body = self.expr(n, body);
-                let sum = quote!((0..#count).map(|#param| #body).sum::<#scalar>());
-                (sum, Prec::Atom)
+                (self.looped_sum(n, *v, body), Prec::Atom)
             }
         }
+    }
+
+    /// `Σ_v body` as a loop in eight lanes: `_mlp::dot::<N>(|v| (a, b))` for a product (the
+    /// last factor against the rest, as multiply-adds), `_mlp::sum::<N>(|v| body)` else.
+    fn looped_sum(&self, n: usize, v: IndexId, body: &Expr) -> TokenStream {
+        let scalar = &self.cx.scalar;
+        let count = self.extent(v);
+        let param = self.param(v, body);
+        if let Expr::Mul(factors) = body {
+            if let Some((last, rest)) = factors.split_last() {
+                let rest = match rest {
+                    [one] => one.clone(),
+                    many => Expr::Mul(many.to_vec()),
+                };
+                let (a, b) = (self.expr(n, &rest), self.expr(n, last));
+                return quote!(_mlp::dot::<#scalar, #count>(|#param| (#a, #b)));
+            }
+        }
+        let body = self.expr(n, body);
+        quote!(_mlp::sum::<#scalar, #count>(|#param| #body))
     }
 
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.

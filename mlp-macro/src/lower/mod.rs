@@ -12,13 +12,16 @@
 //! Hessian) is computed on and below its diagonal and mirrored.
 
 mod expr;
+mod lanes;
 mod stmt;
+
+use std::cell::RefCell;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
 
 use crate::cost;
-use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
 use crate::model::Unroll;
 use crate::passes::simplify::simplify;
 
@@ -76,44 +79,74 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
     }
 }
 
+/// How a statement is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// Every index written out: one `let` per element, each sum term by term.
+    Unrolled,
+    /// One `let` (or array element) per element, each sum a loop in eight lanes
+    /// (`_mlp::dot`): a layer's dot products, row by row.
+    Rows,
+    /// Loops throughout: along the last axis where memory allows, else `from_fn`.
+    Loops,
+}
+
+/// At most this many elements are written out one by one in [`Shape::Rows`].
+const ROWS: usize = 256;
+
+/// The shape a statement takes under `unroll`: fully unrolled if that small; else along its
+/// last axis if memory allows (vectors, axpys); else row by row with looped sums (dot
+/// products; written out rather than looped so that the compiler vectorizes each sum along
+/// memory, not across rows with gathers); else loops.
+fn shape(p: &Program, s: &Stmt, unroll: Unroll) -> Shape {
+    let axes = &p.tensors[s.targets[0]].axes;
+    let elements: Option<usize> = axes.iter().try_fold(1usize, |n, &a| match p.extent(a) {
+        Extent::Fixed(e) => n.checked_mul(e),
+        Extent::Input => None,
+    });
+    match unroll {
+        Unroll::All => Shape::Unrolled,
+        Unroll::None => Shape::Loops,
+        // Code size: a loop over a generic width is written once.
+        Unroll::UpTo(limit) if cost::stmt(p, s, 1) <= limit => Shape::Unrolled,
+        Unroll::UpTo(_) if lanes::lane_axis(p, s).is_some() => Shape::Loops,
+        Unroll::UpTo(_) if elements.is_some_and(|e| e <= ROWS) => Shape::Rows,
+        Unroll::UpTo(_) => Shape::Loops,
+    }
+}
+
 struct Lowering<'a> {
     p: &'a Program,
     cx: &'a Context,
-    /// Per statement: unrolled?
-    unrolled: Vec<bool>,
+    /// Per statement: how it is written.
+    shape: Vec<Shape>,
     /// Per tensor: held in an array (else in one scalar per element)?
     array: Vec<bool>,
+    /// Sub-expressions already computed into lane accumulators, and how to read them.
+    computed: RefCell<Vec<(Expr, TokenStream)>>,
 }
 
 impl<'a> Lowering<'a> {
     fn new(p: &'a Program, cx: &'a Context) -> Self {
-        let mut unrolled: Vec<bool> = p
-            .stmts
-            .iter()
-            .map(|s| match cx.unroll {
-                Unroll::All => true,
-                Unroll::None => false,
-                // Code size: a loop over a generic width is written once.
-                Unroll::UpTo(limit) => cost::stmt(p, s, 1) <= limit,
-            })
-            .collect();
+        let mut shapes: Vec<Shape> = p.stmts.iter().map(|s| shape(p, s, cx.unroll)).collect();
         // A fused statement held in arrays is written as `for` loops, which in turn makes
         // what it reads arrays: iterate until that settles.
         loop {
-            let array = storage(p, &unrolled);
+            let array = storage(p, &shapes);
             let looped: Vec<usize> = (0..p.stmts.len())
-                .filter(|&n| unrolled[n] && p.stmts[n].targets.len() > 1)
+                .filter(|&n| shapes[n] != Shape::Loops && p.stmts[n].targets.len() > 1)
                 .filter(|&n| p.stmts[n].targets.iter().any(|&t| array[t]))
                 .collect();
             if looped.is_empty() {
                 return Self {
                     p,
                     cx,
-                    unrolled,
+                    shape: shapes,
                     array,
+                    computed: RefCell::new(Vec::new()),
                 };
             }
-            looped.into_iter().for_each(|n| unrolled[n] = false);
+            looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);
         }
     }
 
@@ -127,9 +160,14 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// Whether index `v` of statement `n` is written out rather than looped over.
-    fn literal(&self, n: usize, v: IndexId) -> bool {
-        self.unrolled[n] && self.p.extent(v) != Extent::Input
+    /// Whether the free index `v` of statement `n` is written out rather than looped over.
+    fn free_literal(&self, n: usize, v: IndexId) -> bool {
+        self.shape[n] != Shape::Loops && self.p.extent(v) != Extent::Input
+    }
+
+    /// Whether the sums over `v` in statement `n` are written out term by term.
+    fn sum_literal(&self, n: usize, v: IndexId) -> bool {
+        self.shape[n] == Shape::Unrolled && self.p.extent(v) != Extent::Input
     }
 
     fn ident(&self, t: TensorId) -> Ident {
@@ -247,24 +285,28 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// Per tensor: whether it must be held in an array, given which statements are unrolled.
+/// Per tensor: whether it must be held in an array, given how each statement is written.
 /// Arguments and parameters are arrays; a computed tensor is held in scalars only when its
-/// statement and every read of it are unrolled at literal positions.
-fn storage(p: &Program, unrolled: &[bool]) -> Vec<bool> {
+/// statement and every read of it are written out at literal positions.
+fn storage(p: &Program, shapes: &[Shape]) -> Vec<bool> {
     let mut array: Vec<bool> = p.tensors.iter().map(|t| t.role != Role::Computed).collect();
     for (n, stmt) in p.stmts.iter().enumerate() {
         let axes = &p.tensors[stmt.targets[0]].axes;
-        let literal = unrolled[n] && axes.iter().all(|&a| p.extent(a) != Extent::Input);
+        let fixed = |v: IndexId| p.extent(v) != Extent::Input;
+        let literal = shapes[n] != Shape::Loops && axes.iter().all(|&a| fixed(a));
         if !literal {
             stmt.targets.iter().for_each(|&t| array[t] = true);
         }
         for value in &stmt.values {
-            value.visit_reads(&mut |t, ixs, _| {
-                let fixed = ixs.iter().all(|ix| match ix {
-                    Ix::Var(v) => p.extent(*v) != Extent::Input,
+            value.visit_reads(&mut |t, ixs, bound| {
+                // An index is literal if it is the statement's and the statement is written
+                // out, or a sum's and the sums are.
+                let at_literal = ixs.iter().all(|ix| match *ix {
+                    Ix::Var(v) if bound.contains(&v) => shapes[n] == Shape::Unrolled && fixed(v),
+                    Ix::Var(v) => shapes[n] != Shape::Loops && fixed(v),
                     Ix::At(_) => true,
                 });
-                if !(unrolled[n] && fixed) {
+                if !at_literal {
                     array[t] = true;
                 }
             });

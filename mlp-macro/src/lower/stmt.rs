@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{Lowering, positions};
+use super::{Lowering, Shape, lanes, positions};
 use crate::ir::{Expr, Extent, IndexId, Ix, Stmt};
 
 impl Lowering<'_> {
@@ -14,6 +14,12 @@ impl Lowering<'_> {
             return self.fused(n, stmt, &axes);
         }
         let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
+        // Looped, along the last axis where memory allows.
+        if self.shape[n] == Shape::Loops {
+            if let Some(lane) = lanes::lane_axis(self.p, stmt) {
+                return self.lanes(n, stmt, lane);
+            }
+        }
         if symmetric && self.array[t] {
             return self.symmetric_loops(n, stmt, &axes);
         }
@@ -49,7 +55,7 @@ impl Lowering<'_> {
             let value = self.specialize_ixs(value, axes, bound);
             return self.expr(n, &value);
         };
-        if let (true, Extent::Fixed(count)) = (self.literal(n, axis), self.p.extent(axis)) {
+        if let (true, Extent::Fixed(count)) = (self.free_literal(n, axis), self.p.extent(axis)) {
             let elements = (0..count).map(|at| {
                 bound.push(Ix::At(at));
                 let element = self.array(n, value, axes, bound);

@@ -1,0 +1,173 @@
+//! The generated derivatives against peers, and each against its arithmetic floor measured
+//! in the same run.
+//!
+//! ```text
+//! cargo bench --bench derivatives                                        # default target
+//! RUSTFLAGS="-C target-cpu=native" cargo bench --bench derivatives      # this CPU's vectors
+//! ```
+//!
+//! After criterion's own report, a table: each time, its floor (multiply-adds counted from
+//! the architecture at the measured peak rate, plus activations at their measured cost) and
+//! the ratio of the two. BENCHMARKS.md holds the figures and the floor model.
+
+mod baselines;
+mod floor;
+mod report;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::Criterion;
+use mlp::ndarray::{Array2, ArrayView1};
+use mlp::reference::{ActivationFn, Reference};
+use mlp::{Identity, Network, ScalarNetwork, Tanh, mlp};
+use nalgebra::SVector;
+
+/// The seed network: 52 inputs, 20 and 10 tanh units, one output.
+#[mlp(20, 10, 1, input = 52)]
+pub struct Seed;
+
+#[mlp(20, 10, 1, input = 52, scalar = f32)]
+pub struct Seed32;
+
+/// A wider one: 64 inputs, 128 and 128 tanh units, one output.
+#[mlp(128, 128, 1, input = 64)]
+pub struct Wide;
+
+#[mlp(128, 128, 1, input = 64, scalar = f32)]
+pub struct Wide32;
+
+/// Several outputs: 12 inputs, 32 and 32 tanh units, 6 outputs.
+#[mlp(32, 32, 6, input = 12)]
+pub struct Control;
+
+/// Samples per batch call.
+pub const BATCH: usize = 1024;
+
+/// Parameters in PyTorch's initialization range, deterministic.
+fn parameters<N: Network>() -> Vec<f64> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut out = Vec::with_capacity(N::PARAMETERS);
+    let mut fan_in = N::INPUT;
+    for &width in N::WIDTHS {
+        let bound = 1.0 / (fan_in as f64).sqrt();
+        for _ in 0..width * (fan_in + 1) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            out.push(((state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * bound);
+        }
+        fan_in = width;
+    }
+    out
+}
+
+fn inputs(width: usize, rows: usize) -> Array2<f64> {
+    Array2::from_shape_fn((rows, width), |(r, c)| {
+        ((r * 31 + c * 17) % 97) as f64 / 48.5 - 1.0
+    })
+}
+
+fn reference<N: Network>(p: &[f64]) -> Reference<f64> {
+    let tanh = ActivationFn::of::<Tanh>();
+    let layers: Vec<(usize, ActivationFn<f64>)> = N::WIDTHS
+        .iter()
+        .enumerate()
+        .map(|(l, &w)| {
+            (
+                w,
+                if l + 1 == N::WIDTHS.len() {
+                    ActivationFn::of::<Identity>()
+                } else {
+                    tanh
+                },
+            )
+        })
+        .collect();
+    Reference::from_parameters(N::INPUT, &layers, p).unwrap()
+}
+
+/// The generated methods of a one-output tanh network, its f32 twin, and the peers.
+macro_rules! scalar_group {
+    ($c:expr, $name:literal, $net:ty, $net32:ty, $i:literal, $h1:literal, $h2:literal) => {{
+        let p = parameters::<$net>();
+        let net = <$net>::from_parameters_boxed(&p).unwrap();
+        let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
+        let net32 = <$net32>::from_parameters_boxed(&p32).unwrap();
+        let reference = reference::<$net>(&p);
+        let plain = baselines::Plain::<$i, $h1, $h2>::new(&p);
+        let algebra = baselines::Algebra::new(&plain);
+        let x: [f64; $i] = std::array::from_fn(|k| (k as f64 * 0.37).sin());
+        let x32 = x.map(|v| v as f32);
+        let xs = SVector::from(x);
+        let v: [f64; $i] = std::array::from_fn(|k| (k as f64 * 0.11).cos());
+        let batch = inputs($i, BATCH);
+
+        let mut g = $c.benchmark_group($name);
+        g.bench_function("mlp-forward", |b| b.iter(|| net.forward(black_box(&x))));
+        g.bench_function("mlp-value_and_gradient", |b| {
+            b.iter(|| net.value_and_gradient(black_box(&x)))
+        });
+        g.bench_function("mlp-f32-value_and_gradient", |b| {
+            b.iter(|| net32.value_and_gradient(black_box(&x32)))
+        });
+        g.bench_function("mlp-hvp", |b| {
+            b.iter(|| net.hvp(black_box(&x), black_box(&v)))
+        });
+        g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
+        g.bench_function("mlp-hessian", |b| b.iter(|| net.hessian(black_box(&x))));
+        g.bench_function("mlp-batch-gradient", |b| {
+            b.iter(|| net.gradient_batch(black_box(batch.view())).unwrap())
+        });
+        g.bench_function("reference-value_and_gradient", |b| {
+            b.iter(|| {
+                let x = ArrayView1::from(black_box(&x));
+                (
+                    reference.forward(x).unwrap(),
+                    reference.gradient(x).unwrap(),
+                )
+            })
+        });
+        g.bench_function("plain-value_and_gradient", |b| {
+            b.iter(|| plain.value_and_gradient(black_box(&x)))
+        });
+        g.bench_function("nalgebra-value_and_gradient", |b| {
+            b.iter(|| algebra.value_and_gradient(black_box(&xs)))
+        });
+        g.bench_function("num-dual-value_and_gradient", |b| {
+            b.iter(|| baselines::dual_value_and_gradient(&plain, black_box(&xs)))
+        });
+        g.finish();
+    }};
+}
+
+fn benches(c: &mut Criterion) {
+    floor::bench(c);
+    scalar_group!(c, "seed", Seed, Seed32, 52, 20, 10);
+    scalar_group!(c, "wide", Wide, Wide32, 64, 128, 128);
+
+    let p = parameters::<Control>();
+    let net = Control::from_parameters_boxed(&p).unwrap();
+    let reference = reference::<Control>(&p);
+    let x: [f64; 12] = std::array::from_fn(|k| (k as f64 * 0.37).sin());
+    let mut g = c.benchmark_group("control");
+    g.bench_function("mlp-jacobian", |b| b.iter(|| net.jacobian(black_box(&x))));
+    g.bench_function("reference-jacobian", |b| {
+        b.iter(|| reference.jacobian(ArrayView1::from(black_box(&x))).unwrap())
+    });
+    g.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default()
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+    report::print();
+}
+
+// Keep the trait imports used in every configuration.
+const _: fn(&Seed) -> Result<f64, mlp::ShapeError> = |n| n.value_at(&[0.0; 52]);

@@ -1,0 +1,156 @@
+//! The table after the run: each time read back from criterion's estimates, its floor, and
+//! the ratio.
+
+use std::path::PathBuf;
+
+use crate::BATCH;
+use crate::floor::{ACTIVATIONS, FMA_PEAK_OPS};
+
+/// A network's widths: input, hidden layers, output.
+struct Arch {
+    name: &'static str,
+    widths: &'static [usize],
+}
+
+const SEED: Arch = Arch {
+    name: "seed",
+    widths: &[52, 20, 10, 1],
+};
+const WIDE: Arch = Arch {
+    name: "wide",
+    widths: &[64, 128, 128, 1],
+};
+const CONTROL: Arch = Arch {
+    name: "control",
+    widths: &[12, 32, 32, 6],
+};
+
+impl Arch {
+    /// `Σ_l n_l·n_(l-1)`: the multiply-adds of a forward sweep.
+    fn forward(&self) -> f64 {
+        self.widths.windows(2).map(|w| (w[0] * w[1]) as f64).sum()
+    }
+
+    /// Hidden units: one activation (value and derivative) each.
+    fn hidden(&self) -> f64 {
+        self.widths[1..self.widths.len() - 1].iter().sum::<usize>() as f64
+    }
+
+    /// `(multiply-adds, activations)` of a method: the floor model of BENCHMARKS.md.
+    fn work(&self, method: &str) -> (f64, f64) {
+        let w = self.widths;
+        let (input, out) = (w[0] as f64, *w.last().unwrap() as f64);
+        // The reverse sweep: every layer's matrix once more, and one product per unit.
+        let reverse = self.forward() - (w[w.len() - 2] as f64) * out + self.hidden();
+        let value_and_gradient = self.forward() + reverse + w[w.len() - 2] as f64;
+        // Each pre-activation's Jacobian past the first layer: (n_l × n_(l-1)) · input.
+        let beyond_first: f64 = w[1..].windows(2).map(|p| (p[0] * p[1]) as f64).sum();
+        match method {
+            "forward" => (self.forward(), self.hidden()),
+            "value_and_gradient" | "batch-gradient" => (value_and_gradient, self.hidden()),
+            // Forward over reverse: the gradient's work twice over.
+            "hvp" => (2.0 * value_and_gradient, self.hidden()),
+            // The hidden layers' input Jacobians, and their squared norms.
+            "laplacian" => (
+                self.forward() + input * (beyond_first + self.hidden()),
+                self.hidden(),
+            ),
+            // The tangent sweep along every input of the reverse sweep, the last product
+            // (Wᵀ·D·W) on one triangle.
+            "hessian" => (
+                self.forward()
+                    + 2.0 * input * beyond_first
+                    + input * (input + 1.0) / 2.0 * w[1] as f64,
+                self.hidden(),
+            ),
+            "jacobian" => (self.forward() + out * reverse, self.hidden()),
+            _ => (f64::NAN, f64::NAN),
+        }
+    }
+}
+
+/// Criterion's mean estimate of a benchmark, in nanoseconds.
+fn estimate(group: &str, id: &str) -> Option<f64> {
+    let root =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let path = root
+        .join("criterion")
+        .join(group)
+        .join(id)
+        .join("new")
+        .join("estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["mean"]["point_estimate"].as_f64()
+}
+
+/// Prints the table of every benchmark with a floor.
+pub fn print() {
+    let rate = |id| estimate("floor", id).map(|ns| FMA_PEAK_OPS as f64 / ns);
+    let activation = |id| estimate("floor", id).map(|ns| ns / ACTIVATIONS as f64);
+    let (Some(rate64), Some(rate32), Some(act64), Some(act32)) = (
+        rate("fma-f64"),
+        rate("fma-f32"),
+        activation("tanh-f64"),
+        activation("tanh-f32"),
+    ) else {
+        return;
+    };
+    println!(
+        "\nfloor: {rate64:.2} f64 multiply-adds/ns ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32)\n"
+    );
+    println!("| network | implementation | method | time | floor | ratio |");
+    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    for arch in [SEED, WIDE, CONTROL] {
+        for implementation in [
+            "mlp",
+            "mlp-f32",
+            "reference",
+            "plain",
+            "nalgebra",
+            "num-dual",
+        ] {
+            for method in [
+                "forward",
+                "value_and_gradient",
+                "jacobian",
+                "hvp",
+                "laplacian",
+                "hessian",
+                "batch-gradient",
+            ] {
+                let id = format!("{implementation}-{method}");
+                let Some(mut ns) = estimate(arch.name, &id) else {
+                    continue;
+                };
+                let mut label = method.to_owned();
+                if method.starts_with("batch") {
+                    ns /= BATCH as f64;
+                    label.push_str(" (per sample)");
+                }
+                let (ops, acts) = arch.work(method);
+                let (r, a) = if implementation == "mlp-f32" {
+                    (rate32, act32)
+                } else {
+                    (rate64, act64)
+                };
+                let floor = ops / r + acts * a;
+                println!(
+                    "| {} | {implementation} | {label} | {} | {} | {:.2} |",
+                    arch.name,
+                    time(ns),
+                    time(floor),
+                    ns / floor
+                );
+            }
+        }
+    }
+}
+
+fn time(ns: f64) -> String {
+    if ns >= 1000.0 {
+        format!("{:.2} µs", ns / 1000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}

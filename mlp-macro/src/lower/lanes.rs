@@ -1,0 +1,158 @@
+//! Statements computed along their last axis, innermost: every loop over it is an
+//! element-wise vector operation, and every sum an accumulation of whole rows (an axpy),
+//! which is how a reverse sweep's `Σ_i W[i,j]·δ[i]` and a batch's samples vectorize.
+//!
+//! ```text
+//! let mut d1: [f64; 20] = [0.0; 20];
+//! let mut acc: [f64; 20] = [0.0; 20];
+//! for i in 0..10 {
+//!     for j in 0..20 {
+//!         acc[j] = _mlp::madd(self.w2[i][j], d2[i], acc[j]);
+//!     }
+//! }
+//! for j in 0..20 {
+//!     d1[j] = s1[j] * acc[j];
+//! }
+//! ```
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::Lowering;
+use crate::ir::{Expr, IndexId, Ix, Program, Stmt};
+
+/// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
+/// moves along its own last axis (contiguous memory), and no Kronecker delta names it.
+pub(super) fn lane_axis(p: &Program, stmt: &Stmt) -> Option<IndexId> {
+    let t = stmt.targets[0];
+    let &lane = p.tensors[t].axes.last()?;
+    let mut contiguous = true;
+    for value in &stmt.values {
+        value.walk(&mut |e| match e {
+            Expr::Read(_, ixs) => {
+                let at = ixs.iter().position(|ix| *ix == Ix::Var(lane));
+                contiguous &= at.is_none_or(|at| at + 1 == ixs.len());
+            }
+            Expr::Delta(a, b) => contiguous &= *a != Ix::Var(lane) && *b != Ix::Var(lane),
+            _ => {}
+        });
+    }
+    contiguous.then_some(lane)
+}
+
+impl Lowering<'_> {
+    /// `stmt` (one target) by loops, `lane` innermost.
+    pub(super) fn lanes(&self, n: usize, stmt: &Stmt, lane: IndexId) -> TokenStream {
+        let t = stmt.targets[0];
+        let axes = self.p.tensors[t].axes.clone();
+        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&axes));
+        let outer = &axes[..axes.len() - 1];
+        let lane_var = self.var(lane);
+        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
+        // A symmetric tensor's row `k` is computed up to its diagonal only.
+        let symmetric = self.p.tensors[t].symmetric && outer.len() == 1;
+        let range = match (symmetric, vars.first()) {
+            (true, Some(row)) => quote!(0..=#row),
+            _ => {
+                let count = self.extent(lane);
+                quote!(0..#count)
+            }
+        };
+
+        let value = &stmt.values[0];
+        let sums = top_level_sums(value);
+        let mut body = TokenStream::new();
+        let into = quote!(#name #([#vars])*);
+        // A value that is one sum is accumulated in place.
+        let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
+        let mut computed = Vec::new();
+        for (i, sum) in sums.iter().enumerate() {
+            let Expr::Sum(v, term) = sum else { continue };
+            let acc = if direct {
+                into.clone()
+            } else {
+                let acc = Ident::new(
+                    &format!("acc{}", if i == 0 { String::new() } else { i.to_string() }),
+                    Span::call_site(),
+                );
+                let lane_count = self.extent(lane);
+                let scalar = &self.cx.scalar;
+                body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
+                quote!(#acc)
+            };
+            let count = self.extent(*v);
+            let v_var = self.var(*v);
+            let update = self.accumulate(n, term, &quote!(#acc[#lane_var]));
+            body.extend(quote! {
+                for #v_var in 0..#count {
+                    for #lane_var in #range {
+                        #acc[#lane_var] = #update;
+                    }
+                }
+            });
+            computed.push((sum.clone(), quote!(#acc[#lane_var])));
+        }
+        if !direct {
+            *self.computed.borrow_mut() = computed;
+            let element = self.expr(n, value);
+            self.computed.borrow_mut().clear();
+            let write = if symmetric {
+                let row = &vars[0];
+                quote! {
+                    #into[#lane_var] = #element;
+                    #name[#lane_var][#row] = #into[#lane_var];
+                }
+            } else {
+                quote!(#into[#lane_var] = #element;)
+            };
+            body.extend(quote! {
+                for #lane_var in #range {
+                    #write
+                }
+            });
+        }
+        for (&axis, var) in outer.iter().zip(&vars).rev() {
+            let count = self.extent(axis);
+            body = quote!(for #var in 0..#count { #body });
+        }
+        quote! {
+            let mut #name: #ty = #zeros;
+            #body
+        }
+    }
+
+    /// `acc + term`, as a multiply-add if `term` is a product.
+    fn accumulate(&self, n: usize, term: &Expr, acc: &TokenStream) -> TokenStream {
+        if let Expr::Mul(factors) = term {
+            if let Some((last, rest)) = factors.split_last() {
+                let rest = match rest {
+                    [one] => one.clone(),
+                    many => Expr::Mul(many.to_vec()),
+                };
+                let (a, b) = (self.expr(n, &rest), self.expr(n, last));
+                return quote!(_mlp::madd(#a, #b, #acc));
+            }
+        }
+        let term = self.expr(n, term);
+        quote!(#acc + #term)
+    }
+}
+
+/// The sums in `e` not inside another sum, each once.
+fn top_level_sums(e: &Expr) -> Vec<Expr> {
+    let mut out: Vec<Expr> = Vec::new();
+    fn go(e: &Expr, out: &mut Vec<Expr>) {
+        match e {
+            Expr::Sum(..) => {
+                if !out.contains(e) {
+                    out.push(e.clone());
+                }
+            }
+            Expr::Act { arg, .. } => go(arg, out),
+            Expr::Add(es) | Expr::Mul(es) => es.iter().for_each(|e| go(e, out)),
+            Expr::Num(_) | Expr::Read(..) | Expr::Delta(..) => {}
+        }
+    }
+    go(e, &mut out);
+    out
+}
