@@ -12,7 +12,7 @@ use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
-use crate::lower::{ActType, Context, Returns, lower};
+use crate::lower::{ActType, Context, Returns, lower, lower_block};
 use crate::methods;
 use crate::model::{Act, Input, Model};
 
@@ -322,11 +322,29 @@ impl Item {
             }
         };
         let line = |s: &str| vec![format!(" {s}")];
+        let block = lit(methods::BLOCK);
+        let xs = quote!([[#scalar; #block]; #input]);
+        let kernel = |signature: TokenStream, (single, p, r): (Program, Program, Returns)| {
+            let body = lower_block(&single, &p, cx, &r);
+            quote! {
+                /// A block kernel of the batch methods: each sample to the bit as a single
+                /// call, [`Network::BLOCK`](::mlp::Network) samples at once.
+                #[doc(hidden)]
+                #[must_use]
+                pub fn #signature {
+                    #body
+                }
+            }
+        };
         let mut out = vec![
             method(
                 line("The network's output at `x` ({ops})."),
                 quote!(forward(&self, x: &#x) -> #y),
                 methods::forward(f),
+            ),
+            kernel(
+                quote!(forward_block(&self, x: &#xs) -> [[#scalar; #block]; #output]),
+                methods::block_of(methods::forward(f)),
             ),
             method(
                 if single {
@@ -369,6 +387,10 @@ impl Item {
                     ),
                     quote!(gradient(&self, x: &#x) -> #x),
                     methods::gradient(f, false),
+                ),
+                kernel(
+                    quote!(gradient_block(&self, x: &#xs) -> #xs),
+                    methods::block_of(methods::gradient(f, false)),
                 ),
                 method(
                     line("The output and its gradient at `x`, sharing one forward sweep ({ops})."),
@@ -442,6 +464,17 @@ impl Item {
                         let x = _mlp::array(x, "input values")?;
                         _mlp::check_len(gradient.len(), #input, "gradient entries")?;
                         gradient.copy_from_slice(&self.gradient(x));
+                        _mlp::Result::Ok(())
+                    }
+
+                    fn gradient_block_into(
+                        &self,
+                        x: &[[#scalar; _mlp::BLOCK]],
+                        gradient: &mut [[#scalar; _mlp::BLOCK]],
+                    ) -> _mlp::Result<(), _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input rows")?;
+                        _mlp::check_len(gradient.len(), #input, "gradient rows")?;
+                        gradient.copy_from_slice(&self.gradient_block(x));
                         _mlp::Result::Ok(())
                     }
 
@@ -523,6 +556,17 @@ impl Item {
                     let x = _mlp::array(x, "input values")?;
                     _mlp::check_len(jacobian.len(), #entries, "jacobian entries")?;
                     jacobian.copy_from_slice(self.jacobian(x).as_flattened());
+                    _mlp::Result::Ok(())
+                }
+
+                fn forward_block_into(
+                    &self,
+                    x: &[[#scalar; _mlp::BLOCK]],
+                    y: &mut [[#scalar; _mlp::BLOCK]],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::array(x, "input rows")?;
+                    _mlp::check_len(y.len(), #output, "output rows")?;
+                    y.copy_from_slice(&self.forward_block(x));
                     _mlp::Result::Ok(())
                 }
 

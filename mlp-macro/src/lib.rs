@@ -12,6 +12,7 @@
 //! 4. `lower`: each statement as unrolled code or fixed-bound loops, and `emit`: the item.
 
 mod args;
+mod block;
 mod check;
 mod cost;
 mod derive;

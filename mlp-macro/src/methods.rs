@@ -1,10 +1,11 @@
 //! The program behind each generated method: the forward pass, differentiated as the
 //! method needs, then optimized.
 
+use crate::block::block;
 use crate::cost;
 use crate::derive::{Direction, Seed, reverse, tangent, tangent_again};
 use crate::forward::Forward;
-use crate::ir::{Expr, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
 use crate::lower::Returns;
 use crate::passes::inline::{Inline, inline};
 use crate::passes::{optimize, simplify};
@@ -201,4 +202,19 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
     p.outputs = vec![laplacian];
     optimize(&mut p);
     (p, Returns::First(laplacian))
+}
+
+/// Samples a block kernel computes at once (the runtime's `BLOCK`).
+pub const BLOCK: usize = 16;
+
+/// The block kernel of a method: its program over [`BLOCK`] samples, with the program it
+/// must agree with to the bit.
+pub fn block_of((single, returns): (Program, Returns)) -> (Program, Program, Returns) {
+    let mut p = single.clone();
+    let b = p.index("b", Extent::Fixed(BLOCK));
+    let arguments: Vec<TensorId> = (0..p.tensors.len())
+        .filter(|&t| p.tensors[t].role == Role::Argument)
+        .collect();
+    let batched = block(&p, &arguments, b);
+    (single, batched, returns)
 }

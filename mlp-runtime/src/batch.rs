@@ -5,7 +5,11 @@
 use std::borrow::Cow;
 use std::vec::Vec;
 
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, CowArray, Ix2};
+use std::vec;
+
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Ix2};
+
+use crate::BLOCK;
 
 use crate::{Scalar, ShapeError};
 
@@ -29,6 +33,63 @@ pub(crate) fn rows<'a, T: Scalar>(
     } else {
         CowArray::from(x.as_standard_layout().into_owned())
     })
+}
+
+/// Writes each row's result into a new `(rows, width)` array, [`BLOCK`] rows at a time:
+/// each block transposed into `kernel`'s layout (`x[k][b]`), computed at once, and its
+/// results transposed back. The last block is filled out with zeros.
+pub(crate) fn blocks<T, F>(
+    x: &CowArray<'_, T, Ix2>,
+    width: usize,
+    kernel: F,
+) -> Result<Array2<T>, ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[[T; BLOCK]], &mut [[T; BLOCK]]) -> Result<(), ShapeError> + Sync,
+{
+    let columns = x.ncols();
+    let mut out = Array2::from_elem((x.nrows(), width), T::zero());
+    let block = |(rows, mut out): (ArrayView2<'_, T>, ArrayViewMut2<'_, T>),
+                 (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
+     -> Result<(), ShapeError> {
+        for k in 0..columns {
+            for b in 0..BLOCK {
+                input[k][b] = rows.get((b, k)).copied().unwrap_or_else(T::zero);
+            }
+        }
+        kernel(input, output)?;
+        for (b, mut row) in out.rows_mut().into_iter().enumerate() {
+            for (o, value) in row.iter_mut().enumerate() {
+                *value = output[o][b];
+            }
+        }
+        Ok(())
+    };
+    let buffers = || {
+        (
+            vec![[T::zero(); BLOCK]; columns],
+            vec![[T::zero(); BLOCK]; width],
+        )
+    };
+    let pairs = x
+        .axis_chunks_iter(Axis(0), BLOCK)
+        .zip(out.axis_chunks_iter_mut(Axis(0), BLOCK));
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        let pairs: Vec<_> = pairs.collect();
+        pairs
+            .into_par_iter()
+            .try_for_each_init(buffers, |buffers, pair| block(pair, buffers))?;
+    }
+    #[cfg(not(feature = "rayon"))]
+    {
+        let mut buffers = buffers();
+        for pair in pairs {
+            block(pair, &mut buffers)?;
+        }
+    }
+    Ok(out)
 }
 
 /// A row as a slice: borrowed, as rows of a standard-layout array always are.

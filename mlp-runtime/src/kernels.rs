@@ -64,6 +64,60 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     combine(lanes) + tail
 }
 
+/// Per sample `b < B`, `Σ_{i<N} term(i, b)`, added up exactly as [`sum`] adds one
+/// sample's terms: a block of samples comes out to the bit as single calls do.
+#[inline(always)]
+pub fn sum_lanes<T: Scalar, const N: usize, const B: usize>(
+    term: impl Fn(usize, usize) -> T,
+) -> [T; B] {
+    let mut lanes = [[T::zero(); B]; LANES];
+    let mut i = 0;
+    while i + LANES <= N {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            for (b, acc) in lane.iter_mut().enumerate() {
+                *acc = *acc + term(i + l, b);
+            }
+        }
+        i += LANES;
+    }
+    let mut tail = [T::zero(); B];
+    while i < N {
+        for (b, acc) in tail.iter_mut().enumerate() {
+            *acc = *acc + term(i, b);
+        }
+        i += 1;
+    }
+    core::array::from_fn(|b| combine(core::array::from_fn(|l| lanes[l][b])) + tail[b])
+}
+
+/// Per sample `b < B`, `Σ_{i<N} x·y` for `(x, y) = term(i, b)`, added up exactly as
+/// [`dot`] adds one sample's terms.
+#[inline(always)]
+pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
+    term: impl Fn(usize, usize) -> (T, T),
+) -> [T; B] {
+    let mut lanes = [[T::zero(); B]; LANES];
+    let mut i = 0;
+    while i + LANES <= N {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            for (b, acc) in lane.iter_mut().enumerate() {
+                let (x, y) = term(i + l, b);
+                *acc = madd(x, y, *acc);
+            }
+        }
+        i += LANES;
+    }
+    let mut tail = [T::zero(); B];
+    while i < N {
+        for (b, acc) in tail.iter_mut().enumerate() {
+            let (x, y) = term(i, b);
+            *acc = madd(x, y, *acc);
+        }
+        i += 1;
+    }
+    core::array::from_fn(|b| combine(core::array::from_fn(|l| lanes[l][b])) + tail[b])
+}
+
 /// The lanes added pairwise.
 #[inline(always)]
 fn combine<T: Scalar>(l: [T; LANES]) -> T {
@@ -72,7 +126,7 @@ fn combine<T: Scalar>(l: [T; LANES]) -> T {
 
 #[cfg(test)]
 mod tests {
-    use super::{dot, madd, sum};
+    use super::{dot, dot_lanes, madd, sum, sum_lanes};
 
     #[test]
     fn sums_and_dots() {
@@ -88,5 +142,18 @@ mod tests {
         assert_eq!(dot::<f64, 0>(|i| (a[i], b[i])), 0.0);
         assert_eq!(sum::<f32, 3>(|i| [1.0, 2.0, 3.0][i]), 6.0);
         assert_eq!(madd(2.0, 3.0, 1.0), 7.0);
+    }
+
+    #[test]
+    fn lanes_add_each_sample_as_a_single_call() {
+        let a: [f64; 29] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
+        let x: [[f64; 3]; 29] =
+            core::array::from_fn(|i| core::array::from_fn(|b| (i * 7 + b) as f64 * 0.11 - 1.3));
+        let block = dot_lanes::<f64, 29, 3>(|i, b| (a[i], x[i][b]));
+        let sums = sum_lanes::<f64, 29, 3>(|i, b| a[i] * x[i][b]);
+        for b in 0..3 {
+            assert_eq!(block[b], dot::<f64, 29>(|i| (a[i], x[i][b])));
+            assert_eq!(sums[b], sum::<f64, 29>(|i| a[i] * x[i][b]));
+        }
     }
 }

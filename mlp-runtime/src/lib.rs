@@ -45,7 +45,10 @@ pub use error::ShapeError;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub use io::LoadError;
 #[doc(hidden)]
-pub use kernels::{dot, madd, sum};
+pub use kernels::{dot, dot_lanes, madd, sum, sum_lanes};
+
+/// Samples the block kernels behind the batch methods compute at once.
+pub const BLOCK: usize = 16;
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]
 pub use parameters::Parameters;

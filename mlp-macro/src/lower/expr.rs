@@ -78,18 +78,32 @@ impl Lowering<'_> {
         let scalar = &self.cx.scalar;
         let count = self.extent(v);
         let param = self.param(v, body);
-        if let Expr::Mul(factors) = body {
-            if let Some((last, rest)) = factors.split_last() {
-                let rest = match rest {
-                    [one] => one.clone(),
-                    many => Expr::Mul(many.to_vec()),
-                };
-                let (a, b) = (self.expr(n, &rest), self.expr(n, last));
-                return quote!(_mlp::dot::<#scalar, #count>(|#param| (#a, #b)));
-            }
+        if let Some((a, b)) = self.product(n, body) {
+            return quote!(_mlp::dot::<#scalar, #count>(|#param| (#a, #b)));
         }
         let body = self.expr(n, body);
         quote!(_mlp::sum::<#scalar, #count>(|#param| #body))
+    }
+
+    /// A product as `(the other factors, the last)`, the operands of a multiply-add.
+    pub(super) fn product(&self, n: usize, e: &Expr) -> Option<(TokenStream, TokenStream)> {
+        let Expr::Mul(factors) = e else { return None };
+        let (last, rest) = factors.split_last()?;
+        let rest = match rest {
+            [one] => one.clone(),
+            many => Expr::Mul(many.to_vec()),
+        };
+        Some((self.expr(n, &rest), self.expr(n, last)))
+    }
+
+    /// `e`, in parentheses unless it binds at least as tightly as a product.
+    pub(super) fn expr_in_parens(&self, n: usize, e: &Expr) -> TokenStream {
+        let (tokens, prec) = self.expr_prec(n, e);
+        if prec < Prec::Mul {
+            quote!((#tokens))
+        } else {
+            tokens
+        }
     }
 
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.

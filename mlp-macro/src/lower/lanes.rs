@@ -18,7 +18,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::Lowering;
+use super::{Lowering, Order};
 use crate::ir::{Expr, IndexId, Ix, Program, Stmt};
 
 /// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
@@ -61,28 +61,48 @@ impl Lowering<'_> {
 
         let value = &stmt.values[0];
         let sums = top_level_sums(value);
+        let orders: Vec<Order> = match &self.orders {
+            Some(orders) => orders[n].clone(),
+            None => vec![Order::Fused; sums.len()],
+        };
         let mut body = TokenStream::new();
         let into = quote!(#name #([#vars])*);
         // A value that is one sum is accumulated in place.
-        let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
+        let direct =
+            sums.len() == 1 && sums[0] == *value && !symmetric && orders[0] != Order::Lanes;
+        let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
         let mut computed = Vec::new();
-        for (i, sum) in sums.iter().enumerate() {
+        for (i, (sum, &order)) in sums.iter().zip(&orders).enumerate() {
             let Expr::Sum(v, term) = sum else { continue };
+            let suffix = if i == 0 { String::new() } else { i.to_string() };
+            let acc = Ident::new(&format!("acc{suffix}"), Span::call_site());
+            let count = self.extent(*v);
+            let v_var = self.var(*v);
+            if order == Order::Lanes {
+                // Added up as the single call's `_mlp::dot` adds it, sample by sample.
+                let (kernel, term) = match self.product(n, term) {
+                    Some((a, b)) => (quote!(dot_lanes), quote!((#a, #b))),
+                    None => (quote!(sum_lanes), self.expr(n, term)),
+                };
+                body.extend(quote! {
+                    let #acc: [#scalar; #lane_count] =
+                        _mlp::#kernel::<#scalar, #count, #lane_count>(|#v_var, #lane_var| #term);
+                });
+                computed.push((sum.clone(), quote!(#acc[#lane_var])));
+                continue;
+            }
             let acc = if direct {
                 into.clone()
             } else {
-                let acc = Ident::new(
-                    &format!("acc{}", if i == 0 { String::new() } else { i.to_string() }),
-                    Span::call_site(),
-                );
-                let lane_count = self.extent(lane);
-                let scalar = &self.cx.scalar;
                 body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
                 quote!(#acc)
             };
-            let count = self.extent(*v);
-            let v_var = self.var(*v);
-            let update = self.accumulate(n, term, &quote!(#acc[#lane_var]));
+            let update = if order == Order::Plain {
+                let term = self.expr_in_parens(n, term);
+                quote!(#acc[#lane_var] + #term)
+            } else {
+                self.accumulate(n, term, &quote!(#acc[#lane_var]))
+            };
             body.extend(quote! {
                 for #v_var in 0..#count {
                     for #lane_var in #range {
@@ -123,23 +143,18 @@ impl Lowering<'_> {
 
     /// `acc + term`, as a multiply-add if `term` is a product.
     fn accumulate(&self, n: usize, term: &Expr, acc: &TokenStream) -> TokenStream {
-        if let Expr::Mul(factors) = term {
-            if let Some((last, rest)) = factors.split_last() {
-                let rest = match rest {
-                    [one] => one.clone(),
-                    many => Expr::Mul(many.to_vec()),
-                };
-                let (a, b) = (self.expr(n, &rest), self.expr(n, last));
-                return quote!(_mlp::madd(#a, #b, #acc));
+        match self.product(n, term) {
+            Some((a, b)) => quote!(_mlp::madd(#a, #b, #acc)),
+            None => {
+                let term = self.expr_in_parens(n, term);
+                quote!(#acc + #term)
             }
         }
-        let term = self.expr(n, term);
-        quote!(#acc + #term)
     }
 }
 
 /// The sums in `e` not inside another sum, each once.
-fn top_level_sums(e: &Expr) -> Vec<Expr> {
+pub(super) fn top_level_sums(e: &Expr) -> Vec<Expr> {
     let mut out: Vec<Expr> = Vec::new();
     fn go(e: &Expr, out: &mut Vec<Expr>) {
         match e {

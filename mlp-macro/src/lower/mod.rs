@@ -70,13 +70,47 @@ pub enum Returns {
 
 /// The body of a method computing `p` and returning `returns`.
 pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
+    Lowering::new(p, cx).body(returns)
+}
+
+/// The body of a block kernel computing `p`, the program `single` over a block of samples
+/// ([`crate::block`]): every statement along the samples, every sum added up in the order
+/// `single`'s lowering adds it, so that each sample comes out to the bit as a single call.
+pub fn lower_block(single: &Program, p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
+    let shapes = vec![Shape::Loops; p.stmts.len()];
+    let mut lowering = Lowering::new(p, cx);
+    lowering.array = storage(p, &shapes);
+    lowering.shape = shapes;
+    lowering.orders = Some(orders(single, cx));
+    lowering.body(returns)
+}
+
+/// The order a sum's terms are added in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    /// In eight lanes, as `_mlp::dot` and `_mlp::sum` add them.
+    Lanes,
+    /// One after the other, as multiply-adds.
+    Fused,
+    /// One after the other, multiplied then added: written out term by term.
+    Plain,
+}
+
+/// For each statement of `p`, the order each of its outermost sums is added in.
+fn orders(p: &Program, cx: &Context) -> Vec<Vec<Order>> {
     let lowering = Lowering::new(p, cx);
-    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
-    let result = lowering.returns(returns);
-    quote! {
-        #(#stmts)*
-        #result
-    }
+    p.stmts
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let order = match lowering.shape[n] {
+                Shape::Unrolled => Order::Plain,
+                Shape::Loops if lanes::lane_axis(p, s).is_some() => Order::Fused,
+                _ => Order::Lanes,
+            };
+            vec![order; lanes::top_level_sums(&s.values[0]).len()]
+        })
+        .collect()
 }
 
 /// How a statement is written.
@@ -124,6 +158,8 @@ struct Lowering<'a> {
     array: Vec<bool>,
     /// Sub-expressions already computed into lane accumulators, and how to read them.
     computed: RefCell<Vec<(Expr, TokenStream)>>,
+    /// For a block kernel, the order each statement's outermost sums are added in.
+    orders: Option<Vec<Vec<Order>>>,
 }
 
 impl<'a> Lowering<'a> {
@@ -144,9 +180,25 @@ impl<'a> Lowering<'a> {
                     shape: shapes,
                     array,
                     computed: RefCell::new(Vec::new()),
+                    orders: None,
                 };
             }
             looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);
+        }
+    }
+
+    /// The statements, then the result.
+    fn body(&self, returns: &Returns) -> TokenStream {
+        let stmts = self
+            .p
+            .stmts
+            .iter()
+            .enumerate()
+            .map(|(n, s)| self.stmt(n, s));
+        let result = self.returns(returns);
+        quote! {
+            #(#stmts)*
+            #result
         }
     }
 
