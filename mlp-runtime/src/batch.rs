@@ -52,9 +52,9 @@ where
     let block = |(rows, mut out): (ArrayView2<'_, T>, ArrayViewMut2<'_, T>),
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        for k in 0..columns {
-            for b in 0..BLOCK {
-                input[k][b] = rows.get((b, k)).copied().unwrap_or_else(T::zero);
+        for (k, column) in input.iter_mut().enumerate() {
+            for (b, value) in column.iter_mut().enumerate() {
+                *value = rows.get((b, k)).copied().unwrap_or_else(T::zero);
             }
         }
         kernel(input, output)?;
