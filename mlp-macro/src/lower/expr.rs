@@ -96,15 +96,7 @@ impl Lowering<'_> {
         Some((self.expr(n, &rest), self.expr(n, last)))
     }
 
-    /// `e`, in parentheses unless it binds at least as tightly as a product.
-    pub(super) fn expr_in_parens(&self, n: usize, e: &Expr) -> TokenStream {
-        let (tokens, prec) = self.expr_prec(n, e);
-        if prec < Prec::Mul {
-            quote!((#tokens))
-        } else {
-            tokens
-        }
-    }
+
 
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
     pub(super) fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {

@@ -97,16 +97,19 @@ impl Lowering<'_> {
                 body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
                 quote!(#acc)
             };
-            let update = if order == Order::Plain {
-                let term = self.expr_in_parens(n, term);
-                quote!(#acc[#lane_var] + #term)
-            } else {
-                self.accumulate(n, term, &quote!(#acc[#lane_var]))
+            let target = quote!(#acc[#lane_var]);
+            let update = match (order, self.product(n, term)) {
+                (Order::Fused, Some((a, b))) => quote!(#target = _mlp::madd(#a, #b, #target);),
+                (Order::Plain, Some((a, b))) => quote!(#target += #a * #b;),
+                _ => {
+                    let term = self.expr(n, term);
+                    quote!(#target += #term;)
+                }
             };
             body.extend(quote! {
                 for #v_var in 0..#count {
                     for #lane_var in #range {
-                        #acc[#lane_var] = #update;
+                        #update
                     }
                 }
             });
@@ -141,16 +144,7 @@ impl Lowering<'_> {
         }
     }
 
-    /// `acc + term`, as a multiply-add if `term` is a product.
-    fn accumulate(&self, n: usize, term: &Expr, acc: &TokenStream) -> TokenStream {
-        match self.product(n, term) {
-            Some((a, b)) => quote!(_mlp::madd(#a, #b, #acc)),
-            None => {
-                let term = self.expr_in_parens(n, term);
-                quote!(#acc + #term)
-            }
-        }
-    }
+
 }
 
 /// The sums in `e` not inside another sum, each once.
