@@ -18,7 +18,7 @@ const LANES: usize = 8;
 #[inline(always)]
 pub fn madd<T: Scalar>(a: T, b: T, c: T) -> T {
     if cfg!(target_feature = "fma") {
-        a.mul_add(b, c)
+        a.fused_mul_add(b, c)
     } else {
         a * b + c
     }
@@ -142,6 +142,25 @@ mod tests {
         assert_eq!(dot::<f64, 0>(|i| (a[i], b[i])), 0.0);
         assert_eq!(sum::<f32, 3>(|i| [1.0, 2.0, 3.0][i]), 6.0);
         assert_eq!(madd(2.0, 3.0, 1.0), 7.0);
+    }
+
+    #[test]
+    fn madd_rounds_once_exactly_where_the_target_has_fma() {
+        // (1 + 2⁻³⁰)(1 − 2⁻³⁰) − 1 = −2⁻⁶⁰, which a rounded product loses.
+        let e = 2f64.powi(-30);
+        let fused = if cfg!(target_feature = "fma") {
+            -e * e
+        } else {
+            0.0
+        };
+        assert_eq!(madd(1.0 + e, 1.0 - e, -1.0), fused);
+        let e = 2f32.powi(-13);
+        let fused = if cfg!(target_feature = "fma") {
+            -e * e
+        } else {
+            0.0
+        };
+        assert_eq!(madd(1.0 + e, 1.0 - e, -1.0f32), fused);
     }
 
     #[test]

@@ -23,6 +23,29 @@ pub trait Scalar:
 
     /// `(exp(x), exp(x) - 1)`, inline and branch-free (so that it vectorizes), within 2 ulp.
     fn exp_expm1(self) -> (Self, Self);
+
+    /// `self·a + b` rounded once. With `std`, the platform's `mul_add`; without it, the
+    /// instruction itself where the target has FMA (`libm`'s software `fma` would be a call
+    /// per multiply-add), else `libm`.
+    fn fused_mul_add(self, a: Self, b: Self) -> Self;
+}
+
+/// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
+#[cfg(all(not(feature = "std"), target_arch = "x86_64", target_feature = "fma"))]
+mod hardware {
+    use core::arch::x86_64::*;
+
+    #[inline(always)]
+    pub fn fma64(a: f64, b: f64, c: f64) -> f64 {
+        // SAFETY: the `fma` target feature is enabled for the whole build.
+        unsafe { _mm_cvtsd_f64(_mm_fmadd_sd(_mm_set_sd(a), _mm_set_sd(b), _mm_set_sd(c))) }
+    }
+
+    #[inline(always)]
+    pub fn fma32(a: f32, b: f32, c: f32) -> f32 {
+        // SAFETY: as above.
+        unsafe { _mm_cvtss_f32(_mm_fmadd_ss(_mm_set_ss(a), _mm_set_ss(b), _mm_set_ss(c))) }
+    }
 }
 
 impl Scalar for f32 {
@@ -43,6 +66,14 @@ impl Scalar for f32 {
         let (e, em1) = crate::exp::exp_expm1(f64::from(self));
         (e as f32, em1 as f32)
     }
+
+    #[inline(always)]
+    fn fused_mul_add(self, a: Self, b: Self) -> Self {
+        #[cfg(all(not(feature = "std"), target_arch = "x86_64", target_feature = "fma"))]
+        return hardware::fma32(self, a, b);
+        #[allow(unreachable_code)]
+        Float::mul_add(self, a, b)
+    }
 }
 
 impl Scalar for f64 {
@@ -61,5 +92,13 @@ impl Scalar for f64 {
     #[inline(always)]
     fn exp_expm1(self) -> (Self, Self) {
         crate::exp::exp_expm1(self)
+    }
+
+    #[inline(always)]
+    fn fused_mul_add(self, a: Self, b: Self) -> Self {
+        #[cfg(all(not(feature = "std"), target_arch = "x86_64", target_feature = "fma"))]
+        return hardware::fma64(self, a, b);
+        #[allow(unreachable_code)]
+        Float::mul_add(self, a, b)
     }
 }

@@ -1,6 +1,7 @@
 //! Behaviour of generated networks against independent oracles, and compile-fail cases.
 //! One test binary (modules inside), so that the suite links once.
 
+mod accuracy;
 mod api;
 mod batch;
 mod behaviour;

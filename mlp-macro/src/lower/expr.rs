@@ -96,8 +96,6 @@ impl Lowering<'_> {
         Some((self.expr(n, &rest), self.expr(n, last)))
     }
 
-
-
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
     pub(super) fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
         if !self.array[t] {

@@ -143,8 +143,6 @@ impl Lowering<'_> {
             #body
         }
     }
-
-
 }
 
 /// The sums in `e` not inside another sum, each once.

@@ -4,8 +4,10 @@
 //! operation count:
 //! - **unrolled**: straight-line code with literal indices, one `let` per element
 //!   (`let z1_0 = self.w1[0][0] * x[0] + … + self.b1[0];`), every sum written out;
-//! - **loops**: an array built by fixed-bound loops
-//!   (`let z1: [f64; 20] = from_fn(|j| (0..52).map(|k| self.w1[j][k] * x[k]).sum::<f64>() + self.b1[j]);`).
+//! - **loops**: an array built by fixed-bound loops, along its last axis where memory
+//!   allows (`acc[j] = madd(self.w2[i][j], d2[i], acc[j])`, which vectorizes across `j`),
+//!   else element by element with each sum in eight lanes
+//!   (`z1[j] = dot::<f64, 52>(|k| (self.w1[j][k], x[k])) + self.b1[j]`).
 //!
 //! Indices over a generic input width are always loops. A tensor is kept in scalars when
 //! it is written and read only by unrolled code, else in an array. A symmetric tensor (a
@@ -118,33 +120,21 @@ fn orders(p: &Program, cx: &Context) -> Vec<Vec<Order>> {
 enum Shape {
     /// Every index written out: one `let` per element, each sum term by term.
     Unrolled,
-    /// One `let` (or array element) per element, each sum a loop in eight lanes
-    /// (`_mlp::dot`): a layer's dot products, row by row.
-    Rows,
-    /// Loops throughout: along the last axis where memory allows, else `from_fn`.
+    /// Loops throughout: along the last axis where memory allows (vectors, axpys), else
+    /// element by element with each sum in eight lanes (dot products).
     Loops,
 }
 
-/// At most this many elements are written out one by one in [`Shape::Rows`].
-const ROWS: usize = 256;
-
-/// The shape a statement takes under `unroll`: fully unrolled if that small; else along its
-/// last axis if memory allows (vectors, axpys); else row by row with looped sums (dot
-/// products; written out rather than looped so that the compiler vectorizes each sum along
-/// memory, not across rows with gathers); else loops.
+/// The shape a statement takes under `unroll`: fully unrolled if that small, else loops.
+///
+/// Measured (BENCHMARKS.md): loops whose sums run in eight lanes are as fast as unrolled
+/// code from a few hundred operations up, and build in a fraction of the time; LLVM's
+/// release pipeline spends seconds on every few thousand lines of straight-line code.
 fn shape(p: &Program, s: &Stmt, unroll: Unroll) -> Shape {
-    let axes = &p.tensors[s.targets[0]].axes;
-    let elements: Option<usize> = axes.iter().try_fold(1usize, |n, &a| match p.extent(a) {
-        Extent::Fixed(e) => n.checked_mul(e),
-        Extent::Input => None,
-    });
     match unroll {
         Unroll::All => Shape::Unrolled,
         Unroll::None => Shape::Loops,
-        // Code size: a loop over a generic width is written once.
         Unroll::UpTo(limit) if cost::stmt(p, s, 1) <= limit => Shape::Unrolled,
-        Unroll::UpTo(_) if lanes::lane_axis(p, s).is_some() => Shape::Loops,
-        Unroll::UpTo(_) if elements.is_some_and(|e| e <= ROWS) => Shape::Rows,
         Unroll::UpTo(_) => Shape::Loops,
     }
 }

@@ -1,4 +1,4 @@
-//! Statements: each as unrolled `let`s, an array literal, `from_fn`, or loops.
+//! Statements: each as unrolled `let`s, an array literal (or `from_fn` inside one), or loops.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -39,8 +39,29 @@ impl Lowering<'_> {
         }
         let name = self.ident(t);
         let ty = self.array_type(t);
+        if !axes.iter().any(|&a| self.free_literal(n, a)) {
+            // `for` loops rather than `from_fn`, whose closure the compiler may leave a
+            // call per element.
+            let zero = self.zeros(&axes);
+            let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+            let value = self.expr(n, &stmt.values[0]);
+            let body = self.looped(&axes, quote!(#name #([#vars])* = #value;));
+            return quote! {
+                let mut #name: #ty = #zero;
+                #body
+            };
+        }
         let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
         quote!(let #name: #ty = #value;)
+    }
+
+    /// `body` inside a `for` loop over each of `axes`, the first outermost.
+    fn looped(&self, axes: &[IndexId], mut body: TokenStream) -> TokenStream {
+        for &axis in axes.iter().rev() {
+            let (var, count) = (self.var(axis), self.extent(axis));
+            body = quote!(for #var in 0..#count { #body });
+        }
+        body
     }
 
     /// The array literal or `from_fn` filling a tensor over `axes[bound.len()..]`.
@@ -120,14 +141,8 @@ impl Lowering<'_> {
         let zero = self.zeros(axes);
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
         let arg = self.expr(n, arg);
-        let mut body = {
-            let call = call(arg);
-            quote!((#an #([#vars])*, #sn #([#vars])*) = #call;)
-        };
-        for (&axis, var) in axes.iter().zip(&vars).rev() {
-            let count = self.extent(axis);
-            body = quote!(for #var in 0..#count { #body });
-        }
+        let call = call(arg);
+        let body = self.looped(axes, quote!((#an #([#vars])*, #sn #([#vars])*) = #call;));
         quote! {
             let mut #an: #at = #zero;
             let mut #sn: #st = #zero;
