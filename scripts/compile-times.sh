@@ -17,23 +17,48 @@ cat > "$work/Cargo.toml" <<TOML
 name = "timing"
 version = "0.0.0"
 edition = "2024"
+[lib]
+path = "src/lib.rs"
+[[bin]]
+name = "timing"
+path = "src/main.rs"
 [dependencies]
 mlp = { path = "$root", default-features = false, features = ["std"] }
 TOML
 
+# Seconds to rebuild the crate's `target` after a touch of `file`, in `profile`.
+rebuild() {
+  local profile=$1 file=$2 target=$3
+  touch "$work/src/$file"
+  local start end
+  start=$(date +%s.%N)
+  cargo build -q --profile "$profile" $target --manifest-path "$work/Cargo.toml"
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+
 echo "build of a crate with one network (seconds; dependencies prebuilt):"
+echo "  lib: a library exporting the network, so every method is compiled"
+echo "  bin: a program calling one method (value_and_gradient, or jacobian if several outputs)"
 for net in "20, 10, 1, input = 52" "128, 128, 1, input = 64" \
            "256, 128, 10, input = 784, activation = relu" "256, 128, 1, input = 784"; do
+  input=$(echo "$net" | sed -E 's/.*input = ([0-9]+).*/\1/')
+  call="net.value_and_gradient(&x).1[0]"
+  case "$net" in *", 10, input"*) call="net.jacobian(&x)[0][0]" ;; esac
   printf 'use mlp::mlp;\n#[mlp(%s)]\npub struct Net;\n' "$net" > "$work/src/lib.rs"
-  cargo build -q --manifest-path "$work/Cargo.toml" 2>/dev/null
-  cargo build -q --release --manifest-path "$work/Cargo.toml" 2>/dev/null
-  times=()
-  for profile in dev release; do
-    touch "$work/src/lib.rs"
-    start=$(date +%s.%N)
-    cargo build -q --profile "$profile" --manifest-path "$work/Cargo.toml"
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc)")
-  done
-  printf '  %-48s debug %5.1f   release %5.1f\n' "$net" "${times[0]}" "${times[1]}"
+  cat > "$work/src/main.rs" <<RS
+use mlp::mlp;
+#[mlp($net)]
+pub struct Net;
+fn main() {
+    let net = Net::zeros_boxed();
+    let x = [0.5; $input];
+    println!("{}", $call);
+}
+RS
+  cargo build -q --all-targets --manifest-path "$work/Cargo.toml" 2>/dev/null
+  cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml" 2>/dev/null
+  printf '  %-46s lib: debug %4.1f release %4.1f   bin: debug %4.1f release %4.1f\n' "$net" \
+    "$(rebuild dev lib.rs --lib)" "$(rebuild release lib.rs --lib)" \
+    "$(rebuild dev main.rs --bins)" "$(rebuild release main.rs --bins)"
 done

@@ -30,6 +30,10 @@ pub struct Seed;
 #[mlp(20, 10, 1, input = 52, scalar = f32)]
 pub struct Seed32;
 
+/// The seed written out as straight-line code: the unroll policy's alternative.
+#[mlp(20, 10, 1, input = 52, unroll = all)]
+pub struct SeedUnrolled;
+
 /// A wider one: 64 inputs, 128 and 128 tanh units, one output.
 #[mlp(128, 128, 1, input = 64)]
 pub struct Wide;
@@ -145,6 +149,14 @@ fn benches(c: &mut Criterion) {
     floor::bench(c);
     scalar_group!(c, "seed", Seed, Seed32, 52, 20, 10);
     scalar_group!(c, "wide", Wide, Wide32, 64, 128, 128);
+
+    let unrolled = SeedUnrolled::from_parameters_boxed(&parameters::<SeedUnrolled>()).unwrap();
+    let x: [f64; 52] = std::array::from_fn(|k| (k as f64 * 0.37).sin());
+    let mut g = c.benchmark_group("seed");
+    g.bench_function("mlp-unrolled-value_and_gradient", |b| {
+        b.iter(|| unrolled.value_and_gradient(black_box(&x)))
+    });
+    g.finish();
 
     let p = parameters::<Control>();
     let net = Control::from_parameters_boxed(&p).unwrap();

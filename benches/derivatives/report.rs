@@ -104,6 +104,7 @@ pub fn print() {
     for arch in [SEED, WIDE, CONTROL] {
         for implementation in [
             "mlp",
+            "mlp-unrolled",
             "mlp-f32",
             "reference",
             "plain",

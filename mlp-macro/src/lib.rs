@@ -50,9 +50,10 @@ use proc_macro::TokenStream;
 ///   all or one per hidden layer (default `tanh`);
 /// - `output = NAME`: the output layer's activation (default `identity`);
 /// - `scalar = f64` (default) or `scalar = f32`;
-/// - `unroll = N` (default 4096), `unroll = all` or `unroll = none`: statements of at most `N`
+/// - `unroll = N`, `unroll = all` or `unroll = none` (the default): statements of at most `N`
 ///   floating-point operations are emitted as straight-line code, larger ones as fixed-bound
-///   loops.
+///   loops. Loops are the default because they were measured faster and quicker to build
+///   (BENCHMARKS.md).
 ///
 /// A built-in activation is a lower-case name: `identity`, `tanh`, `sigmoid`, `relu`,
 /// `leaky_relu`, `softplus`, `elu`, `silu`, `gelu`, `sin`. Anything else is a path to a type

@@ -190,5 +190,5 @@ impl Unroll {
     /// Straight-line sums are chains of dependent additions, and scalar activation calls do
     /// not vectorize; loops along memory and eight-lane dot products are faster at every
     /// size measured, and build in a fraction of the time.
-    pub const DEFAULT: Unroll = Unroll::UpTo(0);
+    pub const DEFAULT: Unroll = Unroll::None;
 }

@@ -28,6 +28,14 @@ pub trait Scalar:
     /// instruction itself where the target has FMA (`libm`'s software `fma` would be a call
     /// per multiply-add), else `libm`.
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
+
+    /// The body of [`dot`](crate::dot): in vector registers where the target has them
+    /// (AVX with FMA), else in scalar lanes; the same result either way.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
+        crate::kernels::scalar_dot::<Self, N>(term)
+    }
 }
 
 /// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
@@ -74,6 +82,12 @@ impl Scalar for f32 {
         #[allow(unreachable_code)]
         Float::mul_add(self, a, b)
     }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
+        crate::kernels::avx::dot_f32::<N>(term)
+    }
 }
 
 impl Scalar for f64 {
@@ -100,5 +114,11 @@ impl Scalar for f64 {
         return hardware::fma64(self, a, b);
         #[allow(unreachable_code)]
         Float::mul_add(self, a, b)
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
+        crate::kernels::avx::dot_f64::<N>(term)
     }
 }
