@@ -91,6 +91,16 @@ fn reference<N: Network>(p: &[f64]) -> Reference<f64> {
     Reference::from_parameters(N::INPUT, &layers, p).unwrap()
 }
 
+/// Panics unless the values (all of order one here) agree to rounding.
+fn agree(values: &[f64]) {
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    assert!(max - min <= 1e-12, "peers disagree: {values:?}");
+}
+
 /// The generated methods of a one-output tanh network, its f32 twin, and the peers.
 macro_rules! scalar_group {
     ($c:expr, $name:literal, $net:ty, $net32:ty, $i:literal, $h1:literal, $h2:literal) => {{
@@ -106,6 +116,17 @@ macro_rules! scalar_group {
         let xs = SVector::from(x);
         let v: [f64; $i] = std::array::from_fn(|k| (k as f64 * 0.11).cos());
         let batch = inputs($i, BATCH);
+        let batch32 = batch.mapv(|v| v as f32);
+
+        // The peers compute the same thing, or their times mean nothing.
+        let (y, grad) = net.value_and_gradient(&x);
+        let (yp, gp) = plain.value_and_gradient(&x);
+        let (ya, ga) = algebra.value_and_gradient(&xs);
+        let (yd, gd) = baselines::dual_value_and_gradient(&plain, &xs);
+        agree(&[y, yp, ya, yd]);
+        for k in 0..$i {
+            agree(&[grad[k], gp[k], ga[k], gd[k]]);
+        }
 
         let mut g = $c.benchmark_group($name);
         g.bench_function("mlp-forward", |b| b.iter(|| net.forward(black_box(&x))));
@@ -120,8 +141,14 @@ macro_rules! scalar_group {
         });
         g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
         g.bench_function("mlp-hessian", |b| b.iter(|| net.hessian(black_box(&x))));
+        g.bench_function("mlp-batch-forward", |b| {
+            b.iter(|| net.forward_batch(black_box(batch.view())).unwrap())
+        });
         g.bench_function("mlp-batch-gradient", |b| {
             b.iter(|| net.gradient_batch(black_box(batch.view())).unwrap())
+        });
+        g.bench_function("mlp-f32-batch-gradient", |b| {
+            b.iter(|| net32.gradient_batch(black_box(batch32.view())).unwrap())
         });
         g.bench_function("reference-value_and_gradient", |b| {
             b.iter(|| {
@@ -161,11 +188,30 @@ fn benches(c: &mut Criterion) {
     let p = parameters::<Control>();
     let net = Control::from_parameters_boxed(&p).unwrap();
     let reference = reference::<Control>(&p);
+    let plain = baselines::Plain::<12, 32, 32, 6>::new(&p);
+    let algebra = baselines::Algebra::new(&plain);
     let x: [f64; 12] = std::array::from_fn(|k| (k as f64 * 0.37).sin());
+    let xs = SVector::from(x);
+    let (jm, jp) = (net.jacobian(&x), plain.jacobian(&x));
+    let (ja, jd) = (algebra.jacobian(&xs), baselines::dual_jacobian(&plain, &xs));
+    for o in 0..6 {
+        for k in 0..12 {
+            agree(&[jm[o][k], jp[o][k], ja[(o, k)], jd[(o, k)]]);
+        }
+    }
     let mut g = c.benchmark_group("control");
     g.bench_function("mlp-jacobian", |b| b.iter(|| net.jacobian(black_box(&x))));
     g.bench_function("reference-jacobian", |b| {
         b.iter(|| reference.jacobian(ArrayView1::from(black_box(&x))).unwrap())
+    });
+    g.bench_function("plain-jacobian", |b| {
+        b.iter(|| plain.jacobian(black_box(&x)))
+    });
+    g.bench_function("nalgebra-jacobian", |b| {
+        b.iter(|| algebra.jacobian(black_box(&xs)))
+    });
+    g.bench_function("num-dual-jacobian", |b| {
+        b.iter(|| baselines::dual_jacobian(&plain, black_box(&xs)))
     });
     g.finish();
 }

@@ -52,10 +52,13 @@ where
     let block = |(rows, mut out): (ArrayView2<'_, T>, ArrayViewMut2<'_, T>),
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        for (k, column) in input.iter_mut().enumerate() {
-            for (b, value) in column.iter_mut().enumerate() {
-                *value = rows.get((b, k)).copied().unwrap_or_else(T::zero);
+        for (b, row) in rows.rows().into_iter().enumerate() {
+            for (column, &value) in input.iter_mut().zip(row) {
+                column[b] = value;
             }
+        }
+        for column in input.iter_mut() {
+            column[rows.nrows()..].fill(T::zero());
         }
         kernel(input, output)?;
         for (b, mut row) in out.rows_mut().into_iter().enumerate() {

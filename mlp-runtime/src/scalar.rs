@@ -36,6 +36,13 @@ pub trait Scalar:
     fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
         crate::kernels::scalar_dot::<Self, N>(term)
     }
+
+    /// The body of [`axpy`](crate::axpy), likewise.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
+        crate::kernels::scalar_axpy::<Self, N>(acc, term)
+    }
 }
 
 /// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
@@ -88,6 +95,12 @@ impl Scalar for f32 {
     fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
         crate::kernels::avx::dot_f32::<N>(term)
     }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
+        crate::kernels::avx::axpy_f32::<N>(acc, term)
+    }
 }
 
 impl Scalar for f64 {
@@ -120,5 +133,11 @@ impl Scalar for f64 {
     #[inline(always)]
     fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
         crate::kernels::avx::dot_f64::<N>(term)
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
+        crate::kernels::avx::axpy_f64::<N>(acc, term)
     }
 }

@@ -6,9 +6,7 @@
 //! let mut d1: [f64; 20] = [0.0; 20];
 //! let mut acc: [f64; 20] = [0.0; 20];
 //! for i in 0..10 {
-//!     for j in 0..20 {
-//!         acc[j] = _mlp::madd(self.w2[i][j], d2[i], acc[j]);
-//!     }
+//!     _mlp::axpy::<f64, 20>(&mut acc, |j| (self.w2[i][j], d2[i]));
 //! }
 //! for j in 0..20 {
 //!     d1[j] = s1[j] * acc[j];
@@ -99,18 +97,32 @@ impl Lowering<'_> {
             };
             let target = quote!(#acc[#lane_var]);
             let update = match (order, self.product(n, term)) {
-                (Order::Fused, Some((a, b))) => quote!(#target = _mlp::madd(#a, #b, #target);),
-                (Order::Plain, Some((a, b))) => quote!(#target += #a * #b;),
+                // A whole row at once, in vector registers (`_mlp::axpy`).
+                (Order::Fused, Some((a, b))) if !symmetric => quote! {
+                    _mlp::axpy::<#scalar, #lane_count>(&mut #acc, |#lane_var| (#a, #b));
+                },
+                (Order::Fused, Some((a, b))) => quote! {
+                    for #lane_var in #range {
+                        #target = _mlp::madd(#a, #b, #target);
+                    }
+                },
+                (Order::Plain, Some((a, b))) => quote! {
+                    for #lane_var in #range {
+                        #target += #a * #b;
+                    }
+                },
                 _ => {
                     let term = self.expr(n, term);
-                    quote!(#target += #term;)
+                    quote! {
+                        for #lane_var in #range {
+                            #target += #term;
+                        }
+                    }
                 }
             };
             body.extend(quote! {
                 for #v_var in 0..#count {
-                    for #lane_var in #range {
-                        #update
-                    }
+                    #update
                 }
             });
             computed.push((sum.clone(), quote!(#acc[#lane_var])));

@@ -1,7 +1,8 @@
-//! [`dot`](super::dot) in AVX registers, for targets built with AVX and FMA: lanes 0–3 and
-//! 4–7 of the scalar form are two `__m256d` (one `__m256` in `f32`), each lane fused
-//! multiply-adds the same terms, and the lanes are combined in the same order, so the
-//! result is the scalar form's to the bit.
+//! [`dot`](super::dot) and [`axpy`](super::axpy) in AVX registers, for targets built with
+//! AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
+//! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
+//! combined in the same order; in `axpy`, each element is one fused multiply-add, as in the
+//! scalar form. Either way the result is the scalar form's to the bit.
 
 use core::arch::x86_64::*;
 
@@ -65,5 +66,53 @@ pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
         let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
         let one = _mm_add_ss(two, _mm_shuffle_ps(two, two, 1));
         _mm_cvtss_f32(one) + tail
+    }
+}
+
+/// `acc[l] = a_l·b_l + acc[l]` in `f64`, four lanes at a time.
+#[inline(always)]
+pub fn axpy_f64<const N: usize>(acc: &mut [f64; N], term: impl Fn(usize) -> (f64, f64)) {
+    let mut l = 0;
+    while l + 4 <= N {
+        let t: [(f64, f64); 4] = core::array::from_fn(|i| term(l + i));
+        // SAFETY: the target has AVX and FMA; `l + 4 <= N` keeps the access in `acc`.
+        unsafe {
+            let a = _mm256_set_pd(t[3].0, t[2].0, t[1].0, t[0].0);
+            let b = _mm256_set_pd(t[3].1, t[2].1, t[1].1, t[0].1);
+            let at = acc.as_mut_ptr().add(l);
+            _mm256_storeu_pd(at, _mm256_fmadd_pd(a, b, _mm256_loadu_pd(at)));
+        }
+        l += 4;
+    }
+    while l < N {
+        let (a, b) = term(l);
+        acc[l] = super::madd(a, b, acc[l]);
+        l += 1;
+    }
+}
+
+/// `acc[l] = a_l·b_l + acc[l]` in `f32`, eight lanes at a time.
+#[inline(always)]
+pub fn axpy_f32<const N: usize>(acc: &mut [f32; N], term: impl Fn(usize) -> (f32, f32)) {
+    let mut l = 0;
+    while l + 8 <= N {
+        let t: [(f32, f32); 8] = core::array::from_fn(|i| term(l + i));
+        // SAFETY: the target has AVX and FMA; `l + 8 <= N` keeps the access in `acc`.
+        unsafe {
+            let a = _mm256_set_ps(
+                t[7].0, t[6].0, t[5].0, t[4].0, t[3].0, t[2].0, t[1].0, t[0].0,
+            );
+            let b = _mm256_set_ps(
+                t[7].1, t[6].1, t[5].1, t[4].1, t[3].1, t[2].1, t[1].1, t[0].1,
+            );
+            let at = acc.as_mut_ptr().add(l);
+            _mm256_storeu_ps(at, _mm256_fmadd_ps(a, b, _mm256_loadu_ps(at)));
+        }
+        l += 8;
+    }
+    while l < N {
+        let (a, b) = term(l);
+        acc[l] = super::madd(a, b, acc[l]);
+        l += 1;
     }
 }

@@ -77,6 +77,28 @@ pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, 
     combine(lanes) + tail
 }
 
+/// `acc[l] = a_l·b_l + acc[l]` for every lane `l < N`, `(a_l, b_l) = term(l)`: one step of
+/// a sum accumulated a whole row at a time (an axpy), each lane as [`madd`] computes it.
+///
+/// With AVX and FMA, in vector registers written out, as [`dot`] is: left to itself, LLVM
+/// may vectorize the loop around this one instead, with gathers and scatters.
+#[inline(always)]
+pub fn axpy<T: Scalar, const N: usize>(acc: &mut [T; N], term: impl Fn(usize) -> (T, T)) {
+    T::lanes_axpy::<N>(acc, term)
+}
+
+/// [`axpy`] lane by lane.
+#[inline(always)]
+pub(crate) fn scalar_axpy<T: Scalar, const N: usize>(
+    acc: &mut [T; N],
+    term: impl Fn(usize) -> (T, T),
+) {
+    for (l, lane) in acc.iter_mut().enumerate() {
+        let (a, b) = term(l);
+        *lane = madd(a, b, *lane);
+    }
+}
+
 /// Per sample `b < B`, `Σ_{i<N} term(i, b)`, added up exactly as [`sum`] adds one
 /// sample's terms: a block of samples comes out to the bit as single calls do.
 #[inline(always)]
@@ -113,19 +135,13 @@ pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
     let mut i = 0;
     while i + LANES <= N {
         for (l, lane) in lanes.iter_mut().enumerate() {
-            for (b, acc) in lane.iter_mut().enumerate() {
-                let (x, y) = term(i + l, b);
-                *acc = madd(x, y, *acc);
-            }
+            axpy(lane, |b| term(i + l, b));
         }
         i += LANES;
     }
     let mut tail = [T::zero(); B];
     while i < N {
-        for (b, acc) in tail.iter_mut().enumerate() {
-            let (x, y) = term(i, b);
-            *acc = madd(x, y, *acc);
-        }
+        axpy(&mut tail, |b| term(i, b));
         i += 1;
     }
     core::array::from_fn(|b| combine(core::array::from_fn(|l| lanes[l][b])) + tail[b])
@@ -139,7 +155,7 @@ fn combine<T: Scalar>(l: [T; LANES]) -> T {
 
 #[cfg(test)]
 mod tests {
-    use super::{dot, dot_lanes, madd, scalar_dot, sum, sum_lanes};
+    use super::{axpy, dot, dot_lanes, madd, scalar_axpy, scalar_dot, sum, sum_lanes};
 
     #[test]
     fn sums_and_dots() {
@@ -179,6 +195,36 @@ mod tests {
             vector.to_bits(),
             scalar_dot::<f32, 13>(|i| (a[i], b[i])).to_bits()
         );
+    }
+
+    /// Likewise `axpy` and `scalar_axpy`, at every length around the vector widths.
+    #[test]
+    fn vector_and_scalar_axpy_agree_to_the_bit() {
+        fn check<const N: usize>() {
+            let a: [f64; N] = core::array::from_fn(|i| (i as f64 * 0.731).sin() * 1e3);
+            let b: [f64; N] = core::array::from_fn(|i| (i as f64 * 1.37).cos() / 7.0);
+            let (mut vector, mut scalar) = (b.map(|v| v * 0.3), b.map(|v| v * 0.3));
+            axpy(&mut vector, |l| (a[l], b[l] * 1.1));
+            scalar_axpy(&mut scalar, |l| (a[l], b[l] * 1.1));
+            assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
+            for (v, want) in vector.iter().zip(a.iter().zip(&b)) {
+                assert!((v - (want.0 * want.1 * 1.1 + want.1 * 0.3)).abs() < 1e-9);
+            }
+            let (a, b) = (a.map(|v| v as f32), b.map(|v| v as f32));
+            let (mut vector, mut scalar) = (b, b);
+            axpy(&mut vector, |l| (a[l], 0.7));
+            scalar_axpy(&mut scalar, |l| (a[l], 0.7));
+            assert_eq!(vector.map(f32::to_bits), scalar.map(f32::to_bits));
+        }
+        check::<1>();
+        check::<3>();
+        check::<4>();
+        check::<7>();
+        check::<8>();
+        check::<13>();
+        check::<16>();
+        check::<20>();
+        check::<52>();
     }
 
     #[test]
