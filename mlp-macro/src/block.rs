@@ -32,7 +32,9 @@ pub fn block(p: &Program, arguments: &[TensorId], b: IndexId) -> Program {
                 })
             });
         }
-        if moves {
+        // An output has the samples' axis even where it does not depend on them (the
+        // gradient of a linear network): its value is broadcast.
+        if moves || stmt.targets.iter().any(|t| q.outputs.contains(t)) {
             for &t in &stmt.targets {
                 q.tensors[t].axes.push(b);
                 batched.insert(t);

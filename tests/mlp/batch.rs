@@ -2,7 +2,7 @@
 //! memory layout; a wrong width is an error.
 
 use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
-use mlp::{Network, ScalarNetwork};
+use mlp::{Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
 use crate::nets::{Deep, GenericDeep, Seed};
@@ -86,6 +86,20 @@ fn rows_are_single_calls() {
         assert_eq!(jv.row(i).to_vec(), deep.jvp(&row, &vi));
         assert_eq!(uj.row(i).to_vec(), deep.vjp(&row, &ui));
     }
+}
+
+/// A linear network: its gradient is the same at every input, which the batch kernels
+/// must still give once per row.
+#[mlp(6, 1, input = 5, activation = identity)]
+struct Linear;
+
+#[test]
+fn constant_derivatives_come_once_per_row() {
+    let x = inputs(19, 5);
+    scalar_rows_match::<Linear>(x.view(), x.view());
+    let gradients = net::<Linear>(3).gradient_batch(x.view()).unwrap();
+    assert_eq!(gradients.dim(), (19, 5));
+    assert_eq!(gradients.row(0), gradients.row(18));
 }
 
 #[test]

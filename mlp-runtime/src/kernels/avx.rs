@@ -3,34 +3,95 @@
 //! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
 //! combined in the same order; in `axpy`, each element is one fused multiply-add, as in the
 //! scalar form. Either way the result is the scalar form's to the bit.
+//!
+//! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
+//! leaves as calls once a few of them nest.
 
 use core::arch::x86_64::*;
+
+/// `term(i)`, …, `term(i + 3)` as two vectors: the first of each pair, and the second.
+#[inline(always)]
+unsafe fn pairs_f64(term: &impl Fn(usize) -> (f64, f64), i: usize) -> (__m256d, __m256d) {
+    let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+    let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
+    // SAFETY: the caller's target has AVX.
+    unsafe { (_mm256_set_pd(a3, a2, a1, a0), _mm256_set_pd(b3, b2, b1, b0)) }
+}
+
+/// `term(i)`, …, `term(i + 7)` as two vectors.
+#[inline(always)]
+unsafe fn pairs_f32(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, __m256) {
+    let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+    let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
+    let ((a4, b4), (a5, b5)) = (term(i + 4), term(i + 5));
+    let ((a6, b6), (a7, b7)) = (term(i + 6), term(i + 7));
+    // SAFETY: as above.
+    unsafe {
+        (
+            _mm256_set_ps(a7, a6, a5, a4, a3, a2, a1, a0),
+            _mm256_set_ps(b7, b6, b5, b4, b3, b2, b1, b0),
+        )
+    }
+}
+
+/// The eight lanes `[l0..l3]`, `[l4..l7]` of a `f64` dot product, from `i` on, and `i`
+/// past the last whole group of eight.
+#[inline(always)]
+unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
+    // SAFETY: as above.
+    unsafe {
+        let (mut low, mut high) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let mut i = 0;
+        while i + 8 <= N {
+            let (a, b) = pairs_f64(term, i);
+            low = _mm256_fmadd_pd(a, b, low);
+            let (a, b) = pairs_f64(term, i + 4);
+            high = _mm256_fmadd_pd(a, b, high);
+            i += 8;
+        }
+        (low, high)
+    }
+}
+
+/// The eight lanes of a `f32` dot product.
+#[inline(always)]
+unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m256 {
+    // SAFETY: as above.
+    unsafe {
+        let mut lanes = _mm256_setzero_ps();
+        let mut i = 0;
+        while i + 8 <= N {
+            let (a, b) = pairs_f32(term, i);
+            lanes = _mm256_fmadd_ps(a, b, lanes);
+            i += 8;
+        }
+        lanes
+    }
+}
+
+/// The terms past the last whole group of eight, one after the other.
+#[inline(always)]
+fn tail<T: crate::Scalar, const N: usize>(term: &impl Fn(usize) -> (T, T)) -> T {
+    let mut tail = T::zero();
+    let mut i = N / 8 * 8;
+    while i < N {
+        let (a, b) = term(i);
+        tail = super::madd(a, b, tail);
+        i += 1;
+    }
+    tail
+}
 
 /// `Σ_{i<N} a_i·b_i` in `f64`.
 #[inline(always)]
 pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
     // SAFETY: this module is compiled only with the `avx` and `fma` target features.
     unsafe {
-        let (mut low, mut high) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-        let mut i = 0;
-        while i + 8 <= N {
-            let t: [(f64, f64); 8] = core::array::from_fn(|l| term(i + l));
-            let a = |l: usize| _mm256_set_pd(t[l + 3].0, t[l + 2].0, t[l + 1].0, t[l].0);
-            let b = |l: usize| _mm256_set_pd(t[l + 3].1, t[l + 2].1, t[l + 1].1, t[l].1);
-            low = _mm256_fmadd_pd(a(0), b(0), low);
-            high = _mm256_fmadd_pd(a(4), b(4), high);
-            i += 8;
-        }
-        let mut tail = 0.0;
-        while i < N {
-            let (a, b) = term(i);
-            tail = super::madd(a, b, tail);
-            i += 1;
-        }
+        let (low, high) = lanes_f64::<N>(&term);
         // [l0+l4, l1+l5, l2+l6, l3+l7], then [(l0+l4)+(l2+l6), (l1+l5)+(l3+l7)].
         let four = _mm256_add_pd(low, high);
         let two = _mm_add_pd(_mm256_castpd256_pd128(four), _mm256_extractf128_pd(four, 1));
-        _mm_cvtsd_f64(two) + _mm_cvtsd_f64(_mm_unpackhi_pd(two, two)) + tail
+        _mm_cvtsd_f64(two) + _mm_cvtsd_f64(_mm_unpackhi_pd(two, two)) + tail::<f64, N>(&term)
     }
 }
 
@@ -39,25 +100,7 @@ pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
 pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
     // SAFETY: as above.
     unsafe {
-        let mut lanes = _mm256_setzero_ps();
-        let mut i = 0;
-        while i + 8 <= N {
-            let t: [(f32, f32); 8] = core::array::from_fn(|l| term(i + l));
-            let a = _mm256_set_ps(
-                t[7].0, t[6].0, t[5].0, t[4].0, t[3].0, t[2].0, t[1].0, t[0].0,
-            );
-            let b = _mm256_set_ps(
-                t[7].1, t[6].1, t[5].1, t[4].1, t[3].1, t[2].1, t[1].1, t[0].1,
-            );
-            lanes = _mm256_fmadd_ps(a, b, lanes);
-            i += 8;
-        }
-        let mut tail = 0.0;
-        while i < N {
-            let (a, b) = term(i);
-            tail = super::madd(a, b, tail);
-            i += 1;
-        }
+        let lanes = lanes_f32::<N>(&term);
         // As in f64: lanes four apart, then two apart, then the last two.
         let four = _mm_add_ps(
             _mm256_castps256_ps128(lanes),
@@ -65,7 +108,7 @@ pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
         );
         let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
         let one = _mm_add_ss(two, _mm_shuffle_ps(two, two, 1));
-        _mm_cvtss_f32(one) + tail
+        _mm_cvtss_f32(one) + tail::<f32, N>(&term)
     }
 }
 
@@ -74,11 +117,9 @@ pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
 pub fn axpy_f64<const N: usize>(acc: &mut [f64; N], term: impl Fn(usize) -> (f64, f64)) {
     let mut l = 0;
     while l + 4 <= N {
-        let t: [(f64, f64); 4] = core::array::from_fn(|i| term(l + i));
         // SAFETY: the target has AVX and FMA; `l + 4 <= N` keeps the access in `acc`.
         unsafe {
-            let a = _mm256_set_pd(t[3].0, t[2].0, t[1].0, t[0].0);
-            let b = _mm256_set_pd(t[3].1, t[2].1, t[1].1, t[0].1);
+            let (a, b) = pairs_f64(&term, l);
             let at = acc.as_mut_ptr().add(l);
             _mm256_storeu_pd(at, _mm256_fmadd_pd(a, b, _mm256_loadu_pd(at)));
         }
@@ -96,15 +137,9 @@ pub fn axpy_f64<const N: usize>(acc: &mut [f64; N], term: impl Fn(usize) -> (f64
 pub fn axpy_f32<const N: usize>(acc: &mut [f32; N], term: impl Fn(usize) -> (f32, f32)) {
     let mut l = 0;
     while l + 8 <= N {
-        let t: [(f32, f32); 8] = core::array::from_fn(|i| term(l + i));
         // SAFETY: the target has AVX and FMA; `l + 8 <= N` keeps the access in `acc`.
         unsafe {
-            let a = _mm256_set_ps(
-                t[7].0, t[6].0, t[5].0, t[4].0, t[3].0, t[2].0, t[1].0, t[0].0,
-            );
-            let b = _mm256_set_ps(
-                t[7].1, t[6].1, t[5].1, t[4].1, t[3].1, t[2].1, t[1].1, t[0].1,
-            );
+            let (a, b) = pairs_f32(&term, l);
             let at = acc.as_mut_ptr().add(l);
             _mm256_storeu_ps(at, _mm256_fmadd_ps(a, b, _mm256_loadu_ps(at)));
         }

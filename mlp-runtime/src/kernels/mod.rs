@@ -43,7 +43,7 @@ pub fn sum<T: Scalar, const N: usize>(term: impl Fn(usize) -> T) -> T {
         tail = tail + term(i);
         i += 1;
     }
-    combine(lanes) + tail
+    combine(|l| lanes[l]) + tail
 }
 
 /// `Σ_{i<N} a_i·b_i` for `(a_i, b_i) = term(i)`, in eight lanes of multiply-adds.
@@ -74,7 +74,7 @@ pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, 
         tail = madd(a, b, tail);
         i += 1;
     }
-    combine(lanes) + tail
+    combine(|l| lanes[l]) + tail
 }
 
 /// `acc[l] = a_l·b_l + acc[l]` for every lane `l < N`, `(a_l, b_l) = term(l)`: one step of
@@ -122,7 +122,11 @@ pub fn sum_lanes<T: Scalar, const N: usize, const B: usize>(
         }
         i += 1;
     }
-    core::array::from_fn(|b| combine(core::array::from_fn(|l| lanes[l][b])) + tail[b])
+    let mut out = [T::zero(); B];
+    for (b, out) in out.iter_mut().enumerate() {
+        *out = combine(|l| lanes[l][b]) + tail[b];
+    }
+    out
 }
 
 /// Per sample `b < B`, `Σ_{i<N} x·y` for `(x, y) = term(i, b)`, added up exactly as
@@ -144,13 +148,17 @@ pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
         axpy(&mut tail, |b| term(i, b));
         i += 1;
     }
-    core::array::from_fn(|b| combine(core::array::from_fn(|l| lanes[l][b])) + tail[b])
+    let mut out = [T::zero(); B];
+    for (b, out) in out.iter_mut().enumerate() {
+        *out = combine(|l| lanes[l][b]) + tail[b];
+    }
+    out
 }
 
 /// The lanes added pairwise, four apart first (as two vectors of four add).
 #[inline(always)]
-fn combine<T: Scalar>(l: [T; LANES]) -> T {
-    ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
+    ((l(0) + l(4)) + (l(2) + l(6))) + ((l(1) + l(5)) + (l(3) + l(7)))
 }
 
 #[cfg(test)]
