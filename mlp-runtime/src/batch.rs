@@ -7,7 +7,7 @@ use std::vec::Vec;
 
 use std::vec;
 
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Ix2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, CowArray, Ix2};
 
 use crate::BLOCK;
 
@@ -47,23 +47,28 @@ where
     T: Scalar,
     F: Fn(&[[T; BLOCK]], &mut [[T; BLOCK]]) -> Result<(), ShapeError> + Sync,
 {
-    let columns = x.ncols();
-    let mut out = Array2::from_elem((x.nrows(), width), T::zero());
-    let block = |(rows, mut out): (ArrayView2<'_, T>, ArrayViewMut2<'_, T>),
+    let (rows, columns) = x.dim();
+    // Row-major, as `rows` left it: plain slices, row after row.
+    let x: Cow<'_, [T]> = x
+        .as_slice()
+        .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
+    let mut out = vec![T::zero(); rows * width];
+    let block = |(x, out): (&[T], &mut [T]),
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        for (b, row) in rows.rows().into_iter().enumerate() {
+        let samples = x.len() / columns.max(1);
+        for (b, row) in x.chunks_exact(columns.max(1)).enumerate() {
             for (column, &value) in input.iter_mut().zip(row) {
                 column[b] = value;
             }
         }
         for column in input.iter_mut() {
-            column[rows.nrows()..].fill(T::zero());
+            column[samples..].fill(T::zero());
         }
         kernel(input, output)?;
-        for (b, mut row) in out.rows_mut().into_iter().enumerate() {
-            for (o, value) in row.iter_mut().enumerate() {
-                *value = output[o][b];
+        for (b, row) in out.chunks_exact_mut(width.max(1)).enumerate() {
+            for (value, column) in row.iter_mut().zip(output.iter()) {
+                *value = column[b];
             }
         }
         Ok(())
@@ -74,25 +79,23 @@ where
             vec![[T::zero(); BLOCK]; width],
         )
     };
-    let pairs = x
-        .axis_chunks_iter(Axis(0), BLOCK)
-        .zip(out.axis_chunks_iter_mut(Axis(0), BLOCK));
+    let (step_in, step_out) = ((BLOCK * columns).max(1), (BLOCK * width).max(1));
     #[cfg(feature = "rayon")]
     {
         use rayon::prelude::*;
-        let pairs: Vec<_> = pairs.collect();
-        pairs
-            .into_par_iter()
+        x.par_chunks(step_in)
+            .zip(out.par_chunks_mut(step_out))
             .try_for_each_init(buffers, |buffers, pair| block(pair, buffers))?;
     }
     #[cfg(not(feature = "rayon"))]
     {
         let mut buffers = buffers();
-        for pair in pairs {
+        for pair in x.chunks(step_in).zip(out.chunks_mut(step_out)) {
             block(pair, &mut buffers)?;
         }
     }
-    Ok(out)
+    Array2::from_shape_vec((rows, width), out)
+        .map_err(|_| ShapeError::new("batch results", rows * width, 0))
 }
 
 /// A row as a slice: borrowed, as rows of a standard-layout array always are.
