@@ -34,8 +34,14 @@ unsafe fn pairs_f32(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, _
     }
 }
 
-/// The eight lanes `[l0..l3]`, `[l4..l7]` of a `f64` dot product, from `i` on, and `i`
-/// past the last whole group of eight.
+/// Where the terms added one after the other start: past the groups of eight, and past
+/// the half group of four if there is one.
+const fn tail_start(n: usize) -> usize {
+    if n % 8 >= 4 { n / 8 * 8 + 4 } else { n / 8 * 8 }
+}
+
+/// The eight lanes `[l0..l3]`, `[l4..l7]` of a `f64` dot product: its groups of eight,
+/// and the half group into `l0..l3`.
 #[inline(always)]
 unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
     // SAFETY: as above.
@@ -49,11 +55,15 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m
             high = _mm256_fmadd_pd(a, b, high);
             i += 8;
         }
+        if i + 4 <= N {
+            let (a, b) = pairs_f64(term, i);
+            low = _mm256_fmadd_pd(a, b, low);
+        }
         (low, high)
     }
 }
 
-/// The eight lanes of a `f32` dot product.
+/// The eight lanes of a `f32` dot product, likewise.
 #[inline(always)]
 unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m256 {
     // SAFETY: as above.
@@ -65,15 +75,22 @@ unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m2
             lanes = _mm256_fmadd_ps(a, b, lanes);
             i += 8;
         }
+        if i + 4 <= N {
+            let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+            let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
+            let (a, b) = (_mm_set_ps(a3, a2, a1, a0), _mm_set_ps(b3, b2, b1, b0));
+            let low = _mm_fmadd_ps(a, b, _mm256_castps256_ps128(lanes));
+            lanes = _mm256_insertf128_ps(lanes, low, 0);
+        }
         lanes
     }
 }
 
-/// The terms past the last whole group of eight, one after the other.
+/// The last few terms, one after the other.
 #[inline(always)]
 fn tail<T: crate::Scalar, const N: usize>(term: &impl Fn(usize) -> (T, T)) -> T {
     let mut tail = T::zero();
-    let mut i = N / 8 * 8;
+    let mut i = tail_start(N);
     while i < N {
         let (a, b) = term(i);
         tail = super::madd(a, b, tail);

@@ -16,6 +16,10 @@ pub(crate) mod avx;
 /// The lanes of [`sum`] and [`dot`].
 const LANES: usize = 8;
 
+/// What is left of a dot product after its groups of eight, if at least this many, goes
+/// into the first lanes as one more (half) group.
+const HALF: usize = 4;
+
 /// `a·b + c`: one rounding with the `fma` target feature, two without (where `mul_add` would
 /// be a slow library call).
 #[inline(always)]
@@ -56,7 +60,9 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     T::lanes_dot::<N>(term)
 }
 
-/// [`dot`] in scalar lanes, which the compiler may vectorize as it likes.
+/// [`dot`] in scalar lanes, which the compiler may vectorize as it likes: term `8g + l` into
+/// lane `l`; then, if four or more are left, the next four into lanes 0–3 (half a vector
+/// more, rather than four dependent steps); the last few one after the other.
 #[inline(always)]
 pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     let mut lanes = [T::zero(); LANES];
@@ -67,6 +73,13 @@ pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, 
             *lane = madd(a, b, *lane);
         }
         i += LANES;
+    }
+    if i + HALF <= N {
+        for (l, lane) in lanes[..HALF].iter_mut().enumerate() {
+            let (a, b) = term(i + l);
+            *lane = madd(a, b, *lane);
+        }
+        i += HALF;
     }
     let mut tail = T::zero();
     while i < N {
@@ -142,6 +155,12 @@ pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
             axpy(lane, |b| term(i + l, b));
         }
         i += LANES;
+    }
+    if i + HALF <= N {
+        for (l, lane) in lanes[..HALF].iter_mut().enumerate() {
+            axpy(lane, |b| term(i + l, b));
+        }
+        i += HALF;
     }
     let mut tail = [T::zero(); B];
     while i < N {
