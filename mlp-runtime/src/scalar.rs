@@ -43,6 +43,17 @@ pub trait Scalar:
     fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
         crate::kernels::scalar_axpy::<Self, N>(acc, term)
     }
+
+    /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_axpys<const N: usize, const V: usize>(
+        acc: &mut [Self; N],
+        len: usize,
+        term: impl Fn(usize, usize) -> (Self, Self),
+    ) {
+        crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
+    }
 }
 
 /// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
@@ -101,6 +112,16 @@ impl Scalar for f32 {
     fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
         crate::kernels::avx::axpy_f32::<N>(acc, term)
     }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_axpys<const N: usize, const V: usize>(
+        acc: &mut [Self; N],
+        len: usize,
+        term: impl Fn(usize, usize) -> (Self, Self),
+    ) {
+        crate::kernels::avx::axpys_f32::<N, V>(acc, len, term)
+    }
 }
 
 impl Scalar for f64 {
@@ -139,5 +160,15 @@ impl Scalar for f64 {
     #[inline(always)]
     fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
         crate::kernels::avx::axpy_f64::<N>(acc, term)
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_axpys<const N: usize, const V: usize>(
+        acc: &mut [Self; N],
+        len: usize,
+        term: impl Fn(usize, usize) -> (Self, Self),
+    ) {
+        crate::kernels::avx::axpys_f64::<N, V>(acc, len, term)
     }
 }

@@ -5,9 +5,7 @@
 //! ```text
 //! let mut d1: [f64; 20] = [0.0; 20];
 //! let mut acc: [f64; 20] = [0.0; 20];
-//! for i in 0..10 {
-//!     _mlp::axpy::<f64, 20>(&mut acc, |j| (self.w2[i][j], d2[i]));
-//! }
+//! _mlp::axpys::<f64, 20, 10>(&mut acc, |i, j| (self.w2[i][j], d2[i]));
 //! for j in 0..20 {
 //!     d1[j] = s1[j] * acc[j];
 //! }
@@ -97,34 +95,40 @@ impl Lowering<'_> {
             };
             let target = quote!(#acc[#lane_var]);
             let update = match (order, self.product(n, term)) {
-                // A whole row at once, in vector registers (`_mlp::axpy`).
+                // The whole sum a row at a time, in vector registers (`_mlp::axpys`).
                 (Order::Fused, Some((a, b))) if !symmetric => quote! {
-                    _mlp::axpy::<#scalar, #lane_count>(&mut #acc, |#lane_var| (#a, #b));
+                    _mlp::axpys::<#scalar, #lane_count, #count>(
+                        &mut #acc, |#v_var, #lane_var| (#a, #b),
+                    );
                 },
-                (Order::Fused, Some((a, b))) => quote! {
-                    for #lane_var in #range {
-                        #target = _mlp::madd(#a, #b, #target);
+                // A symmetric tensor's row, up to its diagonal.
+                (Order::Fused, Some((a, b))) => {
+                    let row = &vars[0];
+                    quote! {
+                        _mlp::axpys_prefix::<#scalar, #lane_count, #count>(
+                            &mut #acc, #row + 1, |#v_var, #lane_var| (#a, #b),
+                        );
                     }
-                },
+                }
                 (Order::Plain, Some((a, b))) => quote! {
-                    for #lane_var in #range {
-                        #target += #a * #b;
+                    for #v_var in 0..#count {
+                        for #lane_var in #range {
+                            #target += #a * #b;
+                        }
                     }
                 },
                 _ => {
                     let term = self.expr(n, term);
                     quote! {
-                        for #lane_var in #range {
-                            #target += #term;
+                        for #v_var in 0..#count {
+                            for #lane_var in #range {
+                                #target += #term;
+                            }
                         }
                     }
                 }
             };
-            body.extend(quote! {
-                for #v_var in 0..#count {
-                    #update
-                }
-            });
+            body.extend(update);
             computed.push((sum.clone(), quote!(#acc[#lane_var])));
         }
         if !direct {

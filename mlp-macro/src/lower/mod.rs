@@ -5,7 +5,7 @@
 //! - **unrolled**: straight-line code with literal indices, one `let` per element
 //!   (`let z1_0 = self.w1[0][0] * x[0] + … + self.b1[0];`), every sum written out;
 //! - **loops**: an array built by fixed-bound loops, along its last axis where memory
-//!   allows (`axpy(&mut acc, |j| (self.w2[i][j], d2[i]))`: a row at a time, in vectors),
+//!   allows (`axpys(&mut acc, |i, j| (self.w2[i][j], d2[i]))`: rows of vectors),
 //!   else element by element with each sum in eight lanes
 //!   (`z1[j] = dot::<f64, 52>(|k| (self.w1[j][k], x[k])) + self.b1[j]`).
 //!

@@ -100,6 +100,44 @@ pub fn axpy<T: Scalar, const N: usize>(acc: &mut [T; N], term: impl Fn(usize) ->
     T::lanes_axpy::<N>(acc, term)
 }
 
+/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, every lane `l < N`: a whole
+/// sum accumulated a row at a time (a matrix-vector product in column order), each lane's
+/// terms in order of `v`, each one [`madd`]. Where AVX and FMA are there, a few vectors of
+/// lanes stay in registers while every `v` goes by, instead of a row's worth of loads and
+/// stores per `v`.
+#[inline(always)]
+pub fn axpys<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [T; N],
+    term: impl Fn(usize, usize) -> (T, T),
+) {
+    T::lanes_axpys::<N, V>(acc, N, term)
+}
+
+/// [`axpys`] on the first `len` lanes only (a symmetric matrix's row up to its diagonal).
+#[inline(always)]
+pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [T; N],
+    len: usize,
+    term: impl Fn(usize, usize) -> (T, T),
+) {
+    T::lanes_axpys::<N, V>(acc, len.min(N), term)
+}
+
+/// [`axpys`] on lanes `l < len`, one `v` at a time.
+#[inline(always)]
+pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [T; N],
+    len: usize,
+    term: impl Fn(usize, usize) -> (T, T),
+) {
+    for v in 0..V {
+        for (l, lane) in acc.iter_mut().enumerate().take(len) {
+            let (a, b) = term(v, l);
+            *lane = madd(a, b, *lane);
+        }
+    }
+}
+
 /// [`axpy`] lane by lane.
 #[inline(always)]
 pub(crate) fn scalar_axpy<T: Scalar, const N: usize>(
@@ -182,7 +220,21 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 
 #[cfg(test)]
 mod tests {
-    use super::{axpy, dot, dot_lanes, madd, scalar_axpy, scalar_dot, sum, sum_lanes};
+    use super::{
+        axpy, axpys, axpys_prefix, dot, dot_lanes, madd, scalar_axpy, scalar_dot, sum, sum_lanes,
+    };
+
+    /// One `axpy` step on the first `len` lanes.
+    fn scalar_axpy_prefix<T: crate::Scalar, const N: usize>(
+        acc: &mut [T; N],
+        len: usize,
+        term: impl Fn(usize) -> (T, T),
+    ) {
+        for (l, lane) in acc.iter_mut().enumerate().take(len) {
+            let (a, b) = term(l);
+            *lane = madd(a, b, *lane);
+        }
+    }
 
     #[test]
     fn sums_and_dots() {
@@ -234,15 +286,52 @@ mod tests {
             axpy(&mut vector, |l| (a[l], b[l] * 1.1));
             scalar_axpy(&mut scalar, |l| (a[l], b[l] * 1.1));
             assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
-            for (v, want) in vector.iter().zip(a.iter().zip(&b)) {
-                assert!((v - (want.0 * want.1 * 1.1 + want.1 * 0.3)).abs() < 1e-9);
+            // Eleven steps at once, against as many single steps.
+            let w = |v: usize, l: usize| ((v * 31 + l) as f64 * 0.37).sin();
+            for len in [0, 1, N / 2, N - 1, N, N + 3] {
+                let (mut vector, mut scalar) = (b, b);
+                axpys_prefix::<f64, N, 11>(&mut vector, len, |v, l| (w(v, l), a[l]));
+                for v in 0..11 {
+                    scalar_axpy_prefix(&mut scalar, len.min(N), |l| (w(v, l), a[l]));
+                }
+                assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
+                assert_eq!(
+                    vector[len.min(N)..],
+                    b[len.min(N)..],
+                    "untouched past {len}"
+                );
+                let (mut vector, mut scalar) = (b.map(|v| v as f32), b.map(|v| v as f32));
+                let term = |v: usize, l: usize| (w(v, l) as f32, a[l] as f32);
+                axpys_prefix::<f32, N, 11>(&mut vector, len, term);
+                for v in 0..11 {
+                    scalar_axpy_prefix(&mut scalar, len.min(N), |l| term(v, l));
+                }
+                assert_eq!(vector.map(f32::to_bits), scalar.map(f32::to_bits));
             }
-            let (a, b) = (a.map(|v| v as f32), b.map(|v| v as f32));
             let (mut vector, mut scalar) = (b, b);
-            axpy(&mut vector, |l| (a[l], 0.7));
-            scalar_axpy(&mut scalar, |l| (a[l], 0.7));
-            assert_eq!(vector.map(f32::to_bits), scalar.map(f32::to_bits));
+            axpys::<f64, N, 3>(&mut vector, |v, l| (w(v, l), a[l]));
+            for v in 0..3 {
+                axpy(&mut scalar, |l| (w(v, l), a[l]));
+            }
+            assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
         }
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`, row after row: the same sums.
+        let w = |v: usize, l: usize| ((v * 31 + l) as f64 * 0.37).sin();
+        let (mut vector, mut scalar) = ([0.5; 67], [0.5; 67]);
+        axpys::<f64, 67, 70>(&mut vector, |v, l| (w(v, l), 0.3));
+        axpys_prefix::<f64, 67, 70>(&mut scalar, 67, |v, l| (w(v, l), 0.3));
+        let mut serial = [0.5; 67];
+        for v in 0..70 {
+            axpy(&mut serial, |l| (w(v, l), 0.3));
+        }
+        assert_eq!(vector.map(f64::to_bits), serial.map(f64::to_bits));
+        assert_eq!(scalar.map(f64::to_bits), serial.map(f64::to_bits));
+        let (mut vector, mut serial) = ([0.5f32; 67], [0.5f32; 67]);
+        axpys_prefix::<f32, 67, 70>(&mut vector, 40, |v, l| (w(v, l) as f32, 0.3));
+        for v in 0..70 {
+            scalar_axpy_prefix(&mut serial, 40, |l| (w(v, l) as f32, 0.3));
+        }
+        assert_eq!(vector.map(f32::to_bits), serial.map(f32::to_bits));
         check::<1>();
         check::<3>();
         check::<4>();
