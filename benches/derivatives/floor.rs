@@ -7,13 +7,15 @@ use criterion::Criterion;
 use mlp::{Activation, Tanh};
 
 /// Multiply-adds per call of [`fma_peak_f64`] and [`fma_peak_f32`].
-pub const FMA_PEAK_OPS: usize = 1 << 17;
+pub const FMA_PEAK_OPS: usize = 3 << 16;
 
-/// Eight independent chains of vector multiply-adds, `c ← c·a + b` (enough in flight to
-/// cover the latency of two FMA ports), in the widest vectors the compiler uses for the
-/// generated code: 256 bits with AVX and FMA (LLVM prefers them to 512 even where AVX-512
-/// exists), else SSE2's 128 bits with a separate multiply and add. Intrinsics, because the
-/// compiler does not vectorize such a loop of independent scalar chains by itself.
+/// Independent chains of vector multiply-adds, `c ← c·a + b`, enough in flight to cover the
+/// latency of two ports (eight of 4-cycle FMAs; twelve of a multiply then an add, as many
+/// as the sixteen SSE registers hold),
+/// in the widest vectors the compiler uses for the generated code: 256 bits with AVX and FMA
+/// (LLVM prefers them to 512 even where AVX-512 exists), else SSE2's 128 bits with a separate
+/// multiply and add. Intrinsics, because the compiler does not vectorize such a loop of
+/// independent scalar chains by itself.
 #[cfg(target_arch = "x86_64")]
 mod peak {
     use std::arch::x86_64::*;
@@ -21,15 +23,15 @@ mod peak {
     use super::FMA_PEAK_OPS;
 
     macro_rules! peak {
-        ($name:ident, $t:ty, $v:ty, $splat:ident, $madd:ident) => {
+        ($name:ident, $t:ty, $v:ty, $splat:ident, $madd:ident, $chains:literal) => {
             #[inline(never)]
             pub fn $name(a: $t, b: $t) -> $t {
                 const LANES: usize = size_of::<$v>() / size_of::<$t>();
                 // SAFETY: the intrinsics are those of the target features this is compiled for.
                 unsafe {
                     let (a, b) = ($splat(a), $splat(b));
-                    let mut acc = [$splat(0.0); 8];
-                    for _ in 0..FMA_PEAK_OPS / 8 / LANES {
+                    let mut acc = [$splat(0.0); $chains];
+                    for _ in 0..FMA_PEAK_OPS / $chains / LANES {
                         for c in &mut acc {
                             *c = $madd(*c, a, b);
                         }
@@ -42,9 +44,9 @@ mod peak {
     }
 
     #[cfg(all(target_feature = "avx", target_feature = "fma"))]
-    peak!(fma_peak_f64, f64, __m256d, _mm256_set1_pd, _mm256_fmadd_pd);
+    peak!(fma_peak_f64, f64, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, 8);
     #[cfg(all(target_feature = "avx", target_feature = "fma"))]
-    peak!(fma_peak_f32, f32, __m256, _mm256_set1_ps, _mm256_fmadd_ps);
+    peak!(fma_peak_f32, f32, __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8);
 
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
     unsafe fn madd_pd(c: __m128d, a: __m128d, b: __m128d) -> __m128d {
@@ -55,9 +57,9 @@ mod peak {
         unsafe { _mm_add_ps(_mm_mul_ps(c, a), b) }
     }
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak!(fma_peak_f64, f64, __m128d, _mm_set1_pd, madd_pd);
+    peak!(fma_peak_f64, f64, __m128d, _mm_set1_pd, madd_pd, 12);
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak!(fma_peak_f32, f32, __m128, _mm_set1_ps, madd_ps);
+    peak!(fma_peak_f32, f32, __m128, _mm_set1_ps, madd_ps, 12);
 }
 
 /// Elsewhere, scalar chains: the compiler's vectors, if any, would make a lower floor.

@@ -8,7 +8,9 @@
 //!
 //! After criterion's own report, a table: each time, its floor (multiply-adds counted from
 //! the architecture at the measured peak rate, plus activations at their measured cost) and
-//! the ratio of the two. BENCHMARKS.md holds the figures and the floor model.
+//! the ratio of the two, from the fastest samples of this run and criterion's baseline (run
+//! again with `-- --save-baseline second` for the best of two). BENCHMARKS.md holds the
+//! figures and the floor model.
 
 mod baselines;
 mod floor;

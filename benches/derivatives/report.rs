@@ -69,12 +69,13 @@ impl Arch {
     }
 }
 
-/// The time of one call in the fastest of criterion's samples of a benchmark, over its last
-/// two runs (criterion keeps them as `new` and `base`), in nanoseconds. Each sample is the
-/// mean over thousands of calls; on a shared machine a neighbour's load only ever adds
-/// time, and comes and goes over tens of seconds, so the fastest sample is the steadiest
-/// estimate of what the code costs (the floor is measured alike). Run the bench twice, the
-/// code unchanged, for the table of BENCHMARKS.md.
+/// The time of one call in the fastest of criterion's samples of a benchmark, in
+/// nanoseconds, over this run (`new`) and the one kept as criterion's baseline (`base`). Each
+/// sample is the mean over thousands of calls; on a shared machine a neighbour's load only
+/// ever adds time, and comes and goes over tens of seconds, so the fastest sample is the
+/// steadiest estimate of what the code costs (the floor is measured alike). A plain run
+/// overwrites `base` with itself; BENCHMARKS.md's second run, `-- --save-baseline second`,
+/// leaves the first run there.
 fn estimate(group: &str, id: &str) -> Option<f64> {
     let root =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
