@@ -10,12 +10,11 @@ use mlp::{Activation, Tanh};
 pub const FMA_PEAK_OPS: usize = 3 << 16;
 
 /// Independent chains of vector multiply-adds, `c ← c·a + b`, enough in flight to cover the
-/// latency of two ports (eight of 4-cycle FMAs; twelve of a multiply then an add, as many
-/// as the sixteen SSE registers hold),
-/// in the widest vectors the compiler uses for the generated code: 256 bits with AVX and FMA
-/// (LLVM prefers them to 512 even where AVX-512 exists), else SSE2's 128 bits with a separate
-/// multiply and add. Intrinsics, because the compiler does not vectorize such a loop of
-/// independent scalar chains by itself.
+/// latency of two ports (eight of 4-cycle FMAs; twelve of a multiply then an add, as many as
+/// the sixteen SSE registers hold), in the widest vectors the compiler uses for the generated
+/// code: 256 bits with AVX and FMA (LLVM prefers them to 512 even where AVX-512 exists), else
+/// SSE2's 128 bits with a separate multiply and add. Intrinsics, because the compiler does
+/// not vectorize such a loop of independent scalar chains by itself.
 #[cfg(target_arch = "x86_64")]
 mod peak {
     use std::arch::x86_64::*;
@@ -44,9 +43,23 @@ mod peak {
     }
 
     #[cfg(all(target_feature = "avx", target_feature = "fma"))]
-    peak!(fma_peak_f64, f64, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, 8);
+    peak!(
+        fma_peak_f64,
+        f64,
+        __m256d,
+        _mm256_set1_pd,
+        _mm256_fmadd_pd,
+        8
+    );
     #[cfg(all(target_feature = "avx", target_feature = "fma"))]
-    peak!(fma_peak_f32, f32, __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8);
+    peak!(
+        fma_peak_f32,
+        f32,
+        __m256,
+        _mm256_set1_ps,
+        _mm256_fmadd_ps,
+        8
+    );
 
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
     unsafe fn madd_pd(c: __m128d, a: __m128d, b: __m128d) -> __m128d {
