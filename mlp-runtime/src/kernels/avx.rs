@@ -1,8 +1,9 @@
-//! [`dot`](super::dot) and [`axpy`](super::axpy) in AVX registers, for targets built with
-//! AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
-//! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
-//! combined in the same order; in `axpy`, each element is one fused multiply-add, as in the
-//! scalar form. Either way the result is the scalar form's to the bit.
+//! [`dot`](super::dot), [`axpy`](super::axpy) and [`axpys`](super::axpys) in AVX registers,
+//! for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two
+//! `__m256d` (one `__m256` in `f32`), each lane fused multiply-adds the same terms, and the
+//! lanes are combined in the same order; in `axpy` and `axpys`, each element takes its terms
+//! in order, one fused multiply-add each, as in the scalar form. Either way the result is the
+//! scalar form's to the bit.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.
