@@ -313,9 +313,12 @@ impl Item {
             let ops = ops(&p, cx);
             let mut docs = docs;
             docs[0] = docs[0].replacen("{ops}", &ops, 1);
+            // `#[inline]`: compiled in the crates that call it, and only there; a library
+            // exporting a network does not build every method of it.
             quote! {
                 #(#[doc = #docs])*
                 #[must_use]
+                #[inline]
                 pub fn #signature {
                     #body
                 }
@@ -331,6 +334,7 @@ impl Item {
                 /// call, [`Network::BLOCK`](::mlp::Network) samples at once.
                 #[doc(hidden)]
                 #[must_use]
+                #[inline]
                 pub fn #signature {
                     #body
                 }
@@ -452,9 +456,12 @@ impl Item {
             quote! {
                 #[automatically_derived]
                 impl #params _mlp::ScalarNetwork for #ident #args {
+                    #[inline]
                     fn value_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
                         _mlp::Result::Ok(self.value(_mlp::array(x, "input values")?))
                     }
+
+                    #[inline]
 
                     fn gradient_into(
                         &self,
@@ -467,6 +474,8 @@ impl Item {
                         _mlp::Result::Ok(())
                     }
 
+                    #[inline]
+
                     fn gradient_block_into(
                         &self,
                         x: &[[#scalar; _mlp::BLOCK]],
@@ -478,6 +487,8 @@ impl Item {
                         _mlp::Result::Ok(())
                     }
 
+                    #[inline]
+
                     fn hessian_into(
                         &self,
                         x: &[#scalar],
@@ -488,6 +499,8 @@ impl Item {
                         hessian.copy_from_slice(self.hessian(x).as_flattened());
                         _mlp::Result::Ok(())
                     }
+
+                    #[inline]
 
                     fn hvp_into(
                         &self,
@@ -501,6 +514,8 @@ impl Item {
                         hv.copy_from_slice(&self.hvp(x, v));
                         _mlp::Result::Ok(())
                     }
+
+                    #[inline]
 
                     fn laplacian_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
                         _mlp::Result::Ok(self.laplacian(_mlp::array(x, "input values")?))
@@ -529,13 +544,19 @@ impl Item {
                 const WIDTHS: &'static [usize] = &[#(#widths),*];
                 const PARAMETERS: usize = #parameters;
 
+                #[inline]
+
                 fn from_parameters(parameters: &[#scalar]) -> _mlp::Result<Self, _mlp::ShapeError> {
                     Self::from_parameters(parameters)
                 }
 
+                #[inline]
+
                 fn parameters(&self) -> _mlp::Vec<#scalar> {
                     Self::parameters(self)
                 }
+
+                #[inline]
 
                 fn forward_into(
                     &self,
@@ -548,6 +569,8 @@ impl Item {
                     _mlp::Result::Ok(())
                 }
 
+                #[inline]
+
                 fn jacobian_into(
                     &self,
                     x: &[#scalar],
@@ -559,6 +582,8 @@ impl Item {
                     _mlp::Result::Ok(())
                 }
 
+                #[inline]
+
                 fn forward_block_into(
                     &self,
                     x: &[[#scalar; _mlp::BLOCK]],
@@ -569,6 +594,8 @@ impl Item {
                     y.copy_from_slice(&self.forward_block(x));
                     _mlp::Result::Ok(())
                 }
+
+                #[inline]
 
                 fn jvp_into(
                     &self,
@@ -582,6 +609,8 @@ impl Item {
                     jv.copy_from_slice(&self.jvp(x, v));
                     _mlp::Result::Ok(())
                 }
+
+                #[inline]
 
                 fn vjp_into(
                     &self,
