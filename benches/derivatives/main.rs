@@ -125,9 +125,11 @@ macro_rules! scalar_group {
         let (yp, gp) = plain.value_and_gradient(&x);
         let (ya, ga) = algebra.value_and_gradient(&xs);
         let (yd, gd) = baselines::dual_value_and_gradient(&plain, &xs);
-        agree(&[y, yp, ya, yd]);
+        let yr = reference.forward(ArrayView1::from(&x)).unwrap()[0];
+        let gr = reference.gradient(ArrayView1::from(&x)).unwrap();
+        agree(&[y, yp, ya, yd, yr]);
         for k in 0..$i {
-            agree(&[grad[k], gp[k], ga[k], gd[k]]);
+            agree(&[grad[k], gp[k], ga[k], gd[k], gr[k]]);
         }
 
         let mut g = $c.benchmark_group($name);
@@ -196,9 +198,10 @@ fn benches(c: &mut Criterion) {
     let xs = SVector::from(x);
     let (jm, jp) = (net.jacobian(&x), plain.jacobian(&x));
     let (ja, jd) = (algebra.jacobian(&xs), baselines::dual_jacobian(&plain, &xs));
+    let jr = reference.jacobian(ArrayView1::from(&x)).unwrap();
     for o in 0..6 {
         for k in 0..12 {
-            agree(&[jm[o][k], jp[o][k], ja[(o, k)], jd[(o, k)]]);
+            agree(&[jm[o][k], jp[o][k], ja[(o, k)], jd[(o, k)], jr[[o, k]]]);
         }
     }
     let mut g = c.benchmark_group("control");

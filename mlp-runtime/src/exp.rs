@@ -5,10 +5,10 @@
 //! The classic method: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2` (Cody–Waite reduction, `n`
 //! rounded by the 1.5·2⁵² trick rather than a `round` call), `e^r - 1` by its Taylor series to
 //! degree 13 (the first term left out is below 2⁻⁵⁸ relative), in fused multiply-adds where
-//! the target has them, and `2ⁿ` built from its bits,
-//! rescaled at the ends so that subnormal results come out right. Within 2 ulp of the correctly
-//! rounded value over the whole range, ±∞ and NaN included (tested against the platform's
-//! `libm` in `tests/activations`). `f32` goes through the `f64` path.
+//! the target has them, and `2ⁿ` built from its bits, rescaled at the ends so that subnormal
+//! results come out right. Within 2 ulp of the correctly rounded value over the whole range,
+//! ±∞ and NaN included (tested below against the platform's `libm`; `tanh`, built on it, in
+//! `tests/activations`). `f32` goes through the `f64` path.
 
 use crate::kernels::madd;
 

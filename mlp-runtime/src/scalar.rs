@@ -37,13 +37,6 @@ pub trait Scalar:
         crate::kernels::scalar_dot::<Self, N>(term)
     }
 
-    /// The body of [`axpy`](crate::axpy), likewise.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
-        crate::kernels::scalar_axpy::<Self, N>(acc, term)
-    }
-
     /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
     #[doc(hidden)]
     #[inline(always)]
@@ -54,6 +47,27 @@ pub trait Scalar:
     ) {
         crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
+}
+
+/// The kernels' bodies in AVX registers, for a target built with AVX and FMA.
+macro_rules! avx_kernels {
+    () => {
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+        #[inline(always)]
+        fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
+            <Self as crate::kernels::avx::Vector>::dot::<N>(term)
+        }
+
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+        #[inline(always)]
+        fn lanes_axpys<const N: usize, const V: usize>(
+            acc: &mut [Self; N],
+            len: usize,
+            term: impl Fn(usize, usize) -> (Self, Self),
+        ) {
+            crate::kernels::avx::axpys::<Self, N, V>(acc, len, term)
+        }
+    };
 }
 
 /// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
@@ -101,27 +115,7 @@ impl Scalar for f32 {
         Float::mul_add(self, a, b)
     }
 
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
-        crate::kernels::avx::dot_f32::<N>(term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
-        crate::kernels::avx::axpy_f32::<N>(acc, term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_axpys<const N: usize, const V: usize>(
-        acc: &mut [Self; N],
-        len: usize,
-        term: impl Fn(usize, usize) -> (Self, Self),
-    ) {
-        crate::kernels::avx::axpys_f32::<N, V>(acc, len, term)
-    }
+    avx_kernels!();
 }
 
 impl Scalar for f64 {
@@ -150,25 +144,5 @@ impl Scalar for f64 {
         Float::mul_add(self, a, b)
     }
 
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
-        crate::kernels::avx::dot_f64::<N>(term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_axpy<const N: usize>(acc: &mut [Self; N], term: impl Fn(usize) -> (Self, Self)) {
-        crate::kernels::avx::axpy_f64::<N>(acc, term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-    #[inline(always)]
-    fn lanes_axpys<const N: usize, const V: usize>(
-        acc: &mut [Self; N],
-        len: usize,
-        term: impl Fn(usize, usize) -> (Self, Self),
-    ) {
-        crate::kernels::avx::axpys_f64::<N, V>(acc, len, term)
-    }
+    avx_kernels!();
 }

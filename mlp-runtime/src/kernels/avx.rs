@@ -1,17 +1,16 @@
-//! [`dot`](super::dot), [`axpy`](super::axpy) and [`axpys`](super::axpys) in AVX registers,
-//! for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two
-//! `__m256d` (one `__m256` in `f32`), each lane fused multiply-adds the same terms, and the
-//! lanes are combined in the same order; in `axpy` and `axpys`, each element takes its terms
-//! in order, one fused multiply-add each, as in the scalar form. Either way the result is the
-//! scalar form's to the bit.
+//! [`dot`](super::dot) and [`axpys`](super::axpys) in AVX registers, for targets built with
+//! AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
+//! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
+//! combined in the same order; in `axpys`, each element takes its terms in order, one fused
+//! multiply-add each, as in the scalar form. Either way the result is the scalar form's to
+//! the bit.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.
 
 use core::arch::x86_64::*;
 
-/// Up to how many terms [`axpys_f64`] and [`axpys_f32`] hold lanes in registers while `v`
-/// goes by: beyond, the matrix they read column-wise no longer stays in a 32 KiB L1 cache,
+/// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the matrix they read column-wise no longer stays in a 32 KiB L1 cache,
 /// and one row at a time (memory read in order) is faster (measured on the wide benchmark
 /// network: 6.8 µs against 9.3 for its gradient).
 const REGISTER_BLOCKED_TERMS: usize = 4096;
@@ -136,111 +135,147 @@ pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
     }
 }
 
-/// `acc[l] = a_l·b_l + acc[l]` in `f64`, four lanes at a time.
-#[inline(always)]
-pub fn axpy_f64<const N: usize>(acc: &mut [f64; N], term: impl Fn(usize) -> (f64, f64)) {
-    let mut l = 0;
-    while l + 4 <= N {
-        // SAFETY: the target has AVX and FMA; `l + 4 <= N` keeps the access in `acc`.
-        unsafe {
-            let (a, b) = pairs_f64(&term, l);
-            let at = acc.as_mut_ptr().add(l);
-            _mm256_storeu_pd(at, _mm256_fmadd_pd(a, b, _mm256_loadu_pd(at)));
-        }
-        l += 4;
+/// A scalar type's AVX vector, and what the kernels do with it.
+pub trait Vector: crate::Scalar {
+    /// `__m256d` or `__m256`.
+    type V: Copy;
+    /// Lanes in [`Self::V`].
+    const W: usize;
+
+    /// `Σ_{i<N} a_i·b_i` ([`dot_f64`] or [`dot_f32`]).
+    fn dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self;
+
+    /// `term(i)`, …, `term(i + W - 1)` as two vectors.
+    ///
+    /// # Safety
+    /// The target has AVX.
+    unsafe fn pairs(term: &impl Fn(usize) -> (Self, Self), i: usize) -> (Self::V, Self::V);
+
+    /// `a·b + c`, rounded once per lane.
+    ///
+    /// # Safety
+    /// The target has AVX and FMA.
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+
+    /// The `W` values from `at` on.
+    ///
+    /// # Safety
+    /// The target has AVX, and `at` points at `W` values.
+    unsafe fn load(at: *const Self) -> Self::V;
+
+    /// Writes `v` to the `W` values from `at` on.
+    ///
+    /// # Safety
+    /// The target has AVX, and `at` points at `W` values.
+    unsafe fn store(at: *mut Self, v: Self::V);
+}
+
+impl Vector for f64 {
+    type V = __m256d;
+    const W: usize = 4;
+
+    #[inline(always)]
+    fn dot<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
+        dot_f64::<N>(term)
     }
-    while l < N {
-        let (a, b) = term(l);
-        acc[l] = super::madd(a, b, acc[l]);
-        l += 1;
+
+    #[inline(always)]
+    unsafe fn pairs(term: &impl Fn(usize) -> (f64, f64), i: usize) -> (__m256d, __m256d) {
+        // SAFETY: the caller's.
+        unsafe { pairs_f64(term, i) }
+    }
+
+    #[inline(always)]
+    unsafe fn fmadd(a: __m256d, b: __m256d, c: __m256d) -> __m256d {
+        // SAFETY: the caller's.
+        unsafe { _mm256_fmadd_pd(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn load(at: *const f64) -> __m256d {
+        // SAFETY: the caller's.
+        unsafe { _mm256_loadu_pd(at) }
+    }
+
+    #[inline(always)]
+    unsafe fn store(at: *mut f64, v: __m256d) {
+        // SAFETY: the caller's.
+        unsafe { _mm256_storeu_pd(at, v) }
     }
 }
 
-/// `acc[l] = a_l·b_l + acc[l]` in `f32`, eight lanes at a time.
-#[inline(always)]
-pub fn axpy_f32<const N: usize>(acc: &mut [f32; N], term: impl Fn(usize) -> (f32, f32)) {
-    let mut l = 0;
-    while l + 8 <= N {
-        // SAFETY: the target has AVX and FMA; `l + 8 <= N` keeps the access in `acc`.
-        unsafe {
-            let (a, b) = pairs_f32(&term, l);
-            let at = acc.as_mut_ptr().add(l);
-            _mm256_storeu_ps(at, _mm256_fmadd_ps(a, b, _mm256_loadu_ps(at)));
-        }
-        l += 8;
+impl Vector for f32 {
+    type V = __m256;
+    const W: usize = 8;
+
+    #[inline(always)]
+    fn dot<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
+        dot_f32::<N>(term)
     }
-    while l < N {
-        let (a, b) = term(l);
-        acc[l] = super::madd(a, b, acc[l]);
-        l += 1;
+
+    #[inline(always)]
+    unsafe fn pairs(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, __m256) {
+        // SAFETY: the caller's.
+        unsafe { pairs_f32(term, i) }
+    }
+
+    #[inline(always)]
+    unsafe fn fmadd(a: __m256, b: __m256, c: __m256) -> __m256 {
+        // SAFETY: the caller's.
+        unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn load(at: *const f32) -> __m256 {
+        // SAFETY: the caller's.
+        unsafe { _mm256_loadu_ps(at) }
+    }
+
+    #[inline(always)]
+    unsafe fn store(at: *mut f32, v: __m256) {
+        // SAFETY: the caller's.
+        unsafe { _mm256_storeu_ps(at, v) }
     }
 }
 
-/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)` in `f64`, for `l < len`
-/// (`len <= N`): four vectors of 4 lanes at a time held in registers over every `v`, then
-/// single vectors, then single lanes.
+/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
+/// each lane's terms in order of `v`: in [`held`] registers, or, past
+/// [`REGISTER_BLOCKED_TERMS`], one `v` after the other.
 #[inline(always)]
-pub fn axpys_f64<const N: usize, const V: usize>(
-    acc: &mut [f64; N],
+pub fn axpys<T: Vector, const N: usize, const V: usize>(
+    acc: &mut [T; N],
     len: usize,
-    term: impl Fn(usize, usize) -> (f64, f64),
+    term: impl Fn(usize, usize) -> (T, T),
 ) {
     let len = len.min(N);
-    let mut l = 0;
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         for v in 0..V {
-            while l + 4 <= len {
-                // SAFETY: as below.
-                unsafe {
-                    let at = acc.as_mut_ptr().add(l);
-                    let (a, b) = pairs_f64(&|i| term(v, i), l);
-                    _mm256_storeu_pd(at, _mm256_fmadd_pd(a, b, _mm256_loadu_pd(at)));
-                }
-                l += 4;
-            }
-            while l < len {
-                let (a, b) = term(v, l);
-                acc[l] = super::madd(a, b, acc[l]);
-                l += 1;
-            }
-            l = 0;
+            held::<T, N, 1>(acc, len, |_, l| term(v, l));
         }
-        return;
+    } else {
+        held::<T, N, V>(acc, len, term);
     }
-    while l + 4 * 4 <= len {
-        // SAFETY: the target has AVX and FMA; `l + 4·4 <= len <= N` keeps the access in `acc`.
-        unsafe {
-            let at = acc.as_mut_ptr().add(l);
-            let mut r: [__m256d; 4] = [_mm256_setzero_pd(); 4];
-            for (q, r) in r.iter_mut().enumerate() {
-                *r = _mm256_loadu_pd(at.add(q * 4));
-            }
-            for v in 0..V {
-                let row = |i: usize| term(v, i);
-                for (q, r) in r.iter_mut().enumerate() {
-                    let (a, b) = pairs_f64(&row, l + q * 4);
-                    *r = _mm256_fmadd_pd(a, b, *r);
-                }
-            }
-            for (q, r) in r.iter().enumerate() {
-                _mm256_storeu_pd(at.add(q * 4), *r);
-            }
-        }
-        l += 4 * 4;
+}
+
+/// [`axpys`] with four vectors of lanes at a time held in registers over every `v`, then
+/// single vectors, then single lanes.
+#[inline(always)]
+fn held<T: Vector, const N: usize, const V: usize>(
+    acc: &mut [T; N],
+    len: usize,
+    term: impl Fn(usize, usize) -> (T, T),
+) {
+    let mut l = 0;
+    while l + 4 * T::W <= len {
+        // SAFETY: the target has AVX and FMA; `l + 4·W <= len <= N` keeps it in `acc`.
+        unsafe { columns::<T, V, 4>(acc.as_mut_ptr().add(l), l, &term) };
+        l += 4 * T::W;
     }
-    while l + 4 <= len {
-        // SAFETY: as above, `l + 4 <= len`.
-        unsafe {
-            let at = acc.as_mut_ptr().add(l);
-            let mut r = _mm256_loadu_pd(at);
-            for v in 0..V {
-                let (a, b) = pairs_f64(&|i| term(v, i), l);
-                r = _mm256_fmadd_pd(a, b, r);
-            }
-            _mm256_storeu_pd(at, r);
-        }
-        l += 4;
+    while l + T::W <= len {
+        // SAFETY: as above, `l + W <= len`.
+        unsafe { columns::<T, V, 1>(acc.as_mut_ptr().add(l), l, &term) };
+        l += T::W;
     }
     while l < len {
         for v in 0..V {
@@ -251,77 +286,31 @@ pub fn axpys_f64<const N: usize, const V: usize>(
     }
 }
 
-/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)` in `f32`, for `l < len`
-/// (`len <= N`): four vectors of 8 lanes at a time held in registers over every `v`, then
-/// single vectors, then single lanes.
+/// Lanes `l..l + R·W`, at `at`, accumulated over every `v` in `R` registers.
+///
+/// # Safety
+/// The target has AVX and FMA, and `at` points at `R·W` values.
 #[inline(always)]
-pub fn axpys_f32<const N: usize, const V: usize>(
-    acc: &mut [f32; N],
-    len: usize,
-    term: impl Fn(usize, usize) -> (f32, f32),
+unsafe fn columns<T: Vector, const V: usize, const R: usize>(
+    at: *mut T,
+    l: usize,
+    term: &impl Fn(usize, usize) -> (T, T),
 ) {
-    let len = len.min(N);
-    let mut l = 0;
-    if N * V > REGISTER_BLOCKED_TERMS {
-        // Row after row: `acc` stays in L1, the matrix is read in order.
-        for v in 0..V {
-            while l + 8 <= len {
-                // SAFETY: as below.
-                unsafe {
-                    let at = acc.as_mut_ptr().add(l);
-                    let (a, b) = pairs_f32(&|i| term(v, i), l);
-                    _mm256_storeu_ps(at, _mm256_fmadd_ps(a, b, _mm256_loadu_ps(at)));
-                }
-                l += 8;
-            }
-            while l < len {
-                let (a, b) = term(v, l);
-                acc[l] = super::madd(a, b, acc[l]);
-                l += 1;
-            }
-            l = 0;
+    // SAFETY: the caller's.
+    unsafe {
+        let mut r = [T::load(at); R];
+        for (q, r) in r.iter_mut().enumerate().skip(1) {
+            *r = T::load(at.add(q * T::W));
         }
-        return;
-    }
-    while l + 4 * 8 <= len {
-        // SAFETY: the target has AVX and FMA; `l + 4·8 <= len <= N` keeps the access in `acc`.
-        unsafe {
-            let at = acc.as_mut_ptr().add(l);
-            let mut r: [__m256; 4] = [_mm256_setzero_ps(); 4];
+        for v in 0..V {
+            let row = |i: usize| term(v, i);
             for (q, r) in r.iter_mut().enumerate() {
-                *r = _mm256_loadu_ps(at.add(q * 8));
-            }
-            for v in 0..V {
-                let row = |i: usize| term(v, i);
-                for (q, r) in r.iter_mut().enumerate() {
-                    let (a, b) = pairs_f32(&row, l + q * 8);
-                    *r = _mm256_fmadd_ps(a, b, *r);
-                }
-            }
-            for (q, r) in r.iter().enumerate() {
-                _mm256_storeu_ps(at.add(q * 8), *r);
+                let (a, b) = T::pairs(&row, l + q * T::W);
+                *r = T::fmadd(a, b, *r);
             }
         }
-        l += 4 * 8;
-    }
-    while l + 8 <= len {
-        // SAFETY: as above, `l + 8 <= len`.
-        unsafe {
-            let at = acc.as_mut_ptr().add(l);
-            let mut r = _mm256_loadu_ps(at);
-            for v in 0..V {
-                let (a, b) = pairs_f32(&|i| term(v, i), l);
-                r = _mm256_fmadd_ps(a, b, r);
-            }
-            _mm256_storeu_ps(at, r);
+        for (q, r) in r.iter().enumerate() {
+            T::store(at.add(q * T::W), *r);
         }
-        l += 8;
-    }
-    while l < len {
-        for v in 0..V {
-            let (a, b) = term(v, l);
-            acc[l] = super::madd(a, b, acc[l]);
-        }
-        l += 1;
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, 
 /// may vectorize the loop around this one instead, with gathers and scatters.
 #[inline(always)]
 pub fn axpy<T: Scalar, const N: usize>(acc: &mut [T; N], term: impl Fn(usize) -> (T, T)) {
-    T::lanes_axpy::<N>(acc, term)
+    axpys::<T, N, 1>(acc, |_, l| term(l))
 }
 
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, every lane `l < N`: a whole
@@ -135,18 +135,6 @@ pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
             let (a, b) = term(v, l);
             *lane = madd(a, b, *lane);
         }
-    }
-}
-
-/// [`axpy`] lane by lane.
-#[inline(always)]
-pub(crate) fn scalar_axpy<T: Scalar, const N: usize>(
-    acc: &mut [T; N],
-    term: impl Fn(usize) -> (T, T),
-) {
-    for (l, lane) in acc.iter_mut().enumerate() {
-        let (a, b) = term(l);
-        *lane = madd(a, b, *lane);
     }
 }
 
@@ -221,19 +209,16 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, dot, dot_lanes, madd, scalar_axpy, scalar_dot, sum, sum_lanes,
+        axpy, axpys, axpys_prefix, dot, dot_lanes, madd, scalar_axpys, scalar_dot, sum, sum_lanes,
     };
 
-    /// One `axpy` step on the first `len` lanes.
+    /// One `axpy` step on the first `len` lanes, by the scalar definition.
     fn scalar_axpy_prefix<T: crate::Scalar, const N: usize>(
         acc: &mut [T; N],
         len: usize,
         term: impl Fn(usize) -> (T, T),
     ) {
-        for (l, lane) in acc.iter_mut().enumerate().take(len) {
-            let (a, b) = term(l);
-            *lane = madd(a, b, *lane);
-        }
+        scalar_axpys::<T, N, 1>(acc, len, |_, l| term(l));
     }
 
     #[test]
@@ -276,7 +261,8 @@ mod tests {
         );
     }
 
-    /// Likewise `axpy` and `scalar_axpy`, at every length around the vector widths.
+    /// Likewise `axpy` and `axpys` and their scalar definition, at every length around the
+    /// vector widths.
     #[test]
     fn vector_and_scalar_axpy_agree_to_the_bit() {
         fn check<const N: usize>() {
@@ -284,7 +270,7 @@ mod tests {
             let b: [f64; N] = core::array::from_fn(|i| (i as f64 * 1.37).cos() / 7.0);
             let (mut vector, mut scalar) = (b.map(|v| v * 0.3), b.map(|v| v * 0.3));
             axpy(&mut vector, |l| (a[l], b[l] * 1.1));
-            scalar_axpy(&mut scalar, |l| (a[l], b[l] * 1.1));
+            scalar_axpy_prefix(&mut scalar, N, |l| (a[l], b[l] * 1.1));
             assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
             // Eleven steps at once, against as many single steps.
             let w = |v: usize, l: usize| ((v * 31 + l) as f64 * 0.37).sin();
