@@ -47,6 +47,18 @@ pub trait Scalar:
     ) {
         crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
+
+    /// The body of [`axpys_rows`](crate::axpys_rows), likewise.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_axpys_rows<const N: usize, const V: usize>(
+        acc: &mut [[Self; N]],
+        term: impl Fn(usize, usize, usize) -> (Self, Self),
+    ) {
+        for (r, row) in acc.iter_mut().enumerate() {
+            crate::kernels::scalar_axpys::<Self, N, V>(row, N, |v, l| term(r, v, l));
+        }
+    }
 }
 
 /// The kernels' bodies in AVX registers, for a target built with AVX and FMA.
@@ -66,6 +78,15 @@ macro_rules! avx_kernels {
             term: impl Fn(usize, usize) -> (Self, Self),
         ) {
             crate::kernels::avx::axpys::<Self, N, V>(acc, len, term)
+        }
+
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+        #[inline(always)]
+        fn lanes_axpys_rows<const N: usize, const V: usize>(
+            acc: &mut [[Self; N]],
+            term: impl Fn(usize, usize, usize) -> (Self, Self),
+        ) {
+            crate::kernels::avx::axpys_rows::<Self, N, V>(acc, term)
         }
     };
 }

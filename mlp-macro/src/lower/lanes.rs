@@ -10,6 +10,9 @@
 //!     d1[j] = s1[j] * acc[j];
 //! }
 //! ```
+//!
+//! A matrix of such sums, one per row (a batch's, a Jacobian's), is accumulated all rows at
+//! once (`_mlp::axpys_rows`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -61,6 +64,9 @@ impl Lowering<'_> {
             Some(orders) => orders[n].clone(),
             None => vec![Order::Fused; sums.len()],
         };
+        if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
+            return rows;
+        }
         let mut body = TokenStream::new();
         let into = quote!(#name #([#vars])*);
         // A value that is one sum is accumulated in place.
@@ -158,6 +164,74 @@ impl Lowering<'_> {
             let mut #name: #ty = #zeros;
             #body
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// A matrix whose every row is one sum of products, and whose elements are functions of
+    /// it, by `_mlp::axpys_rows`: all rows' sums at once, side by side.
+    ///
+    /// ```text
+    /// let mut d1: [[f64; 16]; 20] = [[0.0; 16]; 20];
+    /// let mut acc: [[f64; 16]; 20] = [[0.0; 16]; 20];
+    /// _mlp::axpys_rows::<f64, 16, 10, 20>(&mut acc, |j, i, b| (self.w2[i][j], d2[i][b]));
+    /// for j in 0..20 {
+    ///     for b in 0..16 {
+    ///         d1[j][b] = s1[j][b] * acc[j][b];
+    ///     }
+    /// }
+    /// ```
+    fn rows(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        lane: IndexId,
+        sums: &[Expr],
+        orders: &[Order],
+    ) -> Option<TokenStream> {
+        let t = stmt.targets[0];
+        let tensor = &self.p.tensors[t];
+        let (&[row, _], false, [Expr::Sum(v, term)], [Order::Fused]) =
+            (tensor.axes.as_slice(), tensor.symmetric, sums, orders)
+        else {
+            return None;
+        };
+        let (a, b) = self.product(n, term)?;
+        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
+        let (row_var, v_var, lane_var) = (self.var(row), self.var(*v), self.var(lane));
+        let (rows, count, lanes) = (self.extent(row), self.extent(*v), self.extent(lane));
+        let scalar = &self.cx.scalar;
+        let value = &stmt.values[0];
+        let sum = |acc: &TokenStream| {
+            quote! {
+                _mlp::axpys_rows::<#scalar, #lanes, #count, #rows>(
+                    &mut #acc, |#row_var, #v_var, #lane_var| (#a, #b),
+                );
+            }
+        };
+        // A value that is the sum itself is accumulated in place.
+        if *value == sums[0] {
+            let sum = sum(&quote!(#name));
+            return Some(quote! {
+                let mut #name: #ty = #zeros;
+                #sum
+            });
+        }
+        let acc = quote!(acc);
+        let sum = sum(&acc);
+        *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc[#row_var][#lane_var]))];
+        let element = self.expr(n, value);
+        self.computed.borrow_mut().clear();
+        Some(quote! {
+            let mut #name: #ty = #zeros;
+            let mut #acc: #ty = #zeros;
+            #sum
+            for #row_var in 0..#rows {
+                for #lane_var in 0..#lanes {
+                    #name[#row_var][#lane_var] = #element;
+                }
+            }
+        })
     }
 }
 

@@ -1,7 +1,7 @@
-//! [`dot`](super::dot) and [`axpys`](super::axpys) in AVX registers, for targets built with
-//! AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
+//! [`dot`](super::dot), [`axpys`](super::axpys) and [`axpys_rows`](super::axpys_rows) in AVX
+//! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
 //! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
-//! combined in the same order; in `axpys`, each element takes its terms in order, one fused
+//! combined in the same order; in `axpys` (of one row or several side by side), each element takes its terms in order, one fused
 //! multiply-add each, as in the scalar form. Either way the result is the scalar form's to
 //! the bit.
 //!
@@ -248,69 +248,126 @@ pub fn axpys<T: Vector, const N: usize, const V: usize>(
     term: impl Fn(usize, usize) -> (T, T),
 ) {
     let len = len.min(N);
+    let rows = core::slice::from_mut(acc);
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         for v in 0..V {
-            held::<T, N, 1>(acc, len, |_, l| term(v, l));
+            held::<T, N, 1, 1>(rows, len, |_, _, l| term(v, l));
         }
     } else {
-        held::<T, N, V>(acc, len, term);
+        held::<T, N, V, 1>(rows, len, |_, v, l| term(v, l));
     }
 }
 
-/// [`axpys`] with four vectors of lanes at a time held in registers over every `v`, then
-/// single vectors, then single lanes.
+/// [`axpys`] of every row `r` of `acc`, with `term(r, v, l)`: rows side by side in
+/// registers, two or four at a time, so that eight vectors of sums are in flight (a
+/// multiply-add's latency, four cycles, times its two units); one row alone would leave
+/// the units waiting half the time.
 #[inline(always)]
-fn held<T: Vector, const N: usize, const V: usize>(
-    acc: &mut [T; N],
-    len: usize,
-    term: impl Fn(usize, usize) -> (T, T),
+pub fn axpys_rows<T: Vector, const N: usize, const V: usize>(
+    acc: &mut [[T; N]],
+    term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
+    if N * V > REGISTER_BLOCKED_TERMS {
+        for (r, row) in acc.iter_mut().enumerate() {
+            axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
+        }
+        return;
+    }
+    match 8 / (N / T::W).clamp(1, 4) {
+        8 | 4 => grouped::<T, N, V, 4>(acc, term),
+        _ => grouped::<T, N, V, 2>(acc, term),
+    }
+}
+
+/// [`axpys_rows`], `G` rows at a time, then the rest one by one.
+#[inline(always)]
+fn grouped<T: Vector, const N: usize, const V: usize, const G: usize>(
+    acc: &mut [[T; N]],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    let mut r = 0;
+    let mut groups = acc.chunks_exact_mut(G);
+    for rows in &mut groups {
+        held::<T, N, V, G>(rows, N, |g, v, l| term(r + g, v, l));
+        r += G;
+    }
+    for row in groups.into_remainder() {
+        held::<T, N, V, 1>(core::slice::from_mut(row), N, |_, v, l| term(r, v, l));
+        r += 1;
+    }
+}
+
+/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over every `v`: up
+/// to four vectors of each row at a time held in registers, then the vectors left, then
+/// single lanes.
+#[inline(always)]
+fn held<T: Vector, const N: usize, const V: usize, const G: usize>(
+    rows: &mut [[T; N]],
+    len: usize,
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    debug_assert_eq!(rows.len(), G);
+    let at = rows.as_mut_ptr().cast::<T>();
     let mut l = 0;
     while l + 4 * T::W <= len {
-        // SAFETY: the target has AVX and FMA; `l + 4·W <= len <= N` keeps it in `acc`.
-        unsafe { columns::<T, V, 4>(acc.as_mut_ptr().add(l), l, &term) };
+        // SAFETY: the target has AVX and FMA; `l + 4·W <= len <= N` keeps each row's
+        // lanes in its row, and there are `G` rows.
+        unsafe { columns::<T, N, V, 4, G>(at.add(l), l, &term) };
         l += 4 * T::W;
     }
-    while l + T::W <= len {
-        // SAFETY: as above, `l + W <= len`.
-        unsafe { columns::<T, V, 1>(acc.as_mut_ptr().add(l), l, &term) };
-        l += T::W;
-    }
-    while l < len {
-        for v in 0..V {
-            let (a, b) = term(v, l);
-            acc[l] = super::madd(a, b, acc[l]);
+    // SAFETY: as above, with `l + vectors·W <= len`.
+    unsafe {
+        match (len - l) / T::W {
+            3 => columns::<T, N, V, 3, G>(at.add(l), l, &term),
+            2 => columns::<T, N, V, 2, G>(at.add(l), l, &term),
+            1 => columns::<T, N, V, 1, G>(at.add(l), l, &term),
+            _ => {}
         }
-        l += 1;
+    }
+    l += (len - l) / T::W * T::W;
+    for (g, row) in rows.iter_mut().enumerate() {
+        for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
+            for v in 0..V {
+                let (a, b) = term(g, v, l);
+                *lane = super::madd(a, b, *lane);
+            }
+        }
     }
 }
 
-/// Lanes `l..l + R·W`, at `at`, accumulated over every `v` in `R` registers.
+/// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, accumulated over every `v`
+/// in `G·R` registers.
 ///
 /// # Safety
-/// The target has AVX and FMA, and `at` points at `R·W` values.
+/// The target has AVX and FMA, and `at + g·N` points at `R·W` values for each `g < G`.
 #[inline(always)]
-unsafe fn columns<T: Vector, const V: usize, const R: usize>(
+unsafe fn columns<T: Vector, const N: usize, const V: usize, const R: usize, const G: usize>(
     at: *mut T,
     l: usize,
-    term: &impl Fn(usize, usize) -> (T, T),
+    term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     // SAFETY: the caller's.
     unsafe {
-        let mut r = [T::load(at); R];
-        for (q, r) in r.iter_mut().enumerate().skip(1) {
-            *r = T::load(at.add(q * T::W));
-        }
-        for v in 0..V {
-            let row = |i: usize| term(v, i);
+        let mut r = [[T::load(at); R]; G];
+        for (g, r) in r.iter_mut().enumerate() {
             for (q, r) in r.iter_mut().enumerate() {
-                let (a, b) = T::pairs(&row, l + q * T::W);
-                *r = T::fmadd(a, b, *r);
+                *r = T::load(at.add(g * N + q * T::W));
             }
         }
-        for (q, r) in r.iter().enumerate() {
-            T::store(at.add(q * T::W), *r);
+        for v in 0..V {
+            for (g, r) in r.iter_mut().enumerate() {
+                let row = |i: usize| term(g, v, i);
+                for (q, r) in r.iter_mut().enumerate() {
+                    let (a, b) = T::pairs(&row, l + q * T::W);
+                    *r = T::fmadd(a, b, *r);
+                }
+            }
+        }
+        for (g, r) in r.iter().enumerate() {
+            for (q, r) in r.iter().enumerate() {
+                T::store(at.add(g * N + q * T::W), *r);
+            }
         }
     }
 }

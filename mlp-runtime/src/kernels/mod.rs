@@ -113,6 +113,18 @@ pub fn axpys<T: Scalar, const N: usize, const V: usize>(
     T::lanes_axpys::<N, V>(acc, N, term)
 }
 
+/// [`axpys`] of every row: `acc[r][l] = Σ_{v<V} a·b + acc[r][l]` for `(a, b) = term(r, v,
+/// l)`, each row's lanes to the bit as [`axpys`] computes them. Where AVX and FMA are there,
+/// rows go side by side, which a loop of [`axpys`] calls cannot: one row's few vectors of
+/// sums, each a chain of dependent multiply-adds, keep the units busy half the time.
+#[inline(always)]
+pub fn axpys_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
+    acc: &mut [[T; N]; R],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    T::lanes_axpys_rows::<N, V>(acc, term)
+}
+
 /// [`axpys`] on the first `len` lanes only (a symmetric matrix's row up to its diagonal).
 #[inline(always)]
 pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
@@ -209,7 +221,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, dot, dot_lanes, madd, scalar_axpys, scalar_dot, sum, sum_lanes,
+        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, madd, scalar_axpys, scalar_dot, sum,
+        sum_lanes,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -327,6 +340,47 @@ mod tests {
         check::<16>();
         check::<20>();
         check::<52>();
+    }
+
+    /// `axpys_rows` takes several rows at a time where it can: each row must still be its
+    /// `axpys`, for every row count around the group sizes and every lane count around the
+    /// vector widths.
+    #[test]
+    fn rows_are_each_their_axpys_to_the_bit() {
+        fn check<const N: usize, const R: usize>() {
+            let w = |r: usize, v: usize, l: usize| ((r * 131 + v * 31 + l) as f64 * 0.37).sin();
+            let x = |v: usize, l: usize| ((v * 17 + l) as f64 * 1.37).cos() / 7.0;
+            let start: [[f64; N]; R] =
+                core::array::from_fn(|r| core::array::from_fn(|l| (r + l) as f64 * 0.01));
+            let mut rows = start;
+            axpys_rows::<f64, N, 13, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
+            let mut rows32 = start.map(|row| row.map(|v| v as f32));
+            let term32 = |r: usize, v: usize, l: usize| (w(r, v, l) as f32, x(v, l) as f32);
+            axpys_rows::<f32, N, 13, R>(&mut rows32, term32);
+            for r in 0..R {
+                let mut row = start[r];
+                scalar_axpys::<f64, N, 13>(&mut row, N, |v, l| (w(r, v, l), x(v, l)));
+                assert_eq!(rows[r].map(f64::to_bits), row.map(f64::to_bits), "row {r}");
+                let mut row = start[r].map(|v| v as f32);
+                scalar_axpys::<f32, N, 13>(&mut row, N, |v, l| term32(r, v, l));
+                assert_eq!(
+                    rows32[r].map(f32::to_bits),
+                    row.map(f32::to_bits),
+                    "row {r}"
+                );
+            }
+        }
+        check::<1, 1>();
+        check::<4, 3>();
+        check::<7, 5>();
+        check::<8, 4>();
+        check::<16, 20>();
+        check::<20, 1>();
+        check::<24, 7>();
+        check::<33, 2>();
+        check::<52, 9>();
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
+        check::<400, 3>();
     }
 
     #[test]
