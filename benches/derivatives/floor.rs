@@ -1,5 +1,6 @@
-//! The arithmetic floor, measured in the same process: how many multiply-adds the core
-//! retires per nanosecond at best, and what one activation (value and derivative) costs.
+//! The floor, measured in the same process: how many multiply-adds the core retires per
+//! nanosecond at best, what one activation (value and derivative) costs, and how fast a
+//! network's weights can be read where they live (L1 for a small one, L2 for a wide one).
 
 use std::hint::black_box;
 
@@ -117,6 +118,23 @@ pub fn activations<T: mlp::Scalar>(
     }
 }
 
+/// The parameter counts whose reading [`stream`] is timed: the benchmark networks'.
+pub const WEIGHTS: [(&str, usize); 3] = [("seed", 1_281), ("wide", 24_961), ("control", 1_670)];
+
+/// `Σ weights`, in 32 lanes (eight vector chains even in AVX's `f64`), so that the time is
+/// that of reading them, not of a chain of dependent additions.
+#[inline(never)]
+pub fn stream(weights: &[f64]) -> f64 {
+    let mut lanes = [0.0; 32];
+    let mut chunks = weights.chunks_exact(32);
+    for chunk in &mut chunks {
+        for (lane, w) in lanes.iter_mut().zip(chunk) {
+            *lane += w;
+        }
+    }
+    lanes.iter().sum::<f64>() + chunks.remainder().iter().sum::<f64>()
+}
+
 pub fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("floor");
     group.bench_function("fma-f64", |b| {
@@ -135,5 +153,11 @@ pub fn bench(c: &mut Criterion) {
     group.bench_function("tanh-f32", |b| {
         b.iter(|| activations(black_box(&z32), &mut o32, &mut s32))
     });
+    for (name, count) in WEIGHTS {
+        let weights: Vec<f64> = (0..count).map(|i| i as f64).collect();
+        group.bench_function(format!("stream-{name}"), |b| {
+            b.iter(|| stream(black_box(&weights)))
+        });
+    }
     group.finish();
 }

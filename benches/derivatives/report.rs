@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use crate::BATCH;
-use crate::floor::{ACTIVATIONS, FMA_PEAK_OPS};
+use crate::floor::{ACTIVATIONS, FMA_PEAK_OPS, WEIGHTS};
+use mlp::__private::BLOCK;
 
 /// A network's widths: input, hidden layers, output.
 struct Arch {
@@ -67,6 +68,17 @@ impl Arch {
             _ => (f64::NAN, f64::NAN),
         }
     }
+
+    /// How many times a call reads every weight at least: once per sweep, forward and
+    /// reverse; a batch's block of samples shares each read.
+    fn passes(method: &str) -> f64 {
+        match method {
+            "forward" => 1.0,
+            "batch-forward" => 1.0 / BLOCK as f64,
+            "batch-gradient" => 2.0 / BLOCK as f64,
+            _ => 2.0,
+        }
+    }
 }
 
 /// The time of one call in the fastest of criterion's samples of a benchmark, in
@@ -113,12 +125,31 @@ pub fn print() {
     ) else {
         return;
     };
+    // Bytes per nanosecond, reading each network's weights (f64) over and over.
+    let mut bandwidths = Vec::new();
+    for (name, count) in WEIGHTS {
+        let Some(ns) = estimate("floor", &format!("stream-{name}")) else {
+            return;
+        };
+        bandwidths.push((name, (count * 8) as f64 / ns));
+    }
+    let reads: Vec<String> = bandwidths
+        .iter()
+        .map(|(name, rate)| format!("{name} {rate:.0}"))
+        .collect();
     println!(
-        "\nfloor: {rate64:.2} f64 multiply-adds/ns ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32)\n"
+        "\nfloor: {rate64:.2} f64 multiply-adds/ns ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32); weights read at {} bytes/ns\n",
+        reads.join(", ")
     );
-    println!("| network | implementation | method | time | floor | ratio |");
-    println!("| --- | --- | --- | ---: | ---: | ---: |");
+    println!("| network | implementation | method | time | floor | bound | ratio |");
+    println!("| --- | --- | --- | ---: | ---: | --- | ---: |");
     for arch in [SEED, WIDE, CONTROL] {
+        let (count, bandwidth) = WEIGHTS
+            .iter()
+            .zip(&bandwidths)
+            .find(|((name, _), _)| *name == arch.name)
+            .map(|((_, count), (_, rate))| (*count as f64, *rate))
+            .expect("every network's weights are streamed");
         for implementation in [
             "mlp",
             "mlp-unrolled",
@@ -148,14 +179,21 @@ pub fn print() {
                     label.push_str(" (per sample)");
                 }
                 let (ops, acts) = arch.work(method);
-                let (r, a) = if implementation == "mlp-f32" {
-                    (rate32, act32)
+                let (r, a, bytes) = if implementation == "mlp-f32" {
+                    (rate32, act32, 4.0)
                 } else {
-                    (rate64, act64)
+                    (rate64, act64, 8.0)
                 };
-                let floor = ops / r + acts * a;
+                // The arithmetic, or reading the weights, whichever takes longer.
+                let arithmetic = ops / r + acts * a;
+                let memory = Arch::passes(method) * count * bytes / bandwidth;
+                let (floor, bound) = if memory > arithmetic {
+                    (memory, "memory")
+                } else {
+                    (arithmetic, "arithmetic")
+                };
                 println!(
-                    "| {} | {implementation} | {label} | {} | {} | {:.2} |",
+                    "| {} | {implementation} | {label} | {} | {} | {bound} | {:.2} |",
                     arch.name,
                     time(ns),
                     time(floor),
