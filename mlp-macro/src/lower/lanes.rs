@@ -18,7 +18,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order};
-use crate::ir::{Expr, IndexId, Ix, Program, Stmt};
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt};
+use crate::methods::BLOCK;
 
 /// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
 /// moves along its own last axis (contiguous memory), and no Kronecker delta names it.
@@ -196,6 +197,13 @@ impl Lowering<'_> {
         else {
             return None;
         };
+        // Where each element is a function of its sum (not the sum itself), the sums wait
+        // in a matrix of their own. For rows longer than a block of samples that measured
+        // slower than a row at a time (the seed's Hessian: 8.7 against 6.1 µs).
+        let direct = stmt.values[0] == sums[0];
+        if !direct && !matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK) {
+            return None;
+        }
         let (a, b) = self.product(n, term)?;
         let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
         let (row_var, v_var, lane_var) = (self.var(row), self.var(*v), self.var(lane));
@@ -210,7 +218,7 @@ impl Lowering<'_> {
             }
         };
         // A value that is the sum itself is accumulated in place.
-        if *value == sums[0] {
+        if direct {
             let sum = sum(&quote!(#name));
             return Some(quote! {
                 let mut #name: #ty = #zeros;
