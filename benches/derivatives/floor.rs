@@ -118,9 +118,6 @@ pub fn activations<T: mlp::Scalar>(
     }
 }
 
-/// The parameter counts whose reading [`stream`] is timed: the benchmark networks'.
-pub const WEIGHTS: [(&str, usize); 3] = [("seed", 1_281), ("wide", 24_961), ("control", 1_670)];
-
 /// `Σ weights`, in 32 lanes (eight vector chains even in AVX's `f64`), so that the time is
 /// that of reading them, not of a chain of dependent additions.
 #[inline(never)]
@@ -153,7 +150,7 @@ pub fn bench(c: &mut Criterion) {
     group.bench_function("tanh-f32", |b| {
         b.iter(|| activations(black_box(&z32), &mut o32, &mut s32))
     });
-    for (name, count) in WEIGHTS {
+    for (name, count) in crate::report::parameters() {
         let weights: Vec<f64> = (0..count).map(|i| i as f64).collect();
         group.bench_function(format!("stream-{name}"), |b| {
             b.iter(|| stream(black_box(&weights)))

@@ -177,8 +177,9 @@ macro_rules! scalar_group {
 }
 
 fn benches(c: &mut Criterion) {
+    // The floor model's widths are the benchmarked networks'.
     let counts = [Seed::PARAMETERS, Wide::PARAMETERS, Control::PARAMETERS];
-    assert_eq!(floor::WEIGHTS.map(|(_, count)| count), counts);
+    assert_eq!(report::parameters().map(|(_, count)| count), counts);
     floor::bench(c);
     scalar_group!(c, "seed", Seed, Seed32, 52, 20, 10);
     scalar_group!(c, "wide", Wide, Wide32, 64, 128, 128);

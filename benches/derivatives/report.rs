@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::BATCH;
-use crate::floor::{ACTIVATIONS, FMA_PEAK_OPS, WEIGHTS};
+use crate::floor::{ACTIVATIONS, FMA_PEAK_OPS};
 use mlp::__private::BLOCK;
 
 /// A network's widths: input, hidden layers, output.
@@ -25,6 +25,17 @@ const CONTROL: Arch = Arch {
     name: "control",
     widths: &[12, 32, 32, 6],
 };
+
+/// The benchmark networks.
+const NETWORKS: [Arch; 3] = [SEED, WIDE, CONTROL];
+
+/// Each benchmark network's name and parameter count (weights and biases).
+pub fn parameters() -> [(&'static str, usize); 3] {
+    NETWORKS.map(|arch| {
+        let count = arch.widths.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
+        (arch.name, count)
+    })
+}
 
 impl Arch {
     /// `Σ_l n_l·n_(l-1)`: the multiply-adds of a forward sweep.
@@ -127,15 +138,16 @@ pub fn print() {
     };
     // Bytes per nanosecond, reading each network's weights (f64) over and over.
     let mut bandwidths = Vec::new();
-    for (name, count) in WEIGHTS {
+    for (name, count) in parameters() {
         let Some(ns) = estimate("floor", &format!("stream-{name}")) else {
             return;
         };
-        bandwidths.push((name, (count * 8) as f64 / ns));
+        bandwidths.push((count * 8) as f64 / ns);
     }
-    let reads: Vec<String> = bandwidths
+    let reads: Vec<String> = NETWORKS
         .iter()
-        .map(|(name, rate)| format!("{name} {rate:.0}"))
+        .zip(&bandwidths)
+        .map(|(arch, rate)| format!("{} {rate:.0}", arch.name))
         .collect();
     println!(
         "\nfloor: {rate64:.2} f64 multiply-adds/ns ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32); weights read at {} bytes/ns\n",
@@ -143,13 +155,8 @@ pub fn print() {
     );
     println!("| network | implementation | method | time | floor | bound | ratio |");
     println!("| --- | --- | --- | ---: | ---: | --- | ---: |");
-    for arch in [SEED, WIDE, CONTROL] {
-        let (count, bandwidth) = WEIGHTS
-            .iter()
-            .zip(&bandwidths)
-            .find(|((name, _), _)| *name == arch.name)
-            .map(|((_, count), (_, rate))| (*count as f64, *rate))
-            .expect("every network's weights are streamed");
+    for ((arch, (_, count)), bandwidth) in NETWORKS.iter().zip(parameters()).zip(bandwidths) {
+        let count = count as f64;
         for implementation in [
             "mlp",
             "mlp-unrolled",

@@ -1,9 +1,9 @@
 //! [`dot`](super::dot), [`axpys`](super::axpys) and [`axpys_rows`](super::axpys_rows) in AVX
-//! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar form are two `__m256d` (one
-//! `__m256` in `f32`), each lane fused multiply-adds the same terms, and the lanes are
-//! combined in the same order; in `axpys` (of one row or several side by side), each element takes its terms in order, one fused
-//! multiply-add each, as in the scalar form. Either way the result is the scalar form's to
-//! the bit.
+//! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar
+//! form are two `__m256d` (one `__m256` in `f32`), each lane fused multiply-adds the same
+//! terms, and the lanes are combined in the same order; in `axpys` (of one row or several
+//! side by side), each element takes its terms in order, one fused multiply-add each, as in
+//! the scalar form. Either way the result is the scalar form's to the bit.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.
@@ -274,9 +274,12 @@ pub fn axpys_rows<T: Vector, const N: usize, const V: usize>(
         }
         return;
     }
-    match 8 / (N / T::W).clamp(1, 4) {
-        8 | 4 => grouped::<T, N, V, 4>(acc, term),
-        _ => grouped::<T, N, V, 2>(acc, term),
+    // A row's lanes are held up to four vectors at a time: rows of one or two vectors go
+    // four side by side, longer ones two.
+    if N / T::W <= 2 {
+        grouped::<T, N, V, 4>(acc, term)
+    } else {
+        grouped::<T, N, V, 2>(acc, term)
     }
 }
 
