@@ -11,11 +11,12 @@ use mlp::{Activation, Tanh};
 pub const FMA_PEAK_OPS: usize = 3 << 16;
 
 /// Independent chains of vector multiply-adds, `c ← c·a + b`, enough in flight to cover the
-/// latency of two ports (eight of 4-cycle FMAs; twelve of a multiply then an add, as many as
-/// the sixteen SSE registers hold), in the widest vectors the compiler uses for the generated
-/// code: 256 bits with AVX and FMA (LLVM prefers them to 512 even where AVX-512 exists), else
-/// SSE2's 128 bits with a separate multiply and add. Intrinsics, because the compiler does
-/// not vectorize such a loop of independent scalar chains by itself.
+/// latency of two ports (eight of 4-cycle FMAs, sixteen where AVX-512's 32 registers hold
+/// them; twelve of a multiply then an add, as many as the sixteen SSE registers hold), in
+/// the widest vectors the target has, as the kernels use them: 512 bits with AVX-512F, 256
+/// with AVX and FMA, else SSE2's 128 bits with a separate multiply and add. Intrinsics,
+/// because the compiler does not vectorize such a loop of independent scalar chains by
+/// itself.
 #[cfg(target_arch = "x86_64")]
 mod peak {
     use std::arch::x86_64::*;
@@ -43,7 +44,30 @@ mod peak {
         };
     }
 
-    #[cfg(all(target_feature = "avx", target_feature = "fma"))]
+    #[cfg(all(target_feature = "avx512f", target_feature = "fma"))]
+    peak!(
+        fma_peak_f64,
+        f64,
+        __m512d,
+        _mm512_set1_pd,
+        _mm512_fmadd_pd,
+        16
+    );
+    #[cfg(all(target_feature = "avx512f", target_feature = "fma"))]
+    peak!(
+        fma_peak_f32,
+        f32,
+        __m512,
+        _mm512_set1_ps,
+        _mm512_fmadd_ps,
+        16
+    );
+
+    #[cfg(all(
+        target_feature = "avx",
+        target_feature = "fma",
+        not(target_feature = "avx512f")
+    ))]
     peak!(
         fma_peak_f64,
         f64,
@@ -52,7 +76,11 @@ mod peak {
         _mm256_fmadd_pd,
         8
     );
-    #[cfg(all(target_feature = "avx", target_feature = "fma"))]
+    #[cfg(all(
+        target_feature = "avx",
+        target_feature = "fma",
+        not(target_feature = "avx512f")
+    ))]
     peak!(
         fma_peak_f32,
         f32,

@@ -180,14 +180,14 @@ impl Parser {
         };
         match name.as_str() {
             "input" => {
-                if let [TokenTree::Punct(minus), lit] = value {
-                    if minus.as_char() == '-' {
-                        self.errors.at(
-                            tokens(value),
-                            format!("`input` must be a positive integer, found `-{lit}`"),
-                        );
-                        return;
-                    }
+                if let [TokenTree::Punct(minus), lit] = value
+                    && minus.as_char() == '-'
+                {
+                    self.errors.at(
+                        tokens(value),
+                        format!("`input` must be a positive integer, found `-{lit}`"),
+                    );
+                    return;
                 }
                 if let Some(extra) = value.get(1) {
                     self.errors.at(

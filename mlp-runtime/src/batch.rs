@@ -23,10 +23,10 @@ pub(crate) fn rows<'a, T: Scalar>(
     if x.ncols() != columns {
         return Err(ShapeError::new(what, columns, x.ncols()));
     }
-    if let Some(rows) = rows {
-        if x.nrows() != rows {
-            return Err(ShapeError::new("rows", rows, x.nrows()));
-        }
+    if let Some(rows) = rows
+        && x.nrows() != rows
+    {
+        return Err(ShapeError::new("rows", rows, x.nrows()));
     }
     Ok(if x.is_standard_layout() {
         CowArray::from(x)

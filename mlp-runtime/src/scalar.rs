@@ -63,11 +63,11 @@ pub trait Scalar:
 
 /// The kernels' bodies in AVX registers, for a target built with AVX and FMA.
 macro_rules! avx_kernels {
-    () => {
+    ($dot:ident) => {
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
         #[inline(always)]
         fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
-            <Self as crate::kernels::avx::Vector>::dot::<N>(term)
+            crate::kernels::avx::$dot::<N>(term)
         }
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
@@ -136,7 +136,7 @@ impl Scalar for f32 {
         Float::mul_add(self, a, b)
     }
 
-    avx_kernels!();
+    avx_kernels!(dot_f32);
 }
 
 impl Scalar for f64 {
@@ -165,5 +165,5 @@ impl Scalar for f64 {
         Float::mul_add(self, a, b)
     }
 
-    avx_kernels!();
+    avx_kernels!(dot_f64);
 }

@@ -15,10 +15,10 @@ impl Lowering<'_> {
         }
         let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
         // Looped, along the last axis where memory allows.
-        if self.shape[n] == Shape::Loops {
-            if let Some(lane) = lanes::lane_axis(self.p, stmt) {
-                return self.lanes(n, stmt, lane);
-            }
+        if self.shape[n] == Shape::Loops
+            && let Some(lane) = lanes::lane_axis(self.p, stmt)
+        {
+            return self.lanes(n, stmt, lane);
         }
         if symmetric && self.array[t] {
             return self.symmetric_loops(n, stmt, &axes);

@@ -26,10 +26,10 @@ pub fn hoist(p: &mut Program) {
                 }
             }
             value.walk(&mut |e| {
-                if let Some(k) = key(p, e) {
-                    if !wanted.contains(&k) {
-                        wanted.push(k);
-                    }
+                if let Some(k) = key(p, e)
+                    && !wanted.contains(&k)
+                {
+                    wanted.push(k);
                 }
             });
         }
@@ -99,12 +99,11 @@ fn position(p: &Program, arg: TensorId, order: u8) -> usize {
 
 /// `e` with every hoisted application read from its tensor.
 fn replace(p: &Program, e: Expr, hoisted: &HashMap<Key, TensorId>) -> Expr {
-    if let Some(&t) = key(p, &e).and_then(|k| hoisted.get(&k)) {
-        if let Expr::Act { arg, .. } = &e {
-            if let Expr::Read(_, ixs) = &**arg {
-                return Expr::Read(t, ixs.clone());
-            }
-        }
+    if let Some(&t) = key(p, &e).and_then(|k| hoisted.get(&k))
+        && let Expr::Act { arg, .. } = &e
+        && let Expr::Read(_, ixs) = &**arg
+    {
+        return Expr::Read(t, ixs.clone());
     }
     match e {
         Expr::Act { layer, order, arg } => Expr::act(layer, order, replace(p, *arg, hoisted)),

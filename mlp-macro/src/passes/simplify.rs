@@ -126,20 +126,19 @@ fn sum(p: &Program, v: usize, body: Expr) -> Expr {
             return simplify(p, Expr::Add(sums.collect()));
         }
     }
-    if let Expr::Mul(factors) = &body {
-        if let Some((n, w)) = factors
+    if let Expr::Mul(factors) = &body
+        && let Some((n, w)) = factors
             .iter()
             .enumerate()
             .find_map(|(n, f)| Some((n, partner(f)?)))
-        {
-            let rest: Vec<Expr> = factors
-                .iter()
-                .enumerate()
-                .filter(|&(m, _)| m != n)
-                .map(|(_, f)| f.replace(v, w))
-                .collect();
-            return simplify(p, Expr::Mul(rest));
-        }
+    {
+        let rest: Vec<Expr> = factors
+            .iter()
+            .enumerate()
+            .filter(|&(m, _)| m != n)
+            .map(|(_, f)| f.replace(v, w))
+            .collect();
+        return simplify(p, Expr::Mul(rest));
     }
     Expr::sum(v, body)
 }

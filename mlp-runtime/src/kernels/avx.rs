@@ -3,7 +3,8 @@
 //! form are two `__m256d` (one `__m256` in `f32`), each lane fused multiply-adds the same
 //! terms, and the lanes are combined in the same order; in `axpys` (of one row or several
 //! side by side), each element takes its terms in order, one fused multiply-add each, as in
-//! the scalar form. Either way the result is the scalar form's to the bit.
+//! the scalar form. Either way the result is the scalar form's to the bit. `axpys` runs in
+//! AVX-512's vectors ([`super::avx512`]) where the target has them and the rows fill them.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.
@@ -135,21 +136,18 @@ pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
     }
 }
 
-/// A scalar type's AVX vector, and what the kernels do with it.
-pub trait Vector: crate::Scalar {
-    /// `__m256d` or `__m256`.
+/// A kind of vector register of scalars `T`, and what the kernels do with it.
+pub trait Vector<T> {
+    /// `__m256d`, `__m512` and so on.
     type V: Copy;
     /// Lanes in [`Self::V`].
     const W: usize;
-
-    /// `Σ_{i<N} a_i·b_i` ([`dot_f64`] or [`dot_f32`]).
-    fn dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self;
 
     /// `term(i)`, …, `term(i + W - 1)` as two vectors.
     ///
     /// # Safety
     /// The target has AVX.
-    unsafe fn pairs(term: &impl Fn(usize) -> (Self, Self), i: usize) -> (Self::V, Self::V);
+    unsafe fn pairs(term: &impl Fn(usize) -> (T, T), i: usize) -> (Self::V, Self::V);
 
     /// `a·b + c`, rounded once per lane.
     ///
@@ -161,23 +159,21 @@ pub trait Vector: crate::Scalar {
     ///
     /// # Safety
     /// The target has AVX, and `at` points at `W` values.
-    unsafe fn load(at: *const Self) -> Self::V;
+    unsafe fn load(at: *const T) -> Self::V;
 
     /// Writes `v` to the `W` values from `at` on.
     ///
     /// # Safety
     /// The target has AVX, and `at` points at `W` values.
-    unsafe fn store(at: *mut Self, v: Self::V);
+    unsafe fn store(at: *mut T, v: Self::V);
 }
 
-impl Vector for f64 {
+/// AVX's 256-bit registers: four `f64` or eight `f32`.
+pub struct Avx;
+
+impl Vector<f64> for Avx {
     type V = __m256d;
     const W: usize = 4;
-
-    #[inline(always)]
-    fn dot<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
-        dot_f64::<N>(term)
-    }
 
     #[inline(always)]
     unsafe fn pairs(term: &impl Fn(usize) -> (f64, f64), i: usize) -> (__m256d, __m256d) {
@@ -204,14 +200,9 @@ impl Vector for f64 {
     }
 }
 
-impl Vector for f32 {
+impl Vector<f32> for Avx {
     type V = __m256;
     const W: usize = 8;
-
-    #[inline(always)]
-    fn dot<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
-        dot_f32::<N>(term)
-    }
 
     #[inline(always)]
     unsafe fn pairs(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, __m256) {
@@ -238,11 +229,47 @@ impl Vector for f32 {
     }
 }
 
+/// The widest vectors the target has: AVX-512's where it has them.
+#[cfg(target_feature = "avx512f")]
+pub type Wide = super::avx512::Avx512;
+/// The widest vectors the target has: AVX-512's where it has them.
+#[cfg(not(target_feature = "avx512f"))]
+pub type Wide = Avx;
+
+/// Whether rows of `N` lanes go in [`Wide`] vectors: only if they fill them. The lanes past
+/// the last whole vector go one by one, each a chain of dependent multiply-adds, and more
+/// of them are left over from wider vectors: the seed network's gradient (rows of 20 and 52
+/// lanes) took 10 % longer in 512-bit vectors, masked or not, while batch gradients (rows of
+/// 16 samples) took 10–30 % less.
+const fn wide<T, const N: usize>() -> bool
+where
+    Wide: Vector<T>,
+{
+    N.is_multiple_of(<Wide as Vector<T>>::W)
+}
+
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
 /// each lane's terms in order of `v`: in [`held`] registers, or, past
 /// [`REGISTER_BLOCKED_TERMS`], one `v` after the other.
 #[inline(always)]
-pub fn axpys<T: Vector, const N: usize, const V: usize>(
+pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
+    acc: &mut [T; N],
+    len: usize,
+    term: impl Fn(usize, usize) -> (T, T),
+) where
+    Avx: Vector<T>,
+    Wide: Vector<T>,
+{
+    if wide::<T, N>() {
+        axpys_in::<T, Wide, N, V>(acc, len, term)
+    } else {
+        axpys_in::<T, Avx, N, V>(acc, len, term)
+    }
+}
+
+/// [`axpys`] in vectors `X`.
+#[inline(always)]
+fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
     term: impl Fn(usize, usize) -> (T, T),
@@ -252,10 +279,10 @@ pub fn axpys<T: Vector, const N: usize, const V: usize>(
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         for v in 0..V {
-            held::<T, N, 1, 1>(rows, len, |_, _, l| term(v, l));
+            held::<T, X, N, 1, 1>(rows, len, |_, _, l| term(v, l));
         }
     } else {
-        held::<T, N, V, 1>(rows, len, |_, v, l| term(v, l));
+        held::<T, X, N, V, 1>(rows, len, |_, v, l| term(v, l));
     }
 }
 
@@ -264,39 +291,55 @@ pub fn axpys<T: Vector, const N: usize, const V: usize>(
 /// multiply-add's latency, four cycles, times its two units); one row alone would leave
 /// the units waiting half the time.
 #[inline(always)]
-pub fn axpys_rows<T: Vector, const N: usize, const V: usize>(
+pub fn axpys_rows<T: crate::Scalar, const N: usize, const V: usize>(
+    acc: &mut [[T; N]],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) where
+    Avx: Vector<T>,
+    Wide: Vector<T>,
+{
+    if wide::<T, N>() {
+        axpys_rows_in::<T, Wide, N, V>(acc, term)
+    } else {
+        axpys_rows_in::<T, Avx, N, V>(acc, term)
+    }
+}
+
+/// [`axpys_rows`] in vectors `X`.
+#[inline(always)]
+fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     if N * V > REGISTER_BLOCKED_TERMS {
         for (r, row) in acc.iter_mut().enumerate() {
-            axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
+            axpys_in::<T, X, N, V>(row, N, |v, l| term(r, v, l));
         }
         return;
     }
     // A row's lanes are held up to four vectors at a time: rows of one or two vectors go
     // four side by side, longer ones two.
-    if N / T::W <= 2 {
-        grouped::<T, N, V, 4>(acc, term)
+    if N / X::W <= 2 {
+        grouped::<T, X, N, V, 4>(acc, term)
     } else {
-        grouped::<T, N, V, 2>(acc, term)
+        grouped::<T, X, N, V, 2>(acc, term)
     }
 }
 
 /// [`axpys_rows`], `G` rows at a time, then the rest one by one.
 #[inline(always)]
-fn grouped<T: Vector, const N: usize, const V: usize, const G: usize>(
+fn grouped<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     let mut r = 0;
     let mut groups = acc.chunks_exact_mut(G);
     for rows in &mut groups {
-        held::<T, N, V, G>(rows, N, |g, v, l| term(r + g, v, l));
+        held::<T, X, N, V, G>(rows, N, |g, v, l| term(r + g, v, l));
         r += G;
     }
     for row in groups.into_remainder() {
-        held::<T, N, V, 1>(core::slice::from_mut(row), N, |_, v, l| term(r, v, l));
+        held::<T, X, N, V, 1>(core::slice::from_mut(row), N, |_, v, l| term(r, v, l));
         r += 1;
     }
 }
@@ -305,7 +348,7 @@ fn grouped<T: Vector, const N: usize, const V: usize, const G: usize>(
 /// to four vectors of each row at a time held in registers, then the vectors left, then
 /// single lanes.
 #[inline(always)]
-fn held<T: Vector, const N: usize, const V: usize, const G: usize>(
+fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
     rows: &mut [[T; N]],
     len: usize,
     term: impl Fn(usize, usize, usize) -> (T, T),
@@ -313,22 +356,22 @@ fn held<T: Vector, const N: usize, const V: usize, const G: usize>(
     debug_assert_eq!(rows.len(), G);
     let at = rows.as_mut_ptr().cast::<T>();
     let mut l = 0;
-    while l + 4 * T::W <= len {
-        // SAFETY: the target has AVX and FMA; `l + 4·W <= len <= N` keeps each row's
-        // lanes in its row, and there are `G` rows.
-        unsafe { columns::<T, N, V, 4, G>(at.add(l), l, &term) };
-        l += 4 * T::W;
+    while l + 4 * X::W <= len {
+        // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
+        // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
+        unsafe { columns::<T, X, N, V, 4, G>(at.add(l), l, &term) };
+        l += 4 * X::W;
     }
     // SAFETY: as above, with `l + vectors·W <= len`.
     unsafe {
-        match (len - l) / T::W {
-            3 => columns::<T, N, V, 3, G>(at.add(l), l, &term),
-            2 => columns::<T, N, V, 2, G>(at.add(l), l, &term),
-            1 => columns::<T, N, V, 1, G>(at.add(l), l, &term),
+        match (len - l) / X::W {
+            3 => columns::<T, X, N, V, 3, G>(at.add(l), l, &term),
+            2 => columns::<T, X, N, V, 2, G>(at.add(l), l, &term),
+            1 => columns::<T, X, N, V, 1, G>(at.add(l), l, &term),
             _ => {}
         }
     }
-    l += (len - l) / T::W * T::W;
+    l += (len - l) / X::W * X::W;
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
             for v in 0..V {
@@ -343,33 +386,41 @@ fn held<T: Vector, const N: usize, const V: usize, const G: usize>(
 /// in `G·R` registers.
 ///
 /// # Safety
-/// The target has AVX and FMA, and `at + g·N` points at `R·W` values for each `g < G`.
+/// The target has `X`'s vectors and FMA, and `at + g·N` points at `R·W` values for each
+/// `g < G`.
 #[inline(always)]
-unsafe fn columns<T: Vector, const N: usize, const V: usize, const R: usize, const G: usize>(
+unsafe fn columns<
+    T: crate::Scalar,
+    X: Vector<T>,
+    const N: usize,
+    const V: usize,
+    const R: usize,
+    const G: usize,
+>(
     at: *mut T,
     l: usize,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     // SAFETY: the caller's.
     unsafe {
-        let mut r = [[T::load(at); R]; G];
+        let mut r = [[X::load(at); R]; G];
         for (g, r) in r.iter_mut().enumerate() {
             for (q, r) in r.iter_mut().enumerate() {
-                *r = T::load(at.add(g * N + q * T::W));
+                *r = X::load(at.add(g * N + q * X::W));
             }
         }
         for v in 0..V {
             for (g, r) in r.iter_mut().enumerate() {
                 let row = |i: usize| term(g, v, i);
                 for (q, r) in r.iter_mut().enumerate() {
-                    let (a, b) = T::pairs(&row, l + q * T::W);
-                    *r = T::fmadd(a, b, *r);
+                    let (a, b) = X::pairs(&row, l + q * X::W);
+                    *r = X::fmadd(a, b, *r);
                 }
             }
         }
         for (g, r) in r.iter().enumerate() {
             for (q, r) in r.iter().enumerate() {
-                T::store(at.add(g * N + q * T::W), *r);
+                X::store(at.add(g * N + q * X::W), *r);
             }
         }
     }

@@ -12,6 +12,12 @@ use crate::Scalar;
 
 #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
 pub(crate) mod avx;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx512f",
+    target_feature = "fma"
+))]
+pub(crate) mod avx512;
 
 /// The lanes of [`sum`] and [`dot`].
 const LANES: usize = 8;
@@ -337,8 +343,13 @@ mod tests {
         check::<7>();
         check::<8>();
         check::<13>();
+        check::<15>();
         check::<16>();
+        check::<17>();
         check::<20>();
+        check::<31>();
+        check::<33>();
+        check::<40>();
         check::<52>();
     }
 
@@ -378,6 +389,7 @@ mod tests {
         check::<20, 1>();
         check::<24, 7>();
         check::<33, 2>();
+        check::<40, 3>();
         check::<52, 9>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
         check::<400, 3>();
