@@ -416,14 +416,39 @@ mod tests {
 
     #[test]
     fn lanes_add_each_sample_as_a_single_call() {
-        let a: [f64; 29] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
-        let x: [[f64; 3]; 29] =
-            core::array::from_fn(|i| core::array::from_fn(|b| (i * 7 + b) as f64 * 0.11 - 1.3));
-        let block = dot_lanes::<f64, 29, 3>(|i, b| (a[i], x[i][b]));
-        let sums = sum_lanes::<f64, 29, 3>(|i, b| a[i] * x[i][b]);
-        for b in 0..3 {
-            assert_eq!(block[b], dot::<f64, 29>(|i| (a[i], x[i][b])));
-            assert_eq!(sums[b], sum::<f64, 29>(|i| a[i] * x[i][b]));
+        fn check<const N: usize, const B: usize>() {
+            let a: [f64; N] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
+            let x: [[f64; B]; N] = core::array::from_fn(|i| {
+                core::array::from_fn(|b| ((i * 7 + b) as f64 * 0.11 - 1.3).cos())
+            });
+            let block = dot_lanes::<f64, N, B>(|i, b| (a[i], x[i][b]));
+            let sums = sum_lanes::<f64, N, B>(|i, b| a[i] * x[i][b]);
+            let block32 = dot_lanes::<f32, N, B>(|i, b| (a[i] as f32, x[i][b] as f32));
+            for b in 0..B {
+                let single = dot::<f64, N>(|i| (a[i], x[i][b]));
+                assert_eq!(
+                    block[b].to_bits(),
+                    single.to_bits(),
+                    "{N} terms, sample {b}"
+                );
+                assert_eq!(sums[b], sum::<f64, N>(|i| a[i] * x[i][b]));
+                let single = dot::<f32, N>(|i| (a[i] as f32, x[i][b] as f32));
+                assert_eq!(
+                    block32[b].to_bits(),
+                    single.to_bits(),
+                    "{N} terms, sample {b}"
+                );
+            }
         }
+        // Blocks of 16 samples (a whole vector of them, or several), and of a few; sums with
+        // and without a half group and a tail.
+        check::<29, 3>();
+        check::<3, 16>();
+        check::<13, 16>();
+        check::<20, 16>();
+        check::<52, 16>();
+        check::<128, 16>();
+        check::<600, 16>();
+        check::<52, 8>();
     }
 }
