@@ -482,8 +482,7 @@ impl Item {
                         gradient: &mut [[#scalar; _mlp::BLOCK]],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input rows")?;
-                        _mlp::check_len(gradient.len(), #input, "gradient rows")?;
-                        gradient.copy_from_slice(&self.gradient_block(x));
+                        *_mlp::array_mut(gradient, "gradient rows")? = self.gradient_block(x);
                         _mlp::Result::Ok(())
                     }
 
@@ -590,8 +589,7 @@ impl Item {
                     y: &mut [[#scalar; _mlp::BLOCK]],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input rows")?;
-                    _mlp::check_len(y.len(), #output, "output rows")?;
-                    y.copy_from_slice(&self.forward_block(x));
+                    *_mlp::array_mut(y, "output rows")? = self.forward_block(x);
                     _mlp::Result::Ok(())
                 }
 

@@ -57,13 +57,15 @@ where
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
         let samples = x.len() / columns.max(1);
-        for (b, row) in x.chunks_exact(columns.max(1)).enumerate() {
-            for (column, &value) in input.iter_mut().zip(row) {
-                column[b] = value;
+        // Column by column, each written in order (row by row, the compiler scatters).
+        for (k, column) in input.iter_mut().enumerate() {
+            for (b, value) in column.iter_mut().enumerate() {
+                *value = if b < samples {
+                    x[b * columns + k]
+                } else {
+                    T::zero()
+                };
             }
-        }
-        for column in input.iter_mut() {
-            column[samples..].fill(T::zero());
         }
         kernel(input, output)?;
         for (b, row) in out.chunks_exact_mut(width.max(1)).enumerate() {

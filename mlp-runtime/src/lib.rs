@@ -54,4 +54,4 @@ pub use network::{Network, ScalarNetwork};
 pub use parameters::Parameters;
 pub use scalar::Scalar;
 #[doc(hidden)]
-pub use shape::{array, check_len};
+pub use shape::{array, array_mut, check_len};
