@@ -44,4 +44,18 @@ pub trait Activation<T: Scalar> {
     fn value_and_derivative(x: T) -> (T, T) {
         (Self::value(x), Self::derivative(x))
     }
+
+    /// [`Self::value_and_derivative`] of a layer's row at once, into `value` and `slope`;
+    /// override it where a vector form does better than what the compiler makes of the
+    /// loop, with the same results.
+    #[inline(always)]
+    fn value_and_derivative_row<const N: usize>(
+        x: &[T; N],
+        value: &mut [T; N],
+        slope: &mut [T; N],
+    ) {
+        for l in 0..N {
+            (value[l], slope[l]) = Self::value_and_derivative(x[l]);
+        }
+    }
 }

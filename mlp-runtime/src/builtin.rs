@@ -113,6 +113,16 @@ impl<T: Scalar> Activation<T> for Tanh {
         let q = T::one() / (T::one() + e);
         ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
     }
+
+    /// In AVX-512 vectors written out where the target has them (see [`Scalar::tanh_row`]).
+    #[inline(always)]
+    fn value_and_derivative_row<const N: usize>(
+        x: &[T; N],
+        value: &mut [T; N],
+        slope: &mut [T; N],
+    ) {
+        T::tanh_row(x, value, slope)
+    }
 }
 
 impl<T: Scalar> Activation<T> for Sigmoid {

@@ -13,14 +13,29 @@
 use crate::kernels::madd;
 
 /// `1.5·2⁵²`: adding it rounds to an integer, which then sits in the low bits.
-const SHIFTER: f64 = 6_755_399_441_055_744.0;
-const LOG2_E: f64 = core::f64::consts::LOG2_E;
+pub(crate) const SHIFTER: f64 = 6_755_399_441_055_744.0;
+pub(crate) const LOG2_E: f64 = core::f64::consts::LOG2_E;
 /// `ln 2` split so that `n·LN2_HI` is exact for `|n| < 2¹¹` (fdlibm's constants, by bits).
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+pub(crate) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub(crate) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// Below this `exp` is 0 (less than half the smallest subnormal), above the other, ∞.
-const MIN: f64 = -746.0;
-const MAX: f64 = 710.0;
+pub(crate) const MIN: f64 = -746.0;
+pub(crate) const MAX: f64 = 710.0;
+/// `1/(i + 2)!`: the coefficients of `(e^r - 1 - r)/r²`.
+pub(crate) const POLYNOMIAL: [f64; 12] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5_040.0,
+    1.0 / 40_320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
+];
 
 /// `(exp(x), expm1(x))`, sharing one reduction.
 #[inline(always)]
@@ -32,21 +47,7 @@ pub fn exp_expm1(x: f64) -> (f64, f64) {
     let r = madd(-n, LN2_LO, x - n * LN2_HI);
     /* e^r - 1 = r + r²·Σ_{i<12} rⁱ/(i+2)!, the sum by Estrin's scheme: pairs, then pairs
     of pairs, which run side by side where Horner's rule is twelve dependent steps. */
-    const C: [f64; 12] = [
-        1.0 / 2.0,
-        1.0 / 6.0,
-        1.0 / 24.0,
-        1.0 / 120.0,
-        1.0 / 720.0,
-        1.0 / 5_040.0,
-        1.0 / 40_320.0,
-        1.0 / 362_880.0,
-        1.0 / 3_628_800.0,
-        1.0 / 39_916_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 6_227_020_800.0,
-    ];
-    let (r2, pair) = (r * r, |i: usize| madd(C[i + 1], r, C[i]));
+    let (r2, pair) = (r * r, |i: usize| madd(POLYNOMIAL[i + 1], r, POLYNOMIAL[i]));
     let r4 = r2 * r2;
     let quad = |i: usize| madd(pair(i + 2), r2, pair(i));
     let q = madd(quad(8), r4 * r4, madd(quad(4), r4, quad(0)));

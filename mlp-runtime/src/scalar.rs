@@ -29,6 +29,18 @@ pub trait Scalar:
     /// per multiply-add), else `libm`.
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
 
+    /// The body of [`Tanh`](crate::Tanh)'s `value_and_derivative_row`: element by element,
+    /// or in `f64` on targets with AVX-512F, in its vectors written out (to the bit the
+    /// same), where LLVM would keep to 256-bit ones.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {
+        for l in 0..N {
+            (value[l], slope[l]) =
+                <crate::Tanh as crate::Activation<Self>>::value_and_derivative(x[l]);
+        }
+    }
+
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
     /// (AVX with FMA), else in scalar lanes; the same result either way.
     #[doc(hidden)]
@@ -166,4 +178,10 @@ impl Scalar for f64 {
     }
 
     avx_kernels!(dot_f64);
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+    #[inline(always)]
+    fn tanh_row<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
+        crate::kernels::tanh::row_f64(x, value, slope)
+    }
 }

@@ -140,6 +140,27 @@ impl Lowering<'_> {
         let (at, st) = (self.array_type(a), self.array_type(s));
         let zero = self.zeros(axes);
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+        // Of a whole tensor, element for element: a row at a time, which an activation may
+        // compute in vectors of its own.
+        if let (Expr::Read(z, ixs), Some((_, outer))) = (&**arg, vars.split_last())
+            && self.array[*z]
+            && ixs.iter().copied().eq(axes.iter().map(|&v| Ix::Var(v)))
+        {
+            let z = self.read(*z, &ixs[..outer.len()]);
+            let row = |name: &Ident| quote!(#name #([#outer])*);
+            let (ar, sr) = (row(&an), row(&sn));
+            let call = self.cx.call(
+                *layer,
+                quote!(value_and_derivative_row),
+                quote!(&#z, &mut #ar, &mut #sr),
+            );
+            let body = self.looped(&axes[..outer.len()], quote!(#call;));
+            return quote! {
+                let mut #an: #at = #zero;
+                let mut #sn: #st = #zero;
+                #body
+            };
+        }
         let arg = self.expr(n, arg);
         let call = call(arg);
         let body = self.looped(axes, quote!((#an #([#vars])*, #sn #([#vars])*) = #call;));

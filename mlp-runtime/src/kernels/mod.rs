@@ -18,6 +18,8 @@ pub(crate) mod avx;
     target_feature = "fma"
 ))]
 pub(crate) mod avx512;
+#[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+pub(crate) mod tanh;
 
 /// The lanes of [`sum`] and [`dot`].
 const LANES: usize = 8;
