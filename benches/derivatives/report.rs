@@ -149,12 +149,17 @@ pub fn print() {
         .zip(&bandwidths)
         .map(|(arch, rate)| format!("{} {rate:.0}", arch.name))
         .collect();
+    // On AVX-512 targets, the `f64` floor of 256-bit vectors too.
+    let rate256 = rate("fma-f64-256");
+    let narrow = rate256.map_or_else(String::new, |r| format!(" ({r:.2} in 256-bit vectors)"));
     println!(
-        "\nfloor: {rate64:.2} f64 multiply-adds/ns ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32); weights read at {} bytes/ns\n",
+        "\nfloor: {rate64:.2} f64 multiply-adds/ns{narrow} ({rate32:.2} f32); tanh and its derivative {act64:.2} ns ({act32:.2} f32); weights read at {} bytes/ns\n",
         reads.join(", ")
     );
-    println!("| network | implementation | method | time | floor | bound | ratio |");
-    println!("| --- | --- | --- | ---: | ---: | --- | ---: |");
+    println!(
+        "| network | implementation | method | time | floor | bound | ratio | ratio, 256-bit floor |"
+    );
+    println!("| --- | --- | --- | ---: | ---: | --- | ---: | ---: |");
     for ((arch, (_, count)), bandwidth) in NETWORKS.iter().zip(parameters()).zip(bandwidths) {
         let count = count as f64;
         for implementation in [
@@ -192,19 +197,23 @@ pub fn print() {
                     (rate64, act64, 8.0)
                 };
                 // The arithmetic, or reading the weights, whichever takes longer.
-                let arithmetic = ops / r + acts * a;
                 let memory = Arch::passes(method) * count * bytes / bandwidth;
-                let (floor, bound) = if memory > arithmetic {
-                    (memory, "memory")
+                let floor = |rate: f64| (ops / rate + acts * a).max(memory);
+                let bound = if memory > ops / r + acts * a {
+                    "memory"
                 } else {
-                    (arithmetic, "arithmetic")
+                    "arithmetic"
+                };
+                let narrow = match rate256 {
+                    Some(r256) if bytes == 8.0 => format!("{:.2}", ns / floor(r256)),
+                    _ => "—".to_owned(),
                 };
                 println!(
-                    "| {} | {implementation} | {label} | {} | {} | {bound} | {:.2} |",
+                    "| {} | {implementation} | {label} | {} | {} | {bound} | {:.2} | {narrow} |",
                     arch.name,
                     time(ns),
-                    time(floor),
-                    ns / floor
+                    time(floor(r)),
+                    ns / floor(r)
                 );
             }
         }
