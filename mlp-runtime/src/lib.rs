@@ -45,7 +45,9 @@ pub use error::ShapeError;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub use io::LoadError;
 #[doc(hidden)]
-pub use kernels::{axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, madd, sum, sum_lanes};
+pub use kernels::{
+    axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, dot_rows, madd, sum, sum_lanes,
+};
 
 /// Samples the block kernels behind the batch methods compute at once.
 pub const BLOCK: usize = 16;

@@ -39,6 +39,9 @@ impl Lowering<'_> {
         }
         let name = self.ident(t);
         let ty = self.array_type(t);
+        if let Some(rows) = self.dot_rows(n, stmt, &axes) {
+            return rows;
+        }
         if !axes.iter().any(|&a| self.free_literal(n, a)) {
             // `for` loops rather than `from_fn`, whose closure the compiler may leave a
             // call per element.
@@ -53,6 +56,42 @@ impl Lowering<'_> {
         }
         let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
         quote!(let #name: #ty = #value;)
+    }
+
+    /// A layer's pre-activations, `z[j] = Σ_k W[j,k]·a[k] + b[j]` in a loop over `j`: the
+    /// sum of every row at once (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s), then
+    /// the rest of the value per row.
+    fn dot_rows(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> Option<TokenStream> {
+        let (&[row], true) = (axes, self.array[stmt.targets[0]]) else {
+            return None;
+        };
+        let value = &stmt.values[0];
+        let [sum @ Expr::Sum(v, term)] = &lanes::top_level_sums(value)[..] else {
+            return None;
+        };
+        if self.free_literal(n, row) || self.sum_literal(n, *v) {
+            return None;
+        }
+        let (a, b) = self.product(n, term)?;
+        let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
+        let (v_param, row_param, row_var) =
+            (self.param(*v, term), self.param(row, term), self.var(row));
+        let (name, ty, zero) = (
+            self.ident(stmt.targets[0]),
+            self.array_type(stmt.targets[0]),
+            self.zeros(axes),
+        );
+        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
+        let value = self.expr(n, value);
+        self.computed.borrow_mut().clear();
+        Some(quote! {
+            let acc: [#scalar; #rows] =
+                _mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b));
+            let mut #name: #ty = #zero;
+            for #row_var in 0..#rows {
+                #name[#row_var] = #value;
+            }
+        })
     }
 
     /// `body` inside a `for` loop over each of `axes`, the first outermost.

@@ -68,6 +68,17 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     T::lanes_dot::<N>(term)
 }
 
+/// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`: a layer's [`dot`]s, each row's result
+/// to the bit its [`dot`]. Where AVX and FMA are there, in `f64`, four rows' lanes are
+/// combined at once (one horizontal reduction per row costs as much as its multiply-adds
+/// in a short row).
+#[inline(always)]
+pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
+    term: impl Fn(usize, usize) -> (T, T),
+) -> [T; R] {
+    T::lanes_dot_rows::<N, R>(term)
+}
+
 /// [`dot`] in scalar lanes, which the compiler may vectorize as it likes: term `8g + l` into
 /// lane `l`; then, if four or more are left, the next four into lanes 0–3 (half a vector
 /// more, rather than four dependent steps); the last few one after the other.
@@ -229,8 +240,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, madd, scalar_axpys, scalar_dot, sum,
-        sum_lanes,
+        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, dot_rows, madd, scalar_axpys,
+        scalar_dot, sum, sum_lanes,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -395,6 +406,40 @@ mod tests {
         check::<52, 9>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
         check::<400, 3>();
+    }
+
+    /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
+    /// its `dot`, for row counts around four and term counts with and without a half
+    /// group and a tail.
+    #[test]
+    fn dot_rows_are_each_their_dot_to_the_bit() {
+        fn check<const N: usize, const R: usize>() {
+            let w = |r: usize, i: usize| ((r * 131 + i * 31) as f64 * 0.37).sin() * 1e2;
+            let x = |i: usize| ((i * 17) as f64 * 1.37).cos() / 7.0;
+            let rows = dot_rows::<f64, N, R>(|r, i| (w(r, i), x(i)));
+            let rows32 = dot_rows::<f32, N, R>(|r, i| (w(r, i) as f32, x(i) as f32));
+            for r in 0..R {
+                let single = dot::<f64, N>(|i| (w(r, i), x(i)));
+                assert_eq!(rows[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
+                let single = dot::<f32, N>(|i| (w(r, i) as f32, x(i) as f32));
+                assert_eq!(rows32[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
+            }
+            // Signed zeros: a row of zero terms is +0 or -0 as `dot` makes it.
+            let zeros = dot_rows::<f64, N, R>(|_, _| (-0.0, 1.0));
+            let single = dot::<f64, N>(|_| (-0.0, 1.0));
+            assert!(zeros.iter().all(|z| z.to_bits() == single.to_bits()));
+        }
+        check::<1, 1>();
+        check::<3, 4>();
+        check::<4, 5>();
+        check::<8, 8>();
+        check::<10, 1>();
+        check::<13, 7>();
+        check::<20, 10>();
+        check::<52, 20>();
+        check::<64, 32>();
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
+        check::<64, 128>();
     }
 
     #[test]
