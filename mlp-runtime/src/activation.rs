@@ -45,6 +45,24 @@ pub trait Activation<T: Scalar> {
         (Self::value(x), Self::derivative(x))
     }
 
+    /// [`Self::value`] of a layer's row at once, into `value`; override it as
+    /// [`Self::value_and_derivative_row`].
+    #[inline(always)]
+    fn value_row<const N: usize>(x: &[T; N], value: &mut [T; N]) {
+        for l in 0..N {
+            value[l] = Self::value(x[l]);
+        }
+    }
+
+    /// [`Self::derivative`] of a layer's row at once, into `slope`; override it as
+    /// [`Self::value_and_derivative_row`].
+    #[inline(always)]
+    fn derivative_row<const N: usize>(x: &[T; N], slope: &mut [T; N]) {
+        for l in 0..N {
+            slope[l] = Self::derivative(x[l]);
+        }
+    }
+
     /// [`Self::value_and_derivative`] of a layer's row at once, into `value` and `slope`;
     /// override it where a vector form does better than what the compiler makes of the
     /// loop, with the same results.

@@ -114,6 +114,19 @@ impl<T: Scalar> Activation<T> for Tanh {
         ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
     }
 
+    /// The value of [`Self::value_and_derivative_row`], as `value` is that of
+    /// `value_and_derivative`.
+    #[inline(always)]
+    fn value_row<const N: usize>(x: &[T; N], value: &mut [T; N]) {
+        T::tanh_row(x, value, &mut [T::zero(); N])
+    }
+
+    /// The slope of [`Self::value_and_derivative_row`].
+    #[inline(always)]
+    fn derivative_row<const N: usize>(x: &[T; N], slope: &mut [T; N]) {
+        T::tanh_row(x, &mut [T::zero(); N], slope)
+    }
+
     /// In AVX-512 vectors written out where the target has them (see [`Scalar::tanh_row`]).
     #[inline(always)]
     fn value_and_derivative_row<const N: usize>(

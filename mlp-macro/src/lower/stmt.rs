@@ -4,7 +4,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Shape, lanes, positions};
-use crate::ir::{Expr, Extent, IndexId, Ix, Stmt};
+use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -12,6 +12,18 @@ impl Lowering<'_> {
         let axes = self.p.tensors[t].axes.clone();
         if stmt.targets.len() > 1 {
             return self.fused(n, stmt, &axes);
+        }
+        // An activation's value or slope of a whole tensor, a row at a time.
+        if let Expr::Act {
+            layer,
+            order: order @ (0 | 1),
+            arg,
+        } = &stmt.values[0]
+        {
+            let method = [quote!(value_row), quote!(derivative_row)][usize::from(*order)].clone();
+            if let Some(rows) = self.activation_rows(*layer, method, arg, &[t], &axes) {
+                return rows;
+            }
         }
         let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
         // Looped, along the last axis where memory allows.
@@ -150,6 +162,38 @@ impl Lowering<'_> {
         }
     }
 
+    /// `targets` = an activation's `method` (`value_row`, …) of a whole tensor `arg`, element
+    /// for element, called a row at a time (an activation may compute rows in vectors of its
+    /// own): `_mlp::Tanh::value_row(&z1[j], &mut a1[j])`.
+    fn activation_rows(
+        &self,
+        layer: usize,
+        method: TokenStream,
+        arg: &Expr,
+        targets: &[TensorId],
+        axes: &[IndexId],
+    ) -> Option<TokenStream> {
+        let Expr::Read(z, ixs) = arg else { return None };
+        let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+        let (_, outer) = vars.split_last()?;
+        if !(self.array[*z] && targets.iter().all(|&t| self.array[t]))
+            || !ixs.iter().copied().eq(axes.iter().map(|&v| Ix::Var(v)))
+        {
+            return None;
+        }
+        let z = self.read(*z, &ixs[..outer.len()]);
+        let (mut out, mut rows) = (TokenStream::new(), vec![quote!(&#z)]);
+        let zero = self.zeros(axes);
+        for &t in targets {
+            let (name, ty) = (self.ident(t), self.array_type(t));
+            out.extend(quote!(let mut #name: #ty = #zero;));
+            rows.push(quote!(&mut #name #([#outer])*));
+        }
+        let call = self.cx.call(layer, method, quote!(#(#rows),*));
+        out.extend(self.looped(&axes[..outer.len()], quote!(#call;)));
+        Some(out)
+    }
+
     /// An activation and its derivative together: `value_and_derivative`.
     pub(super) fn fused(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
         let (Some(Expr::Act { layer, arg, .. }), true) =
@@ -175,31 +219,15 @@ impl Lowering<'_> {
             }
             return out;
         }
+        if let Some(rows) =
+            self.activation_rows(*layer, quote!(value_and_derivative_row), arg, &[a, s], axes)
+        {
+            return rows;
+        }
         let (an, sn) = (self.ident(a), self.ident(s));
         let (at, st) = (self.array_type(a), self.array_type(s));
         let zero = self.zeros(axes);
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
-        // Of a whole tensor, element for element: a row at a time, which an activation may
-        // compute in vectors of its own.
-        if let (Expr::Read(z, ixs), Some((_, outer))) = (&**arg, vars.split_last())
-            && self.array[*z]
-            && ixs.iter().copied().eq(axes.iter().map(|&v| Ix::Var(v)))
-        {
-            let z = self.read(*z, &ixs[..outer.len()]);
-            let row = |name: &Ident| quote!(#name #([#outer])*);
-            let (ar, sr) = (row(&an), row(&sn));
-            let call = self.cx.call(
-                *layer,
-                quote!(value_and_derivative_row),
-                quote!(&#z, &mut #ar, &mut #sr),
-            );
-            let body = self.looped(&axes[..outer.len()], quote!(#call;));
-            return quote! {
-                let mut #an: #at = #zero;
-                let mut #sn: #st = #zero;
-                #body
-            };
-        }
         let arg = self.expr(n, arg);
         let call = call(arg);
         let body = self.looped(axes, quote!((#an #([#vars])*, #sn #([#vars])*) = #call;));

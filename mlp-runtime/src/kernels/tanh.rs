@@ -123,6 +123,12 @@ mod tests {
             let x: [f64; N] = core::array::from_fn(|l| chunk.get(l).copied().unwrap_or(0.5));
             let (mut value, mut slope) = ([0.0; N], [0.0; N]);
             row_f64(&x, &mut value, &mut slope);
+            // The value or the slope alone, through the activation's row methods.
+            let (mut value_only, mut slope_only) = ([0.0; N], [0.0; N]);
+            Tanh::value_row(&x, &mut value_only);
+            Tanh::derivative_row(&x, &mut slope_only);
+            assert_eq!(value_only.map(f64::to_bits), value.map(f64::to_bits));
+            assert_eq!(slope_only.map(f64::to_bits), slope.map(f64::to_bits));
             for l in 0..N {
                 let (t, d) = Tanh::value_and_derivative(x[l]);
                 let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
