@@ -176,9 +176,11 @@ impl Lowering<'_> {
         let Expr::Read(z, ixs) = arg else { return None };
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
         let (_, outer) = vars.split_last()?;
-        if !(self.array[*z] && targets.iter().all(|&t| self.array[t]))
-            || !ixs.iter().copied().eq(axes.iter().map(|&v| Ix::Var(v)))
-        {
+        // In arrays, and element for element (`z1[j][b]` into `a1[j][b]`).
+        let whole = self.array[*z]
+            && targets.iter().all(|&t| self.array[t])
+            && ixs.iter().copied().eq(axes.iter().map(|&v| Ix::Var(v)));
+        if !whole {
             return None;
         }
         let z = self.read(*z, &ixs[..outer.len()]);
