@@ -20,7 +20,11 @@ impl Lowering<'_> {
             arg,
         } = &stmt.values[0]
         {
-            let method = [quote!(value_row), quote!(derivative_row)][usize::from(*order)].clone();
+            let method = if *order == 0 {
+                quote!(value_row)
+            } else {
+                quote!(derivative_row)
+            };
             if let Some(rows) = self.activation_rows(*layer, method, arg, &[t], &axes) {
                 return rows;
             }

@@ -194,25 +194,25 @@ pub trait Vector<T> {
     /// `term(i)`, …, `term(i + W - 1)` as two vectors.
     ///
     /// # Safety
-    /// The target has AVX.
+    /// The target has `Self`'s vectors.
     unsafe fn pairs(term: &impl Fn(usize) -> (T, T), i: usize) -> (Self::V, Self::V);
 
     /// `a·b + c`, rounded once per lane.
     ///
     /// # Safety
-    /// The target has AVX and FMA.
+    /// The target has `Self`'s vectors and FMA.
     unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
 
     /// The `W` values from `at` on.
     ///
     /// # Safety
-    /// The target has AVX, and `at` points at `W` values.
+    /// The target has `Self`'s vectors, and `at` points at `W` values.
     unsafe fn load(at: *const T) -> Self::V;
 
     /// Writes `v` to the `W` values from `at` on.
     ///
     /// # Safety
-    /// The target has AVX, and `at` points at `W` values.
+    /// The target has `Self`'s vectors, and `at` points at `W` values.
     unsafe fn store(at: *mut T, v: Self::V);
 }
 
