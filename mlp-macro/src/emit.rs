@@ -469,8 +469,7 @@ impl Item {
                         gradient: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input values")?;
-                        _mlp::check_len(gradient.len(), #input, "gradient entries")?;
-                        gradient.copy_from_slice(&self.gradient(x));
+                        *_mlp::array_mut(gradient, "gradient entries")? = self.gradient(x);
                         _mlp::Result::Ok(())
                     }
 
@@ -509,8 +508,7 @@ impl Item {
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input values")?;
                         let v = _mlp::array(v, "direction values")?;
-                        _mlp::check_len(hv.len(), #input, "output values")?;
-                        hv.copy_from_slice(&self.hvp(x, v));
+                        *_mlp::array_mut(hv, "output values")? = self.hvp(x, v);
                         _mlp::Result::Ok(())
                     }
 
@@ -563,8 +561,7 @@ impl Item {
                     y: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
-                    _mlp::check_len(y.len(), #output, "output values")?;
-                    y.copy_from_slice(&self.forward(x));
+                    *_mlp::array_mut(y, "output values")? = self.forward(x);
                     _mlp::Result::Ok(())
                 }
 
@@ -603,8 +600,7 @@ impl Item {
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
                     let v = _mlp::array(v, "direction values")?;
-                    _mlp::check_len(jv.len(), #output, "output values")?;
-                    jv.copy_from_slice(&self.jvp(x, v));
+                    *_mlp::array_mut(jv, "output values")? = self.jvp(x, v);
                     _mlp::Result::Ok(())
                 }
 
@@ -618,8 +614,7 @@ impl Item {
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
                     let u = _mlp::array(u, "output weights")?;
-                    _mlp::check_len(uj.len(), #input, "input values")?;
-                    uj.copy_from_slice(&self.vjp(x, u));
+                    *_mlp::array_mut(uj, "input values")? = self.vjp(x, u);
                     _mlp::Result::Ok(())
                 }
             }

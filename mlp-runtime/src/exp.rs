@@ -21,6 +21,8 @@ pub(crate) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
 /// Below this `exp` is 0 (less than half the smallest subnormal), above the other, ∞.
 pub(crate) const MIN: f64 = -746.0;
 pub(crate) const MAX: f64 = 710.0;
+/// `2⁻⁶⁰`: what undoes the bias that keeps a subnormal result's `2ⁿ` normal.
+pub(crate) const TWO_TO_MINUS_60: f64 = f64::from_bits(0x3c30_0000_0000_0000);
 /// `1/(i + 2)!`: the coefficients of `(e^r - 1 - r)/r²`.
 pub(crate) const POLYNOMIAL: [f64; 12] = [
     1.0 / 2.0,
@@ -57,7 +59,7 @@ pub fn exp_expm1(x: f64) -> (f64, f64) {
     // that exponent in its low bits (k is exactly 1.5·2⁵² + n), which a shift puts in place:
     // float adds and a shift, all of which vectorize on every x86-64.
     let (b, unbias) = if n < -1000.0 {
-        (60.0, f64::from_bits(0x3c30_0000_0000_0000)) // 2^-60
+        (60.0, TWO_TO_MINUS_60)
     } else if n > 1000.0 {
         (-1.0, 2.0)
     } else {

@@ -53,11 +53,11 @@ impl Lowering<'_> {
             }
             return out;
         }
-        let name = self.ident(t);
-        let ty = self.array_type(t);
         if let Some(rows) = self.dot_rows(n, stmt, &axes) {
             return rows;
         }
+        let name = self.ident(t);
+        let ty = self.array_type(t);
         if !axes.iter().any(|&a| self.free_literal(n, a)) {
             // `for` loops rather than `from_fn`, whose closure the compiler may leave a
             // call per element.

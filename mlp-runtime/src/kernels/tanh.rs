@@ -7,13 +7,14 @@
 
 use core::arch::x86_64::*;
 
-use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MAX, MIN, POLYNOMIAL, SHIFTER};
+use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MAX, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
 
 /// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`, a vector at a time
 /// where the row fills them; else element by element, as LLVM vectorizes the scalar form
 /// (the seed network's rows of 20 and 10, in vectors with the rest masked or copied through
-/// the stack, made its `value_and_gradient` a quarter slower: a load cannot take its data
-/// from a masked store, nor from several narrower ones).
+/// the stack, made its `value_and_gradient` a quarter slower; likely because a load cannot
+/// take its data from a masked store, nor from several narrower ones, which I did not
+/// verify).
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
     if !N.is_multiple_of(8) {
@@ -95,8 +96,7 @@ unsafe fn exp_expm1(x: __m512d) -> (__m512d, __m512d) {
         let b = _mm512_mask_blend_pd(high, splat(0.0), splat(-1.0));
         let b = _mm512_mask_blend_pd(low, b, splat(60.0));
         let unbias = _mm512_mask_blend_pd(high, splat(1.0), splat(2.0));
-        let unbias =
-            _mm512_mask_blend_pd(low, unbias, splat(f64::from_bits(0x3c30_0000_0000_0000)));
+        let unbias = _mm512_mask_blend_pd(low, unbias, splat(TWO_TO_MINUS_60));
         let biased = _mm512_add_pd(k, _mm512_add_pd(b, splat(1023.0)));
         let two_nb = _mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(biased)));
         let exp = _mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(splat(1.0), q), two_nb), unbias);
