@@ -1,10 +1,10 @@
 //! [`dot`](super::dot), [`axpys`](super::axpys) and [`axpys_rows`](super::axpys_rows) in AVX
 //! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar
-//! form are two `__m256d` (one `__m256` in `f32`), each lane fused multiply-adds the same
-//! terms, and the lanes are combined in the same order; in `axpys` (of one row or several
+//! form are two `__m256d` (one `__m512d` with AVX-512F; one `__m256` in `f32`), each lane
+//! fused multiply-adds the same terms, and the lanes are combined in the same order; in `axpys` (of one row or several
 //! side by side), each element takes its terms in order, one fused multiply-add each, as in
 //! the scalar form. Either way the result is the scalar form's to the bit. `axpys` runs in
-//! AVX-512's vectors ([`super::avx512`]) where the target has them and the rows fill them.
+//! AVX-512's vectors ([`super::avx512`]) where the target has them and a row fills one.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.
@@ -49,6 +49,7 @@ const fn tail_start(n: usize) -> usize {
 
 /// The eight lanes `[l0..l3]`, `[l4..l7]` of a `f64` dot product: its groups of eight,
 /// and the half group into `l0..l3`.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
     // SAFETY: as above.
@@ -62,6 +63,33 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m
             high = _mm256_fmadd_pd(a, b, high);
             i += 8;
         }
+        if i + 4 <= N {
+            let (a, b) = pairs_f64(term, i);
+            low = _mm256_fmadd_pd(a, b, low);
+        }
+        (low, high)
+    }
+}
+
+/// The same eight lanes, the groups of eight in one AVX-512 vector (half the instructions;
+/// each lane's terms and their order are the same).
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
+    use super::avx512::Avx512;
+    // SAFETY: the target has AVX-512F.
+    unsafe {
+        let mut lanes = _mm512_setzero_pd();
+        let mut i = 0;
+        while i + 8 <= N {
+            let (a, b) = <Avx512 as Vector<f64>>::pairs(term, i);
+            lanes = _mm512_fmadd_pd(a, b, lanes);
+            i += 8;
+        }
+        let (mut low, high) = (
+            _mm512_castpd512_pd256(lanes),
+            _mm512_extractf64x4_pd::<1>(lanes),
+        );
         if i + 4 <= N {
             let (a, b) = pairs_f64(term, i);
             low = _mm256_fmadd_pd(a, b, low);
@@ -284,16 +312,16 @@ pub type Wide = super::avx512::Avx512;
 #[cfg(not(target_feature = "avx512f"))]
 pub type Wide = Avx;
 
-/// Whether rows of `N` lanes go in [`Wide`] vectors: only if they fill them. The lanes past
-/// the last whole vector go one by one, each a chain of dependent multiply-adds, and more
-/// of them are left over from wider vectors: the seed network's gradient (rows of 20 and 52
-/// lanes) took 10 % longer in 512-bit vectors, masked or not, while batch gradients (rows of
-/// 16 samples) took 10–30 % less.
+/// Whether rows of `N` lanes go in [`Wide`] vectors: wherever they fill one. What is left
+/// past the last whole one goes in AVX vectors, then lane by lane ([`held`]); left lane by
+/// lane from AVX-512's vectors, or masked, the seed network's gradient (rows of 20 and 52)
+/// took 10 % longer than in AVX's alone, while with AVX's for the rest it took 10–15 % less
+/// (A/B, four rounds).
 const fn wide<T, const N: usize>() -> bool
 where
     Wide: Vector<T>,
 {
-    N.is_multiple_of(<Wide as Vector<T>>::W)
+    N >= <Wide as Vector<T>>::W
 }
 
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
@@ -321,7 +349,9 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
     term: impl Fn(usize, usize) -> (T, T),
-) {
+) where
+    Avx: Vector<T>,
+{
     let len = len.min(N);
     let rows = core::slice::from_mut(acc);
     if N * V > REGISTER_BLOCKED_TERMS {
@@ -358,7 +388,9 @@ pub fn axpys_rows<T: crate::Scalar, const N: usize, const V: usize>(
 fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
-) {
+) where
+    Avx: Vector<T>,
+{
     if N * V > REGISTER_BLOCKED_TERMS {
         for (r, row) in acc.iter_mut().enumerate() {
             axpys_in::<T, X, N, V>(row, N, |v, l| term(r, v, l));
@@ -379,7 +411,9 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
 fn grouped<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
-) {
+) where
+    Avx: Vector<T>,
+{
     let mut r = 0;
     let mut groups = acc.chunks_exact_mut(G);
     for rows in &mut groups {
@@ -392,34 +426,20 @@ fn grouped<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const
     }
 }
 
-/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over every `v`: up
-/// to four vectors of each row at a time held in registers, then the vectors left, then
-/// single lanes.
+/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over every `v`: in
+/// vectors `X`, up to four of each row at a time held in registers; then, if the rest fills
+/// AVX vectors (what is left from AVX-512's), in those; then single lanes.
 #[inline(always)]
 fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
     rows: &mut [[T; N]],
     len: usize,
     term: impl Fn(usize, usize, usize) -> (T, T),
-) {
+) where
+    Avx: Vector<T>,
+{
     debug_assert_eq!(rows.len(), G);
-    let at = rows.as_mut_ptr().cast::<T>();
-    let mut l = 0;
-    while l + 4 * X::W <= len {
-        // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
-        // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
-        unsafe { columns::<T, X, N, V, 4, G>(at.add(l), l, &term) };
-        l += 4 * X::W;
-    }
-    // SAFETY: as above, with `l + vectors·W <= len`.
-    unsafe {
-        match (len - l) / X::W {
-            3 => columns::<T, X, N, V, 3, G>(at.add(l), l, &term),
-            2 => columns::<T, X, N, V, 2, G>(at.add(l), l, &term),
-            1 => columns::<T, X, N, V, 1, G>(at.add(l), l, &term),
-            _ => {}
-        }
-    }
-    l += (len - l) / X::W * X::W;
+    let l = vectors::<T, X, N, V, G>(rows, 0, len, &term);
+    let l = vectors::<T, Avx, N, V, G>(rows, l, len, &term);
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
             for v in 0..V {
@@ -428,6 +448,35 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G:
             }
         }
     }
+}
+
+/// Lanes `from..` of [`held`]'s rows in as many whole vectors `X` as fit before `len`;
+/// returns where they end.
+#[inline(always)]
+fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
+    rows: &mut [[T; N]],
+    from: usize,
+    len: usize,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
+) -> usize {
+    let at = rows.as_mut_ptr().cast::<T>();
+    let mut l = from;
+    while l + 4 * X::W <= len {
+        // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
+        // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
+        unsafe { columns::<T, X, N, V, 4, G>(at.add(l), l, term) };
+        l += 4 * X::W;
+    }
+    // SAFETY: as above, with `l + vectors·W <= len`.
+    unsafe {
+        match (len - l) / X::W {
+            3 => columns::<T, X, N, V, 3, G>(at.add(l), l, term),
+            2 => columns::<T, X, N, V, 2, G>(at.add(l), l, term),
+            1 => columns::<T, X, N, V, 1, G>(at.add(l), l, term),
+            _ => {}
+        }
+    }
+    l + (len - l) / X::W * X::W
 }
 
 /// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, accumulated over every `v`

@@ -275,11 +275,22 @@ mod tests {
     fn vector_and_scalar_lanes_agree_to_the_bit() {
         let a: [f64; 61] = core::array::from_fn(|i| (i as f64 * 0.731).sin() * 1e3);
         let b: [f64; 61] = core::array::from_fn(|i| (i as f64 * 1.37).cos() / 7.0);
-        for n in [1.0, -3.3, 1e-7] {
-            let vector = dot::<f64, 61>(|i| (a[i] * n, b[i]));
-            let scalar = scalar_dot::<f64, 61>(|i| (a[i] * n, b[i]));
-            assert_eq!(vector.to_bits(), scalar.to_bits());
+        fn check<const N: usize>(a: &[f64; 61], b: &[f64; 61]) {
+            for n in [1.0, -3.3, 1e-7] {
+                let vector = dot::<f64, N>(|i| (a[i] * n, b[i]));
+                let scalar = scalar_dot::<f64, N>(|i| (a[i] * n, b[i]));
+                assert_eq!(vector.to_bits(), scalar.to_bits(), "{N} terms");
+            }
         }
+        // Around the vectors' eight lanes and the half group of four.
+        check::<61>(&a, &b);
+        check::<52>(&a, &b);
+        check::<20>(&a, &b);
+        check::<16>(&a, &b);
+        check::<12>(&a, &b);
+        check::<8>(&a, &b);
+        check::<7>(&a, &b);
+        check::<4>(&a, &b);
         let (a, b) = (a.map(|v| v as f32), b.map(|v| v as f32));
         let vector = dot::<f32, 61>(|i| (a[i], b[i]));
         assert_eq!(

@@ -9,28 +9,25 @@ use core::arch::x86_64::*;
 
 use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MAX, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
 
-/// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`, a vector at a time
-/// where the row fills them; else element by element, as LLVM vectorizes the scalar form
-/// (the seed network's rows of 20 and 10, in vectors with the rest masked or copied through
-/// the stack, made its `value_and_gradient` a quarter slower; likely because a load cannot
-/// take its data from a masked store, nor from several narrower ones, which I did not
-/// verify).
+/// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`: a vector at a time,
+/// then the lanes left (fewer than eight) element by element, as LLVM vectorizes the scalar
+/// form. (The seed network's rows of 20 and 10 with the rest in a masked vector, or copied
+/// through the stack, made its `value_and_gradient` a quarter slower; likely because a load
+/// cannot take its data from a masked store, nor from several narrower ones, which I did not
+/// verify.)
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
-    if !N.is_multiple_of(8) {
-        for l in 0..N {
-            (value[l], slope[l]) =
-                <crate::Tanh as crate::Activation<f64>>::value_and_derivative(x[l]);
-        }
-        return;
-    }
-    for l in (0..N).step_by(8) {
+    let whole = N / 8 * 8;
+    for l in (0..whole).step_by(8) {
         // SAFETY: the target has AVX-512F, and lanes `l..l + 8` are in all three rows.
         unsafe {
             let (t, d) = tanh(_mm512_loadu_pd(x.as_ptr().add(l)));
             _mm512_storeu_pd(value.as_mut_ptr().add(l), t);
             _mm512_storeu_pd(slope.as_mut_ptr().add(l), d);
         }
+    }
+    for l in whole..N {
+        (value[l], slope[l]) = <crate::Tanh as crate::Activation<f64>>::value_and_derivative(x[l]);
     }
 }
 
@@ -180,5 +177,7 @@ mod tests {
         check::<24>(&values);
         check::<128>(&values);
         check::<20>(&values);
+        check::<10>(&values);
+        check::<3>(&values);
     }
 }
