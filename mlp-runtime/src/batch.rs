@@ -10,6 +10,7 @@ use std::vec;
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, CowArray, Ix2};
 
 use crate::BLOCK;
+use crate::kernels::transpose;
 
 use crate::{Scalar, ShapeError};
 
@@ -56,23 +57,22 @@ where
     let block = |(x, out): (&[T], &mut [T]),
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        let samples = x.len() / columns.max(1);
-        // Column by column, each written in order (row by row, the compiler scatters).
-        for (k, column) in input.iter_mut().enumerate() {
-            for (b, value) in column.iter_mut().enumerate() {
-                *value = if b < samples {
-                    x[b * columns + k]
-                } else {
-                    T::zero()
-                };
-            }
+        let samples = if width > 0 {
+            out.len() / width
+        } else {
+            x.len() / columns.max(1)
+        };
+        if samples < BLOCK {
+            input.as_flattened_mut().fill(T::zero());
         }
+        transpose(
+            (x, columns),
+            (input.as_flattened_mut(), BLOCK),
+            samples,
+            columns,
+        );
         kernel(input, output)?;
-        for (b, row) in out.chunks_exact_mut(width.max(1)).enumerate() {
-            for (value, column) in row.iter_mut().zip(output.iter()) {
-                *value = column[b];
-            }
-        }
+        transpose((output.as_flattened(), BLOCK), (out, width), width, samples);
         Ok(())
     };
     let buffers = || {

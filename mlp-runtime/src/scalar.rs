@@ -41,6 +41,22 @@ pub trait Scalar:
         }
     }
 
+    /// A 4 × 4 tile of [`transpose`](crate::transpose): `dst[j·dst_stride + i] =
+    /// src[i·src_stride + j]` for `i, j < 4`; in vector registers where the target has them.
+    ///
+    /// # Safety
+    /// Both pointers point at four rows of four values, their strides apart.
+    #[doc(hidden)]
+    #[inline(always)]
+    unsafe fn transpose4(src: *const Self, src_stride: usize, dst: *mut Self, dst_stride: usize) {
+        for i in 0..4 {
+            for j in 0..4 {
+                // SAFETY: the caller's.
+                unsafe { *dst.add(j * dst_stride + i) = *src.add(i * src_stride + j) };
+            }
+        }
+    }
+
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
     /// (AVX with FMA), else in scalar lanes; the same result either way.
     #[doc(hidden)]
@@ -163,6 +179,13 @@ impl Scalar for f32 {
     }
 
     avx_kernels!(dot_f32);
+
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn transpose4(src: *const f32, src_stride: usize, dst: *mut f32, dst_stride: usize) {
+        // SAFETY: the caller's.
+        unsafe { crate::kernels::transpose4_f32(src, src_stride, dst, dst_stride) }
+    }
 }
 
 impl Scalar for f64 {
@@ -192,6 +215,13 @@ impl Scalar for f64 {
     }
 
     avx_kernels!(dot_f64);
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+    #[inline(always)]
+    unsafe fn transpose4(src: *const f64, src_stride: usize, dst: *mut f64, dst_stride: usize) {
+        // SAFETY: the caller's.
+        unsafe { crate::kernels::transpose4_f64(src, src_stride, dst, dst_stride) }
+    }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]

@@ -20,6 +20,14 @@ pub(crate) mod avx;
 pub(crate) mod avx512;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
+mod transpose;
+
+#[cfg(feature = "ndarray")]
+pub(crate) use transpose::transpose;
+#[cfg(target_arch = "x86_64")]
+pub(crate) use transpose::transpose4_f32;
+#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+pub(crate) use transpose::transpose4_f64;
 
 /// The lanes of [`sum`] and [`dot`].
 const LANES: usize = 8;
