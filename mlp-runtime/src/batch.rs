@@ -57,11 +57,10 @@ where
     let block = |(x, out): (&[T], &mut [T]),
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        let samples = if width > 0 {
-            out.len() / width
-        } else {
-            x.len() / columns.max(1)
-        };
+        let samples = out
+            .len()
+            .checked_div(width)
+            .unwrap_or(x.len() / columns.max(1));
         if samples < BLOCK {
             input.as_flattened_mut().fill(T::zero());
         }

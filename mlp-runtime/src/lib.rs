@@ -46,7 +46,8 @@ pub use error::ShapeError;
 pub use io::LoadError;
 #[doc(hidden)]
 pub use kernels::{
-    axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, dot_rows, madd, sum, sum_lanes,
+    axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_lanes, dot_rows, madd, sum,
+    sum_lanes,
 };
 
 /// Samples the block kernels behind the batch methods compute at once.

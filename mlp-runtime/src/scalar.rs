@@ -79,6 +79,24 @@ pub trait Scalar:
         out
     }
 
+    /// The body of [`dot_block`](crate::dot_block): a [`dot_lanes`](crate::dot_lanes) per
+    /// row, or, in `f64` with AVX-512, rows and samples four by four; the same results
+    /// either way.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
+        w: &[[Self; N]; R],
+        x: &[[Self; B]; N],
+        mut element: impl FnMut(usize, usize, Self),
+    ) {
+        for (j, w) in w.iter().enumerate() {
+            let sums = crate::dot_lanes::<Self, N, B>(|k, b| (w[k], x[k][b]));
+            for (b, sum) in sums.into_iter().enumerate() {
+                element(j, b, sum);
+            }
+        }
+    }
+
     /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
     #[doc(hidden)]
     #[inline(always)]
@@ -229,6 +247,20 @@ impl Scalar for f64 {
         term: impl Fn(usize, usize) -> (f64, f64),
     ) -> [f64; R] {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
+    }
+
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx512f",
+        target_feature = "fma"
+    ))]
+    #[inline(always)]
+    fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
+        w: &[[f64; N]; R],
+        x: &[[f64; B]; N],
+        element: impl FnMut(usize, usize, f64),
+    ) {
+        crate::kernels::block::dot_block_f64(w, x, element)
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]

@@ -89,6 +89,23 @@ fn rows_are_single_calls() {
     }
 }
 
+/// Layers of 64 and more inputs: a block's pre-activations tiled by rows and samples
+/// (`_mlp::dot_block`), each still its single call to the bit.
+#[mlp(64, 1, input = 70)]
+struct Broad;
+
+#[test]
+fn tiled_layers_are_single_calls() {
+    let x = inputs(37, 70);
+    scalar_rows_match::<Broad>(x.view(), x.view());
+    let broad: Broad = net(5);
+    let outputs = broad.forward_batch(x.view()).unwrap();
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let row: [f64; 70] = row.to_vec().try_into().unwrap();
+        assert_eq!(outputs[[i, 0]], broad.forward(&row)[0]);
+    }
+}
+
 /// A linear network: its gradient is the same at every input, which the batch kernels
 /// must still give once per row.
 #[mlp(6, 1, input = 5, activation = identity)]

@@ -43,7 +43,7 @@ unsafe fn pairs_f32(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, _
 
 /// Where the terms added one after the other start: past the groups of eight, and past
 /// the half group of four if there is one.
-const fn tail_start(n: usize) -> usize {
+pub(super) const fn tail_start(n: usize) -> usize {
     if n % 8 >= 4 { n / 8 * 8 + 4 } else { n / 8 * 8 }
 }
 
@@ -123,7 +123,7 @@ unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m2
 
 /// The last few terms, one after the other.
 #[inline(always)]
-fn tail<T: crate::Scalar, const N: usize>(term: &impl Fn(usize) -> (T, T)) -> T {
+pub(super) fn tail<T: crate::Scalar, const N: usize>(term: &impl Fn(usize) -> (T, T)) -> T {
     let mut tail = T::zero();
     let mut i = tail_start(N);
     while i < N {
@@ -148,9 +148,8 @@ pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
 }
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`, every row added up as [`dot_f64`] adds
-/// it, four rows' lanes combined at once: a transpose of their four vectors of lane sums
-/// puts each combining step of all four rows in one vector addition, where one row at a
-/// time is a horizontal reduction of shuffles and scalar additions. Only up to
+/// it, four rows' lanes [`combine`]d at once, where one row at a time is a horizontal
+/// reduction of shuffles and scalar additions. Only up to
 /// [`REGISTER_BLOCKED_TERMS`] terms in all: past them the rows come from L2, and reading four
 /// at a time made the wide benchmark network's `value_and_gradient` 10 % slower.
 #[inline(always)]
@@ -168,22 +167,9 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
                 let (low, high) = lanes_f64::<N>(&|i| term(r + q, i));
                 _mm256_add_pd(low, high)
             };
-            let (a, b, c, d) = (four(0), four(1), four(2), four(3));
-            let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
-            let (cd_even, cd_odd) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
-            // [s0 + s2] and [s1 + s3] of each row, then their sum: `dot_f64`'s `two`, and
-            // its two lanes added.
-            let even = _mm256_add_pd(
-                _mm256_permute2f128_pd::<0x20>(ab_even, cd_even),
-                _mm256_permute2f128_pd::<0x31>(ab_even, cd_even),
-            );
-            let odd = _mm256_add_pd(
-                _mm256_permute2f128_pd::<0x20>(ab_odd, cd_odd),
-                _mm256_permute2f128_pd::<0x31>(ab_odd, cd_odd),
-            );
             let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
-            let sums = _mm256_add_pd(_mm256_add_pd(even, odd), tails);
+            let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
         }
         r += 4;
@@ -193,6 +179,35 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         r += 1;
     }
     out
+}
+
+/// Four dot products' sums from their lanes `[l0+l4, l1+l5, l2+l6, l3+l7]` (`a`, `b`, `c`,
+/// `d`) and their tails, each combined as [`dot_f64`] combines one: a transpose of the four
+/// puts each combining step of all four in one vector addition.
+#[inline(always)]
+pub(super) unsafe fn combine(
+    a: __m256d,
+    b: __m256d,
+    c: __m256d,
+    d: __m256d,
+    tails: __m256d,
+) -> __m256d {
+    // SAFETY: the caller's target has AVX.
+    unsafe {
+        let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+        let (cd_even, cd_odd) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+        // [s0 + s2] and [s1 + s3] of each, then their sum: `dot_f64`'s `two`, and its two
+        // lanes added.
+        let even = _mm256_add_pd(
+            _mm256_permute2f128_pd::<0x20>(ab_even, cd_even),
+            _mm256_permute2f128_pd::<0x31>(ab_even, cd_even),
+        );
+        let odd = _mm256_add_pd(
+            _mm256_permute2f128_pd::<0x20>(ab_odd, cd_odd),
+            _mm256_permute2f128_pd::<0x31>(ab_odd, cd_odd),
+        );
+        _mm256_add_pd(_mm256_add_pd(even, odd), tails)
+    }
 }
 
 /// `Σ_{i<N} a_i·b_i` in `f32`.

@@ -18,11 +18,24 @@ pub(crate) mod avx;
     target_feature = "fma"
 ))]
 pub(crate) mod avx512;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx512f",
+    target_feature = "fma"
+))]
+pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
 mod transpose;
 
-#[cfg(feature = "ndarray")]
+#[cfg(any(
+    feature = "ndarray",
+    all(
+        target_arch = "x86_64",
+        target_feature = "avx512f",
+        target_feature = "fma"
+    )
+))]
 pub(crate) use transpose::transpose;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use transpose::transpose4_f32;
@@ -239,6 +252,19 @@ pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
     out
 }
 
+/// `element(j, b, Σ_{k<N} w[j][k]·x[k][b])` for every row `j < R` and sample `b < B`: a
+/// layer's pre-activations for a block of samples, each sample's sum to the bit its single
+/// call's [`dot`] (so [`dot_lanes`] of each row). In `f64` with AVX-512, rows and samples
+/// four by four.
+#[inline(always)]
+pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
+    w: &[[T; N]; R],
+    x: &[[T; B]; N],
+    element: impl FnMut(usize, usize, T),
+) {
+    T::lanes_dot_block(w, x, element)
+}
+
 /// The lanes added pairwise, four apart first (as two vectors of four add).
 #[inline(always)]
 fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
@@ -248,8 +274,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_lanes, dot_rows, madd, scalar_axpys,
-        scalar_dot, sum, sum_lanes,
+        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_lanes, dot_rows, madd,
+        scalar_axpys, scalar_dot, sum, sum_lanes,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -516,5 +542,42 @@ mod tests {
         check::<128, 16>();
         check::<600, 16>();
         check::<52, 8>();
+    }
+
+    /// A block's pre-activations, rows and samples tiled where the target allows: each
+    /// sample to the bit its single call's `dot`, at every size around the tiles and the
+    /// vectors' eight lanes.
+    #[test]
+    fn block_dots_are_each_sample_as_a_single_call() {
+        fn check<const N: usize, const B: usize, const R: usize>() {
+            let w: [[f64; N]; R] = core::array::from_fn(|j| {
+                core::array::from_fn(|k| ((j * 131 + k * 31) as f64 * 0.37).sin() * 10.0)
+            });
+            let x: [[f64; B]; N] = core::array::from_fn(|k| {
+                core::array::from_fn(|b| ((k * 7 + b) as f64 * 0.11 - 1.3).cos())
+            });
+            let (mut block, mut block32) = ([[f64::NAN; B]; R], [[f32::NAN; B]; R]);
+            dot_block::<f64, N, B, R>(&w, &x, |j, b, sum| block[j][b] = sum);
+            let w32 = w.map(|row| row.map(|v| v as f32));
+            let x32 = x.map(|row| row.map(|v| v as f32));
+            dot_block::<f32, N, B, R>(&w32, &x32, |j, b, sum| block32[j][b] = sum);
+            for j in 0..R {
+                for b in 0..B {
+                    let single = dot::<f64, N>(|k| (w[j][k], x[k][b]));
+                    assert_eq!(block[j][b].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                    let single = dot::<f32, N>(|k| (w[j][k] as f32, x[k][b] as f32));
+                    assert_eq!(block32[j][b].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                }
+            }
+        }
+        check::<52, 16, 20>();
+        check::<20, 16, 10>();
+        check::<10, 16, 1>();
+        check::<128, 16, 12>();
+        check::<13, 16, 7>();
+        check::<3, 8, 5>();
+        check::<61, 6, 9>();
+        check::<4, 4, 4>();
+        check::<1, 1, 1>();
     }
 }

@@ -7,7 +7,14 @@
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-#[cfg(feature = "ndarray")]
+#[cfg(any(
+    feature = "ndarray",
+    all(
+        target_arch = "x86_64",
+        target_feature = "avx512f",
+        target_feature = "fma"
+    )
+))]
 use crate::Scalar;
 
 /// `dst[j·dst_stride + i] = src[i·src_stride + j]` for `i < rows`, `j < columns`.
@@ -15,7 +22,14 @@ use crate::Scalar;
 /// # Panics
 /// If a slice is shorter than its stride and the sizes say (a bug in the caller: the batch
 /// methods size both from the network).
-#[cfg(feature = "ndarray")]
+#[cfg(any(
+    feature = "ndarray",
+    all(
+        target_arch = "x86_64",
+        target_feature = "avx512f",
+        target_feature = "fma"
+    )
+))]
 pub(crate) fn transpose<T: Scalar>(
     (src, src_stride): (&[T], usize),
     (dst, dst_stride): (&mut [T], usize),
