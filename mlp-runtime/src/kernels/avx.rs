@@ -413,17 +413,26 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
         return;
     }
     // A row's lanes are held up to four vectors at a time: rows of one or two vectors go
-    // four side by side, longer ones two.
-    if N / X::W <= 2 {
-        grouped::<T, X, N, V, 4>(acc, term)
+    // eight side by side (four in AVX's), longer ones two.
+    if N / X::W <= 2 && X::W > 4 {
+        grouped::<T, X, N, V, 8, 4>(acc, term)
+    } else if N / X::W <= 2 {
+        grouped::<T, X, N, V, 4, 2>(acc, term)
     } else {
-        grouped::<T, X, N, V, 2>(acc, term)
+        grouped::<T, X, N, V, 2, 1>(acc, term)
     }
 }
 
-/// [`axpys_rows`], `G` rows at a time, then the rest one by one.
+/// [`axpys_rows`], `G` rows at a time, then `H` at a time, then the rest one by one.
 #[inline(always)]
-fn grouped<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
+fn grouped<
+    T: crate::Scalar,
+    X: Vector<T>,
+    const N: usize,
+    const V: usize,
+    const G: usize,
+    const H: usize,
+>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
@@ -434,6 +443,11 @@ fn grouped<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const
     for rows in &mut groups {
         held::<T, X, N, V, G>(rows, N, |g, v, l| term(r + g, v, l));
         r += G;
+    }
+    let mut groups = groups.into_remainder().chunks_exact_mut(H);
+    for rows in &mut groups {
+        held::<T, X, N, V, H>(rows, N, |g, v, l| term(r + g, v, l));
+        r += H;
     }
     for row in groups.into_remainder() {
         held::<T, X, N, V, 1>(core::slice::from_mut(row), N, |_, v, l| term(r, v, l));
