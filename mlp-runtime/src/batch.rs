@@ -53,14 +53,13 @@ where
     let x: Cow<'_, [T]> = x
         .as_slice()
         .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
-    let mut out = vec![T::zero(); rows * width];
-    let block = |(x, out): (&[T], &mut [T]),
+    // Block `i`'s samples, transposed in, computed, and transposed out into `out`.
+    let block = |i: usize,
+                 x: &[T],
+                 out: &mut [T],
                  (input, output): &mut (Vec<[T; BLOCK]>, Vec<[T; BLOCK]>)|
      -> Result<(), ShapeError> {
-        let samples = out
-            .len()
-            .checked_div(width)
-            .unwrap_or(x.len() / columns.max(1));
+        let samples = (rows - i * BLOCK).min(BLOCK);
         if samples < BLOCK {
             input.as_flattened_mut().fill(T::zero());
         }
@@ -80,21 +79,32 @@ where
             vec![[T::zero(); BLOCK]; width],
         )
     };
-    let (step_in, step_out) = ((BLOCK * columns).max(1), (BLOCK * width).max(1));
+    let step = (BLOCK * columns).max(1);
     #[cfg(feature = "rayon")]
-    {
+    let out = {
         use rayon::prelude::*;
-        x.par_chunks(step_in)
-            .zip(out.par_chunks_mut(step_out))
-            .try_for_each_init(buffers, |buffers, pair| block(pair, buffers))?;
-    }
+        let mut out = vec![T::zero(); rows * width];
+        let blocks = out.par_chunks_mut((BLOCK * width).max(1)).enumerate();
+        blocks.try_for_each_init(buffers, |buffers, (i, out)| {
+            let x = x.get(i * step..).unwrap_or_default();
+            block(i, &x[..x.len().min(step)], out, buffers)
+        })?;
+        out
+    };
     #[cfg(not(feature = "rayon"))]
-    {
-        let mut buffers = buffers();
-        for pair in x.chunks(step_in).zip(out.chunks_mut(step_out)) {
-            block(pair, &mut buffers)?;
+    let out = {
+        // Appended block by block, with no pass zeroing the whole result first (7 % of the
+        // seed network's batch gradient).
+        let (mut buffers, mut results) = (buffers(), vec![T::zero(); BLOCK * width]);
+        let mut out = Vec::with_capacity(rows * width);
+        for i in 0..rows.div_ceil(BLOCK) {
+            let x = x.get(i * step..).unwrap_or_default();
+            let results = &mut results[..(rows - i * BLOCK).min(BLOCK) * width];
+            block(i, &x[..x.len().min(step)], results, &mut buffers)?;
+            out.extend_from_slice(results);
         }
-    }
+        out
+    };
     Array2::from_shape_vec((rows, width), out)
         .map_err(|_| ShapeError::new("batch results", rows * width, 0))
 }

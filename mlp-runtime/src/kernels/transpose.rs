@@ -63,8 +63,10 @@ pub(crate) fn transpose<T: Scalar>(
     }
 }
 
-/// [`Scalar::transpose4`](crate::Scalar::transpose4) in `f64`: the rows in four AVX vectors, pairs of rows interleaved,
-/// then the halves exchanged.
+/// [`Scalar::transpose4`](crate::Scalar::transpose4) in `f64`: halves of rows 0 and 2 (1
+/// and 3) loaded into the halves of one AVX vector, then interleaved. Half the shuffles of
+/// four whole rows interleaved and their halves exchanged, which is what the shuffle unit
+/// limits.
 ///
 /// # Safety
 /// The target has AVX; both pointers point at four rows of four values, their strides
@@ -79,16 +81,18 @@ pub(crate) unsafe fn transpose4_f64(
 ) {
     // SAFETY: the caller's.
     unsafe {
-        let row = |i: usize| _mm256_loadu_pd(src.add(i * src_stride));
-        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
-        // [r0[0], r1[0], r0[2], r1[2]] and [r0[1], r1[1], r0[3], r1[3]]; likewise r2, r3.
-        let (even01, odd01) = (_mm256_unpacklo_pd(r0, r1), _mm256_unpackhi_pd(r0, r1));
-        let (even23, odd23) = (_mm256_unpacklo_pd(r2, r3), _mm256_unpackhi_pd(r2, r3));
+        let half = |i: usize, j: usize| _mm_loadu_pd(src.add(i * src_stride + j));
+        // `[row a's elements j, j + 1, row b's elements j, j + 1]`.
+        let pair = |a: usize, b: usize, j: usize| {
+            _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(half(a, j)), half(b, j))
+        };
+        let (low02, low13) = (pair(0, 2, 0), pair(1, 3, 0));
+        let (high02, high13) = (pair(0, 2, 2), pair(1, 3, 2));
         let column = |j: usize, v: __m256d| _mm256_storeu_pd(dst.add(j * dst_stride), v);
-        column(0, _mm256_permute2f128_pd::<0x20>(even01, even23));
-        column(1, _mm256_permute2f128_pd::<0x20>(odd01, odd23));
-        column(2, _mm256_permute2f128_pd::<0x31>(even01, even23));
-        column(3, _mm256_permute2f128_pd::<0x31>(odd01, odd23));
+        column(0, _mm256_unpacklo_pd(low02, low13));
+        column(1, _mm256_unpackhi_pd(low02, low13));
+        column(2, _mm256_unpacklo_pd(high02, high13));
+        column(3, _mm256_unpackhi_pd(high02, high13));
     }
 }
 
