@@ -234,7 +234,7 @@ impl Scalar for f64 {
 
     avx_kernels!(dot_f64);
 
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+    #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     unsafe fn transpose4(src: *const f64, src_stride: usize, dst: *mut f64, dst_stride: usize) {
         // SAFETY: the caller's.

@@ -39,7 +39,7 @@ mod transpose;
 pub(crate) use transpose::transpose;
 #[cfg(target_arch = "x86_64")]
 pub(crate) use transpose::transpose4_f32;
-#[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+#[cfg(target_arch = "x86_64")]
 pub(crate) use transpose::transpose4_f64;
 
 /// The lanes of [`sum`] and [`dot`].

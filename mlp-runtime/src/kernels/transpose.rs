@@ -96,6 +96,32 @@ pub(crate) unsafe fn transpose4_f64(
     }
 }
 
+/// [`Scalar::transpose4`](crate::Scalar::transpose4) in `f64` without AVX: 2 × 2 blocks in
+/// SSE2's vectors (every x86-64 has them), each pair of rows interleaved.
+///
+/// # Safety
+/// Both pointers point at four rows of four values, their strides apart.
+#[cfg(all(target_arch = "x86_64", not(target_feature = "avx")))]
+#[inline(always)]
+pub(crate) unsafe fn transpose4_f64(
+    src: *const f64,
+    src_stride: usize,
+    dst: *mut f64,
+    dst_stride: usize,
+) {
+    // SAFETY: the caller's; SSE2 is part of x86-64.
+    unsafe {
+        let half = |i: usize, j: usize| _mm_loadu_pd(src.add(i * src_stride + j));
+        let store = |j: usize, i: usize, v: __m128d| _mm_storeu_pd(dst.add(j * dst_stride + i), v);
+        for (i, j) in [(0, 0), (0, 2), (2, 0), (2, 2)] {
+            // Rows `i, i + 1`, columns `j, j + 1`: `[a, b]`, `[c, d]` to `[a, c]`, `[b, d]`.
+            let (upper, lower) = (half(i, j), half(i + 1, j));
+            store(j, i, _mm_unpacklo_pd(upper, lower));
+            store(j + 1, i, _mm_unpackhi_pd(upper, lower));
+        }
+    }
+}
+
 /// [`Scalar::transpose4`](crate::Scalar::transpose4) in `f32`, in SSE's vectors (every x86-64 has them).
 ///
 /// # Safety
