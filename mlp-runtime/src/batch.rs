@@ -86,8 +86,7 @@ where
         let mut out = vec![T::zero(); rows * width];
         let blocks = out.par_chunks_mut((BLOCK * width).max(1)).enumerate();
         blocks.try_for_each_init(buffers, |buffers, (i, out)| {
-            let x = x.get(i * step..).unwrap_or_default();
-            block(i, &x[..x.len().min(step)], out, buffers)
+            block(i, nth_block(&x, i, step), out, buffers)
         })?;
         out
     };
@@ -98,15 +97,20 @@ where
         let (mut buffers, mut results) = (buffers(), vec![T::zero(); BLOCK * width]);
         let mut out = Vec::with_capacity(rows * width);
         for i in 0..rows.div_ceil(BLOCK) {
-            let x = x.get(i * step..).unwrap_or_default();
             let results = &mut results[..(rows - i * BLOCK).min(BLOCK) * width];
-            block(i, &x[..x.len().min(step)], results, &mut buffers)?;
+            block(i, nth_block(&x, i, step), results, &mut buffers)?;
             out.extend_from_slice(results);
         }
         out
     };
     Array2::from_shape_vec((rows, width), out)
         .map_err(|_| ShapeError::new("batch results", rows * width, 0))
+}
+
+/// Block `i` of `x`, blocks of `step` values (the last may be shorter; none past it).
+fn nth_block<T>(x: &[T], i: usize, step: usize) -> &[T] {
+    let x = x.get(i * step..).unwrap_or_default();
+    &x[..x.len().min(step)]
 }
 
 /// A row as a slice: borrowed, as rows of a standard-layout array always are.
