@@ -12,7 +12,9 @@
 //! ```
 //!
 //! A matrix of such sums, one per row (a batch's, a Jacobian's), is accumulated all rows at
-//! once (`_mlp::axpys_rows`).
+//! once (`_mlp::axpys_rows`). A block's forward sums keep each sample's single-call order,
+//! a row at a time (`_mlp::dot_lanes`) or, for long rows, the whole matrix product at once
+//! (`_mlp::dot_block`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
