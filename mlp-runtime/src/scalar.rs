@@ -41,8 +41,9 @@ pub trait Scalar:
         }
     }
 
-    /// A 4 × 4 tile of [`transpose`](crate::transpose): `dst[j·dst_stride + i] =
-    /// src[i·src_stride + j]` for `i, j < 4`; in vector registers where the target has them.
+    /// A 4 × 4 tile of the transposes around a batch's block kernels: `dst[j·dst_stride + i]
+    /// = src[i·src_stride + j]` for `i, j < 4`; in vector registers where the target has
+    /// them.
     ///
     /// # Safety
     /// Both pointers point at four rows of four values, their strides apart.
