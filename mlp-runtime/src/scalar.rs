@@ -81,21 +81,16 @@ pub trait Scalar:
     }
 
     /// The body of [`dot_block`](crate::dot_block): a [`dot_lanes`](crate::dot_lanes) per
-    /// row, or, in `f64` with AVX-512, rows and samples four by four; the same results
-    /// either way.
+    /// row, or, in `f64` with AVX-512, rows of many terms and samples four by four; the same
+    /// results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
         w: &[[Self; N]; R],
         x: &[[Self; B]; N],
-        mut element: impl FnMut(usize, usize, Self),
+        element: impl FnMut(usize, usize, Self),
     ) {
-        for (j, w) in w.iter().enumerate() {
-            let sums = crate::dot_lanes::<Self, N, B>(|k, b| (w[k], x[k][b]));
-            for (b, sum) in sums.into_iter().enumerate() {
-                element(j, b, sum);
-            }
-        }
+        crate::kernels::dot_block_rows(w, x, element)
     }
 
     /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.

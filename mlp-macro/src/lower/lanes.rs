@@ -12,9 +12,9 @@
 //! ```
 //!
 //! A matrix of such sums, one per row (a batch's, a Jacobian's), is accumulated all rows at
-//! once (`_mlp::axpys_rows`). A block's forward sums keep each sample's single-call order,
-//! a row at a time (`_mlp::dot_lanes`) or, for long rows, the whole matrix product at once
-//! (`_mlp::dot_block`).
+//! once (`_mlp::axpys_rows`). A block's forward sums keep each sample's single-call order:
+//! the whole matrix product at once (`_mlp::dot_block`), or a row at a time
+//! (`_mlp::dot_lanes`) where the factors are not whole matrices.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -248,17 +248,11 @@ impl Lowering<'_> {
     }
 }
 
-/// Fewer terms than this, and a block's sums go a row at a time (`_mlp::dot_lanes`): in
-/// `_mlp::dot_block`'s tiles, adding up each sample's lanes costs about as much as the
-/// multiply-adds of a short row (the seed network's layers of 52 and 20 took 20–30 % longer
-/// there, the wide network's of 64 and 128 10–16 % less).
-const TILED_TERMS: usize = 64;
-
 impl Lowering<'_> {
     /// A layer's pre-activations for a block of samples, `z[j][b] = Σ_k W[j,k]·a[k][b] +
     /// …`, added up as single calls add them: the whole matrix product at once
-    /// (`_mlp::dot_block`, which can tile rows and samples), then the rest of each element.
-    /// Only for sums of at least [`TILED_TERMS`] terms.
+    /// (`_mlp::dot_block`, which tiles rows and samples where that pays), then the rest of
+    /// each element.
     ///
     /// ```text
     /// let mut z2: [[f64; 16]; 128] = [[0.0; 16]; 128];
@@ -295,8 +289,7 @@ impl Lowering<'_> {
                 && declared.len() == 2
                 && (0..2).all(|i| self.p.extent(declared[i]) == self.p.extent(axes[i]))
         };
-        let long = matches!(self.p.extent(*v), Extent::Fixed(terms) if terms >= TILED_TERMS);
-        if !long || !whole(*w, w_ixs, [row, *v]) || !whole(*x, x_ixs, [*v, lane]) {
+        if !whole(*w, w_ixs, [row, *v]) || !whole(*x, x_ixs, [*v, lane]) {
             return None;
         }
         // Arguments are references already.

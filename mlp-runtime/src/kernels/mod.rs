@@ -254,8 +254,8 @@ pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
 
 /// `element(j, b, Σ_{k<N} w[j][k]·x[k][b])` for every row `j < R` and sample `b < B`: a
 /// layer's pre-activations for a block of samples, each sample's sum to the bit its single
-/// call's [`dot`] (so [`dot_lanes`] of each row). In `f64` with AVX-512, rows and samples
-/// four by four.
+/// call's [`dot`] (so [`dot_lanes`] of each row). In `f64` with AVX-512, rows of many terms
+/// go four by four with the samples.
 #[inline(always)]
 pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
@@ -263,6 +263,21 @@ pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     element: impl FnMut(usize, usize, T),
 ) {
     T::lanes_dot_block(w, x, element)
+}
+
+/// [`dot_block`] a row at a time, each by [`dot_lanes`].
+#[inline(always)]
+pub(crate) fn dot_block_rows<T: Scalar, const N: usize, const B: usize, const R: usize>(
+    w: &[[T; N]; R],
+    x: &[[T; B]; N],
+    mut element: impl FnMut(usize, usize, T),
+) {
+    for (j, w) in w.iter().enumerate() {
+        let sums = dot_lanes::<T, N, B>(|k, b| (w[k], x[k][b]));
+        for (b, sum) in sums.into_iter().enumerate() {
+            element(j, b, sum);
+        }
+    }
 }
 
 /// The lanes added pairwise, four apart first (as two vectors of four add).

@@ -1,21 +1,11 @@
 //! Blocks of samples between the caller's layout, a sample per row, and the block kernels',
 //! a feature per row: a transpose in 4 × 4 tiles, each transposed in registers where the
-//! type has vectors for it ([`Scalar::transpose4`](crate::Scalar::transpose4)). Element by element, the compiler
-//! gathers or scatters, and the transposes took a quarter of the seed network's batch
-//! gradient.
+//! type has vectors for it ([`Scalar::transpose4`](crate::Scalar::transpose4)). Element by
+//! element, the compiler gathers or scatters, and the transposes took a quarter of the seed
+//! network's batch gradient.
 
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
-
-#[cfg(any(
-    feature = "ndarray",
-    all(
-        target_arch = "x86_64",
-        target_feature = "avx512f",
-        target_feature = "fma"
-    )
-))]
-use crate::Scalar;
 
 /// `dst[j·dst_stride + i] = src[i·src_stride + j]` for `i < rows`, `j < columns`.
 ///
@@ -30,7 +20,7 @@ use crate::Scalar;
         target_feature = "fma"
     )
 ))]
-pub(crate) fn transpose<T: Scalar>(
+pub(crate) fn transpose<T: crate::Scalar>(
     (src, src_stride): (&[T], usize),
     (dst, dst_stride): (&mut [T], usize),
     rows: usize,
