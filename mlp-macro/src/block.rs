@@ -1,10 +1,12 @@
 //! The same program over a block of samples at once: the batch kernels.
 //!
-//! Every argument gains a last axis `b` over the samples, and so does every tensor computed
-//! from one: `z1[j,b] = Σ_k W1[j,k]·x[k,b] + b1[j]`. Lowered along that axis, each weight is
-//! loaded once per block and multiplied into a vector of samples, where a single call can
-//! only ever use it once; and every sum is taken in the order the single call takes it, so
-//! that a block computes each sample to the bit as a call for it alone would.
+//! Every argument gains a first axis `b` over the samples, and so does every tensor computed
+//! from one: `z1[b,j] = Σ_k W1[j,k]·x[b,k] + b1[j]`. Each sample's values lie together, as
+//! the batch's rows do, so that a block is read and written where it lies; the lowering
+//! computes several samples side by side (`_mlp::dot_block`, `_mlp::axpys_rows`), loading
+//! each weight once for several, where a single call can only ever use it once; and every
+//! sum is taken in the order the single call takes it, so that a block computes each sample
+//! to the bit as a call for it alone would.
 
 use std::collections::HashSet;
 
@@ -15,7 +17,7 @@ pub fn block(p: &Program, arguments: &[TensorId], b: IndexId) -> Program {
     let mut q = p.clone();
     let mut batched: HashSet<TensorId> = arguments.iter().copied().collect();
     for &a in arguments {
-        q.tensors[a].axes.push(b);
+        q.tensors[a].axes.insert(0, b);
     }
     let mut stmts = std::mem::take(&mut q.stmts);
     for stmt in &mut stmts {
@@ -27,7 +29,7 @@ pub fn block(p: &Program, arguments: &[TensorId], b: IndexId) -> Program {
             *value = value.map_reads(&mut |t, ixs| {
                 batched.contains(&t).then(|| {
                     let mut ixs = ixs.to_vec();
-                    ixs.push(Ix::Var(b));
+                    ixs.insert(0, Ix::Var(b));
                     Expr::Read(t, ixs)
                 })
             });
@@ -36,7 +38,7 @@ pub fn block(p: &Program, arguments: &[TensorId], b: IndexId) -> Program {
         // gradient of a linear network): its value is broadcast.
         if moves || stmt.targets.iter().any(|t| q.outputs.contains(t)) {
             for &t in &stmt.targets {
-                q.tensors[t].axes.push(b);
+                q.tensors[t].axes.insert(0, b);
                 batched.insert(t);
             }
         }
@@ -64,7 +66,7 @@ mod tests {
         let text: Vec<String> = q.stmts.iter().map(|s| q.stmt(s)).collect();
         assert_eq!(
             text,
-            ["z[j,b] = Σ_k W1[j,k]·x[k,b]", "c[j] = tanh(W1[j,k])"]
+            ["z[b,j] = Σ_k W1[j,k]·x[b,k]", "c[j] = tanh(W1[j,k])"]
         );
     }
 }

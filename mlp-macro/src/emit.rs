@@ -326,7 +326,7 @@ impl Item {
         };
         let line = |s: &str| vec![format!(" {s}")];
         let block = lit(methods::BLOCK);
-        let xs = quote!([[#scalar; #block]; #input]);
+        let xs = quote!([[#scalar; #input]; #block]);
         let kernel = |signature: TokenStream, (single, p, r): (Program, Program, Returns)| {
             let body = lower_block(&single, &p, cx, &r);
             quote! {
@@ -347,7 +347,7 @@ impl Item {
                 methods::forward(f),
             ),
             kernel(
-                quote!(forward_block(&self, x: &#xs) -> [[#scalar; #block]; #output]),
+                quote!(forward_block(&self, x: &#xs) -> [[#scalar; #output]; #block]),
                 methods::block_of(methods::forward(f)),
             ),
             method(
@@ -477,11 +477,11 @@ impl Item {
 
                     fn gradient_block_into(
                         &self,
-                        x: &[[#scalar; _mlp::BLOCK]],
-                        gradient: &mut [[#scalar; _mlp::BLOCK]],
+                        x: &[#scalar],
+                        gradient: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
-                        let x = _mlp::array(x, "input rows")?;
-                        *_mlp::array_mut(gradient, "gradient rows")? = self.gradient_block(x);
+                        let x = _mlp::rows(x, "block input values")?;
+                        *_mlp::rows_mut(gradient, "block gradient values")? = self.gradient_block(x);
                         _mlp::Result::Ok(())
                     }
 
@@ -582,11 +582,11 @@ impl Item {
 
                 fn forward_block_into(
                     &self,
-                    x: &[[#scalar; _mlp::BLOCK]],
-                    y: &mut [[#scalar; _mlp::BLOCK]],
+                    x: &[#scalar],
+                    y: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
-                    let x = _mlp::array(x, "input rows")?;
-                    *_mlp::array_mut(y, "output rows")? = self.forward_block(x);
+                    let x = _mlp::rows(x, "block input values")?;
+                    *_mlp::rows_mut(y, "block output values")? = self.forward_block(x);
                     _mlp::Result::Ok(())
                 }
 

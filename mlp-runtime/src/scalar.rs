@@ -41,23 +41,6 @@ pub trait Scalar:
         }
     }
 
-    /// A 4 × 4 tile of the transposes around a batch's block kernels: `dst[j·dst_stride + i]
-    /// = src[i·src_stride + j]` for `i, j < 4`; in vector registers where the target has
-    /// them.
-    ///
-    /// # Safety
-    /// Both pointers point at four rows of four values, their strides apart.
-    #[doc(hidden)]
-    #[inline(always)]
-    unsafe fn transpose4(src: *const Self, src_stride: usize, dst: *mut Self, dst_stride: usize) {
-        for i in 0..4 {
-            for j in 0..4 {
-                // SAFETY: the caller's.
-                unsafe { *dst.add(j * dst_stride + i) = *src.add(i * src_stride + j) };
-            }
-        }
-    }
-
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
     /// (AVX with FMA), else in scalar lanes; the same result either way.
     #[doc(hidden)]
@@ -80,17 +63,17 @@ pub trait Scalar:
         out
     }
 
-    /// The body of [`dot_block`](crate::dot_block): a [`dot_lanes`](crate::dot_lanes) per
-    /// row, or, in `f64` with AVX-512, rows of many terms and samples four by four; the same
-    /// results either way.
+    /// The body of [`dot_block`](crate::dot_block): [`dot_rows`](crate::dot_rows) per
+    /// sample, or, in `f64` with AVX-512, rows of many terms and samples four by four; the
+    /// same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
         w: &[[Self; N]; R],
-        x: &[[Self; B]; N],
+        x: &[[Self; N]; B],
         element: impl FnMut(usize, usize, Self),
     ) {
-        crate::kernels::dot_block_rows(w, x, element)
+        crate::kernels::dot_block_samples(w, x, element)
     }
 
     /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
@@ -193,13 +176,6 @@ impl Scalar for f32 {
     }
 
     avx_kernels!(dot_f32);
-
-    #[cfg(target_arch = "x86_64")]
-    #[inline(always)]
-    unsafe fn transpose4(src: *const f32, src_stride: usize, dst: *mut f32, dst_stride: usize) {
-        // SAFETY: the caller's.
-        unsafe { crate::kernels::transpose4_f32(src, src_stride, dst, dst_stride) }
-    }
 }
 
 impl Scalar for f64 {
@@ -230,13 +206,6 @@ impl Scalar for f64 {
 
     avx_kernels!(dot_f64);
 
-    #[cfg(target_arch = "x86_64")]
-    #[inline(always)]
-    unsafe fn transpose4(src: *const f64, src_stride: usize, dst: *mut f64, dst_stride: usize) {
-        // SAFETY: the caller's.
-        unsafe { crate::kernels::transpose4_f64(src, src_stride, dst, dst_stride) }
-    }
-
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
     fn lanes_dot_rows<const N: usize, const R: usize>(
@@ -253,7 +222,7 @@ impl Scalar for f64 {
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
         w: &[[f64; N]; R],
-        x: &[[f64; B]; N],
+        x: &[[f64; N]; B],
         element: impl FnMut(usize, usize, f64),
     ) {
         crate::kernels::block::dot_block_f64(w, x, element)

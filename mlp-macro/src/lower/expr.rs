@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::Lowering;
+use super::{Lowering, Order};
 use crate::ir::{Expr, Extent, IndexId, Ix, Role, TensorId};
 use crate::passes::simplify::simplify;
 
@@ -78,6 +78,15 @@ impl Lowering<'_> {
         let scalar = &self.cx.scalar;
         let count = self.extent(v);
         let param = self.param(v, body);
+        // In a block kernel, a sum its single call writes out term by term.
+        let plain = self
+            .orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&Order::Plain));
+        if plain {
+            let body = self.expr(n, body);
+            return quote!(_mlp::serial_sum::<#scalar, #count>(|#param| #body));
+        }
         if let Some((a, b)) = self.product(n, body) {
             return quote!(_mlp::dot::<#scalar, #count>(|#param| (#a, #b)));
         }

@@ -11,16 +11,14 @@
 //! }
 //! ```
 //!
-//! A matrix of such sums, one per row (a batch's, a Jacobian's), is accumulated all rows at
-//! once (`_mlp::axpys_rows`). A block's forward sums keep each sample's single-call order:
-//! the whole matrix product at once (`_mlp::dot_block`), or a row at a time
-//! (`_mlp::dot_lanes`) where the factors are not whole matrices.
+//! A matrix of such sums, one per row (a Jacobian's; a batch's, a row per sample), is
+//! accumulated all rows at once (`_mlp::axpys_rows`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order};
-use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt};
 use crate::methods::BLOCK;
 
 /// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
@@ -70,14 +68,10 @@ impl Lowering<'_> {
         if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
             return rows;
         }
-        if let Some(block) = self.dot_block(n, stmt, lane, &sums, &orders) {
-            return block;
-        }
         let mut body = TokenStream::new();
         let into = quote!(#name #([#vars])*);
         // A value that is one sum is accumulated in place.
-        let direct =
-            sums.len() == 1 && sums[0] == *value && !symmetric && orders[0] != Order::Lanes;
+        let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
         let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
         let mut computed = Vec::new();
         for (i, (sum, &order)) in sums.iter().zip(&orders).enumerate() {
@@ -86,19 +80,6 @@ impl Lowering<'_> {
             let acc = Ident::new(&format!("acc{suffix}"), Span::call_site());
             let count = self.extent(*v);
             let v_var = self.var(*v);
-            if order == Order::Lanes {
-                // Added up as the single call's `_mlp::dot` adds it, sample by sample.
-                let (kernel, term) = match self.product(n, term) {
-                    Some((a, b)) => (quote!(dot_lanes), quote!((#a, #b))),
-                    None => (quote!(sum_lanes), self.expr(n, term)),
-                };
-                body.extend(quote! {
-                    let #acc: [#scalar; #lane_count] =
-                        _mlp::#kernel::<#scalar, #count, #lane_count>(|#v_var, #lane_var| #term);
-                });
-                computed.push((sum.clone(), quote!(#acc[#lane_var])));
-                continue;
-            }
             let acc = if direct {
                 into.clone()
             } else {
@@ -175,15 +156,16 @@ impl Lowering<'_> {
 
 impl Lowering<'_> {
     /// A matrix whose every row is one sum of products, and whose elements are functions of
-    /// it, by `_mlp::axpys_rows`: all rows' sums at once, side by side.
+    /// it, by `_mlp::axpys_rows`: all rows' sums at once, side by side (in a block kernel, a
+    /// row per sample).
     ///
     /// ```text
-    /// let mut d1: [[f64; 16]; 20] = [[0.0; 16]; 20];
-    /// let mut acc: [[f64; 16]; 20] = [[0.0; 16]; 20];
-    /// _mlp::axpys_rows::<f64, 16, 10, 20>(&mut acc, |j, i, b| (self.w2[i][j], d2[i][b]));
-    /// for j in 0..20 {
-    ///     for b in 0..16 {
-    ///         d1[j][b] = s1[j][b] * acc[j][b];
+    /// let mut d1: [[f64; 20]; 16] = [[0.0; 20]; 16];
+    /// let mut acc: [[f64; 20]; 16] = [[0.0; 20]; 16];
+    /// _mlp::axpys_rows::<f64, 20, 10, 16>(&mut acc, |b, i, j| (self.w2[i][j], d2[b][i]));
+    /// for b in 0..16 {
+    ///     for j in 0..20 {
+    ///         d1[b][j] = s1[b][j] * acc[b][j];
     ///     }
     /// }
     /// ```
@@ -203,10 +185,12 @@ impl Lowering<'_> {
             return None;
         };
         // Where each element is a function of its sum (not the sum itself), the sums wait
-        // in a matrix of their own. For rows longer than a block of samples that measured
-        // slower than a row at a time (the seed's Hessian: 8.7 against 6.1 µs).
+        // in a matrix of their own. In a single call, for rows longer than a block of
+        // samples, that measured slower than a row at a time (the seed's Hessian: 8.7
+        // against 6.1 µs).
         let direct = stmt.values[0] == sums[0];
-        if !direct && !matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK) {
+        let short = matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK);
+        if !direct && !short && self.samples != Some(row) {
             return None;
         }
         let (a, b) = self.product(n, term)?;
@@ -244,75 +228,6 @@ impl Lowering<'_> {
                     #name[#row_var][#lane_var] = #element;
                 }
             }
-        })
-    }
-}
-
-impl Lowering<'_> {
-    /// A layer's pre-activations for a block of samples, `z[j][b] = Σ_k W[j,k]·a[k][b] +
-    /// …`, added up as single calls add them: the whole matrix product at once
-    /// (`_mlp::dot_block`, which tiles rows and samples where that pays), then the rest of
-    /// each element.
-    ///
-    /// ```text
-    /// let mut z2: [[f64; 16]; 128] = [[0.0; 16]; 128];
-    /// _mlp::dot_block::<f64, 128, 16, 128>(
-    ///     &self.w2, &a1, |i, b, sum| z2[i][b] = sum + self.b2[i],
-    /// );
-    /// ```
-    fn dot_block(
-        &self,
-        n: usize,
-        stmt: &Stmt,
-        lane: IndexId,
-        sums: &[Expr],
-        orders: &[Order],
-    ) -> Option<TokenStream> {
-        let t = stmt.targets[0];
-        let tensor = &self.p.tensors[t];
-        let (&[row, _], false, [sum @ Expr::Sum(v, term)], [Order::Lanes]) =
-            (tensor.axes.as_slice(), tensor.symmetric, sums, orders)
-        else {
-            return None;
-        };
-        // Both factors whole matrices read at `[row, v]` and `[v, lane]`.
-        let Expr::Mul(factors) = &**term else {
-            return None;
-        };
-        let [Expr::Read(w, w_ixs), Expr::Read(x, x_ixs)] = factors.as_slice() else {
-            return None;
-        };
-        let whole = |t: TensorId, ixs: &[Ix], axes: [IndexId; 2]| {
-            let declared = &self.p.tensors[t].axes;
-            self.array[t]
-                && ixs == [Ix::Var(axes[0]), Ix::Var(axes[1])]
-                && declared.len() == 2
-                && (0..2).all(|i| self.p.extent(declared[i]) == self.p.extent(axes[i]))
-        };
-        if !whole(*w, w_ixs, [row, *v]) || !whole(*x, x_ixs, [*v, lane]) {
-            return None;
-        }
-        // Arguments are references already.
-        let borrow = |t: TensorId| {
-            let whole = self.read(t, &[]);
-            match self.p.tensors[t].role {
-                Role::Argument => whole,
-                Role::Parameter | Role::Computed => quote!(&#whole),
-            }
-        };
-        let (w, x) = (borrow(*w), borrow(*x));
-        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
-        let (row_var, lane_var) = (self.var(row), self.var(lane));
-        let (rows, count, lanes) = (self.extent(row), self.extent(*v), self.extent(lane));
-        let scalar = &self.cx.scalar;
-        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(sum))];
-        let element = self.expr(n, &stmt.values[0]);
-        self.computed.borrow_mut().clear();
-        Some(quote! {
-            let mut #name: #ty = #zeros;
-            _mlp::dot_block::<#scalar, #count, #lanes, #rows>(
-                #w, #x, |#row_var, #lane_var, sum| #name[#row_var][#lane_var] = #element,
-            );
         })
     }
 }

@@ -84,6 +84,12 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, returns: &Return
     lowering.array = storage(p, &shapes);
     lowering.shape = shapes;
     lowering.orders = Some(orders(single, cx));
+    // The samples' axis: every argument's first.
+    lowering.samples = p
+        .tensors
+        .iter()
+        .find(|t| t.role == Role::Argument)
+        .and_then(|t| t.axes.first().copied());
     lowering.body(returns)
 }
 
@@ -150,6 +156,8 @@ struct Lowering<'a> {
     computed: RefCell<Vec<(Expr, TokenStream)>>,
     /// For a block kernel, the order each statement's outermost sums are added in.
     orders: Option<Vec<Vec<Order>>>,
+    /// For a block kernel, the axis over its samples.
+    samples: Option<IndexId>,
 }
 
 impl<'a> Lowering<'a> {
@@ -171,6 +179,7 @@ impl<'a> Lowering<'a> {
                     array,
                     computed: RefCell::new(Vec::new()),
                     orders: None,
+                    samples: None,
                 };
             }
             looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);

@@ -1,10 +1,10 @@
 //! Statements: each as unrolled `let`s, an array literal (or `from_fn` inside one), or loops.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{Lowering, Shape, lanes, positions};
-use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
+use super::{Lowering, Order, Shape, lanes, positions};
+use crate::ir::{Expr, Extent, IndexId, Ix, Role, Stmt, TensorId};
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -30,8 +30,17 @@ impl Lowering<'_> {
             }
         }
         let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
-        // Looped, along the last axis where memory allows.
+        if let Some(block) = self.dot_block(n, stmt) {
+            return block;
+        }
+        // Looped, along the last axis where memory allows; in a block kernel, unless the
+        // single call adds up a sum in lanes (element by element, as it does).
+        let lanes_order = self
+            .orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
         if self.shape[n] == Shape::Loops
+            && !lanes_order
             && let Some(lane) = lanes::lane_axis(self.p, stmt)
         {
             return self.lanes(n, stmt, lane);
@@ -107,6 +116,75 @@ impl Lowering<'_> {
             for #row_var in 0..#rows {
                 #name[#row_var] = #value;
             }
+        })
+    }
+
+    /// A layer's pre-activations for a block of samples, `z[b][j] = Σ_k W[j,k]·a[b][k] +
+    /// …`, added up as single calls add them: the whole matrix product at once
+    /// (`_mlp::dot_block`, which tiles rows and samples where that pays), then the rest of
+    /// each element.
+    ///
+    /// ```text
+    /// let mut z2: [[f64; 128]; 16] = [[0.0; 128]; 16];
+    /// _mlp::dot_block::<f64, 128, 16, 128>(
+    ///     &self.w2, &a1, |b, i, sum| z2[b][i] = sum + self.b2[i],
+    /// );
+    /// ```
+    fn dot_block(&self, n: usize, stmt: &Stmt) -> Option<TokenStream> {
+        let t = stmt.targets[0];
+        let tensor = &self.p.tensors[t];
+        let orders = self.orders.as_ref()?;
+        let (&[samples, row], false, [Order::Lanes]) = (
+            tensor.axes.as_slice(),
+            tensor.symmetric,
+            orders[n].as_slice(),
+        ) else {
+            return None;
+        };
+        let [sum @ Expr::Sum(v, term)] = &lanes::top_level_sums(&stmt.values[0])[..] else {
+            return None;
+        };
+        // Both factors whole matrices read at `[row, v]` and `[samples, v]`.
+        let Expr::Mul(factors) = &**term else {
+            return None;
+        };
+        let [Expr::Read(w, w_ixs), Expr::Read(x, x_ixs)] = factors.as_slice() else {
+            return None;
+        };
+        let whole = |t: TensorId, ixs: &[Ix], axes: [IndexId; 2]| {
+            let declared = &self.p.tensors[t].axes;
+            self.array[t]
+                && ixs == [Ix::Var(axes[0]), Ix::Var(axes[1])]
+                && declared.len() == 2
+                && (0..2).all(|i| self.p.extent(declared[i]) == self.p.extent(axes[i]))
+        };
+        if self.samples != Some(samples)
+            || !whole(*w, w_ixs, [row, *v])
+            || !whole(*x, x_ixs, [samples, *v])
+        {
+            return None;
+        }
+        // Arguments are references already.
+        let borrow = |t: TensorId| {
+            let whole = self.read(t, &[]);
+            match self.p.tensors[t].role {
+                Role::Argument => whole,
+                Role::Parameter | Role::Computed => quote!(&#whole),
+            }
+        };
+        let (w, x) = (borrow(*w), borrow(*x));
+        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
+        let (samples_var, row_var) = (self.var(samples), self.var(row));
+        let (count, block, rows) = (self.extent(*v), self.extent(samples), self.extent(row));
+        let scalar = &self.cx.scalar;
+        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(sum))];
+        let element = self.expr(n, &stmt.values[0]);
+        self.computed.borrow_mut().clear();
+        Some(quote! {
+            let mut #name: #ty = #zeros;
+            _mlp::dot_block::<#scalar, #count, #block, #rows>(
+                #w, #x, |#samples_var, #row_var, sum| #name[#samples_var][#row_var] = #element,
+            );
         })
     }
 
@@ -187,12 +265,37 @@ impl Lowering<'_> {
         if !whole {
             return None;
         }
-        let z = self.read(*z, &ixs[..outer.len()]);
-        let (mut out, mut rows) = (TokenStream::new(), vec![quote!(&#z)]);
         let zero = self.zeros(axes);
+        let mut out = TokenStream::new();
         for &t in targets {
             let (name, ty) = (self.ident(t), self.array_type(t));
             out.extend(quote!(let mut #name: #ty = #zero;));
+        }
+        // A matrix of fixed size (a block's layer) at once, as one row: no row's last few
+        // values left over from the activation's vectors.
+        let extents: Option<Vec<usize>> = axes
+            .iter()
+            .map(|&a| match self.p.extent(a) {
+                Extent::Fixed(n) => Some(n),
+                Extent::Input => None,
+            })
+            .collect();
+        if let (Some(extents), [_, _]) = (extents, axes) {
+            let len = Literal::usize_unsuffixed(extents.iter().product());
+            let z = self.read(*z, &[]);
+            let names = targets.iter().map(|&t| self.ident(t));
+            let call = self.cx.call(
+                layer,
+                quote!(#method::<#len>),
+                quote!(_mlp::flat(&#z), #(_mlp::flat_mut(&mut #names)),*),
+            );
+            out.extend(quote!(#call;));
+            return Some(out);
+        }
+        let z = self.read(*z, &ixs[..outer.len()]);
+        let mut rows = vec![quote!(&#z)];
+        for &t in targets {
+            let name = self.ident(t);
             rows.push(quote!(&mut #name #([#outer])*));
         }
         let call = self.cx.call(layer, method, quote!(#(#rows),*));

@@ -10,11 +10,15 @@
 //! leaves as calls once a few of them nest.
 
 use core::arch::x86_64::*;
+use core::ops::Range;
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the matrix they read column-wise no longer stays in a 32 KiB L1 cache,
 /// and one row at a time (memory read in order) is faster (measured on the wide benchmark
 /// network: 6.8 µs against 9.3 for its gradient).
 const REGISTER_BLOCKED_TERMS: usize = 4096;
+
+/// How many terms [`axpys_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`].
+const V_BLOCK: usize = 16;
 
 /// `term(i)`, …, `term(i + 3)` as two vectors: the first of each pair, and the second.
 #[inline(always)]
@@ -372,10 +376,10 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         for v in 0..V {
-            held::<T, X, N, 1, 1>(rows, len, |_, _, l| term(v, l));
+            held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
         }
     } else {
-        held::<T, X, N, V, 1>(rows, len, |_, v, l| term(v, l));
+        held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
     }
 }
 
@@ -406,72 +410,115 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
 ) where
     Avx: Vector<T>,
 {
-    if N * V > REGISTER_BLOCKED_TERMS {
-        for (r, row) in acc.iter_mut().enumerate() {
-            axpys_in::<T, X, N, V>(row, N, |v, l| term(r, v, l));
-        }
-        return;
-    }
-    // A row's lanes are held up to four vectors at a time: rows of one or two vectors go
-    // eight side by side (four in AVX's), longer ones two.
-    if N / X::W <= 2 && X::W > 4 {
-        grouped::<T, X, N, V, 8, 4>(acc, term)
-    } else if N / X::W <= 2 {
-        grouped::<T, X, N, V, 4, 2>(acc, term)
+    // Past what L1 holds, `V_BLOCK` terms at a time: their part of the matrix is read from
+    // L2 once, then taken by every group of rows from L1 (a block's samples; read whole
+    // for each group, a 128 × 128 matrix made the wide network's batch gradient a third
+    // slower).
+    let step = if N * V > REGISTER_BLOCKED_TERMS {
+        V_BLOCK
     } else {
-        grouped::<T, X, N, V, 2, 1>(acc, term)
+        V
+    };
+    for from in (0..V).step_by(step.max(1)) {
+        let terms = from..(from + step).min(V);
+        // The lanes in chunks of up to four vectors, each chunk of every row before the
+        // next: as many rows side by side as make eight vectors of sums in flight (a
+        // multiply-add's latency, four cycles, times its two units). Fewer, and each
+        // chain of dependent multiply-adds keeps the units waiting: the seed network's
+        // rows of 52, 6.5 vectors, spent two thirds of their time on the last 2.5 with
+        // two rows at a time.
+        let mut l = 0;
+        while l + 4 * X::W <= N {
+            chunk::<T, X, N, 4, 2, 1>(acc, l, &terms, &term);
+            l += 4 * X::W;
+        }
+        match (N - l) / X::W {
+            3 => chunk::<T, X, N, 3, 3, 1>(acc, l, &terms, &term),
+            2 => chunk::<T, X, N, 2, 4, 2>(acc, l, &terms, &term),
+            1 => chunk::<T, X, N, 1, 8, 4>(acc, l, &terms, &term),
+            _ => {}
+        }
+        l += (N - l) / X::W * X::W;
+        // What is left past AVX-512's vectors, in AVX's; then single lanes.
+        if l + <Avx as Vector<T>>::W <= N {
+            chunk::<T, Avx, N, 1, 8, 4>(acc, l, &terms, &term);
+            l += <Avx as Vector<T>>::W;
+        }
+        for (r, row) in acc.iter_mut().enumerate() {
+            for (l, lane) in row.iter_mut().enumerate().skip(l) {
+                for v in terms.clone() {
+                    let (a, b) = term(r, v, l);
+                    *lane = super::madd(a, b, *lane);
+                }
+            }
+        }
     }
 }
 
-/// [`axpys_rows`], `G` rows at a time, then `H` at a time, then the rest one by one.
+/// Lanes `l..l + R·W` of every row of `acc`, accumulated over `terms`: `G` rows at a time,
+/// then `H` at a time, then one by one.
 #[inline(always)]
-fn grouped<
+fn chunk<
     T: crate::Scalar,
     X: Vector<T>,
     const N: usize,
-    const V: usize,
+    const R: usize,
     const G: usize,
     const H: usize,
 >(
     acc: &mut [[T; N]],
-    term: impl Fn(usize, usize, usize) -> (T, T),
-) where
-    Avx: Vector<T>,
-{
+    l: usize,
+    terms: &Range<usize>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
+) {
     let mut r = 0;
     let mut groups = acc.chunks_exact_mut(G);
     for rows in &mut groups {
-        held::<T, X, N, V, G>(rows, N, |g, v, l| term(r + g, v, l));
+        // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); the
+        // caller keeps `l + R·W <= N`, and there are `G` rows.
+        unsafe {
+            let at = rows.as_mut_ptr().cast::<T>().add(l);
+            columns::<T, X, N, R, G>(at, l, terms, &|g, v, i| term(r + g, v, i));
+        }
         r += G;
     }
     let mut groups = groups.into_remainder().chunks_exact_mut(H);
     for rows in &mut groups {
-        held::<T, X, N, V, H>(rows, N, |g, v, l| term(r + g, v, l));
+        // SAFETY: as above, with `H` rows.
+        unsafe {
+            let at = rows.as_mut_ptr().cast::<T>().add(l);
+            columns::<T, X, N, R, H>(at, l, terms, &|g, v, i| term(r + g, v, i));
+        }
         r += H;
     }
     for row in groups.into_remainder() {
-        held::<T, X, N, V, 1>(core::slice::from_mut(row), N, |_, v, l| term(r, v, l));
+        // SAFETY: as above, with one row.
+        unsafe {
+            let at = row.as_mut_ptr().add(l);
+            columns::<T, X, N, R, 1>(at, l, terms, &|_, v, i| term(r, v, i));
+        }
         r += 1;
     }
 }
 
-/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over every `v`: in
+/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over `terms`: in
 /// vectors `X`, up to four of each row at a time held in registers; then, if the rest fills
 /// AVX vectors (what is left from AVX-512's), in those; then single lanes.
 #[inline(always)]
-fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
+fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     rows: &mut [[T; N]],
     len: usize,
+    terms: Range<usize>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    let l = vectors::<T, X, N, V, G>(rows, 0, len, &term);
-    let l = vectors::<T, Avx, N, V, G>(rows, l, len, &term);
+    let l = vectors::<T, X, N, G>(rows, 0, len, &terms, &term);
+    let l = vectors::<T, Avx, N, G>(rows, l, len, &terms, &term);
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
-            for v in 0..V {
+            for v in terms.clone() {
                 let (a, b) = term(g, v, l);
                 *lane = super::madd(a, b, *lane);
             }
@@ -482,10 +529,11 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G:
 /// Lanes `from..` of [`held`]'s rows in as many whole vectors `X` as fit before `len`;
 /// returns where they end.
 #[inline(always)]
-fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const G: usize>(
+fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     rows: &mut [[T; N]],
     from: usize,
     len: usize,
+    terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> usize {
     let at = rows.as_mut_ptr().cast::<T>();
@@ -493,22 +541,22 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const
     while l + 4 * X::W <= len {
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
         // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
-        unsafe { columns::<T, X, N, V, 4, G>(at.add(l), l, term) };
+        unsafe { columns::<T, X, N, 4, G>(at.add(l), l, terms, term) };
         l += 4 * X::W;
     }
     // SAFETY: as above, with `l + vectors·W <= len`.
     unsafe {
         match (len - l) / X::W {
-            3 => columns::<T, X, N, V, 3, G>(at.add(l), l, term),
-            2 => columns::<T, X, N, V, 2, G>(at.add(l), l, term),
-            1 => columns::<T, X, N, V, 1, G>(at.add(l), l, term),
+            3 => columns::<T, X, N, 3, G>(at.add(l), l, terms, term),
+            2 => columns::<T, X, N, 2, G>(at.add(l), l, terms, term),
+            1 => columns::<T, X, N, 1, G>(at.add(l), l, terms, term),
             _ => {}
         }
     }
     l + (len - l) / X::W * X::W
 }
 
-/// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, accumulated over every `v`
+/// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, accumulated over `terms`
 /// in `G·R` registers.
 ///
 /// # Safety
@@ -519,12 +567,12 @@ unsafe fn columns<
     T: crate::Scalar,
     X: Vector<T>,
     const N: usize,
-    const V: usize,
     const R: usize,
     const G: usize,
 >(
     at: *mut T,
     l: usize,
+    terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     // SAFETY: the caller's.
@@ -535,7 +583,7 @@ unsafe fn columns<
                 *r = X::load(at.add(g * N + q * X::W));
             }
         }
-        for v in 0..V {
+        for v in terms.clone() {
             for (g, r) in r.iter_mut().enumerate() {
                 let row = |i: usize| term(g, v, i);
                 for (q, r) in r.iter_mut().enumerate() {

@@ -1,43 +1,38 @@
-//! A layer's dot products for a block of samples, `out[j][b] = Σ_k w[j][k]·x[k][b]`, in
-//! `f64` with AVX-512, each to the bit the single call's [`dot`](super::dot): the samples
-//! transposed to rows (each sample's terms contiguous, as a weight row's are), then four
-//! rows by four samples at a time, sixteen vectors of lanes, each lane taking its terms in
-//! the order of [`dot`](super::dot)'s. Per eight terms that is eight loads for sixteen
-//! multiply-adds, where [`dot_lanes`](super::dot_lanes), one row at a time with every
-//! lane of every sample in registers, loads a weight and two vectors of samples for every
-//! two.
+//! A layer's dot products for a block of samples, `out[b][j] = Σ_k w[j][k]·x[b][k]`, in
+//! `f64` with AVX-512, each to the bit the single call's [`dot`](super::dot): four rows by
+//! four samples at a time, sixteen vectors of lanes, each lane taking its terms in the
+//! order of [`dot`](super::dot)'s. Per eight terms that is eight loads for sixteen
+//! multiply-adds, where a sample at a time ([`dot_rows`](super::dot_rows)) loads two
+//! vectors for each.
 
 use core::arch::x86_64::*;
 
-use super::avx::{combine, tail, tail_start};
+use super::avx::{tail, tail_start};
 
-/// Fewer terms than this, and each row goes by [`dot_lanes`](super::dot_lanes): in the
+/// Fewer terms than this, and each sample goes by [`dot_rows`](super::dot_rows): in the
 /// tiles, adding up each sample's lanes costs about as much as the multiply-adds of a short
-/// row (the seed network's batch forward, rows of 52 and 20 terms, was 46 % slower tiled;
-/// the wide network's, of 64 and 128, 14–23 % faster).
-const TILED_TERMS: usize = 64;
+/// row.
+const TILED_TERMS: usize = 8;
 
-/// `element(j, b, Σ_{k<N} w[j][k]·x[k][b])` for every `j < R`, `b < B`.
+/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
-    x: &[[f64; B]; N],
+    samples: &[[f64; N]; B],
     mut element: impl FnMut(usize, usize, f64),
 ) {
     if N < TILED_TERMS {
-        return super::dot_block_rows(w, x, element);
+        return super::dot_block_samples(w, samples, element);
     }
-    let mut samples = [[0.0; N]; B];
-    super::transpose((x.as_flattened(), B), (samples.as_flattened_mut(), N), N, B);
     let (rows, columns) = (R / 4 * 4, B / 4 * 4);
     for j in (0..rows).step_by(4) {
         for b in (0..columns).step_by(4) {
             // SAFETY: the target has AVX-512F (and with it AVX and FMA); `j + 4 <= R` and
             // `b + 4 <= B`.
-            let sums = unsafe { tile(w, &samples, j, b) };
+            let sums = unsafe { tile(w, samples, j, b) };
             for (q, sums) in sums.iter().enumerate() {
                 for (s, &sum) in sums.iter().enumerate() {
-                    element(j + q, b + s, sum);
+                    element(b + s, j + q, sum);
                 }
             }
         }
@@ -46,7 +41,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     for (j, w) in w.iter().enumerate() {
         let from = if j < rows { columns } else { 0 };
         for (b, sample) in samples.iter().enumerate().skip(from) {
-            element(j, b, super::avx::dot_f64::<N>(|k| (w[k], sample[k])));
+            element(b, j, super::avx::dot_f64::<N>(|k| (w[k], sample[k])));
         }
     }
 }
@@ -79,27 +74,66 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
             }
             k += 8;
         }
-        let half = k + 4 <= N;
-        debug_assert!(!half || tail_start(N) == k + 4);
-        let mut out = [[0.0; 4]; 4];
-        for (q, lanes) in lanes.iter().enumerate() {
-            // Each sample's `[l0+l4, l1+l5, l2+l6, l3+l7]`, the half group into `l0..l3`.
-            let four = |s: usize| {
-                let mut low = _mm512_castpd512_pd256(lanes[s]);
-                if half {
-                    let (a, x) = (
-                        _mm256_loadu_pd(row(q).add(k)),
-                        _mm256_loadu_pd(sample(s).add(k)),
-                    );
-                    low = _mm256_fmadd_pd(a, x, low);
+        // The half group into lanes 0–3 only (masked: lanes 4–7 keep their bits).
+        if k + 4 <= N {
+            debug_assert_eq!(tail_start(N), k + 4);
+            let half = |at: *const f64| _mm512_maskz_loadu_pd(0x0f, at.add(k));
+            let weights = [0, 1, 2, 3].map(|q| half(row(q)));
+            let inputs = [0, 1, 2, 3].map(|s| half(sample(s)));
+            for (lanes, weights) in lanes.iter_mut().zip(weights) {
+                for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
+                    *lanes = _mm512_mask3_fmadd_pd(weights, inputs, *lanes, 0x0f);
                 }
-                _mm256_add_pd(low, _mm512_extractf64x4_pd::<1>(lanes[s]))
-            };
-            let tail = |s: usize| tail::<f64, N>(&|i| (w[j + q][i], samples[b + s][i]));
-            let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
-            let sums = combine(four(0), four(1), four(2), four(3), tails);
-            _mm256_storeu_pd(out[q].as_mut_ptr(), sums);
+            }
+        }
+        let mut out = [[0.0; 4]; 4];
+        for pair in [0, 2] {
+            // Rows `pair` and `pair + 1`, each sample's sum at `2·s` and `2·s + 1`.
+            let [first, second] = [pair, pair + 1].map(|q| lanes[q]);
+            let mut sums = [0.0; 8];
+            _mm512_storeu_pd(sums.as_mut_ptr(), reduce(first, second));
+            for s in 0..4 {
+                for (d, q) in [pair, pair + 1].into_iter().enumerate() {
+                    let tail = tail::<f64, N>(&|i| (w[j + q][i], samples[b + s][i]));
+                    out[q][s] = sums[2 * s + d] + tail;
+                }
+            }
         }
         out
+    }
+}
+
+/// Eight dot products' lanes (`a[s]`, `b[s]`) added up as [`dot_f64`](super::avx::dot_f64)
+/// adds one's: lanes four apart, then two apart, then the last two; three steps of all eight
+/// at once, each a shuffle of pairs and one vector addition. Returns `[a[0], b[0], a[1],
+/// b[1], …]`.
+///
+/// # Safety
+/// The target has AVX-512F.
+#[inline(always)]
+unsafe fn reduce(a: [__m512d; 4], b: [__m512d; 4]) -> __m512d {
+    // SAFETY: the caller's.
+    unsafe {
+        // `[l0+l4, l1+l5, l2+l6, l3+l7]` of two at once: the low halves plus the high.
+        let four = |x: __m512d, y: __m512d| {
+            _mm512_add_pd(
+                _mm512_shuffle_f64x2::<0x44>(x, y),
+                _mm512_shuffle_f64x2::<0xee>(x, y),
+            )
+        };
+        // `[s0+s2, s1+s3]` of four at once, from two `four`s: `[x0, y0, z0, w0]`'s.
+        let two = |xy: __m512d, zw: __m512d| {
+            _mm512_add_pd(
+                _mm512_shuffle_f64x2::<0x88>(xy, zw),
+                _mm512_shuffle_f64x2::<0xdd>(xy, zw),
+            )
+        };
+        // `a[0] a[1] a[2] a[3]` and `b[0] …`, two lanes each.
+        let (a2, b2) = (
+            two(four(a[0], a[1]), four(a[2], a[3])),
+            two(four(b[0], b[1]), four(b[2], b[3])),
+        );
+        // Their two lanes added: `[a[0], b[0], a[1], b[1], …]`.
+        _mm512_add_pd(_mm512_unpacklo_pd(a2, b2), _mm512_unpackhi_pd(a2, b2))
     }
 }

@@ -26,21 +26,6 @@ pub(crate) mod avx512;
 pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
-mod transpose;
-
-#[cfg(any(
-    feature = "ndarray",
-    all(
-        target_arch = "x86_64",
-        target_feature = "avx512f",
-        target_feature = "fma"
-    )
-))]
-pub(crate) use transpose::transpose;
-#[cfg(target_arch = "x86_64")]
-pub(crate) use transpose::transpose4_f32;
-#[cfg(target_arch = "x86_64")]
-pub(crate) use transpose::transpose4_f64;
 
 /// The lanes of [`sum`] and [`dot`].
 const LANES: usize = 8;
@@ -77,6 +62,17 @@ pub fn sum<T: Scalar, const N: usize>(term: impl Fn(usize) -> T) -> T {
         i += 1;
     }
     combine(|l| lanes[l]) + tail
+}
+
+/// `Σ_{i<N} term(i)`, one term after the other, from the first: as unrolled code adds a sum
+/// it writes out term by term (a block kernel must add each sample's sums as its single
+/// call does).
+#[inline(always)]
+pub fn serial_sum<T: Scalar, const N: usize>(term: impl Fn(usize) -> T) -> T {
+    match N {
+        0 => T::zero(),
+        _ => (1..N).fold(term(0), |sum, i| sum + term(i)),
+    }
 }
 
 /// `Σ_{i<N} a_i·b_i` for `(a_i, b_i) = term(i)`, in eight lanes of multiply-adds.
@@ -190,92 +186,30 @@ pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
     }
 }
 
-/// Per sample `b < B`, `Σ_{i<N} term(i, b)`, added up exactly as [`sum`] adds one
-/// sample's terms: a block of samples comes out to the bit as single calls do.
-#[inline(always)]
-pub fn sum_lanes<T: Scalar, const N: usize, const B: usize>(
-    term: impl Fn(usize, usize) -> T,
-) -> [T; B] {
-    let mut lanes = [[T::zero(); B]; LANES];
-    let mut i = 0;
-    while i + LANES <= N {
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            for (b, acc) in lane.iter_mut().enumerate() {
-                *acc = *acc + term(i + l, b);
-            }
-        }
-        i += LANES;
-    }
-    let mut tail = [T::zero(); B];
-    while i < N {
-        for (b, acc) in tail.iter_mut().enumerate() {
-            *acc = *acc + term(i, b);
-        }
-        i += 1;
-    }
-    let mut out = [T::zero(); B];
-    for (b, out) in out.iter_mut().enumerate() {
-        *out = combine(|l| lanes[l][b]) + tail[b];
-    }
-    out
-}
-
-/// Per sample `b < B`, `Σ_{i<N} x·y` for `(x, y) = term(i, b)`, added up exactly as
-/// [`dot`] adds one sample's terms.
-#[inline(always)]
-pub fn dot_lanes<T: Scalar, const N: usize, const B: usize>(
-    term: impl Fn(usize, usize) -> (T, T),
-) -> [T; B] {
-    let mut lanes = [[T::zero(); B]; LANES];
-    let mut i = 0;
-    while i + LANES <= N {
-        for (l, lane) in lanes.iter_mut().enumerate() {
-            axpy(lane, |b| term(i + l, b));
-        }
-        i += LANES;
-    }
-    if i + HALF <= N {
-        for (l, lane) in lanes[..HALF].iter_mut().enumerate() {
-            axpy(lane, |b| term(i + l, b));
-        }
-        i += HALF;
-    }
-    let mut tail = [T::zero(); B];
-    while i < N {
-        axpy(&mut tail, |b| term(i, b));
-        i += 1;
-    }
-    let mut out = [T::zero(); B];
-    for (b, out) in out.iter_mut().enumerate() {
-        *out = combine(|l| lanes[l][b]) + tail[b];
-    }
-    out
-}
-
-/// `element(j, b, Σ_{k<N} w[j][k]·x[k][b])` for every row `j < R` and sample `b < B`: a
-/// layer's pre-activations for a block of samples, each sample's sum to the bit its single
-/// call's [`dot`] (so [`dot_lanes`] of each row). In `f64` with AVX-512, rows of many terms
-/// go four by four with the samples.
+/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every sample `b < B` and row `j < R`: a
+/// layer's pre-activations for a block of samples, each sample's sums to the bit its
+/// single call's [`dot_rows`]. In `f64` with AVX-512, rows of many terms go four by four
+/// with the samples, each weight vector loaded once for four samples.
 #[inline(always)]
 pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
-    x: &[[T; B]; N],
+    x: &[[T; N]; B],
     element: impl FnMut(usize, usize, T),
 ) {
     T::lanes_dot_block(w, x, element)
 }
 
-/// [`dot_block`] a row at a time, each by [`dot_lanes`].
+/// [`dot_block`] a sample at a time, each by [`dot_rows`].
 #[inline(always)]
-pub(crate) fn dot_block_rows<T: Scalar, const N: usize, const B: usize, const R: usize>(
+pub(crate) fn dot_block_samples<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
-    x: &[[T; B]; N],
+    x: &[[T; N]; B],
     mut element: impl FnMut(usize, usize, T),
 ) {
-    for (j, w) in w.iter().enumerate() {
-        let sums = dot_lanes::<T, N, B>(|k, b| (w[k], x[k][b]));
-        for (b, sum) in sums.into_iter().enumerate() {
-            element(j, b, sum);
+    for (b, x) in x.iter().enumerate() {
+        let sums = dot_rows::<T, N, R>(|j, k| (w[j][k], x[k]));
+        for (j, sum) in sums.into_iter().enumerate() {
+            element(b, j, sum);
         }
     }
 }
@@ -289,8 +223,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_lanes, dot_rows, madd,
-        scalar_axpys, scalar_dot, sum, sum_lanes,
+        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_rows, madd, scalar_axpys,
+        scalar_dot, sum,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -431,22 +365,22 @@ mod tests {
     /// vector widths.
     #[test]
     fn rows_are_each_their_axpys_to_the_bit() {
-        fn check<const N: usize, const R: usize>() {
+        fn check<const N: usize, const V: usize, const R: usize>() {
             let w = |r: usize, v: usize, l: usize| ((r * 131 + v * 31 + l) as f64 * 0.37).sin();
             let x = |v: usize, l: usize| ((v * 17 + l) as f64 * 1.37).cos() / 7.0;
             let start: [[f64; N]; R] =
                 core::array::from_fn(|r| core::array::from_fn(|l| (r + l) as f64 * 0.01));
             let mut rows = start;
-            axpys_rows::<f64, N, 13, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
+            axpys_rows::<f64, N, V, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
             let mut rows32 = start.map(|row| row.map(|v| v as f32));
             let term32 = |r: usize, v: usize, l: usize| (w(r, v, l) as f32, x(v, l) as f32);
-            axpys_rows::<f32, N, 13, R>(&mut rows32, term32);
+            axpys_rows::<f32, N, V, R>(&mut rows32, term32);
             for r in 0..R {
                 let mut row = start[r];
-                scalar_axpys::<f64, N, 13>(&mut row, N, |v, l| (w(r, v, l), x(v, l)));
+                scalar_axpys::<f64, N, V>(&mut row, N, |v, l| (w(r, v, l), x(v, l)));
                 assert_eq!(rows[r].map(f64::to_bits), row.map(f64::to_bits), "row {r}");
                 let mut row = start[r].map(|v| v as f32);
-                scalar_axpys::<f32, N, 13>(&mut row, N, |v, l| term32(r, v, l));
+                scalar_axpys::<f32, N, V>(&mut row, N, |v, l| term32(r, v, l));
                 assert_eq!(
                     rows32[r].map(f32::to_bits),
                     row.map(f32::to_bits),
@@ -454,18 +388,20 @@ mod tests {
                 );
             }
         }
-        check::<1, 1>();
-        check::<4, 3>();
-        check::<7, 5>();
-        check::<8, 4>();
-        check::<16, 20>();
-        check::<20, 1>();
-        check::<24, 7>();
-        check::<33, 2>();
-        check::<40, 3>();
-        check::<52, 9>();
-        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
-        check::<400, 3>();
+        check::<1, 13, 1>();
+        check::<4, 13, 3>();
+        check::<7, 13, 5>();
+        check::<8, 13, 4>();
+        check::<16, 13, 20>();
+        check::<20, 13, 1>();
+        check::<24, 13, 7>();
+        check::<33, 13, 2>();
+        check::<40, 13, 3>();
+        check::<52, 13, 9>();
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time.
+        check::<400, 13, 3>();
+        check::<128, 40, 16>();
+        check::<70, 70, 5>();
     }
 
     /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
@@ -521,44 +457,6 @@ mod tests {
         assert_eq!(madd(1.0 + e, 1.0 - e, -1.0f32), fused);
     }
 
-    #[test]
-    fn lanes_add_each_sample_as_a_single_call() {
-        fn check<const N: usize, const B: usize>() {
-            let a: [f64; N] = core::array::from_fn(|i| (i as f64 * 0.37).sin());
-            let x: [[f64; B]; N] = core::array::from_fn(|i| {
-                core::array::from_fn(|b| ((i * 7 + b) as f64 * 0.11 - 1.3).cos())
-            });
-            let block = dot_lanes::<f64, N, B>(|i, b| (a[i], x[i][b]));
-            let sums = sum_lanes::<f64, N, B>(|i, b| a[i] * x[i][b]);
-            let block32 = dot_lanes::<f32, N, B>(|i, b| (a[i] as f32, x[i][b] as f32));
-            for b in 0..B {
-                let single = dot::<f64, N>(|i| (a[i], x[i][b]));
-                assert_eq!(
-                    block[b].to_bits(),
-                    single.to_bits(),
-                    "{N} terms, sample {b}"
-                );
-                assert_eq!(sums[b], sum::<f64, N>(|i| a[i] * x[i][b]));
-                let single = dot::<f32, N>(|i| (a[i] as f32, x[i][b] as f32));
-                assert_eq!(
-                    block32[b].to_bits(),
-                    single.to_bits(),
-                    "{N} terms, sample {b}"
-                );
-            }
-        }
-        // Blocks of 16 samples (a whole vector of them, or several), and of a few; sums with
-        // and without a half group and a tail.
-        check::<29, 3>();
-        check::<3, 16>();
-        check::<13, 16>();
-        check::<20, 16>();
-        check::<52, 16>();
-        check::<128, 16>();
-        check::<600, 16>();
-        check::<52, 8>();
-    }
-
     /// A block's pre-activations, rows and samples tiled where the target allows: each
     /// sample to the bit its single call's `dot`, at every size around the tiles and the
     /// vectors' eight lanes.
@@ -568,20 +466,20 @@ mod tests {
             let w: [[f64; N]; R] = core::array::from_fn(|j| {
                 core::array::from_fn(|k| ((j * 131 + k * 31) as f64 * 0.37).sin() * 10.0)
             });
-            let x: [[f64; B]; N] = core::array::from_fn(|k| {
-                core::array::from_fn(|b| ((k * 7 + b) as f64 * 0.11 - 1.3).cos())
+            let x: [[f64; N]; B] = core::array::from_fn(|b| {
+                core::array::from_fn(|k| ((k * 7 + b) as f64 * 0.11 - 1.3).cos())
             });
-            let (mut block, mut block32) = ([[f64::NAN; B]; R], [[f32::NAN; B]; R]);
-            dot_block::<f64, N, B, R>(&w, &x, |j, b, sum| block[j][b] = sum);
+            let (mut block, mut block32) = ([[f64::NAN; R]; B], [[f32::NAN; R]; B]);
+            dot_block::<f64, N, B, R>(&w, &x, |b, j, sum| block[b][j] = sum);
             let w32 = w.map(|row| row.map(|v| v as f32));
             let x32 = x.map(|row| row.map(|v| v as f32));
-            dot_block::<f32, N, B, R>(&w32, &x32, |j, b, sum| block32[j][b] = sum);
+            dot_block::<f32, N, B, R>(&w32, &x32, |b, j, sum| block32[b][j] = sum);
             for j in 0..R {
                 for b in 0..B {
-                    let single = dot::<f64, N>(|k| (w[j][k], x[k][b]));
-                    assert_eq!(block[j][b].to_bits(), single.to_bits(), "{N} × {B} × {R}");
-                    let single = dot::<f32, N>(|k| (w[j][k] as f32, x[k][b] as f32));
-                    assert_eq!(block32[j][b].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                    let single = dot::<f64, N>(|k| (w[j][k], x[b][k]));
+                    assert_eq!(block[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                    let single = dot::<f32, N>(|k| (w[j][k] as f32, x[b][k] as f32));
+                    assert_eq!(block32[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
                 }
             }
         }
