@@ -327,15 +327,20 @@ impl Item {
         let line = |s: &str| vec![format!(" {s}")];
         let block = lit(methods::BLOCK);
         let xs = quote!([[#scalar; #input]; #block]);
-        let kernel = |signature: TokenStream, (single, p, r): (Program, Program, Returns)| {
-            let body = lower_block(&single, &p, cx, &r);
+        // `fn name(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B])`, the result written
+        // into the caller's memory.
+        let kernel = |name: TokenStream, width: TokenStream, (single, p, r)| {
+            let Returns::Array(out) = r else {
+                unreachable!("a block kernel returns one array")
+            };
+            let body = lower_block(&single, &p, cx, out);
+            let out = Ident::new(&p.tensors[out].name.rust(), Span::call_site());
             quote! {
                 /// A block kernel of the batch methods: each sample to the bit as a single
                 /// call, [`Network::BLOCK`](::mlp::Network) samples at once.
                 #[doc(hidden)]
-                #[must_use]
                 #[inline]
-                pub fn #signature {
+                pub fn #name(&self, x: &#xs, #out: &mut [[#scalar; #width]; #block]) {
                     #body
                 }
             }
@@ -347,7 +352,8 @@ impl Item {
                 methods::forward(f),
             ),
             kernel(
-                quote!(forward_block(&self, x: &#xs) -> [[#scalar; #output]; #block]),
+                quote!(forward_block),
+                quote!(#output),
                 methods::block_of(methods::forward(f)),
             ),
             method(
@@ -393,7 +399,8 @@ impl Item {
                     methods::gradient(f, false),
                 ),
                 kernel(
-                    quote!(gradient_block(&self, x: &#xs) -> #xs),
+                    quote!(gradient_block),
+                    quote!(#input),
                     methods::block_of(methods::gradient(f, false)),
                 ),
                 method(
@@ -481,7 +488,7 @@ impl Item {
                         gradient: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::rows(x, "block input values")?;
-                        *_mlp::rows_mut(gradient, "block gradient values")? = self.gradient_block(x);
+                        self.gradient_block(x, _mlp::rows_mut(gradient, "block gradient values")?);
                         _mlp::Result::Ok(())
                     }
 
@@ -586,7 +593,7 @@ impl Item {
                     y: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::rows(x, "block input values")?;
-                    *_mlp::rows_mut(y, "block output values")? = self.forward_block(x);
+                    self.forward_block(x, _mlp::rows_mut(y, "block output values")?);
                     _mlp::Result::Ok(())
                 }
 

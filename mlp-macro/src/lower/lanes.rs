@@ -45,7 +45,7 @@ impl Lowering<'_> {
     pub(super) fn lanes(&self, n: usize, stmt: &Stmt, lane: IndexId) -> TokenStream {
         let t = stmt.targets[0];
         let axes = self.p.tensors[t].axes.clone();
-        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&axes));
+        let (name, zeros) = (self.ident(t), self.zeros(&axes));
         let outer = &axes[..axes.len() - 1];
         let lane_var = self.var(lane);
         let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
@@ -80,18 +80,20 @@ impl Lowering<'_> {
             let acc = Ident::new(&format!("acc{suffix}"), Span::call_site());
             let count = self.extent(*v);
             let v_var = self.var(*v);
-            let acc = if direct {
-                into.clone()
-            } else {
-                body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
-                quote!(#acc)
+            let (acc, acc_mut) = match (direct, vars.is_empty()) {
+                (true, true) => (into.clone(), self.borrow(t, true)),
+                (true, false) => (into.clone(), quote!(&mut #into)),
+                (false, _) => {
+                    body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
+                    (quote!(#acc), quote!(&mut #acc))
+                }
             };
             let target = quote!(#acc[#lane_var]);
             let update = match (order, self.product(n, term)) {
                 // The whole sum a row at a time, in vector registers (`_mlp::axpys`).
                 (Order::Fused, Some((a, b))) if !symmetric => quote! {
                     _mlp::axpys::<#scalar, #lane_count, #count>(
-                        &mut #acc, |#v_var, #lane_var| (#a, #b),
+                        #acc_mut, |#v_var, #lane_var| (#a, #b),
                     );
                 },
                 // A symmetric tensor's row, up to its diagonal.
@@ -99,7 +101,7 @@ impl Lowering<'_> {
                     let row = &vars[0];
                     quote! {
                         _mlp::axpys_prefix::<#scalar, #lane_count, #count>(
-                            &mut #acc, #row + 1, |#v_var, #lane_var| (#a, #b),
+                            #acc_mut, #row + 1, |#v_var, #lane_var| (#a, #b),
                         );
                     }
                 }
@@ -147,8 +149,9 @@ impl Lowering<'_> {
             let count = self.extent(axis);
             body = quote!(for #var in 0..#count { #body });
         }
+        let declare = self.declare(t, &zeros);
         quote! {
-            let mut #name: #ty = #zeros;
+            #declare
             #body
         }
     }
@@ -199,28 +202,29 @@ impl Lowering<'_> {
         let (rows, count, lanes) = (self.extent(row), self.extent(*v), self.extent(lane));
         let scalar = &self.cx.scalar;
         let value = &stmt.values[0];
-        let sum = |acc: &TokenStream| {
+        let sum = |acc_mut: &TokenStream| {
             quote! {
                 _mlp::axpys_rows::<#scalar, #lanes, #count, #rows>(
-                    &mut #acc, |#row_var, #v_var, #lane_var| (#a, #b),
+                    #acc_mut, |#row_var, #v_var, #lane_var| (#a, #b),
                 );
             }
         };
+        let declare = self.declare(t, &zeros);
         // A value that is the sum itself is accumulated in place.
         if direct {
-            let sum = sum(&quote!(#name));
+            let sum = sum(&self.borrow(t, true));
             return Some(quote! {
-                let mut #name: #ty = #zeros;
+                #declare
                 #sum
             });
         }
         let acc = quote!(acc);
-        let sum = sum(&acc);
+        let sum = sum(&quote!(&mut #acc));
         *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc[#row_var][#lane_var]))];
         let element = self.expr(n, value);
         self.computed.borrow_mut().clear();
         Some(quote! {
-            let mut #name: #ty = #zeros;
+            #declare
             let mut #acc: #ty = #zeros;
             #sum
             for #row_var in 0..#rows {

@@ -78,7 +78,10 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
 /// The body of a block kernel computing `p`, the program `single` over a block of samples
 /// ([`crate::block`]): every statement along the samples, every sum added up in the order
 /// `single`'s lowering adds it, so that each sample comes out to the bit as a single call.
-pub fn lower_block(single: &Program, p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
+/// Its result `out` is written into the caller's memory, a parameter `&mut` of its name
+/// (copied out of the kernel's own, a block's gradient cost a tenth of the seed network's
+/// batch gradient).
+pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -> TokenStream {
     let shapes = vec![Shape::Loops; p.stmts.len()];
     let mut lowering = Lowering::new(p, cx);
     lowering.array = storage(p, &shapes);
@@ -90,7 +93,9 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, returns: &Return
         .iter()
         .find(|t| t.role == Role::Argument)
         .and_then(|t| t.axes.first().copied());
-    lowering.body(returns)
+    lowering.out = Some(out);
+    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
+    quote!(#(#stmts)*)
 }
 
 /// The order a sum's terms are added in.
@@ -158,6 +163,9 @@ struct Lowering<'a> {
     orders: Option<Vec<Vec<Order>>>,
     /// For a block kernel, the axis over its samples.
     samples: Option<IndexId>,
+    /// For a block kernel, the tensor it writes into its caller's memory (a parameter
+    /// `&mut` of the same name) rather than returning it.
+    out: Option<TensorId>,
 }
 
 impl<'a> Lowering<'a> {
@@ -180,6 +188,7 @@ impl<'a> Lowering<'a> {
                     computed: RefCell::new(Vec::new()),
                     orders: None,
                     samples: None,
+                    out: None,
                 };
             }
             looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);
@@ -223,6 +232,28 @@ impl<'a> Lowering<'a> {
 
     fn ident(&self, t: TensorId) -> Ident {
         Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
+    }
+
+    /// `let mut z1: [f64; 20] = value;`; for a block kernel's result, `*g = value;`.
+    fn declare(&self, t: TensorId, value: &TokenStream) -> TokenStream {
+        let name = self.ident(t);
+        if self.out == Some(t) {
+            return quote!(*#name = #value;);
+        }
+        let ty = self.array_type(t);
+        quote!(let mut #name: #ty = #value;)
+    }
+
+    /// A whole tensor borrowed: `&z1` (`&mut z1`), or `&*g` (`&mut *g`) for a block kernel's
+    /// result, already a reference.
+    fn borrow(&self, t: TensorId, mutable: bool) -> TokenStream {
+        let name = self.ident(t);
+        match (self.out == Some(t), mutable) {
+            (false, false) => quote!(&#name),
+            (false, true) => quote!(&mut #name),
+            (true, false) => quote!(&*#name),
+            (true, true) => quote!(&mut *#name),
+        }
     }
 
     /// `z1_3` or `d1_0_3`: the scalar holding one element (of a symmetric tensor, the one

@@ -66,19 +66,19 @@ impl Lowering<'_> {
             return rows;
         }
         let name = self.ident(t);
-        let ty = self.array_type(t);
         if !axes.iter().any(|&a| self.free_literal(n, a)) {
             // `for` loops rather than `from_fn`, whose closure the compiler may leave a
             // call per element.
-            let zero = self.zeros(&axes);
+            let declare = self.declare(t, &self.zeros(&axes));
             let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
             let value = self.expr(n, &stmt.values[0]);
             let body = self.looped(&axes, quote!(#name #([#vars])* = #value;));
             return quote! {
-                let mut #name: #ty = #zero;
+                #declare
                 #body
             };
         }
+        let ty = self.array_type(t);
         let value = self.array(n, &stmt.values[0], &axes, &mut Vec::new());
         quote!(let #name: #ty = #value;)
     }
@@ -101,18 +101,15 @@ impl Lowering<'_> {
         let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
         let (v_param, row_param, row_var) =
             (self.param(*v, term), self.param(row, term), self.var(row));
-        let (name, ty, zero) = (
-            self.ident(stmt.targets[0]),
-            self.array_type(stmt.targets[0]),
-            self.zeros(axes),
-        );
+        let name = self.ident(stmt.targets[0]);
+        let declare = self.declare(stmt.targets[0], &self.zeros(axes));
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
         let value = self.expr(n, value);
         self.computed.borrow_mut().clear();
         Some(quote! {
             let acc: [#scalar; #rows] =
                 _mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b));
-            let mut #name: #ty = #zero;
+            #declare
             for #row_var in 0..#rows {
                 #name[#row_var] = #value;
             }
@@ -165,15 +162,17 @@ impl Lowering<'_> {
             return None;
         }
         // Arguments are references already.
-        let borrow = |t: TensorId| {
-            let whole = self.read(t, &[]);
-            match self.p.tensors[t].role {
-                Role::Argument => whole,
-                Role::Parameter | Role::Computed => quote!(&#whole),
+        let borrow = |t: TensorId| match self.p.tensors[t].role {
+            Role::Argument => self.read(t, &[]),
+            Role::Parameter => {
+                let whole = self.read(t, &[]);
+                quote!(&#whole)
             }
+            Role::Computed => self.borrow(t, false),
         };
         let (w, x) = (borrow(*w), borrow(*x));
-        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
+        let name = self.ident(t);
+        let declare = self.declare(t, &self.zeros(&tensor.axes));
         let (samples_var, row_var) = (self.var(samples), self.var(row));
         let (count, block, rows) = (self.extent(*v), self.extent(samples), self.extent(row));
         let scalar = &self.cx.scalar;
@@ -181,7 +180,7 @@ impl Lowering<'_> {
         let element = self.expr(n, &stmt.values[0]);
         self.computed.borrow_mut().clear();
         Some(quote! {
-            let mut #name: #ty = #zeros;
+            #declare
             _mlp::dot_block::<#scalar, #count, #block, #rows>(
                 #w, #x, |#samples_var, #row_var, sum| #name[#samples_var][#row_var] = #element,
             );
@@ -229,12 +228,12 @@ impl Lowering<'_> {
     /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
     pub(super) fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
         let t = stmt.targets[0];
-        let (name, ty, zero) = (self.ident(t), self.array_type(t), self.zeros(axes));
+        let (name, declare) = (self.ident(t), self.declare(t, &self.zeros(axes)));
         let (row, column) = (self.var(axes[0]), self.var(axes[1]));
         let count = self.extent(axes[0]);
         let value = self.expr(n, &stmt.values[0]);
         quote! {
-            let mut #name: #ty = #zero;
+            #declare
             for #row in 0..#count {
                 for #column in 0..=#row {
                     #name[#row][#column] = #value;
@@ -268,8 +267,7 @@ impl Lowering<'_> {
         let zero = self.zeros(axes);
         let mut out = TokenStream::new();
         for &t in targets {
-            let (name, ty) = (self.ident(t), self.array_type(t));
-            out.extend(quote!(let mut #name: #ty = #zero;));
+            out.extend(self.declare(t, &zero));
         }
         // A matrix of fixed size (a block's layer) at once, as one row: no row's last few
         // values left over from the activation's vectors.
@@ -282,21 +280,29 @@ impl Lowering<'_> {
             .collect();
         if let (Some(extents), [_, _]) = (extents, axes) {
             let len = Literal::usize_unsuffixed(extents.iter().product());
-            let z = self.read(*z, &[]);
-            let names = targets.iter().map(|&t| self.ident(t));
+            let z = self.borrow(*z, false);
+            let targets = targets.iter().map(|&t| self.borrow(t, true));
             let call = self.cx.call(
                 layer,
                 quote!(#method::<#len>),
-                quote!(_mlp::flat(&#z), #(_mlp::flat_mut(&mut #names)),*),
+                quote!(_mlp::flat(#z), #(_mlp::flat_mut(#targets)),*),
             );
             out.extend(quote!(#call;));
             return Some(out);
         }
-        let z = self.read(*z, &ixs[..outer.len()]);
-        let mut rows = vec![quote!(&#z)];
+        let mut rows = vec![match outer {
+            [] => self.borrow(*z, false),
+            _ => {
+                let z = self.read(*z, &ixs[..outer.len()]);
+                quote!(&#z)
+            }
+        }];
         for &t in targets {
             let name = self.ident(t);
-            rows.push(quote!(&mut #name #([#outer])*));
+            rows.push(match outer {
+                [] => self.borrow(t, true),
+                _ => quote!(&mut #name #([#outer])*),
+            });
         }
         let call = self.cx.call(layer, method, quote!(#(#rows),*));
         out.extend(self.looped(&axes[..outer.len()], quote!(#call;)));
@@ -334,15 +340,15 @@ impl Lowering<'_> {
             return rows;
         }
         let (an, sn) = (self.ident(a), self.ident(s));
-        let (at, st) = (self.array_type(a), self.array_type(s));
         let zero = self.zeros(axes);
+        let (declare_a, declare_s) = (self.declare(a, &zero), self.declare(s, &zero));
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
         let arg = self.expr(n, arg);
         let call = call(arg);
         let body = self.looped(axes, quote!((#an #([#vars])*, #sn #([#vars])*) = #call;));
         quote! {
-            let mut #an: #at = #zero;
-            let mut #sn: #st = #zero;
+            #declare_a
+            #declare_s
             #body
         }
     }
