@@ -514,8 +514,17 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     Avx: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    let l = vectors::<T, X, N, G>(rows, 0, len, &terms, &term);
-    let l = vectors::<T, Avx, N, G>(rows, l, len, &terms, &term);
+    let mut l = vectors::<T, X, N, G>(rows, 0, len, &terms, &term);
+    // Fewer lanes than a vector `X` are left: at most one AVX vector of them.
+    if l + <Avx as Vector<T>>::W <= len {
+        // SAFETY: the target has AVX and FMA; `l + W <= len <= N` keeps each row's lanes
+        // in its row, and there are `G` rows.
+        unsafe {
+            let at = rows.as_mut_ptr().cast::<T>().add(l);
+            columns::<T, Avx, N, 1, G>(at, l, &terms, &term);
+        }
+        l += <Avx as Vector<T>>::W;
+    }
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
             for v in terms.clone() {
