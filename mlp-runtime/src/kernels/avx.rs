@@ -22,7 +22,10 @@ const V_BLOCK: usize = 16;
 
 /// `term(i)`, …, `term(i + 3)` as two vectors: the first of each pair, and the second.
 #[inline(always)]
-unsafe fn pairs_f64(term: &impl Fn(usize) -> (f64, f64), i: usize) -> (__m256d, __m256d) {
+pub(super) unsafe fn pairs_f64(
+    term: &impl Fn(usize) -> (f64, f64),
+    i: usize,
+) -> (__m256d, __m256d) {
     let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
     let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
     // SAFETY: the caller's target has AVX.
@@ -162,6 +165,30 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
 ) -> [f64; R] {
     let mut out = [0.0; R];
     let mut r = 0;
+    // With AVX-512, eight rows at a time: eight chains of multiply-adds, and their lanes
+    // added up at once.
+    #[cfg(target_feature = "avx512f")]
+    while N * R <= REGISTER_BLOCKED_TERMS && r + 8 <= R {
+        // SAFETY: the target has AVX-512F; `r + 8 <= R` keeps the store in `out`.
+        unsafe {
+            use super::avx512::{lanes8, reduce};
+            let l = lanes8::<N>(&term, r);
+            let sums = reduce([l[0], l[2], l[4], l[6]], [l[1], l[3], l[5], l[7]]);
+            let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
+            let tails = _mm512_setr_pd(
+                tail(0),
+                tail(1),
+                tail(2),
+                tail(3),
+                tail(4),
+                tail(5),
+                tail(6),
+                tail(7),
+            );
+            _mm512_storeu_pd(out.as_mut_ptr().add(r), _mm512_add_pd(sums, tails));
+        }
+        r += 8;
+    }
     while N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 4 <= R` keeps the store in `out`.
@@ -429,19 +456,19 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
         // two rows at a time.
         let mut l = 0;
         while l + 4 * X::W <= N {
-            chunk::<T, X, N, 4, 2, 1>(acc, l, &terms, &term);
+            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, &terms, &term);
             l += 4 * X::W;
         }
         match (N - l) / X::W {
-            3 => chunk::<T, X, N, 3, 3, 1>(acc, l, &terms, &term),
-            2 => chunk::<T, X, N, 2, 4, 2>(acc, l, &terms, &term),
-            1 => chunk::<T, X, N, 1, 8, 4>(acc, l, &terms, &term),
+            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, &terms, &term),
+            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, &terms, &term),
+            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, &terms, &term),
             _ => {}
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
         if l + <Avx as Vector<T>>::W <= N {
-            chunk::<T, Avx, N, 1, 8, 4>(acc, l, &terms, &term);
+            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
@@ -456,7 +483,8 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
 }
 
 /// Lanes `l..l + R·W` of every row of `acc`, accumulated over `terms`: `G` rows at a time,
-/// then `H` at a time, then one by one.
+/// then `H`, then `I`, then one by one (a block's 16 rows in groups of `G` alone; the
+/// seed network's 10, in eights and twos).
 #[inline(always)]
 fn chunk<
     T: crate::Scalar,
@@ -465,14 +493,31 @@ fn chunk<
     const R: usize,
     const G: usize,
     const H: usize,
+    const I: usize,
 >(
     acc: &mut [[T; N]],
     l: usize,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    let mut r = 0;
-    let mut groups = acc.chunks_exact_mut(G);
+    let rows = acc.len();
+    let rest = groups::<T, X, N, R, G>(acc, 0, l, terms, term);
+    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, terms, term);
+    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, terms, term);
+    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, terms, term);
+}
+
+/// [`chunk`]'s rows `from..` (`rows`), `G` at a time; returns those left over.
+#[inline(always)]
+fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, const G: usize>(
+    rows: &'a mut [[T; N]],
+    from: usize,
+    l: usize,
+    terms: &Range<usize>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
+) -> &'a mut [[T; N]] {
+    let mut r = from;
+    let mut groups = rows.chunks_exact_mut(G);
     for rows in &mut groups {
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); the
         // caller keeps `l + R·W <= N`, and there are `G` rows.
@@ -482,23 +527,7 @@ fn chunk<
         }
         r += G;
     }
-    let mut groups = groups.into_remainder().chunks_exact_mut(H);
-    for rows in &mut groups {
-        // SAFETY: as above, with `H` rows.
-        unsafe {
-            let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, X, N, R, H>(at, l, terms, &|g, v, i| term(r + g, v, i));
-        }
-        r += H;
-    }
-    for row in groups.into_remainder() {
-        // SAFETY: as above, with one row.
-        unsafe {
-            let at = row.as_mut_ptr().add(l);
-            columns::<T, X, N, R, 1>(at, l, terms, &|_, v, i| term(r, v, i));
-        }
-        r += 1;
-    }
+    groups.into_remainder()
 }
 
 /// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over `terms`: in

@@ -5,7 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::avx::Vector;
+use super::avx::{Vector, pairs_f64};
 
 /// AVX-512's 512-bit registers.
 pub struct Avx512;
@@ -113,5 +113,73 @@ impl Vector<f32> for Avx512 {
     unsafe fn store(at: *mut f32, v: __m512) {
         // SAFETY: the caller's.
         unsafe { _mm512_storeu_ps(at, v) }
+    }
+}
+
+/// The eight lanes of each of eight rows' dot products, `term(r + q, i)` for row `q`, as
+/// [`dot_f64`](super::avx::dot_f64) takes them: the groups of eight, then the half group
+/// into lanes 0–3 (masked: lanes 4–7 keep their bits).
+///
+/// # Safety
+/// The target has AVX-512F.
+#[inline(always)]
+pub(super) unsafe fn lanes8<const N: usize>(
+    term: &impl Fn(usize, usize) -> (f64, f64),
+    r: usize,
+) -> [__m512d; 8] {
+    // SAFETY: the caller's.
+    unsafe {
+        let mut lanes = [_mm512_setzero_pd(); 8];
+        let mut i = 0;
+        while i + 8 <= N {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                let (a, b) = <Avx512 as Vector<f64>>::pairs(&|i| term(r + q, i), i);
+                *lanes = _mm512_fmadd_pd(a, b, *lanes);
+            }
+            i += 8;
+        }
+        if i + 4 <= N {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                let (a, b) = pairs_f64(&|i| term(r + q, i), i);
+                let (a, b) = (_mm512_zextpd256_pd512(a), _mm512_zextpd256_pd512(b));
+                *lanes = _mm512_mask3_fmadd_pd(a, b, *lanes, 0x0f);
+            }
+        }
+        lanes
+    }
+}
+
+/// Eight dot products' lanes (`a[s]`, `b[s]`) added up as [`dot_f64`](super::avx::dot_f64)
+/// adds one's: lanes four apart, then two apart, then the last two; three steps of all eight
+/// at once, each a shuffle of pairs and one vector addition. Returns `[a[0], b[0], a[1],
+/// b[1], …]`.
+///
+/// # Safety
+/// The target has AVX-512F.
+#[inline(always)]
+pub(super) unsafe fn reduce(a: [__m512d; 4], b: [__m512d; 4]) -> __m512d {
+    // SAFETY: the caller's.
+    unsafe {
+        // `[l0+l4, l1+l5, l2+l6, l3+l7]` of two at once: the low halves plus the high.
+        let four = |x: __m512d, y: __m512d| {
+            _mm512_add_pd(
+                _mm512_shuffle_f64x2::<0x44>(x, y),
+                _mm512_shuffle_f64x2::<0xee>(x, y),
+            )
+        };
+        // `[s0+s2, s1+s3]` of four at once, from two `four`s: `[x0, y0, z0, w0]`'s.
+        let two = |xy: __m512d, zw: __m512d| {
+            _mm512_add_pd(
+                _mm512_shuffle_f64x2::<0x88>(xy, zw),
+                _mm512_shuffle_f64x2::<0xdd>(xy, zw),
+            )
+        };
+        // `a[0] a[1] a[2] a[3]` and `b[0] …`, two lanes each.
+        let (a2, b2) = (
+            two(four(a[0], a[1]), four(a[2], a[3])),
+            two(four(b[0], b[1]), four(b[2], b[3])),
+        );
+        // Their two lanes added: `[a[0], b[0], a[1], b[1], …]`.
+        _mm512_add_pd(_mm512_unpacklo_pd(a2, b2), _mm512_unpackhi_pd(a2, b2))
     }
 }

@@ -4,11 +4,12 @@
 //! order of [`dot`](super::dot)'s. Per eight terms that is eight loads for sixteen
 //! multiply-adds, where a sample at a time ([`dot_rows`](super::dot_rows)) loads a vector
 //! of weights for each and uses it once. Each dot's eight lanes are then added up as
-//! [`dot`](super::dot) adds them, eight dots at once ([`reduce`]).
+//! [`dot`](super::dot) adds them, eight dots at once.
 
 use core::arch::x86_64::*;
 
 use super::avx::{tail, tail_start};
+use super::avx512::reduce;
 
 /// Fewer terms than this fill no vector of lanes, and each sample goes by
 /// [`dot_rows`](super::dot_rows). (Tiles from 8 terms or from 32 on made no difference to
@@ -101,40 +102,5 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
             }
         }
         out
-    }
-}
-
-/// Eight dot products' lanes (`a[s]`, `b[s]`) added up as [`dot_f64`](super::avx::dot_f64)
-/// adds one's: lanes four apart, then two apart, then the last two; three steps of all eight
-/// at once, each a shuffle of pairs and one vector addition. Returns `[a[0], b[0], a[1],
-/// b[1], …]`.
-///
-/// # Safety
-/// The target has AVX-512F.
-#[inline(always)]
-unsafe fn reduce(a: [__m512d; 4], b: [__m512d; 4]) -> __m512d {
-    // SAFETY: the caller's.
-    unsafe {
-        // `[l0+l4, l1+l5, l2+l6, l3+l7]` of two at once: the low halves plus the high.
-        let four = |x: __m512d, y: __m512d| {
-            _mm512_add_pd(
-                _mm512_shuffle_f64x2::<0x44>(x, y),
-                _mm512_shuffle_f64x2::<0xee>(x, y),
-            )
-        };
-        // `[s0+s2, s1+s3]` of four at once, from two `four`s: `[x0, y0, z0, w0]`'s.
-        let two = |xy: __m512d, zw: __m512d| {
-            _mm512_add_pd(
-                _mm512_shuffle_f64x2::<0x88>(xy, zw),
-                _mm512_shuffle_f64x2::<0xdd>(xy, zw),
-            )
-        };
-        // `a[0] a[1] a[2] a[3]` and `b[0] …`, two lanes each.
-        let (a2, b2) = (
-            two(four(a[0], a[1]), four(a[2], a[3])),
-            two(four(b[0], b[1]), four(b[2], b[3])),
-        );
-        // Their two lanes added: `[a[0], b[0], a[1], b[1], …]`.
-        _mm512_add_pd(_mm512_unpacklo_pd(a2, b2), _mm512_unpackhi_pd(a2, b2))
     }
 }
