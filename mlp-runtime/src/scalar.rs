@@ -176,6 +176,16 @@ impl Scalar for f32 {
     }
 
     avx_kernels!(dot_f32);
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
+        w: &[[f32; N]; R],
+        x: &[[f32; N]; B],
+        element: impl FnMut(usize, usize, f32),
+    ) {
+        crate::kernels::block::dot_block_f32(w, x, element)
+    }
 }
 
 impl Scalar for f64 {

@@ -4,11 +4,14 @@
 //! order of [`dot`](super::dot)'s. Per eight terms that is eight loads for sixteen
 //! multiply-adds, where a sample at a time ([`dot_rows`](super::dot_rows)) loads a vector
 //! of weights for each and uses it once. Each dot's eight lanes are then added up as
-//! [`dot`](super::dot) adds them, eight dots at once.
+//! [`dot`](super::dot) adds them, eight dots at once. In `f32`, likewise in AVX's 256-bit
+//! vectors (a dot's eight `f32` lanes are one of them), wherever the target has AVX and
+//! FMA.
 
 use core::arch::x86_64::*;
 
 use super::avx::{tail, tail_start};
+#[cfg(target_feature = "avx512f")]
 use super::avx512::reduce;
 
 /// Fewer terms than this fill no vector of lanes, and each sample goes by
@@ -17,6 +20,7 @@ use super::avx512::reduce;
 const TILED_TERMS: usize = 8;
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
+#[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
@@ -52,6 +56,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 ///
 /// # Safety
 /// The target has AVX-512F; `j + 4 <= R`, `b + 4 <= B`.
+#[cfg(target_feature = "avx512f")]
 #[inline(always)]
 unsafe fn tile<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
@@ -102,5 +107,126 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
             }
         }
         out
+    }
+}
+
+/// [`dot_block_f64`] in `f32`, in AVX's vectors.
+#[inline(always)]
+pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
+    w: &[[f32; N]; R],
+    samples: &[[f32; N]; B],
+    mut element: impl FnMut(usize, usize, f32),
+) {
+    if N < TILED_TERMS {
+        return super::dot_block_samples(w, samples, element);
+    }
+    let (rows, columns) = (R / 4 * 4, B / 4 * 4);
+    for j in (0..rows).step_by(4) {
+        for b in (0..columns).step_by(4) {
+            // SAFETY: the target has AVX and FMA; `j + 4 <= R` and `b + 4 <= B`.
+            let sums = unsafe { tile_f32(w, samples, j, b) };
+            for (q, sums) in sums.iter().enumerate() {
+                for (s, &sum) in sums.iter().enumerate() {
+                    element(b + s, j + q, sum);
+                }
+            }
+        }
+    }
+    for (j, w) in w.iter().enumerate() {
+        let from = if j < rows { columns } else { 0 };
+        for (b, sample) in samples.iter().enumerate().skip(from) {
+            element(b, j, super::avx::dot_f32::<N>(|k| (w[k], sample[k])));
+        }
+    }
+}
+
+/// Rows `j..j + 4` by samples `b..b + 4` of [`dot_block_f32`]: `[row][sample]`.
+///
+/// # Safety
+/// The target has AVX and FMA; `j + 4 <= R`, `b + 4 <= B`.
+#[inline(always)]
+unsafe fn tile_f32<const N: usize, const B: usize, const R: usize>(
+    w: &[[f32; N]; R],
+    samples: &[[f32; N]; B],
+    j: usize,
+    b: usize,
+) -> [[f32; 4]; 4] {
+    // SAFETY: the caller's; every load is of terms `k..k + 8` (or `+ 4`) with `k + 8 <= N`
+    // (or `+ 4`), of rows `j + q < R` and samples `b + s < B`.
+    unsafe {
+        let row = |q: usize| w[j + q].as_ptr();
+        let sample = |s: usize| samples[b + s].as_ptr();
+        let mut lanes = [[_mm256_setzero_ps(); 4]; 4];
+        let mut k = 0;
+        while k + 8 <= N {
+            let weights = [0, 1, 2, 3].map(|q| _mm256_loadu_ps(row(q).add(k)));
+            let inputs = [0, 1, 2, 3].map(|s| _mm256_loadu_ps(sample(s).add(k)));
+            for (lanes, weights) in lanes.iter_mut().zip(weights) {
+                for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
+                    *lanes = _mm256_fmadd_ps(weights, inputs, *lanes);
+                }
+            }
+            k += 8;
+        }
+        // The half group into lanes 0–3, as `dot_f32` adds it.
+        if k + 4 <= N {
+            debug_assert_eq!(tail_start(N), k + 4);
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                for (s, lanes) in lanes.iter_mut().enumerate() {
+                    let (a, x) = (_mm_loadu_ps(row(q).add(k)), _mm_loadu_ps(sample(s).add(k)));
+                    let low = _mm_fmadd_ps(a, x, _mm256_castps256_ps128(*lanes));
+                    *lanes = _mm256_insertf128_ps::<0>(*lanes, low);
+                }
+            }
+        }
+        let mut out = [[0.0; 4]; 4];
+        for pair in [0, 2] {
+            // Row `pair`'s four samples in lanes 0–3, row `pair + 1`'s in lanes 4–7.
+            let mut sums = [0.0; 8];
+            _mm256_storeu_ps(sums.as_mut_ptr(), reduce_f32(lanes[pair], lanes[pair + 1]));
+            for s in 0..4 {
+                for (d, q) in [pair, pair + 1].into_iter().enumerate() {
+                    let tail = tail::<f32, N>(&|i| (w[j + q][i], samples[b + s][i]));
+                    out[q][s] = sums[4 * d + s] + tail;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Eight `f32` dot products' lanes (`a[s]`, `b[s]`) added up as
+/// [`dot_f32`](super::avx::dot_f32) adds one's: lanes four apart, then two apart, then the
+/// last two, each step of all eight at once. Returns `[a[0], a[1], a[2], a[3], b[0], …]`.
+///
+/// # Safety
+/// The target has AVX.
+#[inline(always)]
+unsafe fn reduce_f32(a: [__m256; 4], b: [__m256; 4]) -> __m256 {
+    // SAFETY: the caller's.
+    unsafe {
+        // `[l0+l4, l1+l5, l2+l6, l3+l7]` of `x`, then of `y`.
+        let four = |x: __m256, y: __m256| {
+            _mm256_add_ps(
+                _mm256_permute2f128_ps::<0x20>(x, y),
+                _mm256_permute2f128_ps::<0x31>(x, y),
+            )
+        };
+        // `[s0+s2, s1+s3]` of `x` and `z`, then of `y` and `w`, from `four(x, y)`, `four(z, w)`.
+        let two = |xy: __m256, zw: __m256| {
+            _mm256_add_ps(
+                _mm256_shuffle_ps::<0x44>(xy, zw),
+                _mm256_shuffle_ps::<0xee>(xy, zw),
+            )
+        };
+        let (a01, a23) = (
+            two(four(a[0], b[0]), four(a[1], b[1])),
+            two(four(a[2], b[2]), four(a[3], b[3])),
+        );
+        // Their two lanes added.
+        _mm256_add_ps(
+            _mm256_shuffle_ps::<0x88>(a01, a23),
+            _mm256_shuffle_ps::<0xdd>(a01, a23),
+        )
     }
 }

@@ -18,11 +18,7 @@ pub(crate) mod avx;
     target_feature = "fma"
 ))]
 pub(crate) mod avx512;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_feature = "avx512f",
-    target_feature = "fma"
-))]
+#[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
 pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
