@@ -63,9 +63,9 @@ pub trait Scalar:
         out
     }
 
-    /// The body of [`dot_block`](crate::dot_block): [`dot_rows`](crate::dot_rows) per
-    /// sample, or, in `f64` with AVX-512, rows of many terms and samples four by four; the
-    /// same results either way.
+    /// The body of [`dot_block`](crate::dot_block): in scalar lanes across the samples,
+    /// or, with AVX-512 in `f64` and AVX in `f32`, rows and samples four by four; the same
+    /// results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
@@ -73,7 +73,7 @@ pub trait Scalar:
         x: &[[Self; N]; B],
         element: impl FnMut(usize, usize, Self),
     ) {
-        crate::kernels::dot_block_samples(w, x, element)
+        crate::kernels::scalar_dot_block(w, x, element)
     }
 
     /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
@@ -94,9 +94,7 @@ pub trait Scalar:
         acc: &mut [[Self; N]],
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
-        for (r, row) in acc.iter_mut().enumerate() {
-            crate::kernels::scalar_axpys::<Self, N, V>(row, N, |v, l| term(r, v, l));
-        }
+        crate::kernels::scalar_axpys_rows::<Self, N, V>(acc, term)
     }
 }
 

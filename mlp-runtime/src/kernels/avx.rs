@@ -12,13 +12,7 @@
 use core::arch::x86_64::*;
 use core::ops::Range;
 
-/// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the matrix they read column-wise no longer stays in a 32 KiB L1 cache,
-/// and one row at a time (memory read in order) is faster (measured on the wide benchmark
-/// network: 6.8 µs against 9.3 for its gradient).
-const REGISTER_BLOCKED_TERMS: usize = 4096;
-
-/// How many terms [`axpys_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`].
-const V_BLOCK: usize = 16;
+use super::{REGISTER_BLOCKED_TERMS, V_BLOCK};
 
 /// `term(i)`, …, `term(i + 3)` as two vectors: the first of each pair, and the second.
 #[inline(always)]
@@ -437,10 +431,7 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
 ) where
     Avx: Vector<T>,
 {
-    // Past what L1 holds, `V_BLOCK` terms at a time: their part of the matrix is read from
-    // L2 once, then taken by every group of rows from L1 (a block's samples; read whole
-    // for each group, a 128 × 128 matrix made the wide network's batch gradient a third
-    // slower).
+    // Past what L1 holds, `V_BLOCK` terms at a time, for every group of rows.
     let step = if N * V > REGISTER_BLOCKED_TERMS {
         V_BLOCK
     } else {

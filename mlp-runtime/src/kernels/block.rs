@@ -14,8 +14,8 @@ use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
 use super::avx512::reduce;
 
-/// Fewer terms than this fill no vector of lanes, and each sample goes by
-/// [`dot_rows`](super::dot_rows). (Tiles from 8 terms or from 32 on made no difference to
+/// Fewer terms than this fill no vector of lanes, and the rows go by
+/// [`scalar_dot_block`](super::scalar_dot_block). (Tiles from 8 terms or from 32 on made no difference to
 /// the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
 const TILED_TERMS: usize = 8;
 
@@ -28,7 +28,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     mut element: impl FnMut(usize, usize, f64),
 ) {
     if N < TILED_TERMS {
-        return super::dot_block_samples(w, samples, element);
+        return super::scalar_dot_block(w, samples, element);
     }
     let (rows, columns) = (R / 4 * 4, B / 4 * 4);
     for j in (0..rows).step_by(4) {
@@ -118,7 +118,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     mut element: impl FnMut(usize, usize, f32),
 ) {
     if N < TILED_TERMS {
-        return super::dot_block_samples(w, samples, element);
+        return super::scalar_dot_block(w, samples, element);
     }
     let (rows, columns) = (R / 4 * 4, B / 4 * 4);
     for j in (0..rows).step_by(4) {
