@@ -1,10 +1,11 @@
 //! [`dot`](super::dot), [`axpys`](super::axpys) and [`axpys_rows`](super::axpys_rows) in AVX
 //! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar
 //! form are two `__m256d` (one `__m512d` with AVX-512F; one `__m256` in `f32`), each lane
-//! fused multiply-adds the same terms, and the lanes are combined in the same order; in `axpys` (of one row or several
-//! side by side), each element takes its terms in order, one fused multiply-add each, as in
-//! the scalar form. Either way the result is the scalar form's to the bit. `axpys` runs in
-//! AVX-512's vectors ([`super::avx512`]) where the target has them and a row fills one.
+//! fused multiply-adds the same terms, and the lanes are combined in the same order; in
+//! `axpys` (of one row or several side by side), each element takes its terms in order, one
+//! fused multiply-add each, as in the scalar form. Either way the result is the scalar
+//! form's to the bit. `axpys` runs in AVX-512's vectors ([`super::avx512`]) where the
+//! target has them and a row fills one.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
 //! leaves as calls once a few of them nest.

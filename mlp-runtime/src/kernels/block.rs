@@ -15,8 +15,8 @@ use super::avx::{tail, tail_start};
 use super::avx512::reduce;
 
 /// Fewer terms than this fill no vector of lanes, and the rows go by
-/// [`scalar_dot_block`](super::scalar_dot_block). (Tiles from 8 terms or from 32 on made no difference to
-/// the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
+/// [`scalar_dot_block`](super::scalar_dot_block). (Tiles from 8 terms on or from 32 on made
+/// no difference to the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
 const TILED_TERMS: usize = 8;
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
