@@ -25,7 +25,46 @@ const TILED_TERMS: usize = 8;
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
-    mut element: impl FnMut(usize, usize, f64),
+    element: impl FnMut(usize, usize, f64),
+) {
+    tiled(
+        w,
+        samples,
+        element,
+        // SAFETY: the target has AVX-512F (and with it AVX and FMA); `tiled` keeps
+        // `j + 4 <= R` and `b + 4 <= B`.
+        |j, b| unsafe { tile(w, samples, j, b) },
+        |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
+    )
+}
+
+/// [`dot_block_f64`] in `f32`, in AVX's vectors.
+#[inline(always)]
+pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
+    w: &[[f32; N]; R],
+    samples: &[[f32; N]; B],
+    element: impl FnMut(usize, usize, f32),
+) {
+    tiled(
+        w,
+        samples,
+        element,
+        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 4 <= R` and `b + 4 <= B`.
+        |j, b| unsafe { tile_f32(w, samples, j, b) },
+        |w, x| super::avx::dot_f32::<N>(|k| (w[k], x[k])),
+    )
+}
+
+/// The block's rows and samples four by four by `tile(j, b)` (`[row][sample]`), those
+/// left over a `dot` each; rows too short to tile by
+/// [`scalar_dot_block`](super::scalar_dot_block).
+#[inline(always)]
+fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize>(
+    w: &[[T; N]; R],
+    samples: &[[T; N]; B],
+    mut element: impl FnMut(usize, usize, T),
+    tile: impl Fn(usize, usize) -> [[T; 4]; 4],
+    dot: impl Fn(&[T; N], &[T; N]) -> T,
 ) {
     if N < TILED_TERMS {
         return super::scalar_dot_block(w, samples, element);
@@ -33,21 +72,17 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     let (rows, columns) = (R / 4 * 4, B / 4 * 4);
     for j in (0..rows).step_by(4) {
         for b in (0..columns).step_by(4) {
-            // SAFETY: the target has AVX-512F (and with it AVX and FMA); `j + 4 <= R` and
-            // `b + 4 <= B`.
-            let sums = unsafe { tile(w, samples, j, b) };
-            for (q, sums) in sums.iter().enumerate() {
+            for (q, sums) in tile(j, b).iter().enumerate() {
                 for (s, &sum) in sums.iter().enumerate() {
                     element(b + s, j + q, sum);
                 }
             }
         }
     }
-    // The rows and samples left over from the tiles, a `dot` each.
     for (j, w) in w.iter().enumerate() {
         let from = if j < rows { columns } else { 0 };
         for (b, sample) in samples.iter().enumerate().skip(from) {
-            element(b, j, super::avx::dot_f64::<N>(|k| (w[k], sample[k])));
+            element(b, j, dot(w, sample));
         }
     }
 }
@@ -107,36 +142,6 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
             }
         }
         out
-    }
-}
-
-/// [`dot_block_f64`] in `f32`, in AVX's vectors.
-#[inline(always)]
-pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
-    w: &[[f32; N]; R],
-    samples: &[[f32; N]; B],
-    mut element: impl FnMut(usize, usize, f32),
-) {
-    if N < TILED_TERMS {
-        return super::scalar_dot_block(w, samples, element);
-    }
-    let (rows, columns) = (R / 4 * 4, B / 4 * 4);
-    for j in (0..rows).step_by(4) {
-        for b in (0..columns).step_by(4) {
-            // SAFETY: the target has AVX and FMA; `j + 4 <= R` and `b + 4 <= B`.
-            let sums = unsafe { tile_f32(w, samples, j, b) };
-            for (q, sums) in sums.iter().enumerate() {
-                for (s, &sum) in sums.iter().enumerate() {
-                    element(b + s, j + q, sum);
-                }
-            }
-        }
-    }
-    for (j, w) in w.iter().enumerate() {
-        let from = if j < rows { columns } else { 0 };
-        for (b, sample) in samples.iter().enumerate().skip(from) {
-            element(b, j, super::avx::dot_f32::<N>(|k| (w[k], sample[k])));
-        }
     }
 }
 
