@@ -244,15 +244,17 @@ impl<'a> Lowering<'a> {
         quote!(let mut #name: #ty = #value;)
     }
 
-    /// A whole tensor borrowed: `&z1` (`&mut z1`), or `&*g` (`&mut *g`) for a block kernel's
-    /// result, already a reference.
+    /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a
+    /// reference already), or `&*g` (`&mut *g`) for a block kernel's result.
     fn borrow(&self, t: TensorId, mutable: bool) -> TokenStream {
         let name = self.ident(t);
-        match (self.out == Some(t), mutable) {
-            (false, false) => quote!(&#name),
-            (false, true) => quote!(&mut #name),
-            (true, false) => quote!(&*#name),
-            (true, true) => quote!(&mut *#name),
+        match (self.p.tensors[t].role, self.out == Some(t), mutable) {
+            (Role::Argument, ..) => quote!(#name),
+            (Role::Parameter, ..) => quote!(&self.#name),
+            (_, true, false) => quote!(&*#name),
+            (_, true, true) => quote!(&mut *#name),
+            (_, false, false) => quote!(&#name),
+            (_, false, true) => quote!(&mut #name),
         }
     }
 

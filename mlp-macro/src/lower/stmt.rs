@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order, Shape, lanes, positions};
-use crate::ir::{Expr, Extent, IndexId, Ix, Role, Stmt, TensorId};
+use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -161,16 +161,7 @@ impl Lowering<'_> {
         {
             return None;
         }
-        // Arguments are references already.
-        let borrow = |t: TensorId| match self.p.tensors[t].role {
-            Role::Argument => self.read(t, &[]),
-            Role::Parameter => {
-                let whole = self.read(t, &[]);
-                quote!(&#whole)
-            }
-            Role::Computed => self.borrow(t, false),
-        };
-        let (w, x) = (borrow(*w), borrow(*x));
+        let (w, x) = (self.borrow(*w, false), self.borrow(*x, false));
         let name = self.ident(t);
         let declare = self.declare(t, &self.zeros(&tensor.axes));
         let (samples_var, row_var) = (self.var(samples), self.var(row));
