@@ -211,13 +211,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
 /// `d`) and their tails, each combined as [`dot_f64`] combines one: a transpose of the four
 /// puts each combining step of all four in one vector addition.
 #[inline(always)]
-pub(super) unsafe fn combine(
-    a: __m256d,
-    b: __m256d,
-    c: __m256d,
-    d: __m256d,
-    tails: __m256d,
-) -> __m256d {
+unsafe fn combine(a: __m256d, b: __m256d, c: __m256d, d: __m256d, tails: __m256d) -> __m256d {
     // SAFETY: the caller's target has AVX.
     unsafe {
         let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
@@ -443,9 +437,10 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
         // multiply-add's latency, four cycles, times its two units). Fewer, and each
-        // chain of dependent multiply-adds keeps the units waiting: the seed network's
-        // rows of 52, 6.5 vectors, spent two thirds of their time on the last 2.5 with
-        // two rows at a time.
+        // chain of dependent multiply-adds keeps the units waiting: by that count, the
+        // seed network's rows of 52 lanes (6.5 vectors), two rows at a time, would spend
+        // two thirds of their time on the last 2.5 (not measured apart; the A/B of the
+        // change was within its noise).
         let mut l = 0;
         while l + 4 * X::W <= N {
             chunk::<T, X, N, 4, 2, 1, 1>(acc, l, &terms, &term);

@@ -31,8 +31,8 @@ const REGISTER_BLOCKED_TERMS: usize = 4096;
 
 /// How many terms [`axpys_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
 /// of the matrix is read from L2 once, then taken by every row from L1 (a block's samples;
-/// read whole for each row or pair of rows, a 128 × 128 matrix made the wide network's
-/// batch gradient a third slower, and a quarter on the default target).
+/// read whole for each row, a 128 × 128 matrix made the wide network's batch gradient a
+/// third slower, and an eighth on the default target).
 const V_BLOCK: usize = 16;
 
 /// The lanes of [`sum`] and [`dot`].
@@ -258,8 +258,8 @@ pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every sample `b < B` and row `j < R`: a
 /// layer's pre-activations for a block of samples, each sample's sums to the bit its
-/// single call's [`dot_rows`]. In `f64` with AVX-512, rows of many terms go four by four
-/// with the samples, each weight vector loaded once for four samples.
+/// single call's [`dot_rows`]. In `f64` with AVX-512 and in `f32` with AVX, rows go four by
+/// four with the samples, each weight vector loaded once for four samples.
 #[inline(always)]
 pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
