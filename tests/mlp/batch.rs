@@ -5,7 +5,7 @@ use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
 use mlp::{Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
-use crate::nets::{Deep, GenericDeep, Seed};
+use crate::nets::{Deep, GenericDeep, Mixed, Seed};
 
 fn inputs(rows: usize, columns: usize) -> Array2<f64> {
     Array2::from_shape_vec((rows, columns), input(rows * columns, 9)).unwrap()
@@ -103,6 +103,24 @@ fn tiled_layers_are_single_calls() {
     for (i, row) in x.rows().into_iter().enumerate() {
         let row: [f64; 70] = row.to_vec().try_into().unwrap();
         assert_eq!(outputs[[i, 0]], broad.forward(&row)[0]);
+    }
+}
+
+/// Sums a single call writes out term by term (`unroll`): a block adds each sample's in the
+/// same order (`_mlp::serial_sum`), not in lanes.
+#[mlp(7, 1, input = 5, unroll = all)]
+struct Unrolled;
+
+#[test]
+fn unrolled_sums_are_single_calls() {
+    let x = inputs(19, 5);
+    scalar_rows_match::<Unrolled>(x.view(), x.view());
+    let mixed: Mixed = net(4);
+    let x = inputs(19, 24);
+    let outputs = mixed.forward_batch(x.view()).unwrap();
+    for (i, row) in x.rows().into_iter().enumerate() {
+        let row: [f64; 24] = row.to_vec().try_into().unwrap();
+        assert_eq!(outputs.row(i).to_vec(), mixed.forward(&row));
     }
 }
 
