@@ -64,8 +64,7 @@ pub trait Scalar:
     }
 
     /// The body of [`dot_block`](crate::dot_block): in scalar lanes across the samples,
-    /// or, with AVX-512 in `f64` and AVX in `f32`, rows and samples four by four; the same
-    /// results either way.
+    /// or, with AVX and FMA, rows and samples four by four; the same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
@@ -222,11 +221,7 @@ impl Scalar for f64 {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
     }
 
-    #[cfg(all(
-        target_arch = "x86_64",
-        target_feature = "avx512f",
-        target_feature = "fma"
-    ))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
         w: &[[f64; N]; R],

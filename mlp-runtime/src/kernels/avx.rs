@@ -211,7 +211,13 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
 /// `d`) and their tails, each combined as [`dot_f64`] combines one: a transpose of the four
 /// puts each combining step of all four in one vector addition.
 #[inline(always)]
-unsafe fn combine(a: __m256d, b: __m256d, c: __m256d, d: __m256d, tails: __m256d) -> __m256d {
+pub(super) unsafe fn combine(
+    a: __m256d,
+    b: __m256d,
+    c: __m256d,
+    d: __m256d,
+    tails: __m256d,
+) -> __m256d {
     // SAFETY: the caller's target has AVX.
     unsafe {
         let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));

@@ -1,18 +1,32 @@
-//! A layer's dot products for a block of samples, `out[b][j] = Σ_k w[j][k]·x[b][k]`, in
-//! `f64` with AVX-512, each to the bit the single call's [`dot`](super::dot): four rows by
-//! four samples at a time, sixteen vectors of lanes, each lane taking its terms in the
-//! order of [`dot`](super::dot)'s. Per eight terms that is eight loads for sixteen
-//! multiply-adds, where a sample at a time ([`dot_rows`](super::dot_rows)) loads a vector
-//! of weights for each and uses it once. Each dot's eight lanes are then added up as
-//! [`dot`](super::dot) adds them, eight dots at once. In `f32`, likewise in AVX's 256-bit
-//! vectors (a dot's eight `f32` lanes are one of them), wherever the target has AVX and
-//! FMA.
+//! A layer's dot products for a block of samples, `out[b][j] = Σ_k w[j][k]·x[b][k]`, each
+//! to the bit the single call's [`dot`](super::dot): four rows by four samples at a time,
+//! each lane taking its terms in the order of [`dot`](super::dot)'s, each weight vector
+//! loaded once for four samples (a sample at a time, [`dot_rows`](super::dot_rows) loads
+//! one for each multiply-add). Each dot's eight lanes are then added up as
+//! [`dot`](super::dot) adds them, several dots at once.
+//!
+//! - `f64` with AVX-512: sixteen vectors of lanes, eight loads per sixteen multiply-adds.
+//! - `f64` with AVX: a dot's eight lanes are two 256-bit vectors; two rows at a time, lanes
+//!   0–3 of their eight dots, then lanes 4–7 (eight chains of multiply-adds in flight, six
+//!   loads per eight of them, in AVX's sixteen registers).
+//! - `f32` with AVX: a dot's eight lanes are one vector, sixteen of them at once.
 
 use core::arch::x86_64::*;
+use core::hint::black_box;
 
+#[cfg(not(target_feature = "avx512f"))]
+use super::avx::combine;
 use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
 use super::avx512::reduce;
+
+/// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
+/// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight). Four rows
+/// with AVX's registers spill lanes to the stack.
+#[cfg(target_feature = "avx512f")]
+const TILE_ROWS: usize = 4;
+#[cfg(not(target_feature = "avx512f"))]
+const TILE_ROWS: usize = 2;
 
 /// Fewer terms than this fill no vector of lanes, and the rows go by
 /// [`scalar_dot_block`](super::scalar_dot_block). (Tiles from 8 terms on or from 32 on made
@@ -20,20 +34,19 @@ use super::avx512::reduce;
 const TILED_TERMS: usize = 8;
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
-#[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     element: impl FnMut(usize, usize, f64),
 ) {
-    tiled(
+    tiled::<f64, N, B, R, TILE_ROWS>(
         w,
         samples,
         element,
-        // SAFETY: the target has AVX-512F (and with it AVX and FMA); `tiled` keeps
-        // `j + 4 <= R` and `b + 4 <= B`.
-        |j, b| unsafe { tile(w, samples, j, b) },
+        // SAFETY: the target has AVX and FMA (and AVX-512F where `tile` uses it); `tiled`
+        // keeps `j + TILE_ROWS <= R` and `b + 4 <= B`.
+        |w, samples, j, b| unsafe { tile(w, samples, j, b) },
         |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
     )
 }
@@ -45,34 +58,43 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     samples: &[[f32; N]; B],
     element: impl FnMut(usize, usize, f32),
 ) {
-    tiled(
+    tiled::<f32, N, B, R, TILE_ROWS>(
         w,
         samples,
         element,
-        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 4 <= R` and `b + 4 <= B`.
-        |j, b| unsafe { tile_f32(w, samples, j, b) },
+        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + TILE_ROWS <= R` and `b + 4
+        // <= B`.
+        |w, samples, j, b| unsafe { tile_f32::<N, B, R, TILE_ROWS>(w, samples, j, b) },
         |w, x| super::avx::dot_f32::<N>(|k| (w[k], x[k])),
     )
 }
 
-/// The block's rows and samples four by four by `tile(j, b)` (`[row][sample]`), those
-/// left over a `dot` each; rows too short to tile by
+/// The block's rows `Q` at a time and its samples four at a time by `tile(w, samples, j,
+/// b)` (`[row][sample]`), those left over a `dot` each; rows too short to tile by
 /// [`scalar_dot_block`](super::scalar_dot_block).
+///
+/// Each tile sees `w` and `samples` through [`black_box`]: else LLVM finds the same loads
+/// in the tiles it unrolls, keeps their values across them and, with too few registers,
+/// copies them to the stack (a store per multiply-add; the seed network's first layer took
+/// twice as long so with AVX).
 #[inline(always)]
-fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize>(
+fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[T; N]; R],
     samples: &[[T; N]; B],
     mut element: impl FnMut(usize, usize, T),
-    tile: impl Fn(usize, usize) -> [[T; 4]; 4],
+    tile: impl Fn(&[[T; N]; R], &[[T; N]; B], usize, usize) -> [[T; 4]; Q],
     dot: impl Fn(&[T; N], &[T; N]) -> T,
 ) {
     if N < TILED_TERMS {
         return super::scalar_dot_block(w, samples, element);
     }
-    let (rows, columns) = (R / 4 * 4, B / 4 * 4);
-    for j in (0..rows).step_by(4) {
+    let (rows, columns) = (R / Q * Q, B / 4 * 4);
+    for j in (0..rows).step_by(Q) {
         for b in (0..columns).step_by(4) {
-            for (q, sums) in tile(j, b).iter().enumerate() {
+            for (q, sums) in tile(black_box(w), black_box(samples), j, b)
+                .iter()
+                .enumerate()
+            {
                 for (s, &sum) in sums.iter().enumerate() {
                     element(b + s, j + q, sum);
                 }
@@ -145,26 +167,105 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
     }
 }
 
-/// Rows `j..j + 4` by samples `b..b + 4` of [`dot_block_f32`]: `[row][sample]`.
+/// Rows `j`, `j + 1` by samples `b..b + 4` of [`dot_block_f64`] in AVX's vectors:
+/// `[row][sample]`.
 ///
 /// # Safety
-/// The target has AVX and FMA; `j + 4 <= R`, `b + 4 <= B`.
+/// The target has AVX and FMA; `j + 2 <= R`, `b + 4 <= B`.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn tile_f32<const N: usize, const B: usize, const R: usize>(
+unsafe fn tile<const N: usize, const B: usize, const R: usize>(
+    w: &[[f64; N]; R],
+    samples: &[[f64; N]; B],
+    j: usize,
+    b: usize,
+) -> [[f64; 4]; 2] {
+    let mut out = [[0.0; 4]; 2];
+    // SAFETY: the caller's.
+    let (low, high) = unsafe {
+        (
+            half::<N, B, R, 0>(w, samples, j, b),
+            half::<N, B, R, 4>(w, samples, j, b),
+        )
+    };
+    for (q, (low, high)) in low.into_iter().zip(high).enumerate() {
+        // SAFETY: the target has AVX; `out[q]` holds four values.
+        unsafe {
+            // Each sample's `[l0+l4, l1+l5, l2+l6, l3+l7]`, as `dot_f64`'s `four`.
+            let four = |s: usize| _mm256_add_pd(low[s], high[s]);
+            let tail = |s: usize| tail::<f64, N>(&|i| (w[j + q][i], samples[b + s][i]));
+            let tails = _mm256_setr_pd(tail(0), tail(1), tail(2), tail(3));
+            let sums = combine(four(0), four(1), four(2), four(3), tails);
+            _mm256_storeu_pd(out[q].as_mut_ptr(), sums);
+        }
+    }
+    out
+}
+
+/// Lanes `O..O + 4` (0–3 or 4–7) of the dots of rows `j`, `j + 1` with samples `b..b + 4`:
+/// `[row][sample]`. Lanes 0–3 take the half group too.
+///
+/// # Safety
+/// The target has AVX and FMA; `j + 2 <= R`, `b + 4 <= B`.
+#[cfg(not(target_feature = "avx512f"))]
+#[inline(always)]
+unsafe fn half<const N: usize, const B: usize, const R: usize, const O: usize>(
+    w: &[[f64; N]; R],
+    samples: &[[f64; N]; B],
+    j: usize,
+    b: usize,
+) -> [[__m256d; 4]; 2] {
+    // SAFETY: the caller's; every load is of terms `k..k + 4` with `k + 4 <= N`, of rows
+    // `j + q < R` and samples `b + s < B`.
+    unsafe {
+        let (first, second) = (w[j].as_ptr(), w[j + 1].as_ptr());
+        let sample = |s: usize| samples[b + s].as_ptr();
+        let mut lanes = [[_mm256_setzero_pd(); 4]; 2];
+        let mut step = |k: usize| {
+            let weights = [
+                _mm256_loadu_pd(first.add(k)),
+                _mm256_loadu_pd(second.add(k)),
+            ];
+            for s in 0..4 {
+                let inputs = _mm256_loadu_pd(sample(s).add(k));
+                for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
+                    lanes[s] = _mm256_fmadd_pd(weights, inputs, lanes[s]);
+                }
+            }
+        };
+        let mut k = 0;
+        while k + 8 <= N {
+            step(k + O);
+            k += 8;
+        }
+        if O == 0 && k + 4 <= N {
+            debug_assert_eq!(tail_start(N), k + 4);
+            step(k);
+        }
+        lanes
+    }
+}
+
+/// Rows `j..j + Q` by samples `b..b + 4` of [`dot_block_f32`]: `[row][sample]`.
+///
+/// # Safety
+/// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`; `Q` is even.
+#[inline(always)]
+unsafe fn tile_f32<const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[f32; N]; R],
     samples: &[[f32; N]; B],
     j: usize,
     b: usize,
-) -> [[f32; 4]; 4] {
+) -> [[f32; 4]; Q] {
     // SAFETY: the caller's; every load is of terms `k..k + 8` (or `+ 4`) with `k + 8 <= N`
     // (or `+ 4`), of rows `j + q < R` and samples `b + s < B`.
     unsafe {
         let row = |q: usize| w[j + q].as_ptr();
         let sample = |s: usize| samples[b + s].as_ptr();
-        let mut lanes = [[_mm256_setzero_ps(); 4]; 4];
+        let mut lanes = [[_mm256_setzero_ps(); 4]; Q];
         let mut k = 0;
         while k + 8 <= N {
-            let weights = [0, 1, 2, 3].map(|q| _mm256_loadu_ps(row(q).add(k)));
+            let weights: [_; Q] = core::array::from_fn(|q| _mm256_loadu_ps(row(q).add(k)));
             let inputs = [0, 1, 2, 3].map(|s| _mm256_loadu_ps(sample(s).add(k)));
             for (lanes, weights) in lanes.iter_mut().zip(weights) {
                 for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
@@ -184,8 +285,8 @@ unsafe fn tile_f32<const N: usize, const B: usize, const R: usize>(
                 }
             }
         }
-        let mut out = [[0.0; 4]; 4];
-        for pair in [0, 2] {
+        let mut out = [[0.0; 4]; Q];
+        for pair in (0..Q).step_by(2) {
             // Row `pair`'s four samples in lanes 0–3, row `pair + 1`'s in lanes 4–7.
             let mut sums = [0.0; 8];
             _mm256_storeu_ps(sums.as_mut_ptr(), reduce_f32(lanes[pair], lanes[pair + 1]));
