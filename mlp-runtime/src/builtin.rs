@@ -108,7 +108,8 @@ impl<T: Scalar> Activation<T> for Tanh {
     /// `sech² = 4e / (1 + e)²`: one reduction and one division for both, no branch.
     #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        let (e, m) = (c::<T>(-2.0) * x.abs()).exp_expm1();
+        // `m` is +0 for x = ±0 (not -0 as `exp_expm1` makes it): the sign is put back below.
+        let (e, m) = (c::<T>(-2.0) * x.abs()).exp_expm1_nonpositive();
         // One division for both (`2 + m = 1 + e`): it costs as much as the rest together.
         let q = T::one() / (T::one() + e);
         ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)

@@ -24,6 +24,13 @@ pub trait Scalar:
     /// `(exp(x), exp(x) - 1)`, inline and branch-free (so that it vectorizes), within 2 ulp.
     fn exp_expm1(self) -> (Self, Self);
 
+    /// [`Self::exp_expm1`] of `self ≤ 0` (or NaN), the same but that `expm1(-0) = +0`:
+    /// without the choices only a positive argument makes.
+    #[inline(always)]
+    fn exp_expm1_nonpositive(self) -> (Self, Self) {
+        self.exp_expm1()
+    }
+
     /// `self·a + b` rounded once. With `std`, the platform's `mul_add`; without it, the
     /// instruction itself where the target has FMA (`libm`'s software `fma` would be a call
     /// per multiply-add), else `libm`.
@@ -165,6 +172,12 @@ impl Scalar for f32 {
     }
 
     #[inline(always)]
+    fn exp_expm1_nonpositive(self) -> (Self, Self) {
+        let (e, em1) = crate::exp::exp_expm1_nonpositive(f64::from(self));
+        (e as f32, em1 as f32)
+    }
+
+    #[inline(always)]
     fn fused_mul_add(self, a: Self, b: Self) -> Self {
         #[cfg(all(not(feature = "std"), target_arch = "x86_64", target_feature = "fma"))]
         return hardware::fma32(self, a, b);
@@ -201,6 +214,11 @@ impl Scalar for f64 {
     #[inline(always)]
     fn exp_expm1(self) -> (Self, Self) {
         crate::exp::exp_expm1(self)
+    }
+
+    #[inline(always)]
+    fn exp_expm1_nonpositive(self) -> (Self, Self) {
+        crate::exp::exp_expm1_nonpositive(self)
     }
 
     #[inline(always)]
