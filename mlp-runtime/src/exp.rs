@@ -73,7 +73,8 @@ pub fn exp_expm1(x: f64) -> (f64, f64) {
 /// vectors).
 #[inline(always)]
 pub fn exp_expm1_nonpositive(x: f64) -> (f64, f64) {
-    let x = x.clamp(MIN, MAX);
+    // `clamp` from below only (one `max` that passes NaN through, not two).
+    let x = if x < MIN { MIN } else { x };
     let (k, n, q) = reduced(x);
     let (b, unbias) = if n < -1000.0 {
         (60.0, TWO_TO_MINUS_60)

@@ -7,7 +7,7 @@
 
 use core::arch::x86_64::*;
 
-use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MAX, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
+use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
 
 /// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`: a vector at a time,
 /// then the lanes left (fewer than eight) element by element, as LLVM vectorizes the scalar
@@ -72,8 +72,8 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
 unsafe fn exp_expm1_nonpositive(x: __m512d) -> (__m512d, __m512d) {
     // SAFETY: the target has AVX-512F (and with it FMA).
     unsafe {
-        // `clamp`: with the argument second, `max` and `min` pass a NaN through.
-        let x = _mm512_min_pd(splat(MAX), _mm512_max_pd(splat(MIN), x));
+        // `clamp` from below: with the argument second, `max` passes a NaN through.
+        let x = _mm512_max_pd(splat(MIN), x);
         let k = _mm512_add_pd(_mm512_mul_pd(x, splat(LOG2_E)), splat(SHIFTER));
         let n = _mm512_sub_pd(k, splat(SHIFTER));
         let r = _mm512_sub_pd(x, _mm512_mul_pd(n, splat(LN2_HI)));
