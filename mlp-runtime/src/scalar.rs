@@ -71,7 +71,8 @@ pub trait Scalar:
     }
 
     /// The body of [`dot_block`](crate::dot_block): in scalar lanes across the samples,
-    /// or, with AVX and FMA, rows and samples four by four; the same results either way.
+    /// or, with AVX and FMA, a few rows by four samples at a time; the same results either
+    /// way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(

@@ -1,15 +1,17 @@
 //! A layer's dot products for a block of samples, `out[b][j] = Σ_k w[j][k]·x[b][k]`, each
-//! to the bit the single call's [`dot`](super::dot): four rows by four samples at a time,
-//! each lane taking its terms in the order of [`dot`](super::dot)'s, each weight vector
-//! loaded once for four samples (a sample at a time, [`dot_rows`](super::dot_rows) loads
-//! one for each multiply-add). Each dot's eight lanes are then added up as
+//! to the bit the single call's [`dot`](super::dot): a few rows by four samples at a time
+//! (a tile), each lane taking its terms in the order of [`dot`](super::dot)'s, each weight
+//! vector loaded once for four samples (a sample at a time, [`dot_rows`](super::dot_rows)
+//! loads one for each multiply-add). Each dot's eight lanes are then added up as
 //! [`dot`](super::dot) adds them, several dots at once.
 //!
-//! - `f64` with AVX-512: sixteen vectors of lanes, eight loads per sixteen multiply-adds.
-//! - `f64` with AVX: a dot's eight lanes are two 256-bit vectors; two rows at a time, lanes
-//!   0–3 of their eight dots, then lanes 4–7 (eight chains of multiply-adds in flight, six
+//! - `f64` with AVX-512: four rows, sixteen vectors of lanes, eight loads per sixteen
+//!   multiply-adds.
+//! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors; two rows, lanes 0–3
+//!   of their eight dots, then lanes 4–7 (eight chains of multiply-adds in flight, six
 //!   loads per eight of them, in AVX's sixteen registers).
-//! - `f32` with AVX: a dot's eight lanes are one vector, sixteen of them at once.
+//! - `f32`: a dot's eight lanes are one 256-bit vector; four rows with AVX-512's 32
+//!   registers, two with AVX's 16.
 
 use core::arch::x86_64::*;
 use core::hint::black_box;
@@ -76,7 +78,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
 /// Each tile sees `w` and `samples` through [`black_box`]: else LLVM finds the same loads
 /// in the tiles it unrolls, keeps their values across them and, with too few registers,
 /// copies them to the stack (a store per multiply-add; the seed network's first layer took
-/// twice as long so with AVX).
+/// nearly twice as long so with AVX).
 #[inline(always)]
 fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[T; N]; R],

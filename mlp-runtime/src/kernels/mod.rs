@@ -258,8 +258,8 @@ pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every sample `b < B` and row `j < R`: a
 /// layer's pre-activations for a block of samples, each sample's sums to the bit its
-/// single call's [`dot_rows`]. With AVX and FMA, rows go four by four with the samples,
-/// each weight vector loaded once for four samples.
+/// single call's [`dot_rows`]. With AVX and FMA, two or four rows at a time go with four
+/// samples, each weight vector loaded once for the four.
 #[inline(always)]
 pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
