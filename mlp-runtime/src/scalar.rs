@@ -39,12 +39,30 @@ pub trait Scalar:
     /// The body of [`Tanh`](crate::Tanh)'s `value_and_derivative_row`: element by element,
     /// or in `f64` on targets with AVX-512F, in its vectors written out (to the bit the
     /// same), where LLVM would keep to 256-bit ones.
+    ///
+    /// Eight values at a time, two AVX vectors of `f64` side by side: a value is a long chain
+    /// of dependent steps, which a vector at a time leaves the units waiting on, and two
+    /// vectors overlap (on Zen 3: a row of 320 values 8–20 % faster; the wide network's batch
+    /// gradient 10–23 % in three A/B runs, the seed's 11–25 % in two and +7 % in the third).
+    /// Not in SSE2's sixteen 128-bit registers (the default target), where four vectors
+    /// side by side made the seed's single calls 6–24 % slower.
     #[doc(hidden)]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {
-        for l in 0..N {
-            (value[l], slope[l]) =
-                <crate::Tanh as crate::Activation<Self>>::value_and_derivative(x[l]);
+        let tanh = <crate::Tanh as crate::Activation<Self>>::value_and_derivative;
+        if !cfg!(target_feature = "avx") {
+            for l in 0..N {
+                (value[l], slope[l]) = tanh(x[l]);
+            }
+            return;
+        }
+        for c in 0..N / 8 {
+            for l in c * 8..c * 8 + 8 {
+                (value[l], slope[l]) = tanh(x[l]);
+            }
+        }
+        for l in N / 8 * 8..N {
+            (value[l], slope[l]) = tanh(x[l]);
         }
     }
 
