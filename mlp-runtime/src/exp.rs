@@ -69,8 +69,8 @@ pub fn exp_expm1(x: f64) -> (f64, f64) {
 
 /// [`exp_expm1`] of `x ≤ 0` (or NaN), without the choices only a positive `x` makes: the
 /// same bits, except that `expm1(-0)` is `+0`. `tanh`'s argument, `-2|x|`, is never
-/// positive, and its sign is put back from `x` (a seventh less time per `tanh` in AVX's
-/// vectors on Zen 3).
+/// positive, and its sign is put back from `x` (on Zen 3, `tanh` in AVX's vectors measured
+/// 2.89 ns against 3.35 before, in two bench runs).
 #[inline(always)]
 pub fn exp_expm1_nonpositive(x: f64) -> (f64, f64) {
     // `clamp` from below only (one `max` that passes NaN through, not two).

@@ -44,8 +44,9 @@ pub trait Scalar:
     /// of dependent steps, which a vector at a time leaves the units waiting on, and two
     /// vectors overlap (on Zen 3: a row of 320 values 8–20 % faster; the wide network's batch
     /// gradient 10–23 % in three A/B runs, the seed's 11–25 % in two and +7 % in the third).
-    /// Not in SSE2's sixteen 128-bit registers (the default target), where four vectors
-    /// side by side made the seed's single calls 6–24 % slower.
+    /// Not in SSE2's sixteen 128-bit registers (the default target): four vectors side by
+    /// side there measured 6–24 % slower for the seed's single calls in one A/B run, within
+    /// that hour's noise, so it stays as it was.
     #[doc(hidden)]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {
