@@ -12,7 +12,7 @@ use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
-use crate::lower::{ActType, Context, Returns, lower, lower_block};
+use crate::lower::{ActType, Context, Returns, lower, lower_block, plural};
 use crate::methods;
 use crate::model::{Act, Input, Model};
 
@@ -327,20 +327,21 @@ impl Item {
         let line = |s: &str| vec![format!(" {s}")];
         let block = lit(methods::BLOCK);
         let xs = quote!([[#scalar; #input]; #block]);
-        // `fn name(&self, x: &[[T; IN]; B], y: &mut [[T; OUT]; B])`, the result written
-        // into the caller's memory.
+        // `fn name(&self, xs: &[[[T; IN]; B]], ys: &mut [[[T; OUT]; B]])`, the results
+        // written into the caller's memory.
         let kernel = |name: TokenStream, width: TokenStream, (single, p, r)| {
             let Returns::Array(out) = r else {
                 unreachable!("a block kernel returns one array")
             };
             let body = lower_block(&single, &p, cx, out);
-            let out = Ident::new(&p.tensors[out].name.rust(), Span::call_site());
+            let outs = plural(&p.tensors[out].name.rust());
             quote! {
                 /// A block kernel of the batch methods: each sample to the bit as a single
-                /// call, [`Network::BLOCK`](::mlp::Network) samples at once.
+                /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
+                /// `xs` in turn, its results into the block of the same index.
                 #[doc(hidden)]
                 #[inline]
-                pub fn #name(&self, x: &#xs, #out: &mut [[#scalar; #width]; #block]) {
+                pub fn #name(&self, xs: &[#xs], #outs: &mut [[[#scalar; #width]; #block]]) {
                     #body
                 }
             }
@@ -352,7 +353,7 @@ impl Item {
                 methods::forward(f),
             ),
             kernel(
-                quote!(forward_block),
+                quote!(forward_blocks),
                 quote!(#output),
                 methods::block_of(methods::forward(f)),
             ),
@@ -399,7 +400,7 @@ impl Item {
                     methods::gradient(f, false),
                 ),
                 kernel(
-                    quote!(gradient_block),
+                    quote!(gradient_blocks),
                     quote!(#input),
                     methods::block_of(methods::gradient(f, false)),
                 ),
@@ -482,13 +483,14 @@ impl Item {
 
                     #[inline]
 
-                    fn gradient_block_into(
+                    fn gradient_blocks_into(
                         &self,
                         x: &[#scalar],
                         gradient: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
-                        let x = _mlp::rows(x, "block input values")?;
-                        self.gradient_block(x, _mlp::rows_mut(gradient, "block gradient values")?);
+                        let x = _mlp::blocks(x, "block input values")?;
+                        let gradient = _mlp::blocks_mut(gradient, x.len(), "block gradient values")?;
+                        self.gradient_blocks(x, gradient);
                         _mlp::Result::Ok(())
                     }
 
@@ -587,13 +589,13 @@ impl Item {
 
                 #[inline]
 
-                fn forward_block_into(
+                fn forward_blocks_into(
                     &self,
                     x: &[#scalar],
                     y: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
-                    let x = _mlp::rows(x, "block input values")?;
-                    self.forward_block(x, _mlp::rows_mut(y, "block output values")?);
+                    let x = _mlp::blocks(x, "block input values")?;
+                    self.forward_blocks(x, _mlp::blocks_mut(y, x.len(), "block output values")?);
                     _mlp::Result::Ok(())
                 }
 

@@ -35,10 +35,14 @@ pub(crate) fn rows<'a, T: Scalar>(
     })
 }
 
-/// Writes each row's result into a new `(rows, width)` array, [`BLOCK`] rows at a time:
-/// `kernel` takes a block's samples as they lie in `x` (one row after the other, as block
-/// kernels take them) and writes their results likewise. The last block, if short, is
-/// computed padded with zeros.
+/// How many blocks of samples a call of a block kernel takes at most: its intermediates
+/// are set up once a call, and a run's results are zeroed just before it writes them.
+const RUN: usize = 4;
+
+/// Writes each row's result into a new `(rows, width)` array, [`BLOCK`] rows at a time, up
+/// to [`RUN`] blocks a call: `kernel` takes whole blocks of samples as they lie in `x` (one
+/// row after the other, as block kernels take them) and writes their results likewise. The
+/// last block, if short, is computed padded with zeros.
 pub(crate) fn blocks<T, F>(
     x: &CowArray<'_, T, Ix2>,
     width: usize,
@@ -53,39 +57,46 @@ where
     let x: Cow<'_, [T]> = x
         .as_slice()
         .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
-    let step = (BLOCK * columns).max(1);
-    // Block `i`'s samples into `out`, their part of the result.
-    let block = |i: usize, out: &mut [T]| -> Result<(), ShapeError> {
-        let x = nth_block(&x, i, step);
-        if out.len() == BLOCK * width {
-            return kernel(x, out);
+    let run = RUN * BLOCK;
+    // Run `i`'s samples into `out`, their part of the result: the whole blocks in one call,
+    // then what is left, padded to a block.
+    let call = |i: usize, out: &mut [T]| -> Result<(), ShapeError> {
+        let x = nth_block(&x, i, (run * columns).max(1));
+        let whole = out.len() / width.max(1) / BLOCK * BLOCK;
+        let (x, x_rest) = x.split_at(whole * columns);
+        let (out, out_rest) = out.split_at_mut(whole * width);
+        if whole > 0 {
+            kernel(x, out)?;
+        }
+        if out_rest.is_empty() {
+            return Ok(());
         }
         let mut padded = vec![T::zero(); BLOCK * columns];
-        padded[..x.len()].copy_from_slice(x);
+        padded[..x_rest.len()].copy_from_slice(x_rest);
         let mut full = vec![T::zero(); BLOCK * width];
         kernel(&padded, &mut full)?;
-        out.copy_from_slice(&full[..out.len()]);
+        out_rest.copy_from_slice(&full[..out_rest.len()]);
         Ok(())
     };
     #[cfg(feature = "rayon")]
     let out = {
         use rayon::prelude::*;
         let mut out = vec![T::zero(); rows * width];
-        out.par_chunks_mut((BLOCK * width).max(1))
+        out.par_chunks_mut((run * width).max(1))
             .enumerate()
-            .try_for_each(|(i, out)| block(i, out))?;
+            .try_for_each(|(i, out)| call(i, out))?;
         out
     };
     #[cfg(not(feature = "rayon"))]
     let out = {
-        // Zeroed a block at a time, just before the kernel writes it: zeroing the whole
+        // Zeroed a run at a time, just before the kernel writes it: zeroing the whole
         // result first, where the allocator clears memory it reuses, took a tenth of the
         // seed network's batch gradient.
         let mut out = Vec::with_capacity(rows * width);
-        for i in 0..rows.div_ceil(BLOCK) {
+        for i in 0..rows.div_ceil(run) {
             let start = out.len();
-            out.resize(start + (rows - i * BLOCK).min(BLOCK) * width, T::zero());
-            block(i, &mut out[start..])?;
+            out.resize(start + (rows - i * run).min(run) * width, T::zero());
+            call(i, &mut out[start..])?;
         }
         out
     };

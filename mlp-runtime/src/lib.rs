@@ -46,7 +46,7 @@ pub use error::ShapeError;
 pub use io::LoadError;
 #[doc(hidden)]
 pub use kernels::{
-    axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_rows, madd, serial_sum, sum,
+    axpy, axpys, axpys_prefix, dot, dot_block, dot_rows, madd, serial_sum, sum, sums_rows,
 };
 
 /// Samples the block kernels behind the batch methods compute at once.
@@ -56,4 +56,4 @@ pub use network::{Network, ScalarNetwork};
 pub use parameters::Parameters;
 pub use scalar::Scalar;
 #[doc(hidden)]
-pub use shape::{array, array_mut, check_len, flat, flat_mut, rows, rows_mut};
+pub use shape::{array, array_mut, blocks, blocks_mut, check_len, flat, flat_mut};

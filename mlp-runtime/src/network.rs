@@ -60,14 +60,15 @@ pub trait Network: Sized + Sync {
     ) -> Result<(), ShapeError>;
 
     /// The block kernel of [`Network::forward_batch`]: the outputs of
-    /// [`BLOCK`](crate::BLOCK) samples at once, each to the bit as [`Network::forward_into`]
-    /// computes it. `x` holds the samples one after the other, `y` their outputs likewise.
+    /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
+    /// [`Network::forward_into`] computes it. `x` holds the samples one after the other, `y`
+    /// their outputs likewise.
     ///
     /// # Errors
-    /// A [`ShapeError`] if `x` does not hold `BLOCK` × [`Self::INPUT`] values or `y` `BLOCK`
-    /// × [`Self::OUTPUT`].
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
+    /// values, or `y` as many of [`Self::OUTPUT`].
     #[doc(hidden)]
-    fn forward_block_into(
+    fn forward_blocks_into(
         &self,
         x: &[Self::Scalar],
         y: &mut [Self::Scalar],
@@ -147,7 +148,7 @@ pub trait Network: Sized + Sync {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(&x, Self::OUTPUT, |x, y| self.forward_block_into(x, y))
+        batch::blocks(&x, Self::OUTPUT, |x, y| self.forward_blocks_into(x, y))
     }
 
     /// The Jacobian at each row of `x`: `(n, INPUT)` to `(n, OUTPUT, INPUT)`.
@@ -226,15 +227,15 @@ pub trait ScalarNetwork: Network {
     ) -> Result<(), ShapeError>;
 
     /// The block kernel of [`ScalarNetwork::gradient_batch`]: the gradients of
-    /// [`BLOCK`](crate::BLOCK) samples at once, each to the bit as
+    /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
     /// [`ScalarNetwork::gradient_into`] computes it. `x` holds the samples one after the
     /// other, `gradient` their gradients likewise.
     ///
     /// # Errors
-    /// A [`ShapeError`] if `x` or `gradient` does not hold `BLOCK` × [`Network::INPUT`]
-    /// values.
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `gradient` as many.
     #[doc(hidden)]
-    fn gradient_block_into(
+    fn gradient_blocks_into(
         &self,
         x: &[Self::Scalar],
         gradient: &mut [Self::Scalar],
@@ -290,7 +291,7 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(&x, Self::INPUT, |x, g| self.gradient_block_into(x, g))
+        batch::blocks(&x, Self::INPUT, |x, g| self.gradient_blocks_into(x, g))
     }
 
     /// The Hessian at each row of `x`: `(n, INPUT, INPUT)`.

@@ -113,14 +113,14 @@ pub trait Scalar:
         crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
 
-    /// The body of [`axpys_rows`](crate::axpys_rows), likewise.
+    /// The body of [`sums_rows`](crate::sums_rows), likewise.
     #[doc(hidden)]
     #[inline(always)]
-    fn lanes_axpys_rows<const N: usize, const V: usize>(
+    fn lanes_sums_rows<const N: usize, const V: usize>(
         acc: &mut [[Self; N]],
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
-        crate::kernels::scalar_axpys_rows::<Self, N, V>(acc, term)
+        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term)
     }
 }
 
@@ -145,11 +145,11 @@ macro_rules! avx_kernels {
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
         #[inline(always)]
-        fn lanes_axpys_rows<const N: usize, const V: usize>(
+        fn lanes_sums_rows<const N: usize, const V: usize>(
             acc: &mut [[Self; N]],
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::axpys_rows::<Self, N, V>(acc, term)
+            crate::kernels::avx::sums_rows::<Self, N, V>(acc, term)
         }
     };
 }

@@ -34,38 +34,61 @@ pub fn array_mut<'a, T, const N: usize>(
         .map_err(|_| ShapeError::new(what, N, found))
 }
 
-/// `slice` as `B` rows of `N` values (a block of samples, one after the other), or an
-/// error naming `what` it holds.
+/// `slice` as blocks of `B` rows of `N` values (runs of samples, one after the other), or
+/// an error naming `what` it holds if that is not a whole number of blocks (the error
+/// expects the next whole number).
 ///
 /// # Errors
-/// A [`ShapeError`] if `slice` does not hold exactly `N·B` values.
+/// A [`ShapeError`] if the length of `slice` is not a multiple of `N·B`.
 #[inline]
-pub fn rows<'a, T, const N: usize, const B: usize>(
+pub fn blocks<'a, T, const N: usize, const B: usize>(
     slice: &'a [T],
     what: &'static str,
-) -> Result<&'a [[T; N]; B], ShapeError> {
+) -> Result<&'a [[[T; N]; B]], ShapeError> {
     let (rows, []) = slice.as_chunks::<N>() else {
-        return Err(ShapeError::new(what, N * B, slice.len()));
+        return Err(ShapeError::new(
+            what,
+            whole(slice.len(), N * B),
+            slice.len(),
+        ));
     };
-    rows.try_into()
-        .map_err(|_| ShapeError::new(what, N * B, slice.len()))
+    match rows.as_chunks::<B>() {
+        (blocks, []) => Ok(blocks),
+        _ => Err(ShapeError::new(
+            what,
+            whole(slice.len(), N * B),
+            slice.len(),
+        )),
+    }
 }
 
-/// [`rows`], mutable: a block's results can be assigned in place.
+/// [`blocks`], mutable, and exactly `count` of them: a kernel's results, block by block for
+/// its samples'.
 ///
 /// # Errors
-/// A [`ShapeError`] if `slice` does not hold exactly `N·B` values.
+/// A [`ShapeError`] if `slice` does not hold exactly `count·N·B` values.
 #[inline]
-pub fn rows_mut<'a, T, const N: usize, const B: usize>(
+pub fn blocks_mut<'a, T, const N: usize, const B: usize>(
     slice: &'a mut [T],
+    count: usize,
     what: &'static str,
-) -> Result<&'a mut [[T; N]; B], ShapeError> {
-    let found = slice.len();
+) -> Result<&'a mut [[[T; N]; B]], ShapeError> {
+    let (expected, found) = (count * N * B, slice.len());
+    if found != expected {
+        return Err(ShapeError::new(what, expected, found));
+    }
     let (rows, []) = slice.as_chunks_mut::<N>() else {
-        return Err(ShapeError::new(what, N * B, found));
+        return Err(ShapeError::new(what, expected, found));
     };
-    rows.try_into()
-        .map_err(|_| ShapeError::new(what, N * B, found))
+    match rows.as_chunks_mut::<B>() {
+        (blocks, []) => Ok(blocks),
+        _ => Err(ShapeError::new(what, expected, found)),
+    }
+}
+
+/// `len` rounded up to a multiple of `unit` (at least one).
+fn whole(len: usize, unit: usize) -> usize {
+    len.div_ceil(unit).max(1) * unit
 }
 
 /// `Ok` if `found == expected`, else an error naming `what` is counted.
@@ -98,4 +121,38 @@ pub fn flat_mut<T, const N: usize, const B: usize, const M: usize>(
     const { assert!(N * B == M) };
     // SAFETY: as in `flat`.
     unsafe { &mut *x.as_mut_ptr().cast::<[T; M]>() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{blocks, blocks_mut};
+    use crate::ShapeError;
+
+    #[test]
+    fn blocks_are_whole_or_an_error() {
+        let values: Vec<u32> = (0..24).collect();
+        let two = blocks::<u32, 3, 4>(&values, "input values").unwrap();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1][0], [12, 13, 14]);
+        assert!(blocks::<u32, 3, 4>(&[], "input values").unwrap().is_empty());
+        assert_eq!(
+            blocks::<u32, 3, 4>(&values[..13], "input values"),
+            Err(ShapeError::new("input values", 24, 13))
+        );
+        assert_eq!(
+            blocks::<u32, 3, 4>(&values[..12 + 3], "input values"),
+            Err(ShapeError::new("input values", 24, 15))
+        );
+        let mut out = [0u32; 24];
+        assert_eq!(
+            blocks_mut::<u32, 3, 4>(&mut out, 2, "outputs")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            blocks_mut::<u32, 3, 4>(&mut out, 1, "outputs"),
+            Err(ShapeError::new("outputs", 12, 24))
+        );
+    }
 }

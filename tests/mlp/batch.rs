@@ -49,10 +49,15 @@ fn scalar_rows_match<N: ScalarNetwork<Scalar = f64>>(
 
 #[test]
 fn rows_are_single_calls() {
-    // Two whole blocks of samples and part of a third.
+    // Two whole blocks of samples and part of a third; then two whole runs of four blocks
+    // (a block kernel's call), a block and part of another: every block's intermediates
+    // written over by the next's.
+    for rows in [37, 150] {
+        let x = inputs(rows, 52);
+        let v = inputs(rows, 52).mapv(|a| a * 0.5);
+        scalar_rows_match::<Seed>(x.view(), v.view());
+    }
     let x = inputs(37, 52);
-    let v = inputs(37, 52).mapv(|a| a * 0.5);
-    scalar_rows_match::<Seed>(x.view(), v.view());
     // Column-major and strided views compute the same.
     let fortran = Array2::from_shape_vec((37, 52).f(), x.t().iter().copied().collect()).unwrap();
     assert_eq!(fortran, x);
@@ -65,16 +70,16 @@ fn rows_are_single_calls() {
     let outputs = seed.forward_batch(copy.view()).unwrap();
     assert_eq!(seed.forward_batch(strided).unwrap(), outputs);
 
-    scalar_rows_match::<GenericDeep<5>>(inputs(4, 5).view(), inputs(4, 5).view());
+    scalar_rows_match::<GenericDeep<5>>(inputs(150, 5).view(), inputs(150, 5).view());
 
     let deep: Deep = net(2);
-    let x = inputs(5, 3);
+    let x = inputs(150, 3);
     let y = deep.forward_batch(x.view()).unwrap();
     let jacobians = deep.jacobian_batch(x.view()).unwrap();
-    let (v, u) = (inputs(5, 3), inputs(5, 2));
+    let (v, u) = (inputs(150, 3), inputs(150, 2));
     let jv = deep.jvp_batch(x.view(), v.view()).unwrap();
     let uj = deep.vjp_batch(x.view(), u.view()).unwrap();
-    for i in 0..5 {
+    for i in 0..150 {
         let row: [f64; 3] = x.row(i).to_vec().try_into().unwrap();
         assert_eq!(y.row(i).to_vec(), deep.forward(&row));
         let jacobian = jacobians.index_axis(Axis(0), i);
@@ -96,7 +101,7 @@ struct Broad;
 
 #[test]
 fn tiled_layers_are_single_calls() {
-    let x = inputs(37, 70);
+    let x = inputs(150, 70);
     scalar_rows_match::<Broad>(x.view(), x.view());
     let broad: Broad = net(5);
     let outputs = broad.forward_batch(x.view()).unwrap();
@@ -113,10 +118,10 @@ struct Unrolled;
 
 #[test]
 fn unrolled_sums_are_single_calls() {
-    let x = inputs(19, 5);
+    let x = inputs(150, 5);
     scalar_rows_match::<Unrolled>(x.view(), x.view());
     let mixed: Mixed = net(4);
-    let x = inputs(19, 24);
+    let x = inputs(150, 24);
     let outputs = mixed.forward_batch(x.view()).unwrap();
     for (i, row) in x.rows().into_iter().enumerate() {
         let row: [f64; 24] = row.to_vec().try_into().unwrap();
@@ -131,11 +136,11 @@ struct Linear;
 
 #[test]
 fn constant_derivatives_come_once_per_row() {
-    let x = inputs(19, 5);
+    let x = inputs(150, 5);
     scalar_rows_match::<Linear>(x.view(), x.view());
     let gradients = net::<Linear>(3).gradient_batch(x.view()).unwrap();
-    assert_eq!(gradients.dim(), (19, 5));
-    assert_eq!(gradients.row(0), gradients.row(18));
+    assert_eq!(gradients.dim(), (150, 5));
+    assert_eq!(gradients.row(0), gradients.row(149));
 }
 
 #[test]

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! A matrix of such sums, one per row (a Jacobian's; a batch's, a row per sample), is
-//! accumulated all rows at once (`_mlp::axpys_rows`).
+//! summed all rows at once (`_mlp::sums_rows`).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -149,7 +149,12 @@ impl Lowering<'_> {
             let count = self.extent(axis);
             body = quote!(for #var in 0..#count { #body });
         }
-        let declare = self.declare(t, &zeros);
+        // Accumulated in place from zero, or written element by element.
+        let declare = if direct {
+            self.declare(t, &zeros)
+        } else {
+            self.declare_written(t, &zeros)
+        };
         quote! {
             #declare
             #body
@@ -159,19 +164,22 @@ impl Lowering<'_> {
 
 impl Lowering<'_> {
     /// A matrix whose every row is one sum of products, and whose elements are functions of
-    /// it, by `_mlp::axpys_rows`: all rows' sums at once, side by side (in a block kernel, a
+    /// it, by `_mlp::sums_rows`: all rows' sums at once, side by side (in a block kernel, a
     /// row per sample).
     ///
     /// ```text
     /// let mut d1: [[f64; 20]; 16] = [[0.0; 20]; 16];
     /// let mut acc: [[f64; 20]; 16] = [[0.0; 20]; 16];
-    /// _mlp::axpys_rows::<f64, 20, 10, 16>(&mut acc, |b, i, j| (self.w2[i][j], d2[b][i]));
+    /// _mlp::sums_rows::<f64, 20, 10, 16>(&mut acc, |b, i, j| (self.w2[i][j], d2[b][i]));
     /// for b in 0..16 {
     ///     for j in 0..20 {
     ///         d1[b][j] = s1[b][j] * acc[b][j];
     ///     }
     /// }
     /// ```
+    ///
+    /// In a block kernel, the sums are `acc_d1`, declared with the other arrays before the
+    /// loop over the blocks.
     fn rows(
         &self,
         n: usize,
@@ -204,13 +212,13 @@ impl Lowering<'_> {
         let value = &stmt.values[0];
         let sum = |acc_mut: &TokenStream| {
             quote! {
-                _mlp::axpys_rows::<#scalar, #lanes, #count, #rows>(
+                _mlp::sums_rows::<#scalar, #lanes, #count, #rows>(
                     #acc_mut, |#row_var, #v_var, #lane_var| (#a, #b),
                 );
             }
         };
-        let declare = self.declare(t, &zeros);
-        // A value that is the sum itself is accumulated in place.
+        let declare = self.declare_written(t, &zeros);
+        // A value that is the sum itself is summed in place.
         if direct {
             let sum = sum(&self.borrow(t, true));
             return Some(quote! {
@@ -218,14 +226,23 @@ impl Lowering<'_> {
                 #sum
             });
         }
-        let acc = quote!(acc);
+        let (acc, declare_acc) = if self.out.is_some() {
+            let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
+            self.declared
+                .borrow_mut()
+                .push(quote!(let mut #acc: #ty = #zeros;));
+            (acc, TokenStream::new())
+        } else {
+            let acc = Ident::new("acc", Span::call_site());
+            (acc.clone(), quote!(let mut #acc: #ty = #zeros;))
+        };
         let sum = sum(&quote!(&mut #acc));
         *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc[#row_var][#lane_var]))];
         let element = self.expr(n, value);
         self.computed.borrow_mut().clear();
         Some(quote! {
             #declare
-            let mut #acc: #ty = #zeros;
+            #declare_acc
             #sum
             for #row_var in 0..#rows {
                 for #lane_var in 0..#lanes {

@@ -76,11 +76,22 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
 }
 
 /// The body of a block kernel computing `p`, the program `single` over a block of samples
-/// ([`crate::block`]): every statement along the samples, every sum added up in the order
-/// `single`'s lowering adds it, so that each sample comes out to the bit as a single call.
-/// Its result `out` is written into the caller's memory, a parameter `&mut` of its name
-/// (copied out of the kernel's own, a block's gradient cost a tenth of the seed network's
-/// batch gradient).
+/// ([`crate::block`]), for each block of `xs` in turn: every statement along the samples,
+/// every sum added up in the order `single`'s lowering adds it, so that each sample comes
+/// out to the bit as a single call. Its result `out` is written into the caller's memory,
+/// block by block of a parameter `&mut` of its name with an `s` (copied out of the kernel's
+/// own, a block's gradient cost a tenth of the seed network's batch gradient). The arrays
+/// are declared once, before the loop over the blocks, and written over by each: zeroed
+/// for every block, they took a tenth of the seed's batch gradient too.
+///
+/// ```text
+/// let mut z1: [[f64; 20]; 16] = [[0.0; 20]; 16];
+/// …
+/// for (x, g) in xs.iter().zip(gs) {
+///     _mlp::dot_block::<f64, 52, 16, 20>(&self.w1, x, |b, j, sum| z1[b][j] = sum + self.b1[j]);
+///     …
+/// }
+/// ```
 pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -> TokenStream {
     let shapes = vec![Shape::Loops; p.stmts.len()];
     let mut lowering = Lowering::new(p, cx);
@@ -88,14 +99,30 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -
     lowering.shape = shapes;
     lowering.orders = Some(orders(single, cx));
     // The samples' axis: every argument's first.
-    lowering.samples = p
-        .tensors
-        .iter()
-        .find(|t| t.role == Role::Argument)
-        .and_then(|t| t.axes.first().copied());
+    let argument = p.tensors.iter().position(|t| t.role == Role::Argument);
+    lowering.samples = argument.and_then(|x| p.tensors[x].axes.first().copied());
     lowering.out = Some(out);
-    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
-    quote!(#(#stmts)*)
+    let stmts: Vec<TokenStream> = p
+        .stmts
+        .iter()
+        .enumerate()
+        .map(|(n, s)| lowering.stmt(n, s))
+        .collect();
+    let declared = lowering.declared.take();
+    let x = argument.map_or_else(|| quote!(_), |x| lowering.ident(x).into_token_stream());
+    let y = lowering.ident(out);
+    let (xs, ys) = (plural(&x.to_string()), plural(&y.to_string()));
+    quote! {
+        #(#declared)*
+        for (#x, #y) in #xs.iter().zip(#ys) {
+            #(#stmts)*
+        }
+    }
+}
+
+/// `xs` for `x`: the name of a run of blocks of `x`.
+pub fn plural(name: &str) -> Ident {
+    Ident::new(&format!("{name}s"), Span::call_site())
 }
 
 /// The order a sum's terms are added in.
@@ -166,6 +193,9 @@ struct Lowering<'a> {
     /// For a block kernel, the tensor it writes into its caller's memory (a parameter
     /// `&mut` of the same name) rather than returning it.
     out: Option<TensorId>,
+    /// For a block kernel, the declarations of its arrays, made once before its loop over
+    /// the blocks.
+    declared: RefCell<Vec<TokenStream>>,
 }
 
 impl<'a> Lowering<'a> {
@@ -189,6 +219,7 @@ impl<'a> Lowering<'a> {
                     orders: None,
                     samples: None,
                     out: None,
+                    declared: RefCell::new(Vec::new()),
                 };
             }
             looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);
@@ -234,14 +265,50 @@ impl<'a> Lowering<'a> {
         Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
     }
 
-    /// `let mut z1: [f64; 20] = value;`; for a block kernel's result, `*g = value;`.
+    /// `let mut z1: [f64; 20] = value;`; for a block kernel's result, `*g = value;`. In a
+    /// block kernel, the `let` goes before the loop over the blocks, and each block sets
+    /// `z1 = value;` again.
     fn declare(&self, t: TensorId, value: &TokenStream) -> TokenStream {
         let name = self.ident(t);
+        self.declare_once(t, value);
         if self.out == Some(t) {
-            return quote!(*#name = #value;);
+            quote!(*#name = #value;)
+        } else if self.out.is_some() {
+            quote!(#name = #value;)
+        } else {
+            let ty = self.array_type(t);
+            quote!(let mut #name: #ty = #value;)
         }
-        let ty = self.array_type(t);
-        quote!(let mut #name: #ty = #value;)
+    }
+
+    /// [`Self::declare`] for a statement that writes every element of `t`: in a block
+    /// kernel, nothing to do for each block.
+    fn declare_written(&self, t: TensorId, value: &TokenStream) -> TokenStream {
+        if self.declare_once(t, value) {
+            TokenStream::new()
+        } else {
+            self.declare(t, value)
+        }
+    }
+
+    /// In a block kernel, `let mut z1: [[f64; 20]; 16] = value;` among the declarations
+    /// before its loop (none for its result); whether this is a block kernel.
+    fn declare_once(&self, t: TensorId, value: &TokenStream) -> bool {
+        if self.out.is_none() {
+            return false;
+        }
+        if self.out != Some(t) {
+            let (name, ty) = (self.ident(t), self.array_type(t));
+            let declaration = quote!(let mut #name: #ty = #value;);
+            let mut declared = self.declared.borrow_mut();
+            if !declared
+                .iter()
+                .any(|d| d.to_string() == declaration.to_string())
+            {
+                declared.push(declaration);
+            }
+        }
+        true
     }
 
     /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a

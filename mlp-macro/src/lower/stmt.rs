@@ -69,7 +69,7 @@ impl Lowering<'_> {
         if !axes.iter().any(|&a| self.free_literal(n, a)) {
             // `for` loops rather than `from_fn`, whose closure the compiler may leave a
             // call per element.
-            let declare = self.declare(t, &self.zeros(&axes));
+            let declare = self.declare_written(t, &self.zeros(&axes));
             let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
             let value = self.expr(n, &stmt.values[0]);
             let body = self.looped(&axes, quote!(#name #([#vars])* = #value;));
@@ -102,7 +102,7 @@ impl Lowering<'_> {
         let (v_param, row_param, row_var) =
             (self.param(*v, term), self.param(row, term), self.var(row));
         let name = self.ident(stmt.targets[0]);
-        let declare = self.declare(stmt.targets[0], &self.zeros(axes));
+        let declare = self.declare_written(stmt.targets[0], &self.zeros(axes));
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
         let value = self.expr(n, value);
         self.computed.borrow_mut().clear();
@@ -122,7 +122,7 @@ impl Lowering<'_> {
     /// each element.
     ///
     /// ```text
-    /// let mut z2: [[f64; 128]; 16] = [[0.0; 128]; 16];
+    /// let mut z2: [[f64; 128]; 16] = [[0.0; 128]; 16]; // before the loop over blocks
     /// _mlp::dot_block::<f64, 128, 16, 128>(
     ///     &self.w2, &a1, |b, i, sum| z2[b][i] = sum + self.b2[i],
     /// );
@@ -163,7 +163,7 @@ impl Lowering<'_> {
         }
         let (w, x) = (self.borrow(*w, false), self.borrow(*x, false));
         let name = self.ident(t);
-        let declare = self.declare(t, &self.zeros(&tensor.axes));
+        let declare = self.declare_written(t, &self.zeros(&tensor.axes));
         let (samples_var, row_var) = (self.var(samples), self.var(row));
         let (count, block, rows) = (self.extent(*v), self.extent(samples), self.extent(row));
         let scalar = &self.cx.scalar;
@@ -219,7 +219,7 @@ impl Lowering<'_> {
     /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
     pub(super) fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
         let t = stmt.targets[0];
-        let (name, declare) = (self.ident(t), self.declare(t, &self.zeros(axes)));
+        let (name, declare) = (self.ident(t), self.declare_written(t, &self.zeros(axes)));
         let (row, column) = (self.var(axes[0]), self.var(axes[1]));
         let count = self.extent(axes[0]);
         let value = self.expr(n, &stmt.values[0]);
@@ -258,7 +258,7 @@ impl Lowering<'_> {
         let zero = self.zeros(axes);
         let mut out = TokenStream::new();
         for &t in targets {
-            out.extend(self.declare(t, &zero));
+            out.extend(self.declare_written(t, &zero));
         }
         // A matrix of fixed size (a block's layer) at once, as one row: no row's last few
         // values left over from the activation's vectors.
@@ -332,7 +332,10 @@ impl Lowering<'_> {
         }
         let (an, sn) = (self.ident(a), self.ident(s));
         let zero = self.zeros(axes);
-        let (declare_a, declare_s) = (self.declare(a, &zero), self.declare(s, &zero));
+        let (declare_a, declare_s) = (
+            self.declare_written(a, &zero),
+            self.declare_written(s, &zero),
+        );
         let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
         let arg = self.expr(n, arg);
         let call = call(arg);

@@ -1,4 +1,4 @@
-//! [`dot`](super::dot), [`axpys`](super::axpys) and [`axpys_rows`](super::axpys_rows) in AVX
+//! [`dot`](super::dot), [`axpys`](super::axpys) and [`sums_rows`](super::sums_rows) in AVX
 //! registers, for targets built with AVX and FMA. In `dot`, lanes 0–3 and 4–7 of the scalar
 //! form are two `__m256d` (one `__m512d` with AVX-512F; one `__m256` in `f32`), each lane
 //! fused multiply-adds the same terms, and the lanes are combined in the same order; in
@@ -405,12 +405,13 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     }
 }
 
-/// [`axpys`] of every row `r` of `acc`, with `term(r, v, l)`: rows side by side in
-/// registers, two or four at a time, so that eight vectors of sums are in flight (a
-/// multiply-add's latency, four cycles, times its two units); one row alone would leave
-/// the units waiting half the time.
+/// [`sums_rows`](super::sums_rows): `acc[r][l] = Σ_v a·b` for `(a, b) = term(r, v, l)`,
+/// rows side by side in registers, two or four at a time, so that eight vectors of sums are
+/// in flight (a multiply-add's latency, four cycles, times its two units); one row alone
+/// would leave the units waiting half the time. `acc` is written, never read: its sums start
+/// at zero in registers.
 #[inline(always)]
-pub fn axpys_rows<T: crate::Scalar, const N: usize, const V: usize>(
+pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
@@ -418,15 +419,15 @@ pub fn axpys_rows<T: crate::Scalar, const N: usize, const V: usize>(
     Wide: Vector<T>,
 {
     if wide::<T, N>() {
-        axpys_rows_in::<T, Wide, N, V>(acc, term)
+        sums_rows_in::<T, Wide, N, V>(acc, term)
     } else {
-        axpys_rows_in::<T, Avx, N, V>(acc, term)
+        sums_rows_in::<T, Avx, N, V>(acc, term)
     }
 }
 
-/// [`axpys_rows`] in vectors `X`.
+/// [`sums_rows`] in vectors `X`.
 #[inline(always)]
-fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
+fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
@@ -440,6 +441,8 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
     };
     for from in (0..V).step_by(step.max(1)) {
         let terms = from..(from + step).min(V);
+        // The first terms start the sums from zero; the others add to them.
+        let fresh = from == 0;
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
         // multiply-add's latency, four cycles, times its two units). Fewer, and each
@@ -449,33 +452,36 @@ fn axpys_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>
         // change was within its noise).
         let mut l = 0;
         while l + 4 * X::W <= N {
-            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, &terms, &term);
+            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, fresh, &terms, &term);
             l += 4 * X::W;
         }
         match (N - l) / X::W {
-            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, &terms, &term),
-            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, &terms, &term),
-            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, &terms, &term),
+            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, fresh, &terms, &term),
+            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, fresh, &terms, &term),
+            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, fresh, &terms, &term),
             _ => {}
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
         if l + <Avx as Vector<T>>::W <= N {
-            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, &terms, &term);
+            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, fresh, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
             for (l, lane) in row.iter_mut().enumerate().skip(l) {
+                let mut sum = if fresh { T::zero() } else { *lane };
                 for v in terms.clone() {
                     let (a, b) = term(r, v, l);
-                    *lane = super::madd(a, b, *lane);
+                    sum = super::madd(a, b, sum);
                 }
+                *lane = sum;
             }
         }
     }
 }
 
-/// Lanes `l..l + R·W` of every row of `acc`, accumulated over `terms`: `G` rows at a time,
+/// Lanes `l..l + R·W` of every row of `acc`, summed over `terms` (from zero if `fresh`, else
+/// onto what is there): `G` rows at a time,
 /// then `H`, then `I`, then one by one (a block's 16 rows in groups of `G` alone; the
 /// seed network's 10, in eights and twos).
 #[inline(always)]
@@ -490,14 +496,15 @@ fn chunk<
 >(
     acc: &mut [[T; N]],
     l: usize,
+    fresh: bool,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     let rows = acc.len();
-    let rest = groups::<T, X, N, R, G>(acc, 0, l, terms, term);
-    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, terms, term);
-    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, terms, term);
-    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, terms, term);
+    let rest = groups::<T, X, N, R, G>(acc, 0, l, fresh, terms, term);
+    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, fresh, terms, term);
+    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, fresh, terms, term);
+    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, fresh, terms, term);
 }
 
 /// [`chunk`]'s rows `from..` (`rows`), `G` at a time; returns those left over.
@@ -506,6 +513,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
     rows: &'a mut [[T; N]],
     from: usize,
     l: usize,
+    fresh: bool,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> &'a mut [[T; N]] {
@@ -516,7 +524,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
         // caller keeps `l + R·W <= N`, and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, X, N, R, G>(at, l, terms, &|g, v, i| term(r + g, v, i));
+            columns::<T, X, N, R, G>(at, l, fresh, terms, &|g, v, i| term(r + g, v, i));
         }
         r += G;
     }
@@ -543,7 +551,7 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
         // in its row, and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, Avx, N, 1, G>(at, l, &terms, &term);
+            columns::<T, Avx, N, 1, G>(at, l, false, &terms, &term);
         }
         l += <Avx as Vector<T>>::W;
     }
@@ -572,23 +580,23 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     while l + 4 * X::W <= len {
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
         // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
-        unsafe { columns::<T, X, N, 4, G>(at.add(l), l, terms, term) };
+        unsafe { columns::<T, X, N, 4, G>(at.add(l), l, false, terms, term) };
         l += 4 * X::W;
     }
     // SAFETY: as above, with `l + vectors·W <= len`.
     unsafe {
         match (len - l) / X::W {
-            3 => columns::<T, X, N, 3, G>(at.add(l), l, terms, term),
-            2 => columns::<T, X, N, 2, G>(at.add(l), l, terms, term),
-            1 => columns::<T, X, N, 1, G>(at.add(l), l, terms, term),
+            3 => columns::<T, X, N, 3, G>(at.add(l), l, false, terms, term),
+            2 => columns::<T, X, N, 2, G>(at.add(l), l, false, terms, term),
+            1 => columns::<T, X, N, 1, G>(at.add(l), l, false, terms, term),
             _ => {}
         }
     }
     l + (len - l) / X::W * X::W
 }
 
-/// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, accumulated over `terms`
-/// in `G·R` registers.
+/// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, summed over `terms` in `G·R`
+/// registers: from zero if `fresh` (what is at `at` is not read), else onto what is there.
 ///
 /// # Safety
 /// The target has `X`'s vectors and FMA, and `at + g·N` points at `R·W` values for each
@@ -603,15 +611,20 @@ unsafe fn columns<
 >(
     at: *mut T,
     l: usize,
+    fresh: bool,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
+    // Enough zeros for any vector's lanes (sixteen `f32` in AVX-512's); loaded, a `vxorpd`.
+    let zeros = [T::zero(); 16];
     // SAFETY: the caller's.
     unsafe {
-        let mut r = [[X::load(at); R]; G];
-        for (g, r) in r.iter_mut().enumerate() {
-            for (q, r) in r.iter_mut().enumerate() {
-                *r = X::load(at.add(g * N + q * X::W));
+        let mut r = [[X::load(zeros.as_ptr()); R]; G];
+        if !fresh {
+            for (g, r) in r.iter_mut().enumerate() {
+                for (q, r) in r.iter_mut().enumerate() {
+                    *r = X::load(at.add(g * N + q * X::W));
+                }
             }
         }
         for v in terms.clone() {

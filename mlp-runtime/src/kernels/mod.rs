@@ -29,7 +29,7 @@ pub(crate) mod tanh;
 /// 9.3 for its gradient).
 const REGISTER_BLOCKED_TERMS: usize = 4096;
 
-/// How many terms [`axpys_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
+/// How many terms [`sums_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
 /// of the matrix is read from L2 once, then taken by every row from L1 (a block's samples;
 /// read whole for each row, a 128 × 128 matrix made the wide network's batch gradient a
 /// third slower, and an eighth on the default target).
@@ -157,16 +157,18 @@ pub fn axpys<T: Scalar, const N: usize, const V: usize>(
     T::lanes_axpys::<N, V>(acc, N, term)
 }
 
-/// [`axpys`] of every row: `acc[r][l] = Σ_{v<V} a·b + acc[r][l]` for `(a, b) = term(r, v,
-/// l)`, each row's lanes to the bit as [`axpys`] computes them. Where AVX and FMA are there,
-/// rows go side by side, which a loop of [`axpys`] calls cannot: one row's few vectors of
-/// sums, each a chain of dependent multiply-adds, keep the units busy half the time.
+/// Every row's sums of products: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) = term(r, v, l)`,
+/// each row's lanes to the bit as [`axpys`] computes them into zeros. `acc` is written, not
+/// read (a block kernel's result, or sums a block reuses, need no zeroing first). Where AVX
+/// and FMA are there, rows go side by side, which a loop of [`axpys`] calls cannot: one
+/// row's few vectors of sums, each a chain of dependent multiply-adds, keep the units busy
+/// half the time.
 #[inline(always)]
-pub fn axpys_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
+pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     acc: &mut [[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_axpys_rows::<N, V>(acc, term)
+    T::lanes_sums_rows::<N, V>(acc, term)
 }
 
 /// [`axpys`] on the first `len` lanes only (a symmetric matrix's row up to its diagonal).
@@ -179,13 +181,14 @@ pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
     T::lanes_axpys::<N, V>(acc, len.min(N), term)
 }
 
-/// [`axpys_rows`] in scalar lanes: every row's [`scalar_axpys`], [`V_BLOCK`] terms at a
-/// time past [`REGISTER_BLOCKED_TERMS`].
+/// [`sums_rows`] in scalar lanes: every row zeroed, then its [`scalar_axpys`], [`V_BLOCK`]
+/// terms at a time past [`REGISTER_BLOCKED_TERMS`].
 #[inline(always)]
-pub(crate) fn scalar_axpys_rows<T: Scalar, const N: usize, const V: usize>(
+pub(crate) fn scalar_sums_rows<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
+    acc.fill([T::zero(); N]);
     if N * V <= REGISTER_BLOCKED_TERMS {
         for (r, row) in acc.iter_mut().enumerate() {
             scalar_axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
@@ -327,8 +330,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_prefix, axpys_rows, dot, dot_block, dot_rows, madd, scalar_axpys,
-        scalar_dot, sum,
+        axpy, axpys, axpys_prefix, dot, dot_block, dot_rows, madd, scalar_axpys, scalar_dot, sum,
+        sums_rows,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -464,26 +467,24 @@ mod tests {
         check::<52>();
     }
 
-    /// `axpys_rows` takes several rows at a time where it can: each row must still be its
-    /// `axpys`, for every row count around the group sizes and every lane count around the
-    /// vector widths.
+    /// `sums_rows` takes several rows at a time where it can: each row must still be its
+    /// `axpys` into zeros, for every row count around the group sizes and every lane count
+    /// around the vector widths; and what was in the rows is not read (NaN there stays out).
     #[test]
     fn rows_are_each_their_axpys_to_the_bit() {
         fn check<const N: usize, const V: usize, const R: usize>() {
             let w = |r: usize, v: usize, l: usize| ((r * 131 + v * 31 + l) as f64 * 0.37).sin();
             let x = |v: usize, l: usize| ((v * 17 + l) as f64 * 1.37).cos() / 7.0;
-            let start: [[f64; N]; R] =
-                core::array::from_fn(|r| core::array::from_fn(|l| (r + l) as f64 * 0.01));
-            let mut rows = start;
-            axpys_rows::<f64, N, V, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
-            let mut rows32 = start.map(|row| row.map(|v| v as f32));
+            let mut rows = [[f64::NAN; N]; R];
+            sums_rows::<f64, N, V, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
+            let mut rows32 = [[f32::NAN; N]; R];
             let term32 = |r: usize, v: usize, l: usize| (w(r, v, l) as f32, x(v, l) as f32);
-            axpys_rows::<f32, N, V, R>(&mut rows32, term32);
+            sums_rows::<f32, N, V, R>(&mut rows32, term32);
             for r in 0..R {
-                let mut row = start[r];
+                let mut row = [0.0; N];
                 scalar_axpys::<f64, N, V>(&mut row, N, |v, l| (w(r, v, l), x(v, l)));
                 assert_eq!(rows[r].map(f64::to_bits), row.map(f64::to_bits), "row {r}");
-                let mut row = start[r].map(|v| v as f32);
+                let mut row = [0.0; N];
                 scalar_axpys::<f32, N, V>(&mut row, N, |v, l| term32(r, v, l));
                 assert_eq!(
                     rows32[r].map(f32::to_bits),
