@@ -9,7 +9,8 @@
 //!   multiply-adds.
 //! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors; two rows, lanes 0–3
 //!   of their eight dots, then lanes 4–7 (eight chains of multiply-adds in flight, six
-//!   loads per eight of them, in AVX's sixteen registers).
+//!   loads per eight of them, in AVX's sixteen registers); three rows where the rows are
+//!   long (twelve chains, seven loads per twelve).
 //! - `f32`: a dot's eight lanes are one 256-bit vector; four rows with AVX-512's 32
 //!   registers, two with AVX's 16.
 
@@ -23,7 +24,8 @@ use super::avx::{tail, tail_start};
 use super::avx512::reduce;
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
-/// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight). Four rows
+/// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
+/// takes three on long rows, [`LONG_ROWS`]). Four rows
 /// of `f32` with AVX's registers measured slower (the seed's first layer, 16 samples: 1.1–1.3
 /// µs against 0.9).
 #[cfg(target_feature = "avx512f")]
@@ -31,12 +33,17 @@ const TILE_ROWS: usize = 4;
 #[cfg(not(target_feature = "avx512f"))]
 const TILE_ROWS: usize = 2;
 
+/// Rows of at least this many terms take three rows a tile with AVX alone (not AVX-512).
+#[cfg(not(target_feature = "avx512f"))]
+const LONG_ROWS: usize = 64;
+
 /// Fewer terms than this fill no vector of lanes, and the rows go by
 /// [`scalar_dot_block`](super::scalar_dot_block). (Tiles from 8 terms on or from 32 on made
 /// no difference to the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
 const TILED_TERMS: usize = 8;
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
+#[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
@@ -47,11 +54,35 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
         w,
         samples,
         element,
-        // SAFETY: the target has AVX and FMA (and AVX-512F where `tile` uses it); `tiled`
-        // keeps `j + TILE_ROWS <= R` and `b + 4 <= B`.
+        // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + TILE_ROWS <= R` and
+        // `b + 4 <= B`.
         |w, samples, j, b| unsafe { tile(w, samples, j, b) },
         |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
     )
+}
+
+/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: rows of
+/// [`LONG_ROWS`] terms or more three at a time, twelve chains of multiply-adds in flight
+/// (a micro-benchmark of a 128 × 128 layer, three interleaved runs: 13.5–13.7 µs for 16
+/// samples against 15.5–16.1 with two rows; on rows of 52 terms, 1.07–1.11 against 0.90–
+/// 0.91, where the tiles' sums are too short to pay for the registers).
+#[cfg(not(target_feature = "avx512f"))]
+#[inline(always)]
+pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
+    w: &[[f64; N]; R],
+    samples: &[[f64; N]; B],
+    element: impl FnMut(usize, usize, f64),
+) {
+    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
+    if N >= LONG_ROWS {
+        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 3 <= R` and `b + 4 <= B`.
+        let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 3>(w, samples, j, b) };
+        tiled::<f64, N, B, R, 3>(w, samples, element, tile, dot)
+    } else {
+        // SAFETY: as above, with `j + 2 <= R`.
+        let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
+        tiled::<f64, N, B, R, TILE_ROWS>(w, samples, element, tile, dot)
+    }
 }
 
 /// [`dot_block_f64`] in `f32`, in AVX's vectors.
@@ -171,25 +202,25 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
     }
 }
 
-/// Rows `j`, `j + 1` by samples `b..b + 4` of [`dot_block_f64`] in AVX's vectors:
+/// Rows `j..j + Q` by samples `b..b + 4` of [`dot_block_f64`] in AVX's vectors:
 /// `[row][sample]`.
 ///
 /// # Safety
-/// The target has AVX and FMA; `j + 2 <= R`, `b + 4 <= B`.
+/// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn tile<const N: usize, const B: usize, const R: usize>(
+unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     j: usize,
     b: usize,
-) -> [[f64; 4]; 2] {
-    let mut out = [[0.0; 4]; 2];
+) -> [[f64; 4]; Q] {
+    let mut out = [[0.0; 4]; Q];
     // SAFETY: the caller's.
     let (low, high) = unsafe {
         (
-            half::<N, B, R, 0>(w, samples, j, b),
-            half::<N, B, R, 4>(w, samples, j, b),
+            half::<N, B, R, 0, Q>(w, samples, j, b),
+            half::<N, B, R, 4, Q>(w, samples, j, b),
         )
     };
     for (q, (low, high)) in low.into_iter().zip(high).enumerate() {
@@ -206,30 +237,27 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
     out
 }
 
-/// Lanes `O..O + 4` (0–3 or 4–7) of the dots of rows `j`, `j + 1` with samples `b..b + 4`:
+/// Lanes `O..O + 4` (0–3 or 4–7) of the dots of rows `j..j + Q` with samples `b..b + 4`:
 /// `[row][sample]`. Lanes 0–3 take the half group too.
 ///
 /// # Safety
-/// The target has AVX and FMA; `j + 2 <= R`, `b + 4 <= B`.
+/// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn half<const N: usize, const B: usize, const R: usize, const O: usize>(
+unsafe fn half<const N: usize, const B: usize, const R: usize, const O: usize, const Q: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     j: usize,
     b: usize,
-) -> [[__m256d; 4]; 2] {
+) -> [[__m256d; 4]; Q] {
     // SAFETY: the caller's; every load is of terms `k..k + 4` with `k + 4 <= N`, of rows
     // `j + q < R` and samples `b + s < B`.
     unsafe {
-        let (first, second) = (w[j].as_ptr(), w[j + 1].as_ptr());
+        let row = |q: usize| w[j + q].as_ptr();
         let sample = |s: usize| samples[b + s].as_ptr();
-        let mut lanes = [[_mm256_setzero_pd(); 4]; 2];
+        let mut lanes = [[_mm256_setzero_pd(); 4]; Q];
         let mut step = |k: usize| {
-            let weights = [
-                _mm256_loadu_pd(first.add(k)),
-                _mm256_loadu_pd(second.add(k)),
-            ];
+            let weights: [__m256d; Q] = core::array::from_fn(|q| _mm256_loadu_pd(row(q).add(k)));
             for s in 0..4 {
                 let inputs = _mm256_loadu_pd(sample(s).add(k));
                 for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
