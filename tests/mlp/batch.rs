@@ -49,10 +49,10 @@ fn scalar_rows_match<N: ScalarNetwork<Scalar = f64>>(
 
 #[test]
 fn rows_are_single_calls() {
-    // Two whole blocks of samples and part of a third; then two whole runs of four blocks
-    // (a block kernel's call), a block and part of another: every block's intermediates
-    // written over by the next's.
-    for rows in [37, 150] {
+    // Two whole blocks of samples and part of a third; then two whole runs of sixteen
+    // blocks (a block kernel's call), a block and part of another: every block's
+    // intermediates written over by the next's.
+    for rows in [37, 2 * 256 + 16 + 6] {
         let x = inputs(rows, 52);
         let v = inputs(rows, 52).mapv(|a| a * 0.5);
         scalar_rows_match::<Seed>(x.view(), v.view());
