@@ -3,7 +3,7 @@
 //! Every argument gains a first axis `b` over the samples, and so does every tensor computed
 //! from one: `z1[b,j] = Σ_k W1[j,k]·x[b,k] + b1[j]`. Each sample's values lie together, as
 //! the batch's rows do, so that a block is read and written where it lies; the lowering
-//! computes several samples side by side (`_mlp::dot_block`, `_mlp::axpys_rows`), loading
+//! computes several samples side by side (`_mlp::dot_block`, `_mlp::sums_rows`), loading
 //! each weight once for several, where a single call can only ever use it once; and every
 //! sum is taken in the order the single call takes it, so that a block computes each sample
 //! to the bit as a call for it alone would.

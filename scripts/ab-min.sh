@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A/B of two revisions on a noisy machine, by the fastest of many runs: each revision is
+# checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`,
+# into a small timing program (scripts/ab-min/timing.rs: the seed's single-call
+# `value_and_gradient` and `hessian`, the seed's and the wide network's batch forward and
+# gradient, over 1,024 samples); the two programs then run in turn, ROUNDS times, and each
+# figure is the fastest run of all (ns per sample). Neighbours' load only ever adds time:
+# where criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima
+# mostly repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
+# matters). FILTER keeps the benchmarks whose names contain it; AB_RUSTFLAGS replaces the
+# flags (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target).
+#
+#   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10
+set -euo pipefail
+a=$1 b=$2 rounds=${3:-10} filter=${4:-}
+flags=${AB_RUSTFLAGS--C target-cpu=native}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$root/target/ab-min"
+mkdir -p "$work"
+build() {
+  local name=$1 rev=$2 dir="$work/$1"
+  rm -rf "$dir/tree"
+  git -C "$root" worktree prune
+  git -C "$root" worktree add -f --detach "$dir/tree" "$rev" >/dev/null 2>&1
+  mkdir -p "$dir/timing/src"
+  cp "$root/scripts/ab-min/timing.rs" "$dir/timing/src/main.rs"
+  cat >"$dir/timing/Cargo.toml" <<TOML
+[package]
+name = "timing-$name"
+version = "0.0.0"
+edition = "2024"
+publish = false
+[dependencies]
+mlp = { path = "$dir/tree" }
+[workspace]
+TOML
+  RUSTFLAGS="$flags" cargo build -q --release --manifest-path "$dir/timing/Cargo.toml" \
+    --target-dir "$work/target-$name${flags:+-flags}"
+  echo "$work/target-$name${flags:+-flags}/release/timing-$name"
+}
+bin_a=$(build a "$a")
+bin_b=$(build b "$b")
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for _ in $(seq "$rounds"); do
+  "$bin_a" "$filter" | sed 's/^/a /' >>"$out"
+  "$bin_b" "$filter" | sed 's/^/b /' >>"$out"
+done
+python3 - "$out" "$a" "$b" <<'PY'
+import sys
+best = {}
+for line in open(sys.argv[1]):
+    side, name, ns = line.split()
+    key = (name, side)
+    best[key] = min(best.get(key, float("inf")), float(ns))
+names = sorted({name for name, _ in best})
+print("ns per sample".ljust(26), sys.argv[2][:12].rjust(12), sys.argv[3][:12].rjust(12), "b/a".rjust(7))
+for name in names:
+    x, y = best[(name, "a")], best[(name, "b")]
+    print(name.ljust(26), f"{x:12.1f}", f"{y:12.1f}", f"{y / x:7.3f}")
+PY

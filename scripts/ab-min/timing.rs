@@ -1,0 +1,80 @@
+//! The timing program of `scripts/ab-min.sh`: the fastest of many calls of a few methods,
+//! in ns per sample, one line each (`name ns`). Built against each revision in turn.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use mlp::ndarray::Array2;
+use mlp::{Network, ScalarNetwork, mlp};
+
+#[mlp(20, 10, 1, input = 52)]
+struct Seed;
+
+#[mlp(128, 128, 1, input = 64)]
+struct Wide;
+
+const ROWS: usize = 1024;
+
+/// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed).
+fn parameters<N: Network<Scalar = f64>>() -> Vec<f64> {
+    (0..N::PARAMETERS)
+        .map(|i| (i as f64 * 0.754_877_666_2).fract() * 0.4 - 0.2)
+        .collect()
+}
+
+fn inputs(columns: usize) -> Array2<f64> {
+    Array2::from_shape_fn((ROWS, columns), |(i, k)| {
+        ((i * (columns + 3) + k) as f64 * 0.618).fract() * 2.0 - 1.0
+    })
+}
+
+/// The fastest of `reps` runs of `f` (after three to warm up), per sample.
+fn fastest(name: &str, filter: &str, reps: usize, mut f: impl FnMut()) {
+    if !name.contains(filter) {
+        return;
+    }
+    for _ in 0..3 {
+        f();
+    }
+    let mut best = f64::INFINITY;
+    for _ in 0..reps {
+        let start = Instant::now();
+        f();
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    println!("{name} {:.1}", best * 1e9 / ROWS as f64);
+}
+
+fn main() {
+    let filter = std::env::args().nth(1).unwrap_or_default();
+    let seed = Seed::from_parameters_boxed(&parameters::<Seed>()).unwrap();
+    let wide = Wide::from_parameters_boxed(&parameters::<Wide>()).unwrap();
+    let (xs, xw) = (inputs(52), inputs(64));
+    let rows: Vec<[f64; 52]> = xs
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec().try_into().unwrap())
+        .collect();
+    fastest("seed-value-and-gradient", &filter, 200, || {
+        for x in &rows {
+            black_box(seed.value_and_gradient(black_box(x)));
+        }
+    });
+    fastest("seed-hessian", &filter, 30, || {
+        for x in &rows {
+            black_box(seed.hessian(black_box(x)));
+        }
+    });
+    fastest("seed-batch-forward", &filter, 200, || {
+        black_box(seed.forward_batch(black_box(xs.view())).unwrap());
+    });
+    fastest("seed-batch-gradient", &filter, 200, || {
+        black_box(seed.gradient_batch(black_box(xs.view())).unwrap());
+    });
+    fastest("wide-batch-forward", &filter, 30, || {
+        black_box(wide.forward_batch(black_box(xw.view())).unwrap());
+    });
+    fastest("wide-batch-gradient", &filter, 30, || {
+        black_box(wide.gradient_batch(black_box(xw.view())).unwrap());
+    });
+}
