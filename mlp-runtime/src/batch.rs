@@ -7,7 +7,7 @@ use std::vec::Vec;
 
 use std::vec;
 
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, CowArray, Ix2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Ix2};
 
 use crate::BLOCK;
 
@@ -55,20 +55,120 @@ where
     T: Scalar,
     F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    let (rows, columns) = x.dim();
-    // Row-major, as `rows` left it: plain slices, row after row.
-    let x: Cow<'_, [T]> = x
-        .as_slice()
-        .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
-    // With threads, runs short enough that each thread has some.
+    let runs = Runs::new(x, width);
+    let rows = x.nrows();
     #[cfg(feature = "rayon")]
-    let run = RUN.min(rows.div_ceil(BLOCK * rayon::current_num_threads()).max(1)) * BLOCK;
+    let out = {
+        let mut out = vec![T::zero(); rows * width];
+        runs.all(&mut out, &kernel)?;
+        out
+    };
     #[cfg(not(feature = "rayon"))]
-    let run = RUN * BLOCK;
-    // Run `i`'s samples into `out`, their part of the result: the whole blocks in one call,
-    // then what is left, padded to a block.
-    let call = |i: usize, out: &mut [T]| -> Result<(), ShapeError> {
-        let x = nth_block(&x, i, (run * columns).max(1));
+    let out = {
+        // Zeroed a run at a time, just before the kernel writes it: zeroing the whole
+        // result first, where the allocator clears memory it reuses, took a tenth of the
+        // seed network's batch gradient.
+        let mut out = Vec::with_capacity(rows * width);
+        for i in 0..rows.div_ceil(runs.run) {
+            let start = out.len();
+            out.resize(
+                start + (rows - i * runs.run).min(runs.run) * width,
+                T::zero(),
+            );
+            runs.one(i, &mut out[start..], &kernel)?;
+        }
+        out
+    };
+    Array2::from_shape_vec((rows, width), out)
+        .map_err(|_| ShapeError::new("batch results", rows * width, 0))
+}
+
+/// [`blocks`] into `out`, which must be `(rows, width)` (else an error naming `what` it
+/// holds): written over where it lies if it is in standard layout, without zeroing it
+/// first; else computed apart and copied in.
+pub(crate) fn blocks_into<T, F>(
+    x: &CowArray<'_, T, Ix2>,
+    mut out: ArrayViewMut2<'_, T>,
+    width: usize,
+    what: &'static str,
+    kernel: F,
+) -> Result<(), ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+{
+    if out.ncols() != width {
+        return Err(ShapeError::new(what, width, out.ncols()));
+    }
+    if out.nrows() != x.nrows() {
+        return Err(ShapeError::new("result rows", x.nrows(), out.nrows()));
+    }
+    if let Some(slice) = out.as_slice_mut() {
+        return Runs::new(x, width).all(slice, &kernel);
+    }
+    out.assign(&blocks(x, width, kernel)?);
+    Ok(())
+}
+
+/// The samples of a batch, row-major, in runs of up to [`RUN`] blocks: what one call of a
+/// block kernel takes.
+struct Runs<'a, T: Clone> {
+    x: Cow<'a, [T]>,
+    columns: usize,
+    width: usize,
+    /// Samples a run.
+    run: usize,
+}
+
+impl<'a, T: Scalar> Runs<'a, T> {
+    fn new(x: &'a CowArray<'_, T, Ix2>, width: usize) -> Self {
+        let (rows, columns) = x.dim();
+        // Row-major, as `rows` left it: plain slices, row after row.
+        let x = x
+            .as_slice()
+            .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
+        // No longer than the rows need; with threads, short enough that each has some.
+        #[cfg(feature = "rayon")]
+        let threads = rayon::current_num_threads();
+        #[cfg(not(feature = "rayon"))]
+        let threads = 1;
+        let run = RUN.min(rows.div_ceil(BLOCK * threads).max(1)) * BLOCK;
+        Self {
+            x,
+            columns,
+            width,
+            run,
+        }
+    }
+
+    /// Every run's results into `out` (`(rows, width)`, row-major), across threads with
+    /// `rayon`.
+    fn all<F>(&self, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    where
+        F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    {
+        let step = (self.run * self.width).max(1);
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            out.par_chunks_mut(step)
+                .enumerate()
+                .try_for_each(|(i, out)| self.one(i, out, kernel))
+        }
+        #[cfg(not(feature = "rayon"))]
+        out.chunks_mut(step)
+            .enumerate()
+            .try_for_each(|(i, out)| self.one(i, out, kernel))
+    }
+
+    /// Run `i`'s samples into `out`, their part of the result: the whole blocks in one
+    /// call, then what is left, padded to a block.
+    fn one<F>(&self, i: usize, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    where
+        F: Fn(&[T], &mut [T]) -> Result<(), ShapeError>,
+    {
+        let (columns, width) = (self.columns, self.width);
+        let x = nth_block(&self.x, i, (self.run * columns).max(1));
         let whole = out.len() / width.max(1) / BLOCK * BLOCK;
         let (x, x_rest) = x.split_at(whole * columns);
         let (out, out_rest) = out.split_at_mut(whole * width);
@@ -84,31 +184,7 @@ where
         kernel(&padded, &mut full)?;
         out_rest.copy_from_slice(&full[..out_rest.len()]);
         Ok(())
-    };
-    #[cfg(feature = "rayon")]
-    let out = {
-        use rayon::prelude::*;
-        let mut out = vec![T::zero(); rows * width];
-        out.par_chunks_mut((run * width).max(1))
-            .enumerate()
-            .try_for_each(|(i, out)| call(i, out))?;
-        out
-    };
-    #[cfg(not(feature = "rayon"))]
-    let out = {
-        // Zeroed a run at a time, just before the kernel writes it: zeroing the whole
-        // result first, where the allocator clears memory it reuses, took a tenth of the
-        // seed network's batch gradient.
-        let mut out = Vec::with_capacity(rows * width);
-        for i in 0..rows.div_ceil(run) {
-            let start = out.len();
-            out.resize(start + (rows - i * run).min(run) * width, T::zero());
-            call(i, &mut out[start..])?;
-        }
-        out
-    };
-    Array2::from_shape_vec((rows, width), out)
-        .map_err(|_| ShapeError::new("batch results", rows * width, 0))
+    }
 }
 
 /// Block `i` of `x`, blocks of `step` values (the last may be shorter; none past it).

@@ -165,3 +165,60 @@ fn wrong_shapes_are_errors() {
         (0, 1)
     );
 }
+
+/// The `_into` batches write what the allocating ones return, over whatever was in the
+/// array (NaN here), in standard layout or not; a wrong shape is an error.
+#[test]
+fn into_arrays_get_what_batches_return() {
+    let seed: Seed = net(5);
+    let x = inputs(2 * 256 + 16 + 6, 52);
+    let n = x.nrows();
+    let gradients = seed.gradient_batch(x.view()).unwrap();
+    let mut g = Array2::from_elem((n, 52), f64::NAN);
+    seed.gradient_batch_into(x.view(), g.view_mut()).unwrap();
+    assert_eq!(g, gradients);
+    let mut g = Array2::from_elem((n, 52).f(), f64::NAN);
+    seed.gradient_batch_into(x.view(), g.view_mut()).unwrap();
+    assert_eq!(g, gradients);
+    let mut y = Array2::from_elem((n, 1), f64::NAN);
+    seed.forward_batch_into(x.view(), y.view_mut()).unwrap();
+    assert_eq!(y, seed.forward_batch(x.view()).unwrap());
+    let mut values = mlp::ndarray::Array1::from_elem(n, f64::NAN);
+    seed.value_batch_into(x.view(), values.view_mut()).unwrap();
+    assert_eq!(values, seed.value_batch(x.view()).unwrap());
+    // Every third row of a larger array: a view that is not contiguous.
+    let mut wide = Array2::from_elem((3 * n, 52), f64::NAN);
+    let every_third = wide.slice_mut(mlp::ndarray::s![..;3, ..]);
+    seed.gradient_batch_into(x.view(), every_third).unwrap();
+    assert_eq!(wide.slice(mlp::ndarray::s![..;3, ..]), gradients);
+
+    let deep: Deep = net(1);
+    let x = inputs(40, 3);
+    let mut y = Array2::from_elem((40, 2), f64::NAN);
+    deep.forward_batch_into(x.view(), y.view_mut()).unwrap();
+    assert_eq!(y, deep.forward_batch(x.view()).unwrap());
+
+    let error = seed
+        .gradient_batch_into(x.view(), g.view_mut())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 input columns, found 3");
+    let x = inputs(5, 52);
+    let mut g = Array2::zeros((5, 51));
+    let error = seed
+        .gradient_batch_into(x.view(), g.view_mut())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 gradient columns, found 51");
+    let mut g = Array2::zeros((4, 52));
+    let error = seed
+        .gradient_batch_into(x.view(), g.view_mut())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 5 result rows, found 4");
+    let mut values = mlp::ndarray::Array1::zeros(6);
+    let error = seed
+        .value_batch_into(x.view(), values.view_mut())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 5 result rows, found 6");
+    let mut y = Array2::zeros((5, 2));
+    let error = seed.forward_batch_into(x.view(), y.view_mut()).unwrap_err();
+    assert_eq!(error.to_string(), "expected 1 output columns, found 2");
+}
