@@ -171,13 +171,21 @@ pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     T::lanes_sums_rows::<N, V>(acc, term)
 }
 
-/// [`axpys`] on the first `len` lanes only (a symmetric matrix's row up to its diagonal).
+/// [`axpys`] on the first `len` lanes (a symmetric matrix's row up to its diagonal), and,
+/// with AVX, on those after them up to a whole 256-bit vector's worth: the last few lanes
+/// one at a time, in scalar multiply-adds, took a quarter of the seed network's Hessian.
+/// Lanes from `len` on are the caller's to ignore.
 #[inline(always)]
 pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
     term: impl Fn(usize, usize) -> (T, T),
 ) {
+    let len = if cfg!(all(target_feature = "avx", target_feature = "fma")) {
+        len.next_multiple_of(32 / core::mem::size_of::<T>())
+    } else {
+        len
+    };
     T::lanes_axpys::<N, V>(acc, len.min(N), term)
 }
 
@@ -407,23 +415,27 @@ mod tests {
             assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
             // Eleven steps at once, against as many single steps.
             let w = |v: usize, l: usize| ((v * 31 + l) as f64 * 0.37).sin();
+            // The prefix's lanes, and with AVX those to the end of its last vector.
+            let vectors = cfg!(all(target_feature = "avx", target_feature = "fma"));
+            let end = |len: usize, lanes: usize| {
+                if vectors {
+                    len.next_multiple_of(lanes).min(N)
+                } else {
+                    len.min(N)
+                }
+            };
             for len in [0, 1, N / 2, N - 1, N, N + 3] {
                 let (mut vector, mut scalar) = (b, b);
                 axpys_prefix::<f64, N, 11>(&mut vector, len, |v, l| (w(v, l), a[l]));
                 for v in 0..11 {
-                    scalar_axpy_prefix(&mut scalar, len.min(N), |l| (w(v, l), a[l]));
+                    scalar_axpy_prefix(&mut scalar, end(len, 4), |l| (w(v, l), a[l]));
                 }
                 assert_eq!(vector.map(f64::to_bits), scalar.map(f64::to_bits));
-                assert_eq!(
-                    vector[len.min(N)..],
-                    b[len.min(N)..],
-                    "untouched past {len}"
-                );
                 let (mut vector, mut scalar) = (b.map(|v| v as f32), b.map(|v| v as f32));
                 let term = |v: usize, l: usize| (w(v, l) as f32, a[l] as f32);
                 axpys_prefix::<f32, N, 11>(&mut vector, len, term);
                 for v in 0..11 {
-                    scalar_axpy_prefix(&mut scalar, len.min(N), |l| term(v, l));
+                    scalar_axpy_prefix(&mut scalar, end(len, 8), |l| term(v, l));
                 }
                 assert_eq!(vector.map(f32::to_bits), scalar.map(f32::to_bits));
             }
