@@ -79,8 +79,8 @@ fn main() {
     s += net.value_gradient_hessian(&x).0 + net.laplacian(&x);
     let blocks = [0.5; 16 * 52];
     let (mut g, mut y) = ([0.0; 16 * 52], [0.0; 16]);
-    net.gradient_block_into(&blocks, &mut g).unwrap();
-    net.forward_block_into(&blocks, &mut y).unwrap();
+    net.gradient_blocks_into(&blocks, &mut g).unwrap();
+    net.forward_blocks_into(&blocks, &mut y).unwrap();
     println!("{s} {} {}", g[0], y[0]);
 }
 RS
