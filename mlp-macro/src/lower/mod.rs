@@ -109,7 +109,8 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -
         .map(|(n, s)| lowering.stmt(n, s))
         .collect();
     let declared = lowering.declared.take();
-    let x = argument.map_or_else(|| quote!(_), |x| lowering.ident(x).into_token_stream());
+    // The samples, `x` (a block kernel's one argument), in blocks of `xs`.
+    let x = argument.map_or_else(|| Ident::new("x", Span::call_site()), |x| lowering.ident(x));
     let y = lowering.ident(out);
     let (xs, ys) = (plural(&x.to_string()), plural(&y.to_string()));
     quote! {
