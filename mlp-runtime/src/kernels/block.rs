@@ -25,9 +25,8 @@ use super::avx512::reduce;
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
 /// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
-/// takes three on long rows, [`LONG_ROWS`]). Four rows
-/// of `f32` with AVX's registers measured slower (the seed's first layer, 16 samples: 1.1–1.3
-/// µs against 0.9).
+/// takes three on long rows, `LONG_ROWS`). Four rows of `f32` with AVX's registers measured
+/// slower (the seed's first layer, 16 samples: 1.1–1.3 µs against 0.9).
 #[cfg(target_feature = "avx512f")]
 const TILE_ROWS: usize = 4;
 #[cfg(not(target_feature = "avx512f"))]
@@ -64,8 +63,9 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: rows of
 /// [`LONG_ROWS`] terms or more three at a time, twelve chains of multiply-adds in flight
 /// (a micro-benchmark of a 128 × 128 layer, three interleaved runs: 13.5–13.7 µs for 16
-/// samples against 15.5–16.1 with two rows; on rows of 52 terms, 1.07–1.11 against 0.90–
-/// 0.91, where the tiles' sums are too short to pay for the registers).
+/// samples against 15.5–16.1 with two rows; the wide network's batches 2–4 % faster by
+/// A/B; on rows of 52 terms, 1.07–1.11 against 0.90–0.91 µs, where the tiles' sums are too
+/// short to pay for the registers).
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
@@ -79,8 +79,9 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
         let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 3>(w, samples, j, b) };
         tiled::<f64, N, B, R, 3>(w, samples, element, tile, dot)
     } else {
-        // SAFETY: as above, with `j + 2 <= R`.
-        let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
+        // SAFETY: as above, with `j + TILE_ROWS <= R`.
+        let tile =
+            |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS>(w, samples, j, b) };
         tiled::<f64, N, B, R, TILE_ROWS>(w, samples, element, tile, dot)
     }
 }
