@@ -45,20 +45,13 @@ pub fn blocks<'a, T, const N: usize, const B: usize>(
     slice: &'a [T],
     what: &'static str,
 ) -> Result<&'a [[[T; N]; B]], ShapeError> {
+    let error = || ShapeError::new(what, whole(slice.len(), N * B), slice.len());
     let (rows, []) = slice.as_chunks::<N>() else {
-        return Err(ShapeError::new(
-            what,
-            whole(slice.len(), N * B),
-            slice.len(),
-        ));
+        return Err(error());
     };
     match rows.as_chunks::<B>() {
         (blocks, []) => Ok(blocks),
-        _ => Err(ShapeError::new(
-            what,
-            whole(slice.len(), N * B),
-            slice.len(),
-        )),
+        _ => Err(error()),
     }
 }
 
@@ -77,13 +70,8 @@ pub fn blocks_mut<'a, T, const N: usize, const B: usize>(
     if found != expected {
         return Err(ShapeError::new(what, expected, found));
     }
-    let (rows, []) = slice.as_chunks_mut::<N>() else {
-        return Err(ShapeError::new(what, expected, found));
-    };
-    match rows.as_chunks_mut::<B>() {
-        (blocks, []) => Ok(blocks),
-        _ => Err(ShapeError::new(what, expected, found)),
-    }
+    // A whole number of blocks: nothing left over.
+    Ok(slice.as_chunks_mut::<N>().0.as_chunks_mut::<B>().0)
 }
 
 /// `len` rounded up to a multiple of `unit` (at least one).

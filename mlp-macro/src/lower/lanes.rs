@@ -228,9 +228,7 @@ impl Lowering<'_> {
         }
         let (acc, declare_acc) = if self.out.is_some() {
             let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
-            self.declared
-                .borrow_mut()
-                .push(quote!(let mut #acc: #ty = #zeros;));
+            self.hoist(&acc, &ty, &zeros);
             (acc, TokenStream::new())
         } else {
             let acc = Ident::new("acc", Span::call_site());

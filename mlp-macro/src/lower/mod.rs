@@ -271,45 +271,39 @@ impl<'a> Lowering<'a> {
     /// `z1 = value;` again.
     fn declare(&self, t: TensorId, value: &TokenStream) -> TokenStream {
         let name = self.ident(t);
-        self.declare_once(t, value);
-        if self.out == Some(t) {
-            quote!(*#name = #value;)
-        } else if self.out.is_some() {
-            quote!(#name = #value;)
-        } else {
-            let ty = self.array_type(t);
-            quote!(let mut #name: #ty = #value;)
+        match self.out {
+            Some(out) if out == t => quote!(*#name = #value;),
+            Some(_) => {
+                self.hoist(&name, &self.array_type(t), value);
+                quote!(#name = #value;)
+            }
+            None => {
+                let ty = self.array_type(t);
+                quote!(let mut #name: #ty = #value;)
+            }
         }
     }
 
     /// [`Self::declare`] for a statement that writes every element of `t`: in a block
     /// kernel, nothing to do for each block.
     fn declare_written(&self, t: TensorId, value: &TokenStream) -> TokenStream {
-        if self.declare_once(t, value) {
-            TokenStream::new()
-        } else {
-            self.declare(t, value)
+        match self.out {
+            Some(out) => {
+                if out != t {
+                    self.hoist(&self.ident(t), &self.array_type(t), value);
+                }
+                TokenStream::new()
+            }
+            None => self.declare(t, value),
         }
     }
 
-    /// In a block kernel, `let mut z1: [[f64; 20]; 16] = value;` among the declarations
-    /// before its loop (none for its result); whether this is a block kernel.
-    fn declare_once(&self, t: TensorId, value: &TokenStream) -> bool {
-        if self.out.is_none() {
-            return false;
-        }
-        if self.out != Some(t) {
-            let (name, ty) = (self.ident(t), self.array_type(t));
-            let declaration = quote!(let mut #name: #ty = #value;);
-            let mut declared = self.declared.borrow_mut();
-            if !declared
-                .iter()
-                .any(|d| d.to_string() == declaration.to_string())
-            {
-                declared.push(declaration);
-            }
-        }
-        true
+    /// `let mut name: ty = value;` among a block kernel's declarations, before its loop
+    /// over the blocks.
+    fn hoist(&self, name: &Ident, ty: &TokenStream, value: &TokenStream) {
+        self.declared
+            .borrow_mut()
+            .push(quote!(let mut #name: #ty = #value;));
     }
 
     /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a

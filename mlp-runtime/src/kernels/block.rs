@@ -63,9 +63,9 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: rows of
 /// [`LONG_ROWS`] terms or more three at a time, twelve chains of multiply-adds in flight
 /// (a micro-benchmark of a 128 × 128 layer, three interleaved runs: 13.5–13.7 µs for 16
-/// samples against 15.5–16.1 with two rows; the wide network's batches 2–4 % faster by
-/// A/B; on rows of 52 terms, 1.07–1.11 against 0.90–0.91 µs, where the tiles' sums are too
-/// short to pay for the registers).
+/// samples against 15.5–16.1 with two rows; the wide network's batches 1.7–3.6 % faster in
+/// two A/Bs; on rows of 52 terms, 1.07–1.11 against 0.90–0.91 µs, where the tiles' sums
+/// are too short to pay for the registers).
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
