@@ -83,6 +83,21 @@ impl<T: Scalar> Activation<T> for Identity {
     }
 }
 
+/// `-2|x|`, whose `exp` and `expm1` make `tanh x` ([`tanh_from`]).
+#[inline(always)]
+pub(crate) fn tanh_argument<T: Scalar>(x: T) -> T {
+    c::<T>(-2.0) * x.abs()
+}
+
+/// `(tanh x, tanh' x)` from `(e, m) = (exp, expm1)(-2|x|)`.
+#[inline(always)]
+pub(crate) fn tanh_from<T: Scalar>(x: T, e: T, m: T) -> (T, T) {
+    // `m` is +0 for x = ±0 (not -0 as `exp_expm1` makes it): the sign is put back here.
+    // One division for both (`2 + m = 1 + e`): it costs as much as the rest together.
+    let q = T::one() / (T::one() + e);
+    ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
+}
+
 impl<T: Scalar> Activation<T> for Tanh {
     /// As [`Tanh::value_and_derivative`] computes it, so that a value is the same bits
     /// whether or not its derivative was wanted.
@@ -108,11 +123,8 @@ impl<T: Scalar> Activation<T> for Tanh {
     /// `sech² = 4e / (1 + e)²`: one reduction and one division for both, no branch.
     #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        // `m` is +0 for x = ±0 (not -0 as `exp_expm1` makes it): the sign is put back below.
-        let (e, m) = (c::<T>(-2.0) * x.abs()).exp_expm1_nonpositive();
-        // One division for both (`2 + m = 1 + e`): it costs as much as the rest together.
-        let q = T::one() / (T::one() + e);
-        ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
+        let (e, m) = tanh_argument(x).exp_expm1_nonpositive();
+        tanh_from(x, e, m)
     }
 
     /// The value of [`Self::value_and_derivative_row`], as `value` is that of

@@ -37,34 +37,13 @@ pub trait Scalar:
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
 
     /// The body of [`Tanh`](crate::Tanh)'s `value_and_derivative_row`: element by element,
-    /// or in `f64` on targets with AVX-512F, in its vectors written out (to the bit the
-    /// same), where LLVM would keep to 256-bit ones.
-    ///
-    /// Eight values at a time, two AVX vectors of `f64` side by side: a value is a long chain
-    /// of dependent steps, which a vector at a time leaves the units waiting on, and two
-    /// vectors overlap (on Zen 3: a row of 320 values 8–20 % faster; the wide network's batch
-    /// gradient 10–23 % in three A/B runs, the seed's 11–25 % in two and +7 % in the third).
-    /// Not in SSE2's sixteen 128-bit registers (the default target): four vectors side by
-    /// side there measured 6–24 % slower for the seed's single calls in one A/B run, within
-    /// that hour's noise, so it stays as it was.
+    /// but for `f64`, in its AVX-512 vectors written out where the target has them (LLVM
+    /// would keep to 256-bit ones), else in a pass over the row per stage where that
+    /// measured faster (see `kernels/tanh_row.rs`). Every element the scalar form's to the bit.
     #[doc(hidden)]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {
-        let tanh = <crate::Tanh as crate::Activation<Self>>::value_and_derivative;
-        if !cfg!(target_feature = "avx") {
-            for l in 0..N {
-                (value[l], slope[l]) = tanh(x[l]);
-            }
-            return;
-        }
-        for c in 0..N / 8 {
-            for l in c * 8..c * 8 + 8 {
-                (value[l], slope[l]) = tanh(x[l]);
-            }
-        }
-        for l in N / 8 * 8..N {
-            (value[l], slope[l]) = tanh(x[l]);
-        }
+        crate::kernels::tanh_row::elements(x, value, slope)
     }
 
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
@@ -273,5 +252,11 @@ impl Scalar for f64 {
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
         crate::kernels::tanh::row_f64(x, value, slope)
+    }
+
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+    #[inline(always)]
+    fn tanh_row<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
+        crate::kernels::tanh_row::row_f64(x, value, slope)
     }
 }

@@ -22,6 +22,7 @@ pub(crate) mod avx512;
 pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
+pub(crate) mod tanh_row;
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
