@@ -65,6 +65,16 @@ fn main() {
             black_box(seed.hessian(black_box(x)));
         }
     });
+    let wide_rows: Vec<[f64; 64]> = xw
+        .rows()
+        .into_iter()
+        .map(|r| r.to_vec().try_into().unwrap())
+        .collect();
+    fastest("wide-value-and-gradient", &filter, 30, || {
+        for x in &wide_rows {
+            black_box(wide.value_and_gradient(black_box(x)));
+        }
+    });
     fastest("seed-batch-forward", &filter, 200, || {
         black_box(seed.forward_batch(black_box(xs.view())).unwrap());
     });
