@@ -92,14 +92,17 @@ pub trait Scalar:
         crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
 
-    /// The body of [`sums_rows`](crate::sums_rows), likewise.
+    /// The body of [`sums_rows`](crate::sums_rows), likewise; if `lower`, each row's lanes
+    /// past its diagonal may be left out (as [`sums_symmetric`](crate::sums_symmetric) has
+    /// them).
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_sums_rows<const N: usize, const V: usize>(
         acc: &mut [[Self; N]],
+        lower: bool,
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
-        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term)
+        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, lower, term)
     }
 }
 
@@ -126,9 +129,10 @@ macro_rules! avx_kernels {
         #[inline(always)]
         fn lanes_sums_rows<const N: usize, const V: usize>(
             acc: &mut [[Self; N]],
+            lower: bool,
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::sums_rows::<Self, N, V>(acc, term)
+            crate::kernels::avx::sums_rows::<Self, N, V>(acc, lower, term)
         }
     };
 }

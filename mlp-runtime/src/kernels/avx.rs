@@ -409,19 +409,21 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 /// rows side by side in registers, two or four at a time, so that eight vectors of sums are
 /// in flight (a multiply-add's latency, four cycles, times its two units); one row alone
 /// would leave the units waiting half the time. `acc` is written, never read: its sums start
-/// at zero in registers.
+/// at zero in registers. If `lower`, a group of rows skips the vectors of lanes wholly past
+/// its last row's diagonal ([`sums_symmetric`](super::sums_symmetric)).
 #[inline(always)]
 pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
+    lower: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
     if wide::<T, N>() {
-        sums_rows_in::<T, Wide, N, V>(acc, term)
+        sums_rows_in::<T, Wide, N, V>(acc, lower, term)
     } else {
-        sums_rows_in::<T, Avx, N, V>(acc, term)
+        sums_rows_in::<T, Avx, N, V>(acc, lower, term)
     }
 }
 
@@ -429,6 +431,7 @@ pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
 #[inline(always)]
 fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
+    lower: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
@@ -442,7 +445,10 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     for from in (0..V).step_by(step.max(1)) {
         let terms = from..(from + step).min(V);
         // The first terms start the sums from zero; the others add to them.
-        let fresh = from == 0;
+        let part = Part {
+            fresh: from == 0,
+            lower,
+        };
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
         // multiply-add's latency, four cycles, times its two units). Fewer, and each
@@ -452,24 +458,25 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // change was within its noise).
         let mut l = 0;
         while l + 4 * X::W <= N {
-            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, fresh, &terms, &term);
+            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, part, &terms, &term);
             l += 4 * X::W;
         }
         match (N - l) / X::W {
-            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, fresh, &terms, &term),
-            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, fresh, &terms, &term),
-            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, fresh, &terms, &term),
+            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, part, &terms, &term),
+            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, part, &terms, &term),
+            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
             _ => {}
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
         if l + <Avx as Vector<T>>::W <= N {
-            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, fresh, &terms, &term);
+            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
-            for (l, lane) in row.iter_mut().enumerate().skip(l) {
-                let mut sum = if fresh { T::zero() } else { *lane };
+            let end = if lower { N.min(r + 1) } else { N };
+            for (l, lane) in row.iter_mut().enumerate().take(end).skip(l) {
+                let mut sum = if part.fresh { T::zero() } else { *lane };
                 for v in terms.clone() {
                     let (a, b) = term(r, v, l);
                     sum = super::madd(a, b, sum);
@@ -480,8 +487,8 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     }
 }
 
-/// Lanes `l..l + R·W` of every row of `acc`, summed over `terms` (from zero if `fresh`, else
-/// onto what is there): `G` rows at a time,
+/// Lanes `l..l + R·W` of every row of `acc`, summed over `terms` (from zero if `part.fresh`,
+/// else onto what is there): `G` rows at a time,
 /// then `H`, then `I`, then one by one (a block's 16 rows in groups of `G` alone; the
 /// seed network's 10, in eights and twos).
 #[inline(always)]
@@ -496,35 +503,50 @@ fn chunk<
 >(
     acc: &mut [[T; N]],
     l: usize,
-    fresh: bool,
+    part: Part,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     let rows = acc.len();
-    let rest = groups::<T, X, N, R, G>(acc, 0, l, fresh, terms, term);
-    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, fresh, terms, term);
-    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, fresh, terms, term);
-    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, fresh, terms, term);
+    let rest = groups::<T, X, N, R, G>(acc, 0, l, part, terms, term);
+    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, part, terms, term);
+    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, part, terms, term);
+    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, part, terms, term);
 }
 
-/// [`chunk`]'s rows `from..` (`rows`), `G` at a time; returns those left over.
+/// What part of the sums a pass of [`sums_rows`] computes: the first terms (`fresh`: from
+/// zero), or more onto them; every lane, or those up to each group's diagonal (`lower`).
+#[derive(Clone, Copy)]
+struct Part {
+    fresh: bool,
+    lower: bool,
+}
+
+/// [`chunk`]'s rows `from..` (`rows`), `G` at a time (if `part.lower`, not those wholly
+/// before lane `l`); returns those left over.
 #[inline(always)]
 fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, const G: usize>(
     rows: &'a mut [[T; N]],
     from: usize,
     l: usize,
-    fresh: bool,
+    part: Part,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> &'a mut [[T; N]] {
     let mut r = from;
     let mut groups = rows.chunks_exact_mut(G);
     for rows in &mut groups {
+        // Rows `r..r + G` all before lane `l`: past the diagonal.
+        if part.lower && r + G <= l {
+            r += G;
+            continue;
+        }
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); the
         // caller keeps `l + R·W <= N`, and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, X, N, R, G>(at, l, fresh, terms, &|g, v, i| term(r + g, v, i));
+            let term = |g, v, i| term(r + g, v, i);
+            columns::<T, X, N, R, G>(at, l, part.fresh, terms, &term);
         }
         r += G;
     }
