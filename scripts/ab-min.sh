@@ -4,12 +4,12 @@
 # into a small timing program (scripts/ab-min/timing.rs: the seed's single-call
 # `value_and_gradient` and `hessian`, the wide network's `value_and_gradient` and `hessian`
 # (32 samples), the seed's and the wide network's batch forward and gradient, over 1,024
-# samples); the two programs then run in turn, ROUNDS times, and each figure is the fastest run of all (ns per sample).
-# Neighbours' load only ever adds time: where criterion's medians (scripts/ab.sh) moved by a
-# fifth between runs, these minima mostly repeat within a few percent (once 8 %, in a busy
-# hour: repeat an A/B whose result matters). FILTER keeps the benchmarks whose names
-# contain it; AB_RUSTFLAGS replaces the flags (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the
-# default target).
+# samples); the two programs then run in turn, ROUNDS times, and each figure is the fastest
+# run of all (ns per sample). Neighbours' load only ever adds time: where criterion's
+# medians (scripts/ab.sh) moved by a fifth between runs, these minima mostly repeat within a
+# few percent (once 8 %, in a busy hour: repeat an A/B whose result matters). FILTER keeps
+# the benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
+# (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target).
 #
 #   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10
 set -euo pipefail
