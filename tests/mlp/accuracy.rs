@@ -13,14 +13,10 @@
 //! dropped), and far below `1e-12` of the results here, so the test is not vacuous.
 
 use mlp::reference::{ActivationFn, Reference};
-use mlp::{Identity, ScalarNetwork, Tanh, mlp};
+use mlp::{Identity, ScalarNetwork, Tanh};
 
 use crate::common::{input, net, reference, view};
-use crate::nets::Seed;
-
-/// A wider network, where sums have 64 and 128 terms.
-#[mlp(128, 128, 1, input = 64)]
-struct Wide;
+use crate::nets::{Seed, Wide};
 
 /// The unit roundoff of `f64`.
 const U: f64 = f64::EPSILON / 2.0;

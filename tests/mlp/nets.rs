@@ -12,6 +12,11 @@ pub struct Seed;
 #[mlp(20, 10, 1, input = 52, unroll = none)]
 pub struct SeedLoops;
 
+/// A wider one, where sums have 64 and 128 terms: a row of the Hessian's tangents (64 lanes
+/// of 128 terms) is more than `axpys` holds in registers, so those go by `sums_rows`.
+#[mlp(128, 128, 1, input = 64)]
+pub struct Wide;
+
 /// No hidden layer: an affine map with three outputs.
 #[mlp(3, input = 4)]
 pub struct Affine;

@@ -174,6 +174,12 @@ fn seed() {
 }
 
 #[test]
+fn wide() {
+    check_second::<Wide>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_together!(Wide);
+}
+
+#[test]
 fn zero_curvature_layers() {
     check_second::<Deep1>(&[
         act::<Relu>(),
