@@ -45,6 +45,16 @@ pub trait Activation<T: Scalar> {
         (Self::value(x), Self::derivative(x))
     }
 
+    /// `f''(x)`, given `(value, slope) = Self::value_and_derivative(x)`: what the generated
+    /// code calls where a layer's value and slope are already at hand. Override it where the
+    /// second derivative follows from them (`tanh'' = -2·tanh·tanh'`), to the bit
+    /// [`Self::second_derivative`].
+    #[inline]
+    fn second_derivative_from(x: T, value: T, slope: T) -> T {
+        let _ = (value, slope);
+        Self::second_derivative(x)
+    }
+
     /// [`Self::value`] of a layer's row at once, into `value`; override it as
     /// [`Self::value_and_derivative_row`].
     #[inline(always)]

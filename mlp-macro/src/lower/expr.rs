@@ -32,6 +32,20 @@ impl Lowering<'_> {
                 (quote!((if #a == #b { 1.0 } else { 0.0 })), Prec::Atom)
             }
             Expr::Act { layer, order, arg } => {
+                if *order == 2
+                    && let Some((value, slope)) = self.value_and_slope(n, *layer, arg)
+                {
+                    let (x, value, slope) = (
+                        self.expr(n, arg),
+                        self.expr(n, &value),
+                        self.expr(n, &slope),
+                    );
+                    let args = quote!(#x, #value, #slope);
+                    return (
+                        self.cx.call(*layer, quote!(second_derivative_from), args),
+                        Prec::Atom,
+                    );
+                }
                 let method = match order {
                     0 => quote!(value),
                     1 => quote!(derivative),
@@ -95,6 +109,45 @@ impl Lowering<'_> {
     }
 
     /// A product as `(the other factors, the last)`, the operands of a multiply-add.
+    /// Reads of the value and slope of layer `layer`'s activation at `arg`, if a statement
+    /// before statement `n` computed both (`value_and_derivative`) element for element from
+    /// the tensor `arg` reads: a second derivative then needs no activation of its own.
+    fn value_and_slope(&self, n: usize, layer: usize, arg: &Expr) -> Option<(Expr, Expr)> {
+        let Expr::Read(z, ixs) = arg else {
+            return None;
+        };
+        self.p.stmts[..n].iter().find_map(|stmt| {
+            let (
+                &[a, s],
+                [
+                    Expr::Act {
+                        layer: l0,
+                        order: 0,
+                        arg: x0,
+                    },
+                    Expr::Act {
+                        layer: l1,
+                        order: 1,
+                        arg: x1,
+                    },
+                ],
+            ) = (stmt.targets.as_slice(), stmt.values.as_slice())
+            else {
+                return None;
+            };
+            let own = |t: TensorId| {
+                Expr::Read(
+                    t,
+                    self.p.tensors[t].axes.iter().map(|&v| Ix::Var(v)).collect(),
+                )
+            };
+            let same = *l0 == layer && *l1 == layer && **x0 == own(*z) && **x1 == own(*z);
+            let aligned = self.p.tensors[a].axes == self.p.tensors[*z].axes;
+            (same && aligned && own(a) != own(s))
+                .then(|| (Expr::Read(a, ixs.clone()), Expr::Read(s, ixs.clone())))
+        })
+    }
+
     pub(super) fn product(&self, n: usize, e: &Expr) -> Option<(TokenStream, TokenStream)> {
         let Expr::Mul(factors) = e else { return None };
         let (last, rest) = factors.split_last()?;
