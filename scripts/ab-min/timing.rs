@@ -60,6 +60,11 @@ fn main() {
             black_box(seed.value_and_gradient(black_box(x)));
         }
     });
+    fastest("seed-hvp", &filter, 200, ROWS, || {
+        for x in &rows {
+            black_box(seed.hvp(black_box(x), &rows[0]));
+        }
+    });
     fastest("seed-hessian", &filter, 30, ROWS, || {
         for x in &rows {
             black_box(seed.hessian(black_box(x)));
