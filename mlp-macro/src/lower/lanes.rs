@@ -21,6 +21,10 @@ use super::{Lowering, Order};
 use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt};
 use crate::methods::BLOCK;
 
+/// The runtime's `REGISTER_BLOCKED_TERMS`: past this many terms in a row's sum (lanes times
+/// terms), `_mlp::axpys` no longer holds the row's lanes in registers while the terms go by.
+const REGISTER_BLOCKED_TERMS: usize = 4096;
+
 /// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
 /// moves along its own last axis (contiguous memory), and no Kronecker delta names it.
 pub(super) fn lane_axis(p: &Program, stmt: &Stmt) -> Option<IndexId> {
@@ -198,13 +202,21 @@ impl Lowering<'_> {
         // Where each element is a function of its sum (not the sum itself), the sums wait
         // in a matrix of their own. In a single call, for rows longer than a block of
         // samples, that measured slower than a row at a time (the seed's Hessian: 8.7
-        // against 6.1 µs).
+        // against 6.1 µs; later, within the noise), unless a row's sum is too large for
+        // `axpys` to hold its lanes in registers: then each term loads and stores the whole
+        // row, where `sums_rows` holds a few rows' lanes over a block of terms (the wide
+        // network's Hessian, whose tangent rows are 64 lanes of 128 terms: 312 → 157 µs,
+        // min-of-runs A/B on Zen 3).
         let direct = stmt.values[0] == sums[0];
         if tensor.symmetric && !direct {
             return None;
         }
         let short = matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK);
-        if !direct && !short && self.samples != Some(row) {
+        let long = matches!(
+            (self.p.extent(lane), self.p.extent(*v)),
+            (Extent::Fixed(lanes), Extent::Fixed(terms)) if lanes * terms > REGISTER_BLOCKED_TERMS
+        );
+        if !direct && !short && !long && self.samples != Some(row) {
             return None;
         }
         let (a, b) = self.product(n, term)?;

@@ -27,7 +27,8 @@ pub(crate) mod tanh_row;
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
 /// (memory read in order) is faster (measured on the wide benchmark network: 6.8 µs against
-/// 9.3 for its gradient).
+/// 9.3 for its gradient). The macro keeps a copy (`lower/lanes.rs`): past it, a single
+/// call's matrix of such sums goes by `sums_rows` instead.
 const REGISTER_BLOCKED_TERMS: usize = 4096;
 
 /// How many terms [`sums_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
