@@ -28,6 +28,14 @@ fn inputs(columns: usize) -> Array2<f64> {
     })
 }
 
+/// The rows of `x`, as single calls take them.
+fn arrays<const N: usize>(x: &Array2<f64>) -> Vec<[f64; N]> {
+    x.rows()
+        .into_iter()
+        .map(|r| r.to_vec().try_into().unwrap())
+        .collect()
+}
+
 /// The fastest of `reps` runs of `f` (after three to warm up), per sample of `samples`.
 fn fastest(name: &str, filter: &str, reps: usize, samples: usize, mut f: impl FnMut()) {
     if !name.contains(filter) {
@@ -50,11 +58,7 @@ fn main() {
     let seed = Seed::from_parameters_boxed(&parameters::<Seed>()).unwrap();
     let wide = Wide::from_parameters_boxed(&parameters::<Wide>()).unwrap();
     let (xs, xw) = (inputs(52), inputs(64));
-    let rows: Vec<[f64; 52]> = xs
-        .rows()
-        .into_iter()
-        .map(|r| r.to_vec().try_into().unwrap())
-        .collect();
+    let (rows, wide_rows) = (arrays::<52>(&xs), arrays::<64>(&xw));
     fastest("seed-value-and-gradient", &filter, 200, ROWS, || {
         for x in &rows {
             black_box(seed.value_and_gradient(black_box(x)));
@@ -70,11 +74,6 @@ fn main() {
             black_box(seed.hessian(black_box(x)));
         }
     });
-    let wide_rows: Vec<[f64; 64]> = xw
-        .rows()
-        .into_iter()
-        .map(|r| r.to_vec().try_into().unwrap())
-        .collect();
     fastest("wide-value-and-gradient", &filter, 30, ROWS, || {
         for x in &wide_rows {
             black_box(wide.value_and_gradient(black_box(x)));

@@ -474,7 +474,7 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
-            let end = if lower { N.min(r + 1) } else { N };
+            let end = if part.lower { N.min(r + 1) } else { N };
             for (l, lane) in row.iter_mut().enumerate().take(end).skip(l) {
                 let mut sum = if part.fresh { T::zero() } else { *lane };
                 for v in terms.clone() {

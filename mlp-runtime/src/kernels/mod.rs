@@ -236,20 +236,17 @@ pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
     T::lanes_axpys::<N, V>(acc, len.min(N), term)
 }
 
-/// [`sums_rows`] in scalar lanes: every row zeroed, then its [`scalar_axpys`] (up to its
-/// diagonal if `lower`), [`V_BLOCK`] terms at a time past [`REGISTER_BLOCKED_TERMS`] (there,
-/// whole rows).
+/// [`sums_rows`] in scalar lanes: every row zeroed, then its [`scalar_axpys`], [`V_BLOCK`]
+/// terms at a time past [`REGISTER_BLOCKED_TERMS`].
 #[inline(always)]
 pub(crate) fn scalar_sums_rows<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
-    lower: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     acc.fill([T::zero(); N]);
     if N * V <= REGISTER_BLOCKED_TERMS {
         for (r, row) in acc.iter_mut().enumerate() {
-            let len = if lower { N.min(r + 1) } else { N };
-            scalar_axpys::<T, N, V>(row, len, |v, l| term(r, v, l));
+            scalar_axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
         }
         return;
     }
