@@ -1,18 +1,18 @@
 //! A layer's dot products for a block of samples, `out[b][j] = Σ_k w[j][k]·x[b][k]`, each
-//! to the bit the single call's [`dot`](super::dot): a few rows by four samples at a time
+//! to the bit the single call's [`dot`](super::dot): a few rows by a few samples at a time
 //! (a tile), each lane taking its terms in the order of [`dot`](super::dot)'s, each weight
-//! vector loaded once for four samples (a sample at a time, [`dot_rows`](super::dot_rows)
-//! loads one for each multiply-add). Each dot's eight lanes are then added up as
-//! [`dot`](super::dot) adds them, several dots at once.
+//! vector loaded once for several samples and each sample's once for several rows (a
+//! sample at a time, [`dot_rows`](super::dot_rows) loads one for each multiply-add). Each
+//! dot's eight lanes are then added up as [`dot`](super::dot) adds them, four dots at once.
 //!
-//! - `f64` with AVX-512: four rows, sixteen vectors of lanes, eight loads per sixteen
-//!   multiply-adds.
-//! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors; two rows, lanes 0–3
-//!   of their eight dots, then lanes 4–7 (eight chains of multiply-adds in flight, six
-//!   loads per eight of them, in AVX's sixteen registers); three rows where the rows are
-//!   long (twelve chains, seven loads per twelve).
-//! - `f32`: a dot's eight lanes are one 256-bit vector; four rows with AVX-512's 32
-//!   registers, two with AVX's 16.
+//! - `f64` with AVX-512: four rows by four samples, sixteen vectors of lanes, eight loads
+//!   per sixteen multiply-adds.
+//! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors, lanes 0–3 of a
+//!   tile's dots, then lanes 4–7. Six rows by two samples where the rows are long (twelve
+//!   chains of multiply-adds in flight, eight loads per twelve, fifteen of AVX's sixteen
+//!   registers), then two rows by four samples (eight chains, six loads per eight).
+//! - `f32`: a dot's eight lanes are one 256-bit vector; four rows by four samples with
+//!   AVX-512's 32 registers, two by four with AVX's 16.
 
 use core::arch::x86_64::*;
 use core::hint::black_box;
@@ -25,14 +25,16 @@ use super::avx512::reduce;
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
 /// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
-/// takes three on long rows, `LONG_ROWS`). Four rows of `f32` with AVX's registers measured
-/// slower (the seed's first layer, 16 samples: 1.1–1.3 µs against 0.9).
+/// takes six rows by two samples first on long rows, `LONG_ROWS`). Four rows of `f32` with
+/// AVX's registers measured slower (the seed's first layer, 16 samples: 1.1–1.3 µs against
+/// 0.9).
 #[cfg(target_feature = "avx512f")]
 const TILE_ROWS: usize = 4;
 #[cfg(not(target_feature = "avx512f"))]
 const TILE_ROWS: usize = 2;
 
-/// Rows of at least this many terms take three rows a tile with AVX alone (not AVX-512).
+/// Rows of at least this many terms take tiles of six rows by two samples first with AVX
+/// alone (not AVX-512).
 #[cfg(not(target_feature = "avx512f"))]
 const LONG_ROWS: usize = 64;
 
@@ -49,7 +51,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     samples: &[[f64; N]; B],
     element: impl FnMut(usize, usize, f64),
 ) {
-    tiled::<f64, N, B, R, TILE_ROWS>(
+    whole::<f64, N, B, R, TILE_ROWS>(
         w,
         samples,
         element,
@@ -61,29 +63,33 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 }
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: rows of
-/// [`LONG_ROWS`] terms or more three at a time, twelve chains of multiply-adds in flight
-/// (a micro-benchmark of a 128 × 128 layer, three interleaved runs: 13.5–13.7 µs for 16
-/// samples against 15.5–16.1 with two rows; the wide network's batches 1.7–3.6 % faster in
-/// two A/Bs; on rows of 52 terms, 1.07–1.11 against 0.90–0.91 µs, where the tiles' sums
-/// are too short to pay for the registers).
+/// [`LONG_ROWS`] terms or more six at a time by two samples (twelve chains of multiply-adds
+/// in flight), the rows left two at a time by four samples. Three rows by four samples,
+/// sixteen registers with the loaded vectors, had LLVM keep a sum on the stack, a store
+/// and a load in its chain at every step (and the first layer of the wide benchmark
+/// network, 64 terms a row, both halves' sums at once, most of them there).
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
-    element: impl FnMut(usize, usize, f64),
+    mut element: impl FnMut(usize, usize, f64),
 ) {
-    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
-    if N >= LONG_ROWS {
-        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 3 <= R` and `b + 4 <= B`.
-        let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 3>(w, samples, j, b) };
-        tiled::<f64, N, B, R, 3>(w, samples, element, tile, dot)
-    } else {
-        // SAFETY: as above, with `j + TILE_ROWS <= R`.
-        let tile =
-            |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS>(w, samples, j, b) };
-        tiled::<f64, N, B, R, TILE_ROWS>(w, samples, element, tile, dot)
+    if N < TILED_TERMS {
+        return super::scalar_dot_block(w, samples, element);
     }
+    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
+    let mut j = 0;
+    if N >= LONG_ROWS {
+        // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 6 <= R` and `b + 2 <= B`.
+        let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 6, 2>(w, samples, j, b) };
+        j = tiled::<f64, N, B, R, 6, 2>(w, samples, j, &mut element, tile, dot);
+    }
+    // SAFETY: as above, with `j + TILE_ROWS <= R` and `b + 4 <= B`.
+    let tile =
+        |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS, 4>(w, samples, j, b) };
+    j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, j, &mut element, tile, dot);
+    singles(w, samples, j, element, dot);
 }
 
 /// [`dot_block_f64`] in `f32`, in AVX's vectors.
@@ -93,7 +99,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     samples: &[[f32; N]; B],
     element: impl FnMut(usize, usize, f32),
 ) {
-    tiled::<f32, N, B, R, TILE_ROWS>(
+    whole::<f32, N, B, R, TILE_ROWS>(
         w,
         samples,
         element,
@@ -104,17 +110,10 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     )
 }
 
-/// The block's rows `Q` at a time and its samples four at a time by `tile(w, samples, j,
-/// b)` (`[row][sample]`), those left over a `dot` each; rows too short to tile by
-/// [`scalar_dot_block`](super::scalar_dot_block).
-///
-/// Each tile sees `w` and `samples` through [`black_box`]: else LLVM finds the same loads
-/// in the tiles it unrolls, keeps their values across them and, with too few registers,
-/// copies them to the stack (a store per multiply-add, seen in the disassembly; with AVX,
-/// the seed network's first layer took 2.0–2.4 µs for 16 samples so, 1.1–1.4 with this and
-/// the two-row tile together).
+/// The whole block by tiles of `Q` rows by four samples ([`tiled`]), the rows left a
+/// `dot` each; rows too short to tile by [`scalar_dot_block`](super::scalar_dot_block).
 #[inline(always)]
-fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const Q: usize>(
+fn whole<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[T; N]; R],
     samples: &[[T; N]; B],
     mut element: impl FnMut(usize, usize, T),
@@ -124,9 +123,38 @@ fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const
     if N < TILED_TERMS {
         return super::scalar_dot_block(w, samples, element);
     }
-    let (rows, columns) = (R / Q * Q, B / 4 * 4);
-    for j in (0..rows).step_by(Q) {
-        for b in (0..columns).step_by(4) {
+    let j = tiled::<T, N, B, R, Q, 4>(w, samples, 0, &mut element, tile, &dot);
+    singles(w, samples, j, element, dot);
+}
+
+/// Rows `from..` of the block, `Q` at a time as far as they fill tiles, by its samples `S`
+/// at a time: `tile(w, samples, j, b)` (`[row][sample]`); those rows' samples left over a
+/// `dot` each. Returns the first row not tiled.
+///
+/// Each tile sees `w` and `samples` through [`black_box`]: else LLVM finds the same loads
+/// in the tiles it unrolls, keeps their values across them and, with too few registers,
+/// copies them to the stack (a store per multiply-add, seen in the disassembly; with AVX,
+/// the seed network's first layer took 2.0–2.4 µs for 16 samples so, 1.1–1.4 with this and
+/// the two-row tile together).
+#[inline(always)]
+fn tiled<
+    T: crate::Scalar,
+    const N: usize,
+    const B: usize,
+    const R: usize,
+    const Q: usize,
+    const S: usize,
+>(
+    w: &[[T; N]; R],
+    samples: &[[T; N]; B],
+    from: usize,
+    element: &mut impl FnMut(usize, usize, T),
+    tile: impl Fn(&[[T; N]; R], &[[T; N]; B], usize, usize) -> [[T; S]; Q],
+    dot: impl Fn(&[T; N], &[T; N]) -> T,
+) -> usize {
+    let (end, columns) = (from + (R - from) / Q * Q, B / S * S);
+    for j in (from..end).step_by(Q) {
+        for b in (0..columns).step_by(S) {
             for (q, sums) in tile(black_box(w), black_box(samples), j, b)
                 .iter()
                 .enumerate()
@@ -136,10 +164,26 @@ fn tiled<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const
                 }
             }
         }
+        for (b, sample) in samples.iter().enumerate().skip(columns) {
+            for q in j..j + Q {
+                element(b, q, dot(&w[q], sample));
+            }
+        }
     }
-    for (j, w) in w.iter().enumerate() {
-        let from = if j < rows { columns } else { 0 };
-        for (b, sample) in samples.iter().enumerate().skip(from) {
+    end
+}
+
+/// Rows `from..` of the block, a `dot` for each sample.
+#[inline(always)]
+fn singles<T: crate::Scalar, const N: usize, const B: usize, const R: usize>(
+    w: &[[T; N]; R],
+    samples: &[[T; N]; B],
+    from: usize,
+    mut element: impl FnMut(usize, usize, T),
+    dot: impl Fn(&[T; N], &[T; N]) -> T,
+) {
+    for (j, w) in w.iter().enumerate().skip(from) {
+        for (b, sample) in samples.iter().enumerate() {
             element(b, j, dot(w, sample));
         }
     }
@@ -203,66 +247,99 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
     }
 }
 
-/// Rows `j..j + Q` by samples `b..b + 4` of [`dot_block_f64`] in AVX's vectors:
-/// `[row][sample]`.
+/// Rows `j..j + Q` by samples `b..b + S` of [`dot_block_f64`] in AVX's vectors:
+/// `[row][sample]`. Lanes 0–3 of every dot, then lanes 4–7: the low half's sums go through
+/// [`black_box`] before the high half starts, or LLVM interleaves the two, twice the sums
+/// AVX's sixteen registers hold (the wide network's first layer spent most of its
+/// multiply-adds loading and storing them).
 ///
 /// # Safety
-/// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`.
+/// The target has AVX and FMA; `j + Q <= R`, `b + S <= B`; `Q·S` is a multiple of four.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
+unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize, const S: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     j: usize,
     b: usize,
-) -> [[f64; 4]; Q] {
-    let mut out = [[0.0; 4]; Q];
+) -> [[f64; S]; Q] {
+    const { assert!(Q * S % 4 == 0) };
+    let mut out = [[0.0; S]; Q];
     // SAFETY: the caller's.
     let (low, high) = unsafe {
-        (
-            half::<N, B, R, 0, Q>(w, samples, j, b),
-            half::<N, B, R, 4, Q>(w, samples, j, b),
-        )
+        let low = black_box(half::<N, B, R, 0, Q, S>(w, samples, j, b));
+        (low, half::<N, B, R, 4, Q, S>(black_box(w), black_box(samples), j, b))
     };
-    for (q, (low, high)) in low.into_iter().zip(high).enumerate() {
-        // SAFETY: the target has AVX; `out[q]` holds four values.
+    // The dots in the order of `out`, four at a time: a row's four samples, or two rows'
+    // two.
+    let at = |d: usize| (d / S, d % S);
+    for first in (0..Q * S).step_by(4) {
+        // SAFETY: the target has AVX; `out` holds `Q·S` values, `first + 4` of them before
+        // this store's end.
         unsafe {
-            // Each sample's `[l0+l4, l1+l5, l2+l6, l3+l7]`, as `dot_f64`'s `four`.
-            let four = |s: usize| _mm256_add_pd(low[s], high[s]);
-            let tail = |s: usize| tail::<f64, N>(&|i| (w[j + q][i], samples[b + s][i]));
+            // Each dot's `[l0+l4, l1+l5, l2+l6, l3+l7]`, as `dot_f64`'s `four`.
+            let four = |d: usize| {
+                let (q, s) = at(first + d);
+                _mm256_add_pd(low[q][s], high[q][s])
+            };
+            let tail = |d: usize| {
+                let (q, s) = at(first + d);
+                tail::<f64, N>(&|i| (w[j + q][i], samples[b + s][i]))
+            };
             let tails = _mm256_setr_pd(tail(0), tail(1), tail(2), tail(3));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
-            _mm256_storeu_pd(out[q].as_mut_ptr(), sums);
+            _mm256_storeu_pd(out.as_mut_ptr().cast::<f64>().add(first), sums);
         }
     }
     out
 }
 
-/// Lanes `O..O + 4` (0–3 or 4–7) of the dots of rows `j..j + Q` with samples `b..b + 4`:
-/// `[row][sample]`. Lanes 0–3 take the half group too.
+/// Lanes `O..O + 4` (0–3 or 4–7) of the dots of rows `j..j + Q` with samples `b..b + S`:
+/// `[row][sample]`. Lanes 0–3 take the half group too. The fewer of the two, rows or
+/// samples, stay in registers, the others are loaded one at a time: `Q·S` sums and
+/// `min(Q, S) + 1` loaded vectors in registers.
 ///
 /// # Safety
-/// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`.
+/// The target has AVX and FMA; `j + Q <= R`, `b + S <= B`.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn half<const N: usize, const B: usize, const R: usize, const O: usize, const Q: usize>(
+unsafe fn half<
+    const N: usize,
+    const B: usize,
+    const R: usize,
+    const O: usize,
+    const Q: usize,
+    const S: usize,
+>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     j: usize,
     b: usize,
-) -> [[__m256d; 4]; Q] {
+) -> [[__m256d; S]; Q] {
     // SAFETY: the caller's; every load is of terms `k..k + 4` with `k + 4 <= N`, of rows
     // `j + q < R` and samples `b + s < B`.
     unsafe {
         let row = |q: usize| w[j + q].as_ptr();
         let sample = |s: usize| samples[b + s].as_ptr();
-        let mut lanes = [[_mm256_setzero_pd(); 4]; Q];
+        let mut lanes = [[_mm256_setzero_pd(); S]; Q];
         let mut step = |k: usize| {
-            let weights: [__m256d; Q] = core::array::from_fn(|q| _mm256_loadu_pd(row(q).add(k)));
-            for s in 0..4 {
-                let inputs = _mm256_loadu_pd(sample(s).add(k));
-                for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
-                    lanes[s] = _mm256_fmadd_pd(weights, inputs, lanes[s]);
+            if Q <= S {
+                let weights: [__m256d; Q] =
+                    core::array::from_fn(|q| _mm256_loadu_pd(row(q).add(k)));
+                for s in 0..S {
+                    let inputs = _mm256_loadu_pd(sample(s).add(k));
+                    for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
+                        lanes[s] = _mm256_fmadd_pd(weights, inputs, lanes[s]);
+                    }
+                }
+            } else {
+                let inputs: [__m256d; S] =
+                    core::array::from_fn(|s| _mm256_loadu_pd(sample(s).add(k)));
+                for (q, lanes) in lanes.iter_mut().enumerate() {
+                    let weights = _mm256_loadu_pd(row(q).add(k));
+                    for (lanes, &inputs) in lanes.iter_mut().zip(&inputs) {
+                        *lanes = _mm256_fmadd_pd(weights, inputs, *lanes);
+                    }
                 }
             }
         };

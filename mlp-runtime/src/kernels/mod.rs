@@ -686,8 +686,12 @@ mod tests {
         check::<20, 16, 10>();
         check::<10, 16, 1>();
         check::<128, 16, 12>();
-        // Three-row tiles with AVX alone, and rows left over from them.
+        // Six-row tiles with AVX alone, and rows and samples left over from them.
         check::<64, 16, 7>();
+        check::<64, 16, 13>();
+        check::<128, 16, 8>();
+        check::<76, 7, 14>();
+        check::<67, 3, 6>();
         check::<68, 7, 5>();
         check::<13, 16, 7>();
         check::<3, 8, 5>();
