@@ -50,6 +50,13 @@ pub fn parse(tokens: TokenStream, errors: &mut Errors) -> Option<Struct> {
              `pub struct Net;`",
         ),
     }
+    for attr in item.attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        errors.at(
+            attr,
+            "`#[mlp]` lays out the struct itself (`#[repr(C, align(64))]`, its weights \
+             aligned for vector loads); remove this `#[repr]`",
+        );
+    }
     let mut input_param = None;
     let params: Vec<&GenericParam> = item.generics.params.iter().collect();
     match params.as_slice() {

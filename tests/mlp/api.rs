@@ -28,6 +28,24 @@ fn parameters_round_trip_in_pytorch_order() {
     assert_eq!(net.b3[0], flat[Seed::PARAMETERS - 1]);
 }
 
+/// The weights start on cache lines, boxed or not, where the matrices before them fill
+/// whole lines (the macro's `repr(C, align(64))`, weights first).
+#[test]
+fn weights_are_aligned_to_cache_lines() {
+    let line = |p: *const f64| p as usize % 64;
+    let seed = Seed::zeros_boxed();
+    let wide = crate::nets::Wide::zeros_boxed();
+    for p in [seed.w1[0].as_ptr(), seed.w2[0].as_ptr(), seed.w3[0].as_ptr()] {
+        assert_eq!(line(p), 0);
+    }
+    for p in [wide.w1[0].as_ptr(), wide.w2[0].as_ptr(), wide.w3[0].as_ptr()] {
+        assert_eq!(line(p), 0);
+    }
+    let on_stack = Seed::zeros();
+    assert_eq!(line(on_stack.w1[0].as_ptr()), 0);
+    assert_eq!(core::mem::align_of::<Seed>(), 64);
+}
+
 #[test]
 fn wrong_lengths_are_errors() {
     let error = Seed::from_parameters(&[0.0; 1280]).unwrap_err();
