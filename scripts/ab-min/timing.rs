@@ -79,6 +79,11 @@ fn main() {
             black_box(wide.value_and_gradient(black_box(x)));
         }
     });
+    fastest("wide-hvp", &filter, 30, ROWS, || {
+        for x in &wide_rows {
+            black_box(wide.hvp(black_box(x), &wide_rows[0]));
+        }
+    });
     // A wide Hessian takes ~0.3 ms: 32 samples a run.
     fastest("wide-hessian", &filter, 10, 32, || {
         for x in &wide_rows[..32] {

@@ -14,7 +14,7 @@
 //! A matrix of such sums, one per row (a Jacobian's; a batch's, a row per sample), is
 //! summed all rows at once (`_mlp::sums_rows`).
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order};
@@ -78,8 +78,40 @@ impl Lowering<'_> {
         let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
         let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
         let mut computed = Vec::new();
+        // Sums over the same weights, one read of them for all (`hvp`'s reverse sweep and
+        // its tangent: `Σ_i W2[i,j]·δ2[i]` and `Σ_i W2[i,j]·δ̇2[i]`).
+        let shared = if vars.is_empty() && !symmetric && !direct {
+            self.shared_weights(n, &sums, &orders)
+        } else {
+            Vec::new()
+        };
+        if let [first, ..] = shared[..] {
+            let Expr::Sum(v, term) = &sums[first] else {
+                unreachable!("shared_weights keeps sums only")
+            };
+            let (count, v_var) = (self.extent(*v), self.var(*v));
+            let rows = Literal::usize_unsuffixed(shared.len());
+            let a = self.product(n, term).map(|(a, _)| a);
+            let bs = shared.iter().filter_map(|&i| match &sums[i] {
+                Expr::Sum(_, term) => self.product(n, term).map(|(_, b)| b),
+                _ => None,
+            });
+            body.extend(quote! {
+                let mut accs: [[#scalar; #lane_count]; #rows] = [[0.0; #lane_count]; #rows];
+                _mlp::sums_rows::<#scalar, #lane_count, #count, #rows>(
+                    &mut accs, |r, #v_var, #lane_var| (#a, [#(#bs),*][r]),
+                );
+            });
+            for (row, &i) in shared.iter().enumerate() {
+                let row = Literal::usize_unsuffixed(row);
+                computed.push((sums[i].clone(), quote!(accs[#row][#lane_var])));
+            }
+        }
         for (i, (sum, &order)) in sums.iter().zip(&orders).enumerate() {
             let Expr::Sum(v, term) = sum else { continue };
+            if shared.contains(&i) {
+                continue;
+            }
             let suffix = if i == 0 { String::new() } else { i.to_string() };
             let acc = Ident::new(&format!("acc{suffix}"), Span::call_site());
             let count = self.extent(*v);
@@ -167,6 +199,28 @@ impl Lowering<'_> {
 }
 
 impl Lowering<'_> {
+    /// The first sums of statement `n`'s `sums` that multiply the same weights (`W[v,l]`,
+    /// over the same index `v`) by different vectors, as multiply-adds: their positions, if
+    /// there are two or more.
+    fn shared_weights(&self, n: usize, sums: &[Expr], orders: &[Order]) -> Vec<usize> {
+        // The weights as written, and the index summed over: its name (which the weights'
+        // tokens use) and its extent.
+        let key = |i: usize| {
+            let Expr::Sum(v, term) = &sums[i] else {
+                return None;
+            };
+            let (a, _) = self.product(n, term)?;
+            let v = (self.var(*v), self.p.extent(*v));
+            (orders[i] == Order::Fused).then(|| (a.to_string(), v))
+        };
+        let keys: Vec<_> = (0..sums.len()).map(key).collect();
+        keys.iter()
+            .flatten()
+            .map(|k| (0..sums.len()).filter(|&i| keys[i].as_ref() == Some(k)).collect())
+            .find(|same: &Vec<usize>| same.len() >= 2)
+            .unwrap_or_default()
+    }
+
     /// A matrix whose every row is one sum of products, and whose elements are functions of
     /// it, by `_mlp::sums_rows`: all rows' sums at once, side by side (in a block kernel, a
     /// row per sample).
