@@ -92,14 +92,15 @@ impl Lowering<'_> {
             let (count, v_var) = (self.extent(*v), self.var(*v));
             let rows = Literal::usize_unsuffixed(shared.len());
             let a = self.product(n, term).map(|(a, _)| a);
-            let bs = shared.iter().filter_map(|&i| match &sums[i] {
-                Expr::Sum(_, term) => self.product(n, term).map(|(_, b)| b),
-                _ => None,
-            });
+            // Each row's vector by reference: picked once per row, where an array of their
+            // elements would be built for every term (the seed's `hvp` 16 % slower so on
+            // the default target, whose rows go one after the other).
+            let vectors = shared.iter().filter_map(|&i| self.vector(&sums[i]));
             body.extend(quote! {
                 let mut accs: [[#scalar; #lane_count]; #rows] = [[0.0; #lane_count]; #rows];
+                let vectors = [#(#vectors),*];
                 _mlp::sums_rows::<#scalar, #lane_count, #count, #rows>(
-                    &mut accs, |r, #v_var, #lane_var| (#a, [#(#bs),*][r]),
+                    &mut accs, |r, #v_var, #lane_var| (#a, vectors[r][#v_var]),
                 );
             });
             for (row, &i) in shared.iter().enumerate() {
@@ -200,8 +201,8 @@ impl Lowering<'_> {
 
 impl Lowering<'_> {
     /// The first sums of statement `n`'s `sums` that multiply the same weights (`W[v,l]`,
-    /// over the same index `v`) by different vectors, as multiply-adds: their positions, if
-    /// there are two or more.
+    /// over the same index `v`) by different vectors (`δ[v]`, each a whole array), as
+    /// multiply-adds: their positions, if there are two or more.
     fn shared_weights(&self, n: usize, sums: &[Expr], orders: &[Order]) -> Vec<usize> {
         // The weights as written, and the index summed over: its name (which the weights'
         // tokens use) and its extent.
@@ -210,6 +211,7 @@ impl Lowering<'_> {
                 return None;
             };
             let (a, _) = self.product(n, term)?;
+            self.vector(&sums[i])?;
             let v = (self.var(*v), self.p.extent(*v));
             (orders[i] == Order::Fused).then(|| (a.to_string(), v))
         };
@@ -219,6 +221,19 @@ impl Lowering<'_> {
             .map(|k| (0..sums.len()).filter(|&i| keys[i].as_ref() == Some(k)).collect())
             .find(|same: &Vec<usize>| same.len() >= 2)
             .unwrap_or_default()
+    }
+
+    /// The vector of a sum `Σ_v W[v,l]·δ[v]`, borrowed whole (`&d2`), if its last factor
+    /// reads an array at the summed index alone.
+    fn vector(&self, sum: &Expr) -> Option<TokenStream> {
+        let Expr::Sum(v, term) = sum else { return None };
+        let Expr::Mul(factors) = &**term else { return None };
+        match factors.last()? {
+            Expr::Read(t, ixs) if ixs[..] == [Ix::Var(*v)] && self.array[*t] => {
+                Some(self.borrow(*t, false))
+            }
+            _ => None,
+        }
     }
 
     /// A matrix whose every row is one sum of products, and whose elements are functions of
