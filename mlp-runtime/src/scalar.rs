@@ -46,6 +46,15 @@ pub trait Scalar:
         crate::kernels::tanh_row::elements(x, value, slope)
     }
 
+    /// The mirror step of [`sums_symmetric`](crate::sums_symmetric), `acc[l][r] =
+    /// acc[r][l]` for every `l < r`: element by element, or, in `f64` with AVX, four by
+    /// four blocks transposed in registers.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn mirror<const N: usize>(acc: &mut [[Self; N]; N]) {
+        crate::kernels::mirror_from(acc, 0);
+    }
+
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
     /// (AVX with FMA), else in scalar lanes; the same result either way.
     #[doc(hidden)]
@@ -243,6 +252,12 @@ impl Scalar for f64 {
         term: impl Fn(usize, usize) -> (f64, f64),
     ) -> [f64; R] {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
+    fn mirror<const N: usize>(acc: &mut [[f64; N]; N]) {
+        crate::kernels::avx::mirror_f64(acc)
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]

@@ -207,6 +207,41 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     out
 }
 
+/// [`sums_symmetric`](super::sums_symmetric)'s mirror in `f64`: every four-by-four block
+/// below the diagonal's loaded as four rows, transposed in registers and stored as four
+/// rows of the block above (element by element, a column's 51 scalar stores to as many
+/// rows took 8 % of the seed network's Hessian); the diagonal's blocks and the rows past
+/// the last whole block element by element.
+#[inline(always)]
+pub fn mirror_f64<const N: usize>(acc: &mut [[f64; N]; N]) {
+    let whole = N / 4 * 4;
+    let at = acc.as_mut_ptr().cast::<f64>();
+    for r in (0..whole).step_by(4) {
+        for l in (0..r).step_by(4) {
+            // SAFETY: this module is compiled only with AVX; `l + 4 <= r` and `r + 4 <= N`,
+            // so rows `r..r + 4` lanes `l..l + 4` and rows `l..l + 4` lanes `r..r + 4` are
+            // in `acc` and apart.
+            unsafe {
+                let row = |q: usize| _mm256_loadu_pd(at.add((r + q) * N + l));
+                let (a, b, c, d) = (row(0), row(1), row(2), row(3));
+                // `[a0, b0, a2, b2]`, `[a1, b1, a3, b3]`, and the same of `c`, `d`.
+                let (ab_even, ab_odd) = (_mm256_unpacklo_pd(a, b), _mm256_unpackhi_pd(a, b));
+                let (cd_even, cd_odd) = (_mm256_unpacklo_pd(c, d), _mm256_unpackhi_pd(c, d));
+                let columns = [
+                    _mm256_permute2f128_pd::<0x20>(ab_even, cd_even),
+                    _mm256_permute2f128_pd::<0x20>(ab_odd, cd_odd),
+                    _mm256_permute2f128_pd::<0x31>(ab_even, cd_even),
+                    _mm256_permute2f128_pd::<0x31>(ab_odd, cd_odd),
+                ];
+                for (q, column) in columns.into_iter().enumerate() {
+                    _mm256_storeu_pd(at.add((l + q) * N + r), column);
+                }
+            }
+        }
+    }
+    super::mirror_from(acc, whole);
+}
+
 /// Four dot products' sums from their lanes `[l0+l4, l1+l5, l2+l6, l3+l7]` (`a`, `b`, `c`,
 /// `d`) and their tails, each combined as [`dot_f64`] combines one: a transpose of the four
 /// puts each combining step of all four in one vector addition.

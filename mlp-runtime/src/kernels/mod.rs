@@ -194,11 +194,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
 ) {
     if cfg!(all(target_feature = "avx", target_feature = "fma")) {
         T::lanes_sums_rows::<N, V>(acc, true, term);
-        for r in 0..N {
-            for l in 0..r {
-                acc[l][r] = acc[r][l];
-            }
-        }
+        T::mirror(acc);
         return;
     }
     for r in 0..N {
@@ -210,6 +206,21 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
         for l in 0..=r {
             acc[r][l] = sums.0[l];
             acc[l][r] = sums.0[l];
+        }
+    }
+}
+
+/// `acc[l][r] = acc[r][l]` for every `l < r` with `r ≥ from` or `l ≥ from / 4 · 4`: the
+/// whole mirror from 0, else what [`avx::mirror_f64`]'s blocks leave (`from` a multiple of
+/// four: the diagonal's blocks, and the rows past the last whole block).
+// The mirror indexes `acc` both ways, `[r][l]` and `[l][r]`: no iterator says that better.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+pub(crate) fn mirror_from<T: Copy, const N: usize>(acc: &mut [[T; N]; N], from: usize) {
+    for r in 0..N {
+        let start = if r < from { r / 4 * 4 } else { 0 };
+        for l in start..r {
+            acc[l][r] = acc[r][l];
         }
     }
 }
