@@ -204,6 +204,14 @@ impl Scalar for f32 {
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (f32, f32),
+    ) -> [f32; R] {
+        crate::kernels::avx::dot_rows_f32::<N, R>(term)
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+    #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
         w: &[[f32; N]; R],
         x: &[[f32; N]; B],

@@ -13,6 +13,9 @@ struct Seed;
 #[mlp(128, 128, 1, input = 64)]
 struct Wide;
 
+#[mlp(128, 128, 1, input = 64, scalar = f32)]
+struct Wide32;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed).
@@ -77,6 +80,19 @@ fn main() {
     fastest("wide-value-and-gradient", &filter, 30, ROWS, || {
         for x in &wide_rows {
             black_box(wide.value_and_gradient(black_box(x)));
+        }
+    });
+    let wide32 = Wide32::from_parameters_boxed(
+        &parameters::<Wide>()
+            .iter()
+            .map(|&p| p as f32)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let wide32_rows: Vec<[f32; 64]> = wide_rows.iter().map(|x| x.map(|v| v as f32)).collect();
+    fastest("wide-f32-value-and-gradient", &filter, 30, ROWS, || {
+        for x in &wide32_rows {
+            black_box(wide32.value_and_gradient(black_box(x)));
         }
     });
     fastest("wide-hvp", &filter, 30, ROWS, || {

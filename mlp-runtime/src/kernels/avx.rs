@@ -112,14 +112,24 @@ unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m2
             lanes = _mm256_fmadd_ps(a, b, lanes);
             i += 8;
         }
-        if i + 4 <= N {
-            let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
-            let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
-            let (a, b) = (_mm_set_ps(a3, a2, a1, a0), _mm_set_ps(b3, b2, b1, b0));
-            let low = _mm_fmadd_ps(a, b, _mm256_castps256_ps128(lanes));
-            lanes = _mm256_insertf128_ps(lanes, low, 0);
-        }
-        lanes
+        half_f32::<N>(term, lanes)
+    }
+}
+
+/// `lanes` with the half group past the groups of eight, if there is one, in lanes 0–3.
+#[inline(always)]
+unsafe fn half_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32), lanes: __m256) -> __m256 {
+    let i = N / 8 * 8;
+    if i + 4 > N {
+        return lanes;
+    }
+    // SAFETY: as above.
+    unsafe {
+        let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+        let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
+        let (a, b) = (_mm_set_ps(a3, a2, a1, a0), _mm_set_ps(b3, b2, b1, b0));
+        let low = _mm_fmadd_ps(a, b, _mm256_castps256_ps128(lanes));
+        _mm256_insertf128_ps(lanes, low, 0)
     }
 }
 
@@ -275,17 +285,60 @@ pub(super) unsafe fn combine(
 #[inline(always)]
 pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
     // SAFETY: as above.
+    unsafe { reduce_f32(lanes_f32::<N>(&term)) + tail::<f32, N>(&term) }
+}
+
+/// A `f32` dot product's eight lanes added up: lanes four apart, then two apart, then the
+/// last two (as in `f64`).
+#[inline(always)]
+unsafe fn reduce_f32(lanes: __m256) -> f32 {
+    // SAFETY: the caller's target has AVX.
     unsafe {
-        let lanes = lanes_f32::<N>(&term);
-        // As in f64: lanes four apart, then two apart, then the last two.
         let four = _mm_add_ps(
             _mm256_castps256_ps128(lanes),
             _mm256_extractf128_ps(lanes, 1),
         );
         let two = _mm_add_ps(four, _mm_movehl_ps(four, four));
         let one = _mm_add_ss(two, _mm_shuffle_ps(two, two, 1));
-        _mm_cvtss_f32(one) + tail::<f32, N>(&term)
+        _mm_cvtss_f32(one)
     }
+}
+
+/// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)` in `f32`, each row its [`dot_f32`]:
+/// four rows' steps side by side, four chains of multiply-adds in flight where a row alone
+/// is one (its eight lanes are one vector).
+#[inline(always)]
+pub fn dot_rows_f32<const N: usize, const R: usize>(
+    term: impl Fn(usize, usize) -> (f32, f32),
+) -> [f32; R] {
+    let mut out = [0.0; R];
+    let mut r = 0;
+    while r + 4 <= R {
+        // SAFETY: this module is compiled only with the `avx` and `fma` target features.
+        unsafe {
+            let mut lanes = [_mm256_setzero_ps(); 4];
+            let mut i = 0;
+            while i + 8 <= N {
+                for (q, lanes) in lanes.iter_mut().enumerate() {
+                    let (a, b) = pairs_f32(&|k| term(r + q, k), i);
+                    *lanes = _mm256_fmadd_ps(a, b, *lanes);
+                }
+                i += 8;
+            }
+            for (q, &lanes) in lanes.iter().enumerate() {
+                // The half group and the tail as `lanes_f32` and `dot_f32` add them.
+                let row = |k: usize| term(r + q, k);
+                let lanes = half_f32::<N>(&row, lanes);
+                out[r + q] = reduce_f32(lanes) + tail::<f32, N>(&row);
+            }
+        }
+        r += 4;
+    }
+    while r < R {
+        out[r] = dot_f32::<N>(|i| term(r, i));
+        r += 1;
+    }
+    out
 }
 
 /// A kind of vector register of scalars `T`, and what the kernels do with it.
