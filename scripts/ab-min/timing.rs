@@ -16,6 +16,9 @@ struct Wide;
 #[mlp(128, 128, 1, input = 64, scalar = f32)]
 struct Wide32;
 
+#[mlp(20, 10, 1, input = 52, scalar = f32)]
+struct Seed32;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed).
@@ -90,6 +93,19 @@ fn main() {
     )
     .unwrap();
     let wide32_rows: Vec<[f32; 64]> = wide_rows.iter().map(|x| x.map(|v| v as f32)).collect();
+    let seed32 = Seed32::from_parameters_boxed(
+        &parameters::<Seed>()
+            .iter()
+            .map(|&p| p as f32)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let seed32_rows: Vec<[f32; 52]> = rows.iter().map(|x| x.map(|v| v as f32)).collect();
+    fastest("seed-f32-value-and-gradient", &filter, 200, ROWS, || {
+        for x in &seed32_rows {
+            black_box(seed32.value_and_gradient(black_box(x)));
+        }
+    });
     fastest("wide-f32-value-and-gradient", &filter, 30, ROWS, || {
         for x in &wide32_rows {
             black_box(wide32.value_and_gradient(black_box(x)));
