@@ -35,10 +35,18 @@ fn weights_are_aligned_to_cache_lines() {
     let line = |p: *const f64| p as usize % 64;
     let seed = Seed::zeros_boxed();
     let wide = crate::nets::Wide::zeros_boxed();
-    for p in [seed.w1[0].as_ptr(), seed.w2[0].as_ptr(), seed.w3[0].as_ptr()] {
+    for p in [
+        seed.w1[0].as_ptr(),
+        seed.w2[0].as_ptr(),
+        seed.w3[0].as_ptr(),
+    ] {
         assert_eq!(line(p), 0);
     }
-    for p in [wide.w1[0].as_ptr(), wide.w2[0].as_ptr(), wide.w3[0].as_ptr()] {
+    for p in [
+        wide.w1[0].as_ptr(),
+        wide.w2[0].as_ptr(),
+        wide.w3[0].as_ptr(),
+    ] {
         assert_eq!(line(p), 0);
     }
     let on_stack = Seed::zeros();

@@ -218,7 +218,11 @@ impl Lowering<'_> {
         let keys: Vec<_> = (0..sums.len()).map(key).collect();
         keys.iter()
             .flatten()
-            .map(|k| (0..sums.len()).filter(|&i| keys[i].as_ref() == Some(k)).collect())
+            .map(|k| {
+                (0..sums.len())
+                    .filter(|&i| keys[i].as_ref() == Some(k))
+                    .collect()
+            })
             .find(|same: &Vec<usize>| same.len() >= 2)
             .unwrap_or_default()
     }
@@ -227,7 +231,9 @@ impl Lowering<'_> {
     /// reads an array at the summed index alone.
     fn vector(&self, sum: &Expr) -> Option<TokenStream> {
         let Expr::Sum(v, term) = sum else { return None };
-        let Expr::Mul(factors) = &**term else { return None };
+        let Expr::Mul(factors) = &**term else {
+            return None;
+        };
         match factors.last()? {
             Expr::Read(t, ixs) if ixs[..] == [Ix::Var(*v)] && self.array[*t] => {
                 Some(self.borrow(*t, false))

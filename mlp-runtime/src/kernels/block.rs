@@ -165,8 +165,8 @@ fn tiled<
             }
         }
         for (b, sample) in samples.iter().enumerate().skip(columns) {
-            for q in j..j + Q {
-                element(b, q, dot(&w[q], sample));
+            for (q, w) in w.iter().enumerate().skip(j).take(Q) {
+                element(b, q, dot(w, sample));
             }
         }
     }
@@ -263,12 +263,15 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize, c
     j: usize,
     b: usize,
 ) -> [[f64; S]; Q] {
-    const { assert!(Q * S % 4 == 0) };
+    const { assert!((Q * S).is_multiple_of(4)) };
     let mut out = [[0.0; S]; Q];
     // SAFETY: the caller's.
     let (low, high) = unsafe {
         let low = black_box(half::<N, B, R, 0, Q, S>(w, samples, j, b));
-        (low, half::<N, B, R, 4, Q, S>(black_box(w), black_box(samples), j, b))
+        (
+            low,
+            half::<N, B, R, 4, Q, S>(black_box(w), black_box(samples), j, b),
+        )
     };
     // The dots in the order of `out`, four at a time: a row's four samples, or two rows'
     // two.
