@@ -63,8 +63,8 @@ pub trait Scalar:
         crate::kernels::scalar_dot::<Self, N>(term)
     }
 
-    /// The body of [`dot_rows`](crate::dot_rows): a [`dot`](crate::dot) per row, or, in
-    /// `f64` with AVX and FMA, four rows combined at once; the same results either way.
+    /// The body of [`dot_rows`](crate::dot_rows): a [`dot`](crate::dot) per row, or, with
+    /// AVX and FMA, four rows at a time; the same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_rows<const N: usize, const R: usize>(

@@ -67,7 +67,9 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 /// in flight), the rows left two at a time by four samples. Three rows by four samples,
 /// sixteen registers with the loaded vectors, had LLVM keep a sum on the stack, a store
 /// and a load in its chain at every step (and the first layer of the wide benchmark
-/// network, 64 terms a row, both halves' sums at once, most of them there).
+/// network, 64 terms a row, both halves' sums at once, most of them there): against them
+/// the wide network's batch forward −14 %, its gradient −4 % (A/B, eight rounds). On the
+/// seed's rows of 52 and 20 terms six by two measured the same as two by four.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(

@@ -98,7 +98,8 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`: a layer's [`dot`]s, each row's result
 /// to the bit its [`dot`]. Where AVX and FMA are there, in `f64`, four rows' lanes are
 /// combined at once (one horizontal reduction per row costs as much as its multiply-adds
-/// in a short row).
+/// in a short row); in `f32`, four rows' steps go side by side (a row's lanes are one
+/// vector, one chain of multiply-adds).
 #[inline(always)]
 pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (T, T),
@@ -210,9 +211,10 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
     }
 }
 
-/// `acc[l][r] = acc[r][l]` for every `l < r` with `r ≥ from` or `l ≥ from / 4 · 4`: the
-/// whole mirror from 0, else what [`avx::mirror_f64`]'s blocks leave (`from` a multiple of
-/// four: the diagonal's blocks, and the rows past the last whole block).
+/// `acc[l][r] = acc[r][l]` for every `l < r`, except, in rows `r < from`, those before
+/// `r`'s own block of four (`l < r / 4 · 4`): from 0 the whole mirror; from
+/// [`avx::mirror_f64`], what its blocks leave (the diagonal's blocks, and the rows from the
+/// last whole block on).
 // The mirror indexes `acc` both ways, `[r][l]` and `[l][r]`: no iterator says that better.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
