@@ -109,9 +109,9 @@ impl Item {
     /// The struct, with its fields: the weights first, from a 64-byte boundary (`repr(C)`
     /// keeps them in order), so that a matrix whose predecessors fill whole cache lines
     /// starts on one, and each row of four or eight values' multiple is read in whole
-    /// vectors, none of them across two lines. Misaligned by 16 bytes, as the allocator had
-    /// the benchmarks' networks, the seed's `value_and_gradient` took 14 % longer and the
-    /// wide network's 13 % (A/B, eight rounds).
+    /// vectors, none of them across two lines. Against 16 bytes past a line, where the
+    /// allocator had put the benchmarks' networks, the seed's `value_and_gradient` took
+    /// 14 % less time and the wide network's 13 % (A/B, eight rounds, Zen 3).
     fn definition(&self, model: &Model) -> TokenStream {
         let Self {
             ident,

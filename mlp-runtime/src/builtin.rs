@@ -122,8 +122,8 @@ impl<T: Scalar> Activation<T> for Tanh {
     /// `-2·tanh·tanh'`, without computing `tanh` again. (Where a layer's value is not
     /// computed, its second derivative still calls `second_derivative`: the seed network's
     /// `hvp` has its first layer's from the value and slope, its second layer's not, and
-    /// measured the same; with both by hand, 8 % faster natively and 13 % on the default
-    /// target, on Zen 3.)
+    /// measured the same as with neither; computing the second layer's value too made it
+    /// 5–9 % faster on Zen 3 but the Hessian slower, see BENCHMARKS.md.)
     #[inline(always)]
     fn second_derivative_from(_: T, value: T, slope: T) -> T {
         c::<T>(-2.0) * value * slope

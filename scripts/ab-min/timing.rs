@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use mlp::ndarray::Array2;
-use mlp::{Network, ScalarNetwork, mlp};
+use mlp::{Network, Scalar, ScalarNetwork, mlp};
 
 #[mlp(20, 10, 1, input = 52)]
 struct Seed;
@@ -21,10 +21,11 @@ struct Seed32;
 
 const ROWS: usize = 1024;
 
-/// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed).
-fn parameters<N: Network<Scalar = f64>>() -> Vec<f64> {
+/// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
+/// network's scalar type.
+fn parameters<N: Network>() -> Vec<N::Scalar> {
     (0..N::PARAMETERS)
-        .map(|i| (i as f64 * 0.754_877_666_2).fract() * 0.4 - 0.2)
+        .map(|i| Scalar::from_f64((i as f64 * 0.754_877_666_2).fract() * 0.4 - 0.2))
         .collect()
 }
 
@@ -85,21 +86,9 @@ fn main() {
             black_box(wide.value_and_gradient(black_box(x)));
         }
     });
-    let wide32 = Wide32::from_parameters_boxed(
-        &parameters::<Wide>()
-            .iter()
-            .map(|&p| p as f32)
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    let wide32 = Wide32::from_parameters_boxed(&parameters::<Wide32>()).unwrap();
     let wide32_rows: Vec<[f32; 64]> = wide_rows.iter().map(|x| x.map(|v| v as f32)).collect();
-    let seed32 = Seed32::from_parameters_boxed(
-        &parameters::<Seed>()
-            .iter()
-            .map(|&p| p as f32)
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    let seed32 = Seed32::from_parameters_boxed(&parameters::<Seed32>()).unwrap();
     let seed32_rows: Vec<[f32; 52]> = rows.iter().map(|x| x.map(|v| v as f32)).collect();
     fastest("seed-f32-value-and-gradient", &filter, 200, ROWS, || {
         for x in &seed32_rows {

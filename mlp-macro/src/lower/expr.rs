@@ -108,7 +108,6 @@ impl Lowering<'_> {
         quote!(_mlp::sum::<#scalar, #count>(|#param| #body))
     }
 
-    /// A product as `(the other factors, the last)`, the operands of a multiply-add.
     /// Reads of the value and slope of layer `layer`'s activation at `arg`, if a statement
     /// before statement `n` computed both (`value_and_derivative`) element for element from
     /// the tensor `arg` reads: a second derivative then needs no activation of its own.
@@ -148,6 +147,7 @@ impl Lowering<'_> {
         })
     }
 
+    /// A product as `(the other factors, the last)`, the operands of a multiply-add.
     pub(super) fn product(&self, n: usize, e: &Expr) -> Option<(TokenStream, TokenStream)> {
         let Expr::Mul(factors) = e else { return None };
         let (last, rest) = factors.split_last()?;

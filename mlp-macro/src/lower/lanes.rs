@@ -25,6 +25,16 @@ use crate::methods::BLOCK;
 /// terms), `_mlp::axpys` no longer holds the row's lanes in registers while the terms go by.
 const REGISTER_BLOCKED_TERMS: usize = 4096;
 
+/// Sums of one statement over the same weights ([`Lowering::shared_weights`]): their
+/// positions, the index summed over, the weights' element (`self.w2[i][j]`), and each
+/// sum's vector borrowed whole (`&d2`).
+struct Shared {
+    sums: Vec<usize>,
+    v: IndexId,
+    weights: TokenStream,
+    vectors: Vec<TokenStream>,
+}
+
 /// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
 /// moves along its own last axis (contiguous memory), and no Kronecker delta names it.
 pub(super) fn lane_axis(p: &Program, stmt: &Stmt) -> Option<IndexId> {
@@ -83,34 +93,35 @@ impl Lowering<'_> {
         let shared = if vars.is_empty() && !symmetric && !direct {
             self.shared_weights(n, &sums, &orders)
         } else {
-            Vec::new()
+            None
         };
-        if let [first, ..] = shared[..] {
-            let Expr::Sum(v, term) = &sums[first] else {
-                unreachable!("shared_weights keeps sums only")
-            };
+        if let Some(Shared {
+            sums: rows,
+            v,
+            weights,
+            vectors,
+        }) = &shared
+        {
             let (count, v_var) = (self.extent(*v), self.var(*v));
-            let rows = Literal::usize_unsuffixed(shared.len());
-            let a = self.product(n, term).map(|(a, _)| a);
+            let len = Literal::usize_unsuffixed(rows.len());
             // Each row's vector by reference: picked once per row, where an array of their
             // elements would be built for every term (the seed's `hvp` 16 % slower so on
             // the default target, whose rows go one after the other).
-            let vectors = shared.iter().filter_map(|&i| self.vector(&sums[i]));
             body.extend(quote! {
-                let mut accs: [[#scalar; #lane_count]; #rows] = [[0.0; #lane_count]; #rows];
+                let mut accs: [[#scalar; #lane_count]; #len] = [[0.0; #lane_count]; #len];
                 let vectors = [#(#vectors),*];
-                _mlp::sums_rows::<#scalar, #lane_count, #count, #rows>(
-                    &mut accs, |r, #v_var, #lane_var| (#a, vectors[r][#v_var]),
+                _mlp::sums_rows::<#scalar, #lane_count, #count, #len>(
+                    &mut accs, |r, #v_var, #lane_var| (#weights, vectors[r][#v_var]),
                 );
             });
-            for (row, &i) in shared.iter().enumerate() {
+            for (row, &i) in rows.iter().enumerate() {
                 let row = Literal::usize_unsuffixed(row);
                 computed.push((sums[i].clone(), quote!(accs[#row][#lane_var])));
             }
         }
         for (i, (sum, &order)) in sums.iter().zip(&orders).enumerate() {
             let Expr::Sum(v, term) = sum else { continue };
-            if shared.contains(&i) {
+            if shared.as_ref().is_some_and(|s| s.sums.contains(&i)) {
                 continue;
             }
             let suffix = if i == 0 { String::new() } else { i.to_string() };
@@ -202,29 +213,34 @@ impl Lowering<'_> {
 impl Lowering<'_> {
     /// The first sums of statement `n`'s `sums` that multiply the same weights (`W[v,l]`,
     /// over the same index `v`) by different vectors (`δ[v]`, each a whole array), as
-    /// multiply-adds: their positions, if there are two or more.
-    fn shared_weights(&self, n: usize, sums: &[Expr], orders: &[Order]) -> Vec<usize> {
-        // The weights as written, and the index summed over: its name (which the weights'
-        // tokens use) and its extent.
+    /// multiply-adds, if there are two or more.
+    fn shared_weights(&self, n: usize, sums: &[Expr], orders: &[Order]) -> Option<Shared> {
+        // The weights as written, the index summed over (its name, which the weights'
+        // tokens use, and its extent), and the vector.
         let key = |i: usize| {
             let Expr::Sum(v, term) = &sums[i] else {
                 return None;
             };
-            let (a, _) = self.product(n, term)?;
-            self.vector(&sums[i])?;
-            let v = (self.var(*v), self.p.extent(*v));
-            (orders[i] == Order::Fused).then(|| (a.to_string(), v))
+            let (weights, _) = self.product(n, term)?;
+            let vector = self.vector(&sums[i])?;
+            let at = (weights.to_string(), self.var(*v), self.p.extent(*v));
+            (orders[i] == Order::Fused).then_some((at, *v, weights, vector))
         };
         let keys: Vec<_> = (0..sums.len()).map(key).collect();
-        keys.iter()
-            .flatten()
-            .map(|k| {
-                (0..sums.len())
-                    .filter(|&i| keys[i].as_ref() == Some(k))
-                    .collect()
+        keys.iter().flatten().find_map(|(at, v, weights, _)| {
+            let same: Vec<usize> = (0..sums.len())
+                .filter(|&i| keys[i].as_ref().is_some_and(|k| k.0 == *at))
+                .collect();
+            (same.len() >= 2).then(|| Shared {
+                vectors: same
+                    .iter()
+                    .filter_map(|&i| keys[i].as_ref().map(|k| k.3.clone()))
+                    .collect(),
+                sums: same,
+                v: *v,
+                weights: weights.clone(),
             })
-            .find(|same: &Vec<usize>| same.len() >= 2)
-            .unwrap_or_default()
+        })
     }
 
     /// The vector of a sum `Σ_v W[v,l]·δ[v]`, borrowed whole (`&d2`), if its last factor

@@ -163,7 +163,8 @@ pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
 /// it, four rows' lanes [`combine`]d at once, where one row at a time is a horizontal
 /// reduction of shuffles and scalar additions. Only up to
 /// [`REGISTER_BLOCKED_TERMS`] terms in all: past them the rows come from L2, and reading four
-/// at a time made the wide benchmark network's `value_and_gradient` 10 % slower.
+/// at a time made the wide benchmark network's `value_and_gradient` 10 % slower (4 % with
+/// its weights aligned, 2026-11-30).
 #[inline(always)]
 pub fn dot_rows_f64<const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (f64, f64),
@@ -220,8 +221,8 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
 /// [`sums_symmetric`](super::sums_symmetric)'s mirror in `f64`: every four-by-four block
 /// below the diagonal's loaded as four rows, transposed in registers and stored as four
 /// rows of the block above (element by element, a column's 51 scalar stores to as many
-/// rows took 8 % of the seed network's Hessian); the diagonal's blocks and the rows past
-/// the last whole block element by element.
+/// rows took about 7 % of the seed network's Hessian, by perf); the diagonal's blocks and
+/// the rows past the last whole block element by element.
 #[inline(always)]
 pub fn mirror_f64<const N: usize>(acc: &mut [[f64; N]; N]) {
     let whole = N / 4 * 4;

@@ -12,9 +12,10 @@
 //! [`row_f64`] chooses between them by measurement on Zen 3: alone, a row of 320 took 1.8–2.1
 //! ns a value in passes against 2.6–2.8 in eights (AVX2 + FMA), and 4.1 against 5.6 on the
 //! default target; rows of 10 and 20 were 7–10 % slower in passes with AVX, 18–25 % faster
-//! without. In the networks (`scripts/ab-min.sh de142f4 df3dd41 16`, native): the seed's batch forward −9 %, batch gradient −7 %, the wide network's
-//! batch forward −13 %, its batch gradient unchanged (its tiles and sums take 85 % of it);
-//! on the default target every benchmark of the script 1–7 % faster.
+//! without. In the networks (`scripts/ab-min.sh de142f4 df3dd41 16`, native): the seed's
+//! batch forward −9 %, batch gradient −7 %, the wide network's batch forward −13 %, its
+//! batch gradient unchanged (its tiles and sums take 85 % of it); on the default target
+//! every benchmark of the script 1–7 % faster.
 //!
 //! [`Tanh::value_and_derivative`]: crate::Activation::value_and_derivative
 
