@@ -71,6 +71,24 @@ fn main() {
             black_box(seed.value_and_gradient(black_box(x)));
         }
     });
+    // The seed's first layer as `value_and_gradient` sums it (a dot product a row, in
+    // eight lanes) and its reverse sweep's last sums (a row of 52 lanes a term): the same
+    // 1,040 multiply-adds over the same weights.
+    fastest("seed-kernel-dot-rows", &filter, 200, ROWS, || {
+        for x in &rows {
+            let x = black_box(x);
+            black_box(mlp::__private::dot_rows::<f64, 52, 20>(|j, k| {
+                (seed.w1[j][k], x[k])
+            }));
+        }
+    });
+    fastest("seed-kernel-axpys", &filter, 200, ROWS, || {
+        for x in &rows {
+            let (x, mut g) = (black_box(x), [0.0; 52]);
+            mlp::__private::axpys::<f64, 52, 20>(&mut g, |j, k| (seed.w1[j][k], x[j]));
+            black_box(g);
+        }
+    });
     fastest("seed-hvp", &filter, 200, ROWS, || {
         for x in &rows {
             black_box(seed.hvp(black_box(x), &rows[0]));
