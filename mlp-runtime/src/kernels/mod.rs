@@ -643,6 +643,11 @@ mod tests {
         check::<8, 8>();
         check::<10, 1>();
         check::<13, 7>();
+        // Groups of six rows, with four, and single rows, left over.
+        check::<52, 6>();
+        check::<12, 9>();
+        check::<21, 11>();
+        check::<7, 18>();
         check::<20, 10>();
         check::<52, 20>();
         check::<64, 32>();
