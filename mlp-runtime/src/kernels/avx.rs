@@ -134,6 +134,26 @@ unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
     }
 }
 
+/// `value`, through an `asm` block that LLVM cannot see through and that takes `salt`
+/// (which varies where the result must not be hoisted): unlike `black_box`, which LLVM
+/// must assume reads and writes any memory, it touches none, so that the code around it
+/// is scheduled as freely as before.
+#[inline(always)]
+fn opaque<T>(value: &T, salt: usize) -> &T {
+    let mut at: *const T = value;
+    // SAFETY: the block only names its operands; `at` comes back unchanged, `value`'s own
+    // reference for as long as `value`'s.
+    unsafe {
+        core::arch::asm!(
+            "/* {0} {1} */",
+            inout(reg) at,
+            in(reg) salt,
+            options(pure, nomem, nostack, preserves_flags),
+        );
+        &*at
+    }
+}
+
 /// How many groups of six of `rows` [`dot_rows_f64`] takes (with AVX alone) before the
 /// groups of four: the count that leaves the fewest rows over for single dot products,
 /// the largest such (20 = 6 + 6 + 4 + 4, 10 = 6 + 4, 9 = 4 + 4 + 1).
@@ -251,7 +271,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // with six rows written side by side before, the seed's `hvp` 32 % slower).
     #[cfg(not(target_feature = "avx512f"))]
     while N * R <= REGISTER_BLOCKED_TERMS && r < 6 * const { sixes(R) } {
-        let term = core::hint::black_box(&term);
+        let term = opaque(&term, r);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 6 <= R` keeps the stores in `out`.
         unsafe {
