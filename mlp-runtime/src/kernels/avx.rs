@@ -270,7 +270,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // registers across the rows and, short of registers, goes a row at a time (as it did
     // with six rows written side by side before, the seed's `hvp` 32 % slower).
     #[cfg(not(target_feature = "avx512f"))]
-    while N * R <= REGISTER_BLOCKED_TERMS && r < 6 * const { sixes(R) } {
+    while N >= 32 && N * R <= REGISTER_BLOCKED_TERMS && r < 6 * const { sixes(R) } {
         let term = opaque(&term, r);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 6 <= R` keeps the stores in `out`.
