@@ -160,14 +160,16 @@ fn opaque<T>(value: &T, salt: usize) -> &T {
 #[cfg(not(target_feature = "avx512f"))]
 const fn sixes(rows: usize) -> usize {
     let (mut best, mut s) = (0, 0);
-    while 6 * s <= rows {
-        if (rows - 6 * s) % 4 <= (rows - 6 * best) % 4 {
+    while G * s <= rows {
+        if (rows - G * s) % 4 <= (rows - G * best) % 4 {
             best = s;
         }
         s += 1;
     }
     best
 }
+
+const G: usize = 5;
 
 /// The eight lanes of a `f32` dot product, likewise.
 #[inline(always)]
@@ -270,23 +272,23 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // registers across the rows and, short of registers, goes a row at a time (as it did
     // with six rows written side by side before, the seed's `hvp` 32 % slower).
     #[cfg(not(target_feature = "avx512f"))]
-    while N >= 32 && N * R <= REGISTER_BLOCKED_TERMS && r < 6 * const { sixes(R) } {
+    while N >= 32 && N * R <= REGISTER_BLOCKED_TERMS && r < G * const { sixes(R) } {
         let term = opaque(&term, r);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 6 <= R` keeps the stores in `out`.
         unsafe {
-            let (low, high) = lanes_rows_f64::<N, 6>(term, r);
+            let (low, high) = lanes_rows_f64::<N, G>(term, r);
             let four = |q: usize| _mm256_add_pd(low[q], high[q]);
             let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
             // Rows 4 and 5 with two rows of zeros, each row's lanes apart from the others'.
-            let (zero, tails) = (_mm256_setzero_pd(), _mm256_set_pd(0.0, 0.0, tail(5), tail(4)));
-            let sums = combine(four(4), four(5), zero, zero, tails);
-            _mm_storeu_pd(out.as_mut_ptr().add(r + 4), _mm256_castpd256_pd128(sums));
+            let (zero, tails) = (_mm256_setzero_pd(), _mm256_set_pd(0.0, 0.0, 0.0, tail(4)));
+            let sums = combine(four(4), zero, zero, zero, tails);
+            out[r + 4] = _mm256_cvtsd_f64(sums);
         }
-        r += 6;
+        r += G;
     }
     while N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
