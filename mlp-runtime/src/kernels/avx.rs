@@ -138,6 +138,7 @@ unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
 /// (which varies where the result must not be hoisted): unlike `black_box`, which LLVM
 /// must assume reads and writes any memory, it touches none, so that the code around it
 /// is scheduled as freely as before.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 fn opaque<T>(value: &T, salt: usize) -> &T {
     let mut at: *const T = value;
@@ -154,22 +155,33 @@ fn opaque<T>(value: &T, salt: usize) -> &T {
     }
 }
 
-/// How many groups of six of `rows` [`dot_rows_f64`] takes (with AVX alone) before the
-/// groups of four: the count that leaves the fewest rows over for single dot products,
-/// the largest such (20 = 6 + 6 + 4 + 4, 10 = 6 + 4, 9 = 4 + 4 + 1).
+/// How many rows [`dot_rows_f64`] takes side by side with AVX alone, where they are long
+/// enough ([`SIDE_BY_SIDE_TERMS`]): ten chains of multiply-adds in flight, where four rows'
+/// eight are just what the two units' latency needs (four cycles), with no slack. (Six
+/// rows, twelve chains, measured as fast in `value_and_gradient` but made the seed's `hvp`
+/// slower; the rows of its groups of four left over, written out, make the code longer.)
 #[cfg(not(target_feature = "avx512f"))]
-const fn sixes(rows: usize) -> usize {
-    let (mut best, mut s) = (0, 0);
-    while G * s <= rows {
-        if (rows - G * s) % 4 <= (rows - G * best) % 4 {
-            best = s;
+const SIDE_BY_SIDE: usize = 5;
+
+/// From how many terms a row goes in [`SIDE_BY_SIDE`]'s groups (the seed's first layer, 52
+/// terms: `value_and_gradient` 5 % faster, `hvp` 6–8 %; its second, 20 terms: no better).
+#[cfg(not(target_feature = "avx512f"))]
+const SIDE_BY_SIDE_TERMS: usize = 32;
+
+/// How many groups of [`SIDE_BY_SIDE`] of `rows` [`dot_rows_f64`] takes before its groups
+/// of four: the count that leaves the fewest rows over for single dot products, the
+/// largest such (20 = 5·4, 32 = 5·4 + 4·3, 9 = 5 + 4, 7 = 4 + 3·1).
+#[cfg(not(target_feature = "avx512f"))]
+const fn side_by_side_groups(rows: usize) -> usize {
+    let (mut best, mut g) = (0, 0);
+    while SIDE_BY_SIDE * g <= rows {
+        if (rows - SIDE_BY_SIDE * g) % 4 <= (rows - SIDE_BY_SIDE * best) % 4 {
+            best = g;
         }
-        s += 1;
+        g += 1;
     }
     best
 }
-
-const G: usize = 5;
 
 /// The eight lanes of a `f32` dot product, likewise.
 #[inline(always)]
@@ -232,7 +244,8 @@ pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`, every row added up as [`dot_f64`] adds
 /// it, four rows' lanes [`combine`]d at once, where one row at a time is a horizontal
-/// reduction of shuffles and scalar additions. Only up to
+/// reduction of shuffles and scalar additions; with AVX alone, long rows' steps five rows
+/// side by side first ([`SIDE_BY_SIDE`]). Only up to
 /// [`REGISTER_BLOCKED_TERMS`] terms in all: past them the rows come from L2, and reading four
 /// at a time made the wide benchmark network's `value_and_gradient` 10 % slower (4 % with
 /// its weights aligned, 2026-11-30).
@@ -266,29 +279,32 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         }
         r += 8;
     }
-    // With AVX alone, six rows at a time first: twelve chains of multiply-adds in flight,
-    // where four rows' eight are just what the two units' latency needs (four cycles).
-    // Each six see the term through `black_box`: else LLVM keeps the vectors of `x` in
-    // registers across the rows and, short of registers, goes a row at a time (as it did
-    // with six rows written side by side before, the seed's `hvp` 32 % slower).
+    // With AVX alone, long rows five at a time first ([`SIDE_BY_SIDE`]). Each five see the
+    // term through `opaque`: else LLVM keeps the vectors of `x` in thirteen registers across
+    // the rows and, short of registers for the sums, goes a row at a time again (it did
+    // so with six rows written side by side, and with four: with AVX, the seed's first
+    // layer took twice as long as the same multiply-adds by `axpys`).
     #[cfg(not(target_feature = "avx512f"))]
-    while N >= 32 && N * R <= REGISTER_BLOCKED_TERMS && r < G * const { sixes(R) } {
+    while N >= SIDE_BY_SIDE_TERMS
+        && N * R <= REGISTER_BLOCKED_TERMS
+        && r < SIDE_BY_SIDE * const { side_by_side_groups(R) }
+    {
         let term = opaque(&term, r);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
-        // `r + 6 <= R` keeps the stores in `out`.
+        // `r + 5 <= R` keeps the stores in `out`.
         unsafe {
-            let (low, high) = lanes_rows_f64::<N, G>(term, r);
+            let (low, high) = lanes_rows_f64::<N, SIDE_BY_SIDE>(term, r);
             let four = |q: usize| _mm256_add_pd(low[q], high[q]);
             let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
-            // Rows 4 and 5 with two rows of zeros, each row's lanes apart from the others'.
-            let (zero, tails) = (_mm256_setzero_pd(), _mm256_set_pd(0.0, 0.0, 0.0, tail(4)));
-            let sums = combine(four(4), zero, zero, zero, tails);
-            out[r + 4] = _mm256_cvtsd_f64(sums);
+            // The fifth row with three of zeros (each row's lanes combine apart).
+            let zero = _mm256_setzero_pd();
+            let tails = _mm256_set_pd(0.0, 0.0, 0.0, tail(4));
+            out[r + 4] = _mm256_cvtsd_f64(combine(four(4), zero, zero, zero, tails));
         }
-        r += G;
+        r += SIDE_BY_SIDE;
     }
     while N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;

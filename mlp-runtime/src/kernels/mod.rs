@@ -98,8 +98,9 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`: a layer's [`dot`]s, each row's result
 /// to the bit its [`dot`]. Where AVX and FMA are there, in `f64`, four rows' lanes are
 /// combined at once (one horizontal reduction per row costs as much as its multiply-adds
-/// in a short row); in `f32`, four rows' steps go side by side (a row's lanes are one
-/// vector, one chain of multiply-adds).
+/// in a short row), and long rows' steps go five rows side by side (ten chains of
+/// multiply-adds in flight); in `f32`, four rows' steps go side by side (a row's lanes are
+/// one vector, one chain of multiply-adds).
 #[inline(always)]
 pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (T, T),
@@ -643,10 +644,11 @@ mod tests {
         check::<8, 8>();
         check::<10, 1>();
         check::<13, 7>();
-        // Groups of six rows, with four, and single rows, left over.
-        check::<52, 6>();
-        check::<12, 9>();
-        check::<21, 11>();
+        // Groups of five rows side by side, with groups of four and single rows.
+        check::<52, 5>();
+        check::<32, 9>();
+        check::<40, 11>();
+        check::<33, 18>();
         check::<7, 18>();
         check::<20, 10>();
         check::<52, 20>();
