@@ -138,6 +138,8 @@ unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
 /// (which varies where the result must not be hoisted): unlike `black_box`, which LLVM
 /// must assume reads and writes any memory, it touches none, so that the code around it
 /// is scheduled as freely as before.
+// The pointer only passes through the block, which neither reads nor writes through it.
+#[allow(clippy::pointers_in_nomem_asm_block)]
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 fn opaque<T>(value: &T, salt: usize) -> &T {
