@@ -2,14 +2,15 @@
 # A/B of two revisions on a noisy machine, by the fastest of many runs: each revision is
 # checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`,
 # into a small timing program (scripts/ab-min/timing.rs: the seed's single-call
-# `value_and_gradient` (also in `f32`), `hvp` and `hessian`, and its first layer's
-# `dot_rows` against its reverse sweep's `axpys`; the wide network's `value_and_gradient`
-# (also in `f32`), `hvp` and `hessian` (32 samples); the seed's and the wide network's
-# batch forward and gradient; over 1,024 samples); the two programs then run in turn,
-# ROUNDS times, and each figure is the fastest run of all (ns per sample). Neighbours' load only ever adds time: where criterion's
-# medians (scripts/ab.sh) moved by a fifth between runs, these minima mostly repeat within a
-# few percent (once 8 %, in a busy hour: repeat an A/B whose result matters). FILTER keeps
-# the benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
+# `value_and_gradient` (also in `f32`), `hvp` (also behind a call that cannot be inlined)
+# and `hessian`, and its first layer's `dot_rows` against its reverse sweep's `axpys`; the
+# wide network's `value_and_gradient` (also in `f32`), `hvp` and `hessian` (32 samples);
+# the seed's and the wide network's batch forward and gradient; over 1,024 samples); the
+# two programs then run in turn, ROUNDS times, and each figure is the fastest run of all
+# (ns per sample). Neighbours' load only ever adds time: where criterion's medians
+# (scripts/ab.sh) moved by a fifth between runs, these minima mostly repeat within a few
+# percent (once 8 %, in a busy hour: repeat an A/B whose result matters). FILTER keeps the
+# benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target).
 #
 #   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10

@@ -60,6 +60,8 @@ fn fastest(name: &str, filter: &str, reps: usize, samples: usize, mut f: impl Fn
     println!("{name} {:.1}", best * 1e9 / samples as f64);
 }
 
+/// `hvp` behind a call LLVM cannot inline: whether it inlines `hvp` into a timing loop
+/// depends on the method's length, and moved its time by a fifth.
 #[inline(never)]
 fn hvp_outlined(seed: &Seed, x: &[f64; 52], v: &[f64; 52]) -> [f64; 52] {
     seed.hvp(x, v)
@@ -94,6 +96,7 @@ fn main() {
             black_box(g);
         }
     });
+    // A direction for each input: with one for all, LLVM may compute its part once.
     fastest("seed-hvp", &filter, 200, ROWS, || {
         for (x, v) in rows.iter().zip(rows.iter().rev()) {
             black_box(seed.hvp(black_box(x), black_box(v)));
