@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A/B of two revisions on a noisy machine, by the fastest of many runs: each revision is
 # checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`,
-# into a small timing program (scripts/ab-min/timing.rs: the seed's single-call
-# `value_and_gradient` (also in `f32`), `hvp` (also behind a call that cannot be inlined)
-# and `hessian`, and its first layer's `dot_rows` against its reverse sweep's `axpys`; the
+# into a small timing program (scripts/ab-min/timing.rs: the seed's single-call `forward`,
+# `value_and_gradient` (also in `f32`), `hvp` (also behind a call that cannot be inlined),
+# `laplacian` and `hessian`, and its first layer's `dot_rows` against its reverse sweep's
+# `axpys`; the
 # wide network's `value_and_gradient` (also in `f32`), `hvp` and `hessian` (32 samples);
 # the seed's and the wide network's batch forward and gradient; over 1,024 samples); the
 # two programs then run in turn, ROUNDS times, and each figure is the fastest run of all

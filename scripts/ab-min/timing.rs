@@ -73,6 +73,16 @@ fn main() {
     let wide = Wide::from_parameters_boxed(&parameters::<Wide>()).unwrap();
     let (xs, xw) = (inputs(52), inputs(64));
     let (rows, wide_rows) = (arrays::<52>(&xs), arrays::<64>(&xw));
+    fastest("seed-forward", &filter, 200, ROWS, || {
+        for x in &rows {
+            black_box(seed.forward(black_box(x)));
+        }
+    });
+    fastest("seed-laplacian", &filter, 100, ROWS, || {
+        for x in &rows {
+            black_box(seed.laplacian(black_box(x)));
+        }
+    });
     fastest("seed-value-and-gradient", &filter, 200, ROWS, || {
         for x in &rows {
             black_box(seed.value_and_gradient(black_box(x)));
