@@ -172,7 +172,7 @@ const SIDE_BY_SIDE_TERMS: usize = 32;
 
 /// How many groups of [`SIDE_BY_SIDE`] of `rows` [`dot_rows_f64`] takes before its groups
 /// of four: the count that leaves the fewest rows over for single dot products, the
-/// largest such (20 = 5·4, 32 = 5·4 + 4·3, 9 = 5 + 4, 7 = 4 + 3·1).
+/// largest such (20 = 5·4, 32 = 5·4 + 4·3, 9 = 5 + 4, 7 = 5 + 1 + 1).
 #[cfg(not(target_feature = "avx512f"))]
 const fn side_by_side_groups(rows: usize) -> usize {
     let (mut best, mut g) = (0, 0);
