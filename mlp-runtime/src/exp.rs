@@ -105,7 +105,9 @@ pub(crate) fn scaled_nonpositive(k: f64, q: f64) -> (f64, f64) {
 fn reduce(x: f64) -> (f64, f64) {
     let k = x * LOG2_E + SHIFTER;
     let n = k - SHIFTER;
-    (k, madd(-n, LN2_LO, x - n * LN2_HI))
+    // `n·LN2_HI` is exact: as one multiply-add, `x - n·LN2_HI` rounds as the subtraction
+    // of the product did, one operation and one step of the chain shorter.
+    (k, madd(-n, LN2_LO, madd(-n, LN2_HI, x)))
 }
 
 /// `e^r - 1` for `|r| ≤ ln 2 / 2`: `r + r²·Σ_{i<12} rⁱ/(i+2)!`, the sum by Estrin's

@@ -76,7 +76,7 @@ unsafe fn exp_expm1_nonpositive(x: __m512d) -> (__m512d, __m512d) {
         let x = _mm512_max_pd(splat(MIN), x);
         let k = _mm512_add_pd(_mm512_mul_pd(x, splat(LOG2_E)), splat(SHIFTER));
         let n = _mm512_sub_pd(k, splat(SHIFTER));
-        let r = _mm512_sub_pd(x, _mm512_mul_pd(n, splat(LN2_HI)));
+        let r = _mm512_fnmadd_pd(n, splat(LN2_HI), x);
         // `madd(-n, LN2_LO, r)`: the product negated is exact, so fnmadd is the same.
         let r = _mm512_fnmadd_pd(n, splat(LN2_LO), r);
         let c = |i: usize| splat(POLYNOMIAL[i]);
