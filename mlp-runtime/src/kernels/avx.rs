@@ -55,22 +55,8 @@ pub(super) const fn tail_start(n: usize) -> usize {
 #[inline(always)]
 unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
     // SAFETY: as above.
-    unsafe {
-        let (mut low, mut high) = (_mm256_setzero_pd(), _mm256_setzero_pd());
-        let mut i = 0;
-        while i + 8 <= N {
-            let (a, b) = pairs_f64(term, i);
-            low = _mm256_fmadd_pd(a, b, low);
-            let (a, b) = pairs_f64(term, i + 4);
-            high = _mm256_fmadd_pd(a, b, high);
-            i += 8;
-        }
-        if i + 4 <= N {
-            let (a, b) = pairs_f64(term, i);
-            low = _mm256_fmadd_pd(a, b, low);
-        }
-        (low, high)
-    }
+    let ([low], [high]) = unsafe { lanes_rows_f64::<N, 1>(&|_, k| term(k), 0) };
+    (low, high)
 }
 
 /// The same eight lanes, the groups of eight in one AVX-512 vector (half the instructions;
@@ -100,9 +86,8 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m
     }
 }
 
-/// The eight lanes of `Q` rows' dot products, `term(r + q, i)` for row `q`, the rows' steps
-/// side by side: `2·Q` chains of multiply-adds in flight, each lane's terms in [`dot_f64`]'s
-/// order.
+/// [`lanes_f64`] of `Q` rows, `term(r + q, i)` for row `q`, the rows' steps side by side:
+/// `2·Q` chains of multiply-adds in flight.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
@@ -134,39 +119,16 @@ unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
     }
 }
 
-/// `value`, through an `asm` block that LLVM cannot see through and that takes `salt`
-/// (which varies where the result must not be hoisted): unlike `black_box`, which LLVM
-/// must assume reads and writes any memory, it touches none, so that the code around it
-/// is scheduled as freely as before.
-// The pointer only passes through the block, which neither reads nor writes through it.
-#[allow(clippy::pointers_in_nomem_asm_block)]
-#[cfg(not(target_feature = "avx512f"))]
-#[inline(always)]
-fn opaque<T>(value: &T, salt: usize) -> &T {
-    let mut at: *const T = value;
-    // SAFETY: the block only names its operands; `at` comes back unchanged, `value`'s own
-    // reference for as long as `value`'s.
-    unsafe {
-        core::arch::asm!(
-            "/* {0} {1} */",
-            inout(reg) at,
-            in(reg) salt,
-            options(pure, nomem, nostack, preserves_flags),
-        );
-        &*at
-    }
-}
-
 /// How many rows [`dot_rows_f64`] takes side by side with AVX alone, where they are long
 /// enough ([`SIDE_BY_SIDE_TERMS`]): ten chains of multiply-adds in flight, where four rows'
 /// eight are just what the two units' latency needs (four cycles), with no slack. (Six
 /// rows, twelve chains, measured as fast in `value_and_gradient` but made the seed's `hvp`
-/// slower; the rows of its groups of four left over, written out, make the code longer.)
+/// 2–9 % slower.)
 #[cfg(not(target_feature = "avx512f"))]
 const SIDE_BY_SIDE: usize = 5;
 
 /// From how many terms a row goes in [`SIDE_BY_SIDE`]'s groups (the seed's first layer, 52
-/// terms: `value_and_gradient` 5 % faster, `hvp` 6–8 %; its second, 20 terms: no better).
+/// terms: `value_and_gradient` 5–7 % faster, `hvp` 5–8 %; its second, 20 terms: no better).
 #[cfg(not(target_feature = "avx512f"))]
 const SIDE_BY_SIDE_TERMS: usize = 32;
 
@@ -282,16 +244,17 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         r += 8;
     }
     // With AVX alone, long rows five at a time first ([`SIDE_BY_SIDE`]). Each five see the
-    // term through `opaque`: else LLVM keeps the vectors of `x` in thirteen registers across
-    // the rows and, short of registers for the sums, goes a row at a time again (it did
-    // so with six rows written side by side, and with four: with AVX, the seed's first
-    // layer took twice as long as the same multiply-adds by `axpys`).
+    // term through `black_box`: else LLVM keeps the vectors of `x` in thirteen registers
+    // across the rows and, short of registers for the sums, goes a row at a time again (it
+    // did so with four rows too: the seed's first layer took 1.6 to 2 times as long as the
+    // same multiply-adds by `axpys`). (An `asm` block touching no memory instead, which
+    // leaves the code around it free to move, measured the same.)
     #[cfg(not(target_feature = "avx512f"))]
     while N >= SIDE_BY_SIDE_TERMS
         && N * R <= REGISTER_BLOCKED_TERMS
         && r < SIDE_BY_SIDE * const { side_by_side_groups(R) }
     {
-        let term = opaque(&term, r);
+        let term = core::hint::black_box(&term);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 5 <= R` keeps the stores in `out`.
         unsafe {

@@ -644,7 +644,8 @@ mod tests {
         check::<8, 8>();
         check::<10, 1>();
         check::<13, 7>();
-        // Groups of five rows side by side, with groups of four and single rows.
+        // Groups of five rows side by side, with groups of four and single rows; rows
+        // too short for them.
         check::<52, 5>();
         check::<32, 9>();
         check::<40, 11>();
