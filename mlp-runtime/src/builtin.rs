@@ -83,18 +83,14 @@ impl<T: Scalar> Activation<T> for Identity {
     }
 }
 
-/// `-2|x|`, whose `exp` and `expm1` make `tanh x` ([`tanh_from`]).
-#[inline(always)]
-pub(crate) fn tanh_argument<T: Scalar>(x: T) -> T {
-    c::<T>(-2.0) * x.abs()
-}
-
 /// `(tanh x, tanh' x)` from `(e, m) = (exp, expm1)(-2|x|)`.
 #[inline(always)]
 pub(crate) fn tanh_from<T: Scalar>(x: T, e: T, m: T) -> (T, T) {
     // `m` is +0 for x = ±0 (not -0 as `exp_expm1` makes it): the sign is put back here.
-    // One division for both (`2 + m = 1 + e`): it costs as much as the rest together.
-    let q = T::one() / (T::one() + e);
+    // One division for both (it costs as much as the rest together), by `2 + m`, not `1 +
+    // e`: `m` is a multiply-add after the polynomial, `e` three steps after it, and the
+    // next layer waits on the value.
+    let q = T::one() / (c::<T>(2.0) + m);
     ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
 }
 
@@ -129,11 +125,11 @@ impl<T: Scalar> Activation<T> for Tanh {
         c::<T>(-2.0) * value * slope
     }
 
-    /// `tanh|x| = -m / (1 + e)` with `m = expm1(-2|x|)`, which does not cancel near 0, and
-    /// `sech² = 4e / (1 + e)²`: one reduction and one division for both, no branch.
+    /// `tanh|x| = -m / (2 + m)` with `m = expm1(-2|x|)`, which does not cancel near 0, and
+    /// `sech² = 4e / (2 + m)²` (`e = exp(-2|x|) = 1 + m`): one reduction and one division for both, no branch.
     #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
-        let (e, m) = tanh_argument(x).exp_expm1_nonpositive();
+        let (e, m) = x.abs().exp_expm1_minus_twice();
         tanh_from(x, e, m)
     }
 

@@ -24,11 +24,11 @@ pub trait Scalar:
     /// `(exp(x), exp(x) - 1)`, inline and branch-free (so that it vectorizes), within 2 ulp.
     fn exp_expm1(self) -> (Self, Self);
 
-    /// [`Self::exp_expm1`] of `self ≤ 0` (or NaN), the same but that `expm1(-0) = +0`:
-    /// without the choices only a positive argument makes.
+    /// [`Self::exp_expm1`] of `-2·self` for `self ≥ 0` (or NaN), the same but that
+    /// `expm1(-0) = +0`: `tanh`'s, without the choices only a positive argument makes.
     #[inline(always)]
-    fn exp_expm1_nonpositive(self) -> (Self, Self) {
-        self.exp_expm1()
+    fn exp_expm1_minus_twice(self) -> (Self, Self) {
+        (Self::from_f64(-2.0) * self).exp_expm1()
     }
 
     /// `self·a + b` rounded once. With `std`, the platform's `mul_add`; without it, the
@@ -187,8 +187,8 @@ impl Scalar for f32 {
     }
 
     #[inline(always)]
-    fn exp_expm1_nonpositive(self) -> (Self, Self) {
-        let (e, em1) = crate::exp::exp_expm1_nonpositive(f64::from(self));
+    fn exp_expm1_minus_twice(self) -> (Self, Self) {
+        let (e, em1) = crate::exp::exp_expm1_minus_twice(f64::from(self));
         (e as f32, em1 as f32)
     }
 
@@ -240,8 +240,8 @@ impl Scalar for f64 {
     }
 
     #[inline(always)]
-    fn exp_expm1_nonpositive(self) -> (Self, Self) {
-        crate::exp::exp_expm1_nonpositive(self)
+    fn exp_expm1_minus_twice(self) -> (Self, Self) {
+        crate::exp::exp_expm1_minus_twice(self)
     }
 
     #[inline(always)]
