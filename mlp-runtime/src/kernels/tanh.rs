@@ -1,5 +1,5 @@
 //! `tanh` and its derivative over a row, eight `f64` to an AVX-512 vector: the operations of
-//! [`crate::exp::exp_expm1_nonpositive`] and [`Tanh::value_and_derivative`](crate::Tanh), one for one
+//! [`crate::exp::exp_expm1_minus_twice`] and [`Tanh::value_and_derivative`](crate::Tanh), one for one
 //! and in the same order, each correctly rounded per lane, so that every lane is the scalar
 //! form's to the bit (tested below). Written out because LLVM, left to vectorize the
 //! scalar form, keeps to 256-bit vectors on the CPUs that tune for them (Intel's server
@@ -45,15 +45,15 @@ fn sign() -> __m512i {
     unsafe { _mm512_set1_epi64(i64::MIN) }
 }
 
-/// [`Tanh::value_and_derivative`](crate::Tanh): `tanh|x| = -m / (1 + e)`, `sech² = 4e /
-/// (1 + e)²` with `(e, m) = (exp, expm1)(-2|x|)`, the sign put back.
+/// [`Tanh::value_and_derivative`](crate::Tanh): `tanh|x| = -m / (2 + m)`, `sech² = 4e /
+/// (2 + m)²` with `(e, m) = (exp, expm1)(-2|x|)`, the sign put back.
 #[inline(always)]
 unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
     // SAFETY: the target has AVX-512F.
     unsafe {
         let abs = _mm512_castsi512_pd(_mm512_andnot_si512(sign(), _mm512_castpd_si512(x)));
-        let (e, m) = exp_expm1_nonpositive(_mm512_mul_pd(splat(-2.0), abs));
-        let q = _mm512_div_pd(splat(1.0), _mm512_add_pd(splat(1.0), e));
+        let (e, m) = exp_expm1_minus_twice(abs);
+        let q = _mm512_div_pd(splat(1.0), _mm512_add_pd(splat(2.0), m));
         let minus_m = _mm512_castsi512_pd(_mm512_xor_si512(sign(), _mm512_castpd_si512(m)));
         let t = _mm512_mul_pd(minus_m, q);
         // copysign: the magnitude's bits but the sign, the argument's.
@@ -67,14 +67,15 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
     }
 }
 
-/// [`crate::exp::exp_expm1_nonpositive`], lane by lane.
+/// [`crate::exp::exp_expm1_minus_twice`], lane by lane.
 #[inline(always)]
-unsafe fn exp_expm1_nonpositive(x: __m512d) -> (__m512d, __m512d) {
+unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
     // SAFETY: the target has AVX-512F (and with it FMA).
     unsafe {
-        // `clamp` from below: with the argument second, `max` passes a NaN through.
-        let x = _mm512_max_pd(splat(MIN), x);
-        let k = _mm512_add_pd(_mm512_mul_pd(x, splat(LOG2_E)), splat(SHIFTER));
+        // `a > -MIN/2 ? -MIN/2 : a`: with the argument second, `min` passes a NaN through.
+        let a = _mm512_min_pd(splat(-MIN / 2.0), a);
+        let k = _mm512_fmadd_pd(a, splat(-2.0 * LOG2_E), splat(SHIFTER));
+        let x = _mm512_mul_pd(splat(-2.0), a);
         let n = _mm512_sub_pd(k, splat(SHIFTER));
         let r = _mm512_fnmadd_pd(n, splat(LN2_HI), x);
         // `madd(-n, LN2_LO, r)`: the product negated is exact, so fnmadd is the same.
