@@ -126,7 +126,8 @@ impl<T: Scalar> Activation<T> for Tanh {
     }
 
     /// `tanh|x| = -m / (2 + m)` with `m = expm1(-2|x|)`, which does not cancel near 0, and
-    /// `sech² = 4e / (2 + m)²` (`e = exp(-2|x|) = 1 + m`): one reduction and one division for both, no branch.
+    /// `sech² = 4e / (2 + m)²` with `e = exp(-2|x|) = 1 + m`: one reduction and one
+    /// division for both, no branch.
     #[inline(always)]
     fn value_and_derivative(x: T) -> (T, T) {
         let (e, m) = x.abs().exp_expm1_minus_twice();
