@@ -86,12 +86,13 @@ impl<T: Scalar> Activation<T> for Identity {
 /// `(tanh x, tanh' x)` from `(e, m) = (exp, expm1)(-2|x|)`.
 #[inline(always)]
 pub(crate) fn tanh_from<T: Scalar>(x: T, e: T, m: T) -> (T, T) {
-    // `m` is +0 for x = ±0 (not -0 as `exp_expm1` makes it): the sign is put back here.
+    // `m ≤ 0`, so `m·q` is `-tanh|x|`, and `copysign` takes only its magnitude (`m` is +0
+    // for x = ±0, not -0 as `exp_expm1` makes it: the sign is put back here too).
     // One division for both (it costs as much as the rest together), by `2 + m`, not `1 +
     // e`: `m` is a multiply-add after the polynomial, `e` three steps after it, and the
     // next layer waits on the value.
     let q = T::one() / (c::<T>(2.0) + m);
-    ((-m * q).copysign(x), c::<T>(4.0) * e * q * q)
+    ((m * q).copysign(x), c::<T>(4.0) * e * q * q)
 }
 
 impl<T: Scalar> Activation<T> for Tanh {

@@ -91,15 +91,13 @@ pub(crate) fn reduce_minus_twice(a: f64) -> (f64, f64) {
 }
 
 /// The last of [`exp_expm1_minus_twice`]'s stages: `(eⁿ⁺ʳ, eⁿ⁺ʳ - 1)` from
-/// [`reduce_minus_twice`]'s `k` and `q = e^r - 1`.
+/// [`reduce_minus_twice`]'s `k` and `q = e^r - 1`. With `n ≤ 0`, `2ⁿ` is always
+/// `2ⁿ⁺⁶⁰·2⁻⁶⁰`: `n + 60` is a normal exponent down to the clamp, and the product by
+/// `2⁻⁶⁰` is exact wherever the result is normal and rounds once where it is not, so the
+/// bits are [`exp_expm1`]'s, without its comparison and two selects.
 #[inline(always)]
 pub(crate) fn scaled_nonpositive(k: f64, q: f64) -> (f64, f64) {
-    let (b, unbias) = if k - SHIFTER < -1000.0 {
-        (60.0, TWO_TO_MINUS_60)
-    } else {
-        (0.0, 1.0)
-    };
-    let (exp, two_n) = scaled(k, q, b, unbias);
+    let (exp, two_n) = scaled(k, q, 60.0, TWO_TO_MINUS_60);
     (exp, madd(q, two_n, two_n - 1.0))
 }
 

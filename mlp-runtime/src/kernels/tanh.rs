@@ -54,8 +54,7 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
         let abs = _mm512_castsi512_pd(_mm512_andnot_si512(sign(), _mm512_castpd_si512(x)));
         let (e, m) = exp_expm1_minus_twice(abs);
         let q = _mm512_div_pd(splat(1.0), _mm512_add_pd(splat(2.0), m));
-        let minus_m = _mm512_castsi512_pd(_mm512_xor_si512(sign(), _mm512_castpd_si512(m)));
-        let t = _mm512_mul_pd(minus_m, q);
+        let t = _mm512_mul_pd(m, q);
         // copysign: the magnitude's bits but the sign, the argument's.
         let t = _mm512_ternarylogic_epi64::<0xCA>(
             sign(),
@@ -88,11 +87,9 @@ unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
         let q = _mm512_fmadd_pd(quad(4), r4, quad(0));
         let q = _mm512_fmadd_pd(quad(8), _mm512_mul_pd(r4, r4), q);
         let q = _mm512_fmadd_pd(r2, q, r);
-        // 2ⁿ as 2^(n+b)·2^(-b), b by the same comparison as the scalar form's.
-        let low = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(n, splat(-1000.0));
-        let b = _mm512_mask_blend_pd(low, splat(0.0), splat(60.0));
-        let unbias = _mm512_mask_blend_pd(low, splat(1.0), splat(TWO_TO_MINUS_60));
-        let biased = _mm512_add_pd(k, _mm512_add_pd(b, splat(1023.0)));
+        // 2ⁿ as 2ⁿ⁺⁶⁰·2⁻⁶⁰, as the scalar form's.
+        let unbias = splat(TWO_TO_MINUS_60);
+        let biased = _mm512_add_pd(k, splat(60.0 + 1023.0));
         let two_nb = _mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(biased)));
         let exp = _mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(splat(1.0), q), two_nb), unbias);
         let two_n = _mm512_mul_pd(two_nb, unbias);
