@@ -565,6 +565,9 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         for v in 0..V {
             held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
         }
+    } else if size_of::<T>() == 8 && N >= SIDE_BY_SIDE_TERMS {
+        let term = core::hint::black_box(&term);
+        held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
     } else {
         held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
     }
