@@ -549,6 +549,10 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     }
 }
 
+/// From how many lanes [`axpys`] in `f64` takes its terms through `black_box` (with AVX but
+/// not AVX-512, where it was measured).
+const OPAQUE_FROM: usize = 32;
+
 /// [`axpys`] in vectors `X`.
 #[inline(always)]
 fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
@@ -565,7 +569,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         for v in 0..V {
             held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
         }
-    } else if size_of::<T>() == 8 && N >= SIDE_BY_SIDE_TERMS {
+    } else if cfg!(not(target_feature = "avx512f")) && size_of::<T>() == 8 && N >= OPAQUE_FROM {
         // Long rows of `f64` see the terms through `black_box`: else, where the factors
         // were just computed (a reverse sweep's `δ`), LLVM keeps them in registers,
         // broadcasts each with a shuffle (on a unit the multiply-adds need) and, in the
