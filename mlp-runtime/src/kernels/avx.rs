@@ -569,7 +569,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         for v in 0..V {
             held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
         }
-    } else if cfg!(not(target_feature = "avx512f")) && size_of::<T>() == 8 && N >= OPAQUE_FROM {
+    } else {
         // Long rows of `f64` see the terms through `black_box`: else, where the factors
         // were just computed (a reverse sweep's `δ`), LLVM keeps them in registers,
         // broadcasts each with a shuffle (on a unit the multiply-adds need) and, in the
@@ -577,9 +577,13 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // `hessian` −3 to −6 %, `value_and_gradient` the same (two A/Bs); with every row
         // so, its `value_and_gradient` was 2–5 % slower (its short reverse sums wait on
         // the reload), and in `f32` 8 %.
-        let term = core::hint::black_box(&term);
-        held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
-    } else {
+        let opaque =
+            cfg!(not(target_feature = "avx512f")) && size_of::<T>() == 8 && N >= OPAQUE_FROM;
+        let term = if opaque {
+            core::hint::black_box(&term)
+        } else {
+            &term
+        };
         held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
     }
 }

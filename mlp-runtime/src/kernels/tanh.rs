@@ -1,7 +1,8 @@
 //! `tanh` and its derivative over a row, eight `f64` to an AVX-512 vector: the operations of
-//! [`crate::exp::exp_expm1_minus_twice`] and [`Tanh::value_and_derivative`](crate::Tanh), one for one
-//! and in the same order, each correctly rounded per lane, so that every lane is the scalar
-//! form's to the bit (tested below). Written out because LLVM, left to vectorize the
+//! [`crate::exp::exp_expm1_minus_twice`] and
+//! [`Tanh::value_and_derivative`](crate::Tanh), one for one and in the same order, each
+//! correctly rounded per lane, so that every lane is the scalar form's to the bit (tested
+//! below). Written out because LLVM, left to vectorize the
 //! scalar form, keeps to 256-bit vectors on the CPUs that tune for them (Intel's server
 //! cores among them).
 
