@@ -52,6 +52,8 @@ pub use kernels::{
 
 /// Samples the block kernels behind the batch methods compute at once.
 pub const BLOCK: usize = 16;
+#[doc(hidden)]
+pub use kernels::REGISTER_BLOCKED_TERMS;
 pub use network::{Network, ScalarNetwork};
 #[doc(hidden)]
 pub use parameters::Parameters;

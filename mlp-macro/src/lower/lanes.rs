@@ -22,7 +22,8 @@ use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt};
 use crate::methods::BLOCK;
 
 /// The runtime's `REGISTER_BLOCKED_TERMS`: past this many terms in a row's sum (lanes times
-/// terms), `_mlp::axpys` no longer holds the row's lanes in registers while the terms go by.
+/// terms), `_mlp::axpys` no longer holds the row's lanes in registers while the terms go by
+/// (tied by the test below).
 const REGISTER_BLOCKED_TERMS: usize = 4096;
 
 /// Sums of one statement over the same weights ([`Lowering::shared_weights`]): their
@@ -380,4 +381,20 @@ pub(super) fn top_level_sums(e: &Expr) -> Vec<Expr> {
     }
     go(e, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The macro's copies of the runtime's constants: the expansion declares its block
+    /// arrays by `BLOCK` and picks `_mlp::sums_rows` past `REGISTER_BLOCKED_TERMS` where the
+    /// runtime's `axpys` would stop holding lanes in registers; a change on one side only
+    /// would still compile.
+    #[test]
+    fn copies_of_the_runtime_constants_agree() {
+        assert_eq!(super::BLOCK, mlp_runtime::BLOCK);
+        assert_eq!(
+            super::REGISTER_BLOCKED_TERMS,
+            mlp_runtime::REGISTER_BLOCKED_TERMS
+        );
+    }
 }

@@ -28,8 +28,8 @@ pub(crate) mod tanh_row;
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
 /// (memory read in order) is faster (measured on the wide benchmark network: 6.8 µs against
 /// 9.3 for its gradient). The macro keeps a copy (`lower/lanes.rs`): past it, a single
-/// call's matrix of such sums goes by `sums_rows` instead.
-const REGISTER_BLOCKED_TERMS: usize = 4096;
+/// call's matrix of such sums goes by `sums_rows` instead (a test there ties the two).
+pub const REGISTER_BLOCKED_TERMS: usize = 4096;
 
 /// How many terms [`sums_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
 /// of the matrix is read from L2 once, then taken by every row from L1 (a block's samples;
