@@ -145,6 +145,11 @@ macro_rules! scalar_group {
         });
         g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
         g.bench_function("mlp-hessian", |b| b.iter(|| net.hessian(black_box(&x))));
+        // Into one array, reused: nothing zeroed or copied out.
+        let mut hessian = [[0.0; $i]; $i];
+        g.bench_function("mlp-hessian_to", |b| {
+            b.iter(|| net.hessian_to(black_box(&x), black_box(&mut hessian)))
+        });
         g.bench_function("mlp-batch-forward", |b| {
             b.iter(|| net.forward_batch(black_box(batch.view())).unwrap())
         });

@@ -69,7 +69,7 @@ impl Arch {
             ),
             // The tangent sweep along every input of the reverse sweep, the last product
             // (Wᵀ·D·W) on one triangle.
-            "hessian" => (
+            "hessian" | "hessian_to" => (
                 self.forward()
                     + 2.0 * input * beyond_first
                     + input * (input + 1.0) / 2.0 * w[1] as f64,
@@ -178,6 +178,7 @@ pub fn print() {
                 "hvp",
                 "laplacian",
                 "hessian",
+                "hessian_to",
                 "batch-forward",
                 "batch-gradient",
             ] {

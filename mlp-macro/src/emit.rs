@@ -12,7 +12,7 @@ use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
-use crate::lower::{ActType, Context, Returns, lower, lower_block, plural};
+use crate::lower::{ActType, Context, Returns, lower, lower_block, lower_into, plural};
 use crate::methods;
 use crate::model::{Act, Input, Model};
 
@@ -337,6 +337,27 @@ impl Item {
             }
         };
         let line = |s: &str| vec![format!(" {s}")];
+        // The Hessian written into the caller's array; `hessian` returns one so written.
+        let (hessian_to, hessian_ops) = {
+            let (p, r) = methods::hessian(f, false);
+            let Returns::Array(out) = r else {
+                unreachable!("the Hessian is one array")
+            };
+            let body = lower_into(&p, cx, out);
+            let ops = ops(&p, cx);
+            let docs = line(&format!(
+                "[`Self::hessian`] written into `hessian`, over whatever it held: the same \
+                 bits, without zeroing an array first or copying one out ({ops})."
+            ));
+            let method = quote! {
+                #(#[doc = #docs])*
+                #[inline]
+                pub fn hessian_to(&self, x: &#x, hessian: &mut [#x; #input]) {
+                    #body
+                }
+            };
+            (method, ops)
+        };
         let block = lit(methods::BLOCK);
         let xs = quote!([[#scalar; #input]; #block]);
         // `fn name(&self, xs: &[[[T; IN]; B]], ys: &mut [[[T; OUT]; B]])`, the results
@@ -421,16 +442,28 @@ impl Item {
                     quote!(value_and_gradient(&self, x: &#x) -> (#scalar, #x)),
                     methods::gradient(f, true),
                 ),
-                method(
-                    formula_doc(
-                        "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: one \
-                         triangle is computed and mirrored ({ops}).",
+                {
+                    let docs = formula_doc(
+                        &format!(
+                            "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: \
+                             one triangle is computed and mirrored ({hessian_ops}; \
+                             [`Self::hessian_to`] writes it into an array of the caller's)."
+                        ),
                         hessian,
                         "HESSIAN_LATEX",
-                    ),
-                    quote!(hessian(&self, x: &#x) -> [#x; #input]),
-                    methods::hessian(f, false),
-                ),
+                    );
+                    quote! {
+                        #(#[doc = #docs])*
+                        #[must_use]
+                        #[inline]
+                        pub fn hessian(&self, x: &#x) -> [#x; #input] {
+                            let mut hessian = [[0.0; #input]; #input];
+                            self.hessian_to(x, &mut hessian);
+                            hessian
+                        }
+                    }
+                },
+                hessian_to,
                 method(
                     line("The output, its gradient and its Hessian at `x`, sharing one forward sweep ({ops})."),
                     quote!(value_gradient_hessian(&self, x: &#x) -> (#scalar, #x, [#x; #input])),
@@ -467,10 +500,6 @@ impl Item {
         let entries = match &model.input {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
-        };
-        let squared = match &model.input {
-            Input::Fixed(n) => lit(n * n),
-            Input::Generic(_) => quote!(#input * #input),
         };
         let scalar_network = (model.output() == 1).then(|| {
             quote! {
@@ -514,8 +543,7 @@ impl Item {
                         hessian: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input values")?;
-                        _mlp::check_len(hessian.len(), #squared, "hessian entries")?;
-                        hessian.copy_from_slice(self.hessian(x).as_flattened());
+                        self.hessian_to(x, _mlp::square_mut(hessian, "hessian entries")?);
                         _mlp::Result::Ok(())
                     }
 

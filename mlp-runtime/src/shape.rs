@@ -34,6 +34,25 @@ pub fn array_mut<'a, T, const N: usize>(
         .map_err(|_| ShapeError::new(what, N, found))
 }
 
+/// `slice` as a mutable `N × N` matrix, its rows one after the other, or an error naming
+/// `what` it holds: a Hessian written in place.
+///
+/// # Errors
+/// A [`ShapeError`] if `slice` does not hold exactly `N·N` values.
+#[inline]
+pub fn square_mut<'a, T, const N: usize>(
+    slice: &'a mut [T],
+    what: &'static str,
+) -> Result<&'a mut [[T; N]; N], ShapeError> {
+    const { assert!(N > 0, "a network has at least one input") };
+    let found = slice.len();
+    let error = || ShapeError::new(what, N * N, found);
+    match slice.as_chunks_mut::<N>() {
+        (rows, []) => rows.try_into().map_err(|_| error()),
+        _ => Err(error()),
+    }
+}
+
 /// `slice` as blocks of `B` rows of `N` values (runs of samples, one after the other), or
 /// an error naming `what` it holds if that is not a whole number of blocks (the error
 /// expects the next whole number).
@@ -113,7 +132,7 @@ pub fn flat_mut<T, const N: usize, const B: usize, const M: usize>(
 
 #[cfg(test)]
 mod tests {
-    use super::{blocks, blocks_mut};
+    use super::{blocks, blocks_mut, square_mut};
     use crate::ShapeError;
 
     #[test]
@@ -142,5 +161,21 @@ mod tests {
             blocks_mut::<u32, 3, 4>(&mut out, 1, "outputs"),
             Err(ShapeError::new("outputs", 12, 24))
         );
+    }
+
+    #[test]
+    fn a_square_is_whole_or_an_error() {
+        let mut values: Vec<u32> = (0..9).collect();
+        let square = square_mut::<u32, 3>(&mut values, "hessian entries").unwrap();
+        assert_eq!(square[2], [6, 7, 8]);
+        square[1][2] = 0;
+        assert_eq!(values[5], 0);
+        for len in [0, 3, 8, 10, 12] {
+            let mut values = vec![0u32; len];
+            assert_eq!(
+                square_mut::<u32, 3>(&mut values, "hessian entries"),
+                Err(ShapeError::new("hessian entries", 9, len))
+            );
+        }
     }
 }

@@ -122,6 +122,12 @@ fn main() {
             black_box(seed.hessian(black_box(x)));
         }
     });
+    let mut hessian = [[0.0; 52]; 52];
+    fastest("seed-hessian-to", &filter, 30, ROWS, || {
+        for x in &rows {
+            seed.hessian_to(black_box(x), black_box(&mut hessian));
+        }
+    });
     fastest("wide-value-and-gradient", &filter, 30, ROWS, || {
         for x in &wide_rows {
             black_box(wide.value_and_gradient(black_box(x)));
@@ -150,6 +156,12 @@ fn main() {
     fastest("wide-hessian", &filter, 10, 32, || {
         for x in &wide_rows[..32] {
             black_box(wide.hessian(black_box(x)));
+        }
+    });
+    let mut hessian = [[0.0; 64]; 64];
+    fastest("wide-hessian-to", &filter, 10, 32, || {
+        for x in &wide_rows[..32] {
+            wide.hessian_to(black_box(x), black_box(&mut hessian));
         }
     });
     fastest("seed-batch-forward", &filter, 200, ROWS, || {

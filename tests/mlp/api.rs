@@ -1,6 +1,6 @@
 //! The generated API: constants, construction, the `Network` trait's length checks.
 
-use mlp::{Network, ShapeError};
+use mlp::{Network, ScalarNetwork, ShapeError};
 
 use crate::common::{net, parameters};
 use crate::nets::{Generic, GenericMulti, Seed, Small32};
@@ -69,6 +69,13 @@ fn wrong_lengths_are_errors() {
     assert_eq!(error.to_string(), "expected 1 output values, found 2");
     let error = net.jacobian_into(&[0.0; 52], &mut [0.0; 51]).unwrap_err();
     assert_eq!(error.to_string(), "expected 52 jacobian entries, found 51");
+    let error = net
+        .hessian_into(&[0.0; 52], &mut [0.0; 51 * 52])
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "expected 2704 hessian entries, found 2652"
+    );
 }
 
 #[test]

@@ -152,7 +152,8 @@ fn check_directional<N: Network>() {
     }
 }
 
-/// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit.
+/// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit; and
+/// `hessian_to` writes every entry of `hessian`'s over whatever its array held.
 macro_rules! check_together {
     ($net:ty) => {{
         let net: $net = net(5);
@@ -161,6 +162,13 @@ macro_rules! check_together {
         assert_eq!(value, net.value(&x));
         assert_eq!(gradient, net.gradient(&x));
         assert_eq!(hessian, net.hessian(&x));
+        let mut written = hessian;
+        for row in &mut written {
+            row.fill(Scalar::from_f64(f64::NAN));
+        }
+        net.hessian_to(&x, &mut written);
+        let bits = |h: &[_]| h.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
     }};
 }
 
@@ -227,4 +235,7 @@ fn directional_derivatives_of_every_net() {
     check_directional::<Smooth>();
     check_directional::<Mixed>();
     check_directional::<Tiny>();
+    // Held in scalars, every entry written out: the Hessian assigned whole.
+    check_second::<Tiny>(&[act::<Tanh>(), act::<Identity>()]);
+    check_together!(Tiny);
 }

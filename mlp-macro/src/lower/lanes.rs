@@ -339,7 +339,7 @@ impl Lowering<'_> {
                 #sum
             });
         }
-        let (acc, declare_acc) = if self.out.is_some() {
+        let (acc, declare_acc) = if self.blocks {
             let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
             self.hoist(&acc, &ty, &zeros);
             (acc, TokenStream::new())

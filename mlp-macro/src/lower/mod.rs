@@ -75,6 +75,25 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
     Lowering::new(p, cx).body(returns)
 }
 
+/// The body of a method computing `p` into its result `out`, a parameter `&mut` of the
+/// result's name, rather than returning it: nothing is zeroed that the statements write,
+/// and nothing copied out of the method's own array (the seed network's Hessian, 21 KiB).
+pub fn lower_into(p: &Program, cx: &Context, out: TensorId) -> TokenStream {
+    let mut lowering = Lowering::new(p, cx);
+    lowering.out = Some(out);
+    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
+    let name = lowering.ident(out);
+    // Held in scalars (an unrolled method), the result is assigned whole at the end.
+    let assign = (!lowering.array[out]).then(|| {
+        let whole = lowering.whole(out);
+        quote!(*#name = #whole;)
+    });
+    quote! {
+        #(#stmts)*
+        #assign
+    }
+}
+
 /// The body of a block kernel computing `p`, the program `single` over a block of samples
 /// ([`crate::block`]), for each block of `xs` in turn: every statement along the samples,
 /// every sum added up in the order `single`'s lowering adds it, so that each sample comes
@@ -102,6 +121,7 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -
     let argument = p.tensors.iter().position(|t| t.role == Role::Argument);
     lowering.samples = argument.and_then(|x| p.tensors[x].axes.first().copied());
     lowering.out = Some(out);
+    lowering.blocks = true;
     let stmts: Vec<TokenStream> = p
         .stmts
         .iter()
@@ -191,9 +211,11 @@ struct Lowering<'a> {
     orders: Option<Vec<Vec<Order>>>,
     /// For a block kernel, the axis over its samples.
     samples: Option<IndexId>,
-    /// For a block kernel, the tensor it writes into its caller's memory (a parameter
-    /// `&mut` of the same name) rather than returning it.
+    /// The tensor written into the caller's memory (a parameter `&mut` of the same name)
+    /// rather than returned: a block kernel's, or a method's made to write in place.
     out: Option<TensorId>,
+    /// A block kernel: its arrays declared once, before its loop over the blocks.
+    blocks: bool,
     /// For a block kernel, the declarations of its arrays, made once before its loop over
     /// the blocks.
     declared: RefCell<Vec<TokenStream>>,
@@ -220,6 +242,7 @@ impl<'a> Lowering<'a> {
                     orders: None,
                     samples: None,
                     out: None,
+                    blocks: false,
                     declared: RefCell::new(Vec::new()),
                 };
             }
@@ -266,36 +289,33 @@ impl<'a> Lowering<'a> {
         Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
     }
 
-    /// `let mut z1: [f64; 20] = value;`; for a block kernel's result, `*g = value;`. In a
-    /// block kernel, the `let` goes before the loop over the blocks, and each block sets
+    /// `let mut z1: [f64; 20] = value;`; for the result written in place, `*g = value;`. In
+    /// a block kernel, the `let` goes before the loop over the blocks, and each block sets
     /// `z1 = value;` again.
     fn declare(&self, t: TensorId, value: &TokenStream) -> TokenStream {
         let name = self.ident(t);
-        match self.out {
-            Some(out) if out == t => quote!(*#name = #value;),
-            Some(_) => {
-                self.hoist(&name, &self.array_type(t), value);
-                quote!(#name = #value;)
-            }
-            None => {
-                let ty = self.array_type(t);
-                quote!(let mut #name: #ty = #value;)
-            }
+        if self.out == Some(t) {
+            return quote!(*#name = #value;);
         }
+        if self.blocks {
+            self.hoist(&name, &self.array_type(t), value);
+            return quote!(#name = #value;);
+        }
+        let ty = self.array_type(t);
+        quote!(let mut #name: #ty = #value;)
     }
 
-    /// [`Self::declare`] for a statement that writes every element of `t`: in a block
-    /// kernel, nothing to do for each block.
+    /// [`Self::declare`] for a statement that writes every element of `t`: nothing to do
+    /// for the result written in place, nor in a block kernel for each block.
     fn declare_written(&self, t: TensorId, value: &TokenStream) -> TokenStream {
-        match self.out {
-            Some(out) => {
-                if out != t {
-                    self.hoist(&self.ident(t), &self.array_type(t), value);
-                }
-                TokenStream::new()
-            }
-            None => self.declare(t, value),
+        if self.out == Some(t) {
+            return TokenStream::new();
         }
+        if self.blocks {
+            self.hoist(&self.ident(t), &self.array_type(t), value);
+            return TokenStream::new();
+        }
+        self.declare(t, value)
     }
 
     /// `let mut name: ty = value;` among a block kernel's declarations, before its loop
@@ -307,7 +327,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a
-    /// reference already), or `&*g` (`&mut *g`) for a block kernel's result.
+    /// reference already), or `&*g` (`&mut *g`) for the result written in place.
     fn borrow(&self, t: TensorId, mutable: bool) -> TokenStream {
         let name = self.ident(t);
         match (self.p.tensors[t].role, self.out == Some(t), mutable) {
