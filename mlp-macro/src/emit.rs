@@ -337,27 +337,40 @@ impl Item {
             }
         };
         let line = |s: &str| vec![format!(" {s}")];
-        // The Hessian written into the caller's array; `hessian` returns one so written.
-        let (hessian_to, hessian_ops) = {
-            let (p, r) = methods::hessian(f, false);
-            let Returns::Array(out) = r else {
-                unreachable!("the Hessian is one array")
-            };
-            let body = lower_into(&p, cx, out);
+        // `name_to`: the method with the Hessian written into the caller's array, returning
+        // whatever else it returns; and the method's operation count.
+        let hessian_to = |name: &str, with_gradient: bool| {
+            let (p, r) = methods::hessian(f, with_gradient);
+            let h = *p.outputs.last().expect("the Hessian is the last output");
+            let body = lower_into(&p, cx, &r, h);
             let ops = ops(&p, cx);
+            let written = if with_gradient {
+                "with the Hessian written"
+            } else {
+                "written"
+            };
             let docs = line(&format!(
-                "[`Self::hessian`] written into `hessian`, over whatever it held: the same \
+                "[`Self::{name}`] {written} into `hessian`, over whatever it held: the same \
                  bits, without zeroing an array first or copying one out ({ops})."
             ));
+            let to = format_ident!("{name}_to");
+            let (must_use, returns) = if with_gradient {
+                (quote!(#[must_use]), quote!(-> (#scalar, #x)))
+            } else {
+                (TokenStream::new(), TokenStream::new())
+            };
             let method = quote! {
                 #(#[doc = #docs])*
+                #must_use
                 #[inline]
-                pub fn hessian_to(&self, x: &#x, hessian: &mut [#x; #input]) {
+                pub fn #to(&self, x: &#x, hessian: &mut [#x; #input]) #returns {
                     #body
                 }
             };
             (method, ops)
         };
+        let (hessian_method, hessian_ops) = hessian_to("hessian", false);
+        let (together_method, together_ops) = hessian_to("value_gradient_hessian", true);
         let block = lit(methods::BLOCK);
         let xs = quote!([[#scalar; #input]; #block]);
         // `fn name(&self, xs: &[[[T; IN]; B]], ys: &mut [[[T; OUT]; B]])`, the results
@@ -463,12 +476,25 @@ impl Item {
                         }
                     }
                 },
-                hessian_to,
-                method(
-                    line("The output, its gradient and its Hessian at `x`, sharing one forward sweep ({ops})."),
-                    quote!(value_gradient_hessian(&self, x: &#x) -> (#scalar, #x, [#x; #input])),
-                    methods::hessian(f, true),
-                ),
+                hessian_method,
+                {
+                    let docs = line(&format!(
+                        "The output, its gradient and its Hessian at `x`, sharing one forward \
+                         sweep ({together_ops}; [`Self::value_gradient_hessian_to`] writes the \
+                         Hessian into an array of the caller's)."
+                    ));
+                    quote! {
+                        #(#[doc = #docs])*
+                        #[must_use]
+                        #[inline]
+                        pub fn value_gradient_hessian(&self, x: &#x) -> (#scalar, #x, [#x; #input]) {
+                            let mut hessian = [[0.0; #input]; #input];
+                            let (value, gradient) = self.value_gradient_hessian_to(x, &mut hessian);
+                            (value, gradient, hessian)
+                        }
+                    }
+                },
+                together_method,
                 method(
                     line("The Hessian-vector product `H(x)·v`, without forming `H`: the tangent along `v` of the gradient's reverse sweep ({ops})."),
                     quote!(hvp(&self, x: &#x, v: &#x) -> #x),

@@ -153,7 +153,8 @@ fn check_directional<N: Network>() {
 }
 
 /// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit; and
-/// `hessian_to` writes every entry of `hessian`'s over whatever its array held.
+/// `hessian_to` and `value_gradient_hessian_to` write every entry of `hessian`'s over
+/// whatever their array held.
 macro_rules! check_together {
     ($net:ty) => {{
         let net: $net = net(5);
@@ -168,6 +169,12 @@ macro_rules! check_together {
         }
         net.hessian_to(&x, &mut written);
         let bits = |h: &[_]| h.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
+        for row in &mut written {
+            row.fill(Scalar::from_f64(f64::NAN));
+        }
+        let rest = net.value_gradient_hessian_to(&x, &mut written);
+        assert_eq!(rest, (value, gradient));
         assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
     }};
 }

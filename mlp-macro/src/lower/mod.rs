@@ -61,6 +61,7 @@ impl Context {
 }
 
 /// What a method returns, in terms of the program's tensors.
+#[derive(Clone)]
 pub enum Returns {
     /// The whole tensor, as an array.
     Array(TensorId),
@@ -70,15 +71,34 @@ pub enum Returns {
     Tuple(Vec<Returns>),
 }
 
+impl Returns {
+    /// What is left to return once `t` is written in place: nothing, or a tuple without
+    /// it (a pair left of three, not a tuple of one).
+    fn without(&self, t: TensorId) -> Option<Self> {
+        match self {
+            Self::Array(u) | Self::First(u) => (*u != t).then(|| self.clone()),
+            Self::Tuple(parts) => {
+                let mut rest: Vec<Self> = parts.iter().filter_map(|r| r.without(t)).collect();
+                match rest.len() {
+                    0 => None,
+                    1 => rest.pop(),
+                    _ => Some(Self::Tuple(rest)),
+                }
+            }
+        }
+    }
+}
+
 /// The body of a method computing `p` and returning `returns`.
 pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
     Lowering::new(p, cx).body(returns)
 }
 
-/// The body of a method computing `p` into its result `out`, a parameter `&mut` of the
-/// result's name, rather than returning it: nothing is zeroed that the statements write,
-/// and nothing copied out of the method's own array (the seed network's Hessian, 21 KiB).
-pub fn lower_into(p: &Program, cx: &Context, out: TensorId) -> TokenStream {
+/// The body of a method computing `p` with one of its results, `out`, written into a
+/// parameter `&mut` of that result's name rather than returned, and returning the rest of
+/// `returns`: nothing is zeroed that the statements write, and nothing copied out of the
+/// method's own array (the seed network's Hessian, 21 KiB).
+pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
     lowering.out = Some(out);
     let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
@@ -88,9 +108,11 @@ pub fn lower_into(p: &Program, cx: &Context, out: TensorId) -> TokenStream {
         let whole = lowering.whole(out);
         quote!(*#name = #whole;)
     });
+    let rest = returns.without(out).map(|r| lowering.returns(&r));
     quote! {
         #(#stmts)*
         #assign
+        #rest
     }
 }
 
