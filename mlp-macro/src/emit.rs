@@ -343,6 +343,8 @@ impl Item {
             let (p, r) = methods::hessian(f, with_gradient);
             let h = *p.outputs.last().expect("the Hessian is the last output");
             let body = lower_into(&p, cx, &r, h);
+            // The parameter the body writes through: the tensor's own name (`hessian`).
+            let param = format_ident!("{}", p.tensors[h].name.rust());
             let ops = ops(&p, cx);
             let written = if with_gradient {
                 "with the Hessian written"
@@ -363,7 +365,7 @@ impl Item {
                 #(#[doc = #docs])*
                 #must_use
                 #[inline]
-                pub fn #to(&self, x: &#x, hessian: &mut [#x; #input]) #returns {
+                pub fn #to(&self, x: &#x, #param: &mut [#x; #input]) #returns {
                     #body
                 }
             };
