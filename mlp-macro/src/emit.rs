@@ -337,42 +337,67 @@ impl Item {
             }
         };
         let line = |s: &str| vec![format!(" {s}")];
-        // `name_to`: the method with the Hessian written into the caller's array, returning
-        // whatever else it returns; and the method's operation count.
-        let hessian_to = |name: &str, with_gradient: bool| {
+        // A method returning the Hessian (with the value and gradient if `with_gradient`),
+        // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
+        // writes the Hessian into the caller's array and returns the rest: the method is
+        // that form into a zeroed array.
+        let hessian_methods = |name: &str, with_gradient: bool, mut docs: Vec<String>| {
             let (p, r) = methods::hessian(f, with_gradient);
             let h = *p.outputs.last().expect("the Hessian is the last output");
             let body = lower_into(&p, cx, &r, h);
             // The parameter the body writes through: the tensor's own name (`hessian`).
             let param = format_ident!("{}", p.tensors[h].name.rust());
             let ops = ops(&p, cx);
+            let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
+            docs[0] = docs[0].replacen("{ops}", &ops, 1);
             let written = if with_gradient {
                 "with the Hessian written"
             } else {
                 "written"
             };
-            let docs = line(&format!(
+            let docs_to = line(&format!(
                 "[`Self::{name}`] {written} into `hessian`, over whatever it held: the same \
                  bits, without zeroing an array first or copying one out ({ops})."
             ));
-            let to = format_ident!("{name}_to");
-            let (must_use, returns) = if with_gradient {
-                (quote!(#[must_use]), quote!(-> (#scalar, #x)))
+            let hessian = quote!([#x; #input]);
+            let (returns, must_use_to, rest, returned) = if with_gradient {
+                (
+                    quote!((#scalar, #x, #hessian)),
+                    quote!(#[must_use]),
+                    quote!(-> (#scalar, #x)),
+                    quote! {
+                        let (value, gradient) = self.#to(x, &mut hessian);
+                        (value, gradient, hessian)
+                    },
+                )
             } else {
-                (TokenStream::new(), TokenStream::new())
+                (
+                    hessian.clone(),
+                    TokenStream::new(),
+                    TokenStream::new(),
+                    quote! {
+                        self.#to(x, &mut hessian);
+                        hessian
+                    },
+                )
             };
-            let method = quote! {
+            quote! {
                 #(#[doc = #docs])*
-                #must_use
+                #[must_use]
                 #[inline]
-                pub fn #to(&self, x: &#x, #param: &mut [#x; #input]) #returns {
+                pub fn #method(&self, x: &#x) -> #returns {
+                    let mut hessian = [[0.0; #input]; #input];
+                    #returned
+                }
+
+                #(#[doc = #docs_to])*
+                #must_use_to
+                #[inline]
+                pub fn #to(&self, x: &#x, #param: &mut #hessian) #rest {
                     #body
                 }
-            };
-            (method, ops)
+            }
         };
-        let (hessian_method, hessian_ops) = hessian_to("hessian", false);
-        let (together_method, together_ops) = hessian_to("value_gradient_hessian", true);
         let block = lit(methods::BLOCK);
         let xs = quote!([[#scalar; #input]; #block]);
         // `fn name(&self, xs: &[[[T; IN]; B]], ys: &mut [[[T; OUT]; B]])`, the results
@@ -457,46 +482,26 @@ impl Item {
                     quote!(value_and_gradient(&self, x: &#x) -> (#scalar, #x)),
                     methods::gradient(f, true),
                 ),
-                {
-                    let docs = formula_doc(
-                        &format!(
-                            "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: \
-                             one triangle is computed and mirrored ({hessian_ops}; \
-                             [`Self::hessian_to`] writes it into an array of the caller's)."
-                        ),
+                hessian_methods(
+                    "hessian",
+                    false,
+                    formula_doc(
+                        "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: one \
+                         triangle is computed and mirrored ({ops}; [`Self::hessian_to`] writes \
+                         it into an array of the caller's).",
                         hessian,
                         "HESSIAN_LATEX",
-                    );
-                    quote! {
-                        #(#[doc = #docs])*
-                        #[must_use]
-                        #[inline]
-                        pub fn hessian(&self, x: &#x) -> [#x; #input] {
-                            let mut hessian = [[0.0; #input]; #input];
-                            self.hessian_to(x, &mut hessian);
-                            hessian
-                        }
-                    }
-                },
-                hessian_method,
-                {
-                    let docs = line(&format!(
+                    ),
+                ),
+                hessian_methods(
+                    "value_gradient_hessian",
+                    true,
+                    line(
                         "The output, its gradient and its Hessian at `x`, sharing one forward \
-                         sweep ({together_ops}; [`Self::value_gradient_hessian_to`] writes the \
-                         Hessian into an array of the caller's)."
-                    ));
-                    quote! {
-                        #(#[doc = #docs])*
-                        #[must_use]
-                        #[inline]
-                        pub fn value_gradient_hessian(&self, x: &#x) -> (#scalar, #x, [#x; #input]) {
-                            let mut hessian = [[0.0; #input]; #input];
-                            let (value, gradient) = self.value_gradient_hessian_to(x, &mut hessian);
-                            (value, gradient, hessian)
-                        }
-                    }
-                },
-                together_method,
+                         sweep ({ops}; [`Self::value_gradient_hessian_to`] writes the Hessian \
+                         into an array of the caller's).",
+                    ),
+                ),
                 method(
                     line("The Hessian-vector product `H(x)·v`, without forming `H`: the tangent along `v` of the gradient's reverse sweep ({ops})."),
                     quote!(hvp(&self, x: &#x, v: &#x) -> #x),

@@ -163,16 +163,12 @@ macro_rules! check_together {
         assert_eq!(value, net.value(&x));
         assert_eq!(gradient, net.gradient(&x));
         assert_eq!(hessian, net.hessian(&x));
-        let mut written = hessian;
-        for row in &mut written {
-            row.fill(Scalar::from_f64(f64::NAN));
-        }
-        net.hessian_to(&x, &mut written);
+        let nans = || hessian.map(|row| row.map(|_| Scalar::from_f64(f64::NAN)));
         let bits = |h: &[_]| h.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        let mut written = nans();
+        net.hessian_to(&x, &mut written);
         assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
-        for row in &mut written {
-            row.fill(Scalar::from_f64(f64::NAN));
-        }
+        let mut written = nans();
         let rest = net.value_gradient_hessian_to(&x, &mut written);
         assert_eq!(rest, (value, gradient));
         assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
