@@ -11,17 +11,20 @@
 # (scripts/ab.sh) moved by a fifth between runs, these minima mostly repeat within a few
 # percent (once 8 %, in a busy hour: repeat an A/B whose result matters). FILTER keeps the
 # benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
-# (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target).
+# (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of
+# REV_B alone, to compare two targets (`AB_RUSTFLAGS_B="-C target-cpu=x86-64-v3"
+# scripts/ab-min.sh HEAD HEAD 8`).
 #
 #   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10
 set -euo pipefail
 a=$1 b=$2 rounds=${3:-10} filter=${4:-}
-flags=${AB_RUSTFLAGS--C target-cpu=native}
+flags_a=${AB_RUSTFLAGS--C target-cpu=native}
+flags_b=${AB_RUSTFLAGS_B-$flags_a}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$root/target/ab-min"
 mkdir -p "$work"
 build() {
-  local name=$1 rev=$2 dir="$work/$1"
+  local name=$1 rev=$2 flags=$3 dir="$work/$1"
   rm -rf "$dir/tree"
   git -C "$root" worktree prune
   git -C "$root" worktree add -f --detach "$dir/tree" "$rev" >/dev/null 2>&1
@@ -41,8 +44,8 @@ TOML
     --target-dir "$work/target-$name${flags:+-flags}"
   echo "$work/target-$name${flags:+-flags}/release/timing-$name"
 }
-bin_a=$(build a "$a")
-bin_b=$(build b "$b")
+bin_a=$(build a "$a" "$flags_a")
+bin_b=$(build b "$b" "$flags_b")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for _ in $(seq "$rounds"); do

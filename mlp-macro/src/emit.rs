@@ -171,7 +171,6 @@ impl Item {
         let constructors = self.constructors(model);
         let methods = self.methods(model, f, cx, &gradient, &hessian);
         quote! {
-            #[automatically_derived]
             #[allow(
                 // Unrolled code is long and indexes arrays with literals and loop counters.
                 clippy::too_many_lines,

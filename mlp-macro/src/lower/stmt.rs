@@ -66,6 +66,11 @@ impl Lowering<'_> {
             return rows;
         }
         let name = self.ident(t);
+        if axes.is_empty() && self.out != Some(t) && !self.blocks {
+            // A scalar is its value: no zero to assign over.
+            let (ty, value) = (self.array_type(t), self.expr(n, &stmt.values[0]));
+            return quote!(let #name: #ty = #value;);
+        }
         if !axes.iter().any(|&a| self.free_literal(n, a)) {
             // `for` loops rather than `from_fn`, whose closure the compiler may leave a
             // call per element.
