@@ -36,6 +36,9 @@ pub fn emit(model: &Model) -> TokenStream {
         #definition
         const _: () = {
             use ::mlp::__private as _mlp;
+            // For the built-ins' calls (`_mlp::Tanh::value_row(…)`); a net of user types
+            // and the identity alone calls none.
+            #[allow(unused_imports)]
             use _mlp::Activation as _;
             #inherent
             #traits
