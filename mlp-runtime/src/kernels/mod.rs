@@ -715,6 +715,9 @@ mod tests {
         check::<67, 3, 6>();
         check::<68, 7, 5>();
         check::<13, 16, 7>();
+        // Short rows a sample at a time with AVX alone, and too many of them for that.
+        check::<31, 5, 9>();
+        check::<20, 4, 250>();
         check::<3, 8, 5>();
         check::<61, 6, 9>();
         check::<4, 4, 4>();
