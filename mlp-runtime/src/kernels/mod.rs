@@ -718,6 +718,9 @@ mod tests {
         // Short rows a sample at a time with AVX alone, and too many of them for that.
         check::<31, 5, 9>();
         check::<20, 4, 250>();
+        check::<40, 3, 120>();
+        check::<40, 16, 12>();
+        check::<32, 16, 10>();
         check::<3, 8, 5>();
         check::<61, 6, 9>();
         check::<4, 4, 4>();
