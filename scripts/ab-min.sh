@@ -5,11 +5,12 @@
 # `value_and_gradient` (also in `f32`), `hvp` (also behind a call that cannot be inlined),
 # `laplacian` and `hessian`, and its first layer's `dot_rows` against its reverse sweep's
 # `axpys`; the wide network's `value_and_gradient` (also in `f32`), `hvp` and `hessian`
-# (32 samples); the seed's and the wide network's batch forward and gradient; over 1,024
-# samples); the two programs then run in turn, ROUNDS times, and each figure is the
-# fastest run of all (ns per sample). Neighbours' load only ever adds time: where criterion's medians
-# (scripts/ab.sh) moved by a fifth between runs, these minima mostly repeat within a few
-# percent (once 8 %, in a busy hour: repeat an A/B whose result matters). FILTER keeps the
+# (32 samples); the seed's (also in `f32`) and the wide network's batch forward and
+# gradient; over 1,024 samples); the two programs then run in turn, ROUNDS times, and each
+# figure is the fastest run of all (ns per sample). Neighbours' load only ever adds time:
+# where criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima
+# mostly repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
+# matters). FILTER keeps the
 # benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of
 # REV_B alone, to compare two targets (`AB_RUSTFLAGS_B="-C target-cpu=x86-64-v3"

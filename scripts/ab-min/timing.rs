@@ -170,6 +170,13 @@ fn main() {
     fastest("seed-batch-gradient", &filter, 200, ROWS, || {
         black_box(seed.gradient_batch(black_box(xs.view())).unwrap());
     });
+    let xs32 = xs.mapv(|v| v as f32);
+    fastest("seed-f32-batch-forward", &filter, 200, ROWS, || {
+        black_box(seed32.forward_batch(black_box(xs32.view())).unwrap());
+    });
+    fastest("seed-f32-batch-gradient", &filter, 200, ROWS, || {
+        black_box(seed32.gradient_batch(black_box(xs32.view())).unwrap());
+    });
     fastest("wide-batch-forward", &filter, 30, ROWS, || {
         black_box(wide.forward_batch(black_box(xw.view())).unwrap());
     });
