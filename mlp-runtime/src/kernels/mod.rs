@@ -715,7 +715,8 @@ mod tests {
         check::<67, 3, 6>();
         check::<68, 7, 5>();
         check::<13, 16, 7>();
-        // Short rows a sample at a time with AVX alone, and too many of them for that.
+        // Short rows a sample at a time with AVX alone, too many of them for that, and
+        // rows just long enough for the tiles.
         check::<31, 5, 9>();
         check::<20, 4, 250>();
         check::<40, 3, 120>();
