@@ -119,6 +119,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     samples: &[[f32; N]; B],
     element: impl FnMut(usize, usize, f32),
 ) {
+    // `dot_rows_f32` takes four rows at once however many there are.
     #[cfg(not(target_feature = "avx512f"))]
     if (TILED_TERMS..SHORT_ROWS).contains(&N) {
         return by_samples(w, samples, element, |w, x| {
