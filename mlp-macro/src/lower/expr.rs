@@ -158,6 +158,67 @@ impl Lowering<'_> {
         Some((self.expr(n, &rest), self.expr(n, last)))
     }
 
+    /// A product of two factors, `W[…, r, c]·v[…, i]`, as the matrix and the vector it reads
+    /// whole, `(&self.w1, x)` or `(&a1_dot, &self.w2[i])`: the matrix at `[r, c]` =
+    /// `matrix`, the vector at `i` = `vector`, each an array whose last axes have just those
+    /// extents, so that `W[…]` is a whole `[[T; C]; R]` and `v[…]` a whole `[T; I]`; what
+    /// comes before (`…`) mentions none of the three. Either factor may come first: a
+    /// product's bits do not depend on its order.
+    ///
+    /// For the kernels that take them whole (`_mlp::dot_rows_of`, `_mlp::axpys_of`): a
+    /// large `dot_rows_of` is one function per shape for all of a crate's methods, where
+    /// each closure is a kernel of its own to compile; and either reads as the algebra.
+    pub(super) fn matrix_vector(
+        &self,
+        term: &Expr,
+        matrix: [IndexId; 2],
+        vector: IndexId,
+    ) -> Option<(TokenStream, TokenStream)> {
+        let Expr::Mul(factors) = term else {
+            return None;
+        };
+        let [Expr::Read(a, a_ixs), Expr::Read(b, b_ixs)] = &factors[..] else {
+            return None;
+        };
+        // The operand `t[…]` read at `ixs`, if its last indices are `last` and each is one
+        // of the array's axes whole.
+        let whole = |t: TensorId, ixs: &[Ix], last: &[IndexId]| {
+            let tensor = &self.p.tensors[t];
+            let (prefix, tail) = ixs.split_at(ixs.len().checked_sub(last.len())?);
+            let axes = &tensor.axes[prefix.len()..];
+            let fits = self.array[t]
+                && !tensor.symmetric
+                && tail.iter().zip(last).all(|(ix, v)| *ix == Ix::Var(*v))
+                && axes
+                    .iter()
+                    .zip(last)
+                    .all(|(a, v)| self.p.extent(*a) == self.p.extent(*v))
+                && prefix.iter().all(|ix| match ix {
+                    Ix::At(_) => true,
+                    Ix::Var(v) => !matrix.contains(v) && *v != vector,
+                });
+            fits.then(|| self.operand(t, prefix))
+        };
+        let operands = |m: (TensorId, &[Ix]), v: (TensorId, &[Ix])| {
+            Some((whole(m.0, m.1, &matrix)?, whole(v.0, v.1, &[vector])?))
+        };
+        operands((*a, a_ixs), (*b, b_ixs)).or_else(|| operands((*b, b_ixs), (*a, a_ixs)))
+    }
+
+    /// The array `t[prefix…]` borrowed whole: `&self.w1`, `x`, `&a1`, `&self.w2[i]`.
+    fn operand(&self, t: TensorId, prefix: &[Ix]) -> TokenStream {
+        if prefix.is_empty() {
+            return self.borrow(t, false);
+        }
+        let name = self.ident(t);
+        let base = match self.p.tensors[t].role {
+            Role::Parameter => quote!(self.#name),
+            Role::Argument | Role::Computed => quote!(#name),
+        };
+        let ixs = prefix.iter().map(|ix| self.ix(*ix));
+        quote!(&#base #([#ixs])*)
+    }
+
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
     pub(super) fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
         if !self.array[t] {

@@ -139,7 +139,14 @@ impl Lowering<'_> {
             };
             let target = quote!(#acc[#lane_var]);
             let update = match (order, self.product(n, term)) {
-                // The whole sum a row at a time, in vector registers (`_mlp::axpys`).
+                // The whole sum a row at a time, in vector registers (`_mlp::axpys`; of a
+                // whole matrix's rows, `_mlp::axpys_of`).
+                (Order::Fused, Some(_))
+                    if !symmetric
+                        && let Some((w, d)) = self.matrix_vector(term, [*v, lane], *v) =>
+                {
+                    quote!(_mlp::axpys_of(#acc_mut, #w, #d);)
+                }
                 (Order::Fused, Some((a, b))) if !symmetric => quote! {
                     _mlp::axpys::<#scalar, #lane_count, #count>(
                         #acc_mut, |#v_var, #lane_var| (#a, #b),

@@ -89,8 +89,8 @@ impl Lowering<'_> {
     }
 
     /// A layer's pre-activations, `z[j] = Σ_k W[j,k]·a[k] + b[j]` in a loop over `j`: the
-    /// sum of every row at once (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s), then
-    /// the rest of the value per row.
+    /// sum of every row at once (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s; of a
+    /// whole matrix and vector, `_mlp::dot_rows_of`), then the rest of the value per row.
     fn dot_rows(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> Option<TokenStream> {
         let (&[row], true) = (axes, self.array[stmt.targets[0]]) else {
             return None;
@@ -104,16 +104,21 @@ impl Lowering<'_> {
         }
         let (a, b) = self.product(n, term)?;
         let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
-        let (v_param, row_param, row_var) =
-            (self.param(*v, term), self.param(row, term), self.var(row));
+        let sums = match self.matrix_vector(term, [row, *v], *v) {
+            Some((w, x)) => quote!(_mlp::dot_rows_of(#w, #x)),
+            None => {
+                let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
+                quote!(_mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b)))
+            }
+        };
+        let row_var = self.var(row);
         let name = self.ident(stmt.targets[0]);
         let declare = self.declare_written(stmt.targets[0], &self.zeros(axes));
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
         let value = self.expr(n, value);
         self.computed.borrow_mut().clear();
         Some(quote! {
-            let acc: [#scalar; #rows] =
-                _mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b));
+            let acc: [#scalar; #rows] = #sums;
             #declare
             for #row_var in 0..#rows {
                 #name[#row_var] = #value;
