@@ -4,7 +4,16 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order, Shape, lanes, positions};
+use crate::cost;
 use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
+
+/// From how many terms a layer's product may be called rather than written into its
+/// method ([`Lowering::called`]).
+const CALLED_TERMS: usize = 512;
+
+/// A layer's product is called where it is at most this fraction of its method's
+/// operations (`1/CALLED_SHARE`).
+const CALLED_SHARE: usize = 10;
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -105,6 +114,7 @@ impl Lowering<'_> {
         let (a, b) = self.product(n, term)?;
         let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
         let sums = match self.matrix_vector(term, [row, *v], *v) {
+            Some((w, x)) if self.called(row, *v) => quote!(_mlp::dot_rows_called(#w, #x)),
             Some((w, x)) => quote!(_mlp::dot_rows_of(#w, #x)),
             None => {
                 let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
@@ -124,6 +134,19 @@ impl Lowering<'_> {
                 #name[#row_var] = #value;
             }
         })
+    }
+
+    /// Whether a product of `rows` by `v` terms is called (`_mlp::dot_rows_called`: one
+    /// function per shape for all of a crate's methods) rather than written into the
+    /// method: from [`CALLED_TERMS`] terms, where they are at most a [`CALLED_SHARE`]th of
+    /// the method's operations.
+    fn called(&self, rows: IndexId, v: IndexId) -> bool {
+        let (Extent::Fixed(rows), Extent::Fixed(count)) = (self.p.extent(rows), self.p.extent(v))
+        else {
+            return false;
+        };
+        let terms = rows * count;
+        terms >= CALLED_TERMS && 2 * terms * CALLED_SHARE <= cost::program(self.p, 0)
     }
 
     /// A layer's pre-activations for a block of samples, `z[b][j] = Σ_k W[j,k]·a[b][k] +

@@ -162,43 +162,28 @@ pub fn axpys<T: Scalar, const N: usize, const V: usize>(
 }
 
 /// [`dot_rows`] of a whole matrix and a vector, `out[r] = Σ_{i<N} w[r][i]·v[i]` (`W·v`), to
-/// the bit; from [`SHARED_TERMS`] terms on, through one function per shape, called.
+/// the bit.
 #[inline(always)]
 pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
-    w: &[[T; N]; R],
-    v: &[T; N],
-) -> [T; R] {
-    if N * R >= SHARED_TERMS {
-        dot_rows_shared(w, v)
-    } else {
-        dot_rows::<T, N, R>(|r, i| (w[r][i], v[i]))
-    }
-}
-
-/// From how many terms (`N·R`) [`dot_rows_of`] calls one function per shape instead of
-/// writing the kernel into its caller. Each closure is a type of its own, so each call of
-/// [`dot_rows`] is a kernel the compiler optimizes anew, and every method of a network
-/// computes its first layer: a program calling every method of the seed network, built for
-/// `x86-64-v3`, builds in about a third less time so (`docs/compile-times.md`). A call
-/// there, before anything waits on it, measured as fast (the seed's `value_and_gradient`
-/// in a scratch program: 241 ns, against 238 and 245 for two copies of the inlined code);
-/// its 200-term second layer called as well, inside the chain of dependent steps, made
-/// `value_and_gradient` 5 % slower, `hvp` 6 % and `laplacian` 11 % (`scripts/ab-min.sh`).
-const SHARED_TERMS: usize = 512;
-
-/// [`dot_rows_of`]'s product of `w` and `v`, compiled once per shape and never inlined.
-#[inline(never)]
-fn dot_rows_shared<T: Scalar, const N: usize, const R: usize>(
     w: &[[T; N]; R],
     v: &[T; N],
 ) -> [T; R] {
     dot_rows::<T, N, R>(|r, i| (w[r][i], v[i]))
 }
 
+/// [`dot_rows_of`] as one function per shape, called: the same bits, compiled once for all
+/// of a crate's calls of that shape, where each closure given [`dot_rows`] is a type, and
+/// so a kernel, of its own.
+#[inline(never)]
+pub fn dot_rows_called<T: Scalar, const N: usize, const R: usize>(
+    w: &[[T; N]; R],
+    v: &[T; N],
+) -> [T; R] {
+    dot_rows_of(w, v)
+}
+
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
-/// Wᵀ·d`), to the bit: its closure written out. Always written into its caller: called,
-/// as [`dot_rows_of`] past its size, the seed network's `value_and_gradient` measured a
-/// quarter slower (its last sums, 52 lanes of 20 terms, are the call's last step).
+/// Wᵀ·d`), to the bit.
 #[inline(always)]
 pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [T; N],
@@ -446,8 +431,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        SHARED_TERMS, axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        madd, scalar_axpys, scalar_dot, sum, sums_rows, sums_symmetric,
+        axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_called,
+        dot_rows_of, madd, scalar_axpys, scalar_dot, sum, sums_rows, sums_symmetric,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -680,15 +665,18 @@ mod tests {
                 let single = dot::<f32, N>(|i| (w(r, i) as f32, x(i) as f32));
                 assert_eq!(rows32[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
             }
-            // A whole matrix and vector, written into the caller or called (past
-            // `SHARED_TERMS`): the same bits.
+            // A whole matrix and vector, written into the caller or called: the same bits.
             let matrix: [[f64; N]; R] = core::array::from_fn(|r| core::array::from_fn(|i| w(r, i)));
             let vector: [f64; N] = core::array::from_fn(x);
-            let of = dot_rows_of(&matrix, &vector);
+            let (of, called) = (
+                dot_rows_of(&matrix, &vector),
+                dot_rows_called(&matrix, &vector),
+            );
+            assert_eq!(of.map(f64::to_bits), rows.map(f64::to_bits), "{N} × {R}");
             assert_eq!(
-                of.map(f64::to_bits),
+                called.map(f64::to_bits),
                 rows.map(f64::to_bits),
-                "{N} × {R}, whole"
+                "{N} × {R}"
             );
             // Signed zeros: a row of zero terms is +0 or -0 as `dot` makes it.
             let zeros = dot_rows::<f64, N, R>(|_, _| (-0.0, 1.0));
@@ -713,10 +701,6 @@ mod tests {
         check::<64, 32>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
         check::<64, 128>();
-        // Either side of the size from which `dot_rows_of` calls its shared function.
-        const { assert!(51 * 10 < SHARED_TERMS && 52 * 20 >= SHARED_TERMS) };
-        check::<51, 10>();
-        check::<64, 8>();
     }
 
     /// `axpys_of` is `axpys` over a whole matrix's rows, to the bit.
