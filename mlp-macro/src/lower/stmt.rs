@@ -11,9 +11,13 @@ use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
 /// method ([`Lowering::called`]).
 const CALLED_TERMS: usize = 512;
 
-/// A layer's product is called where it is at most this fraction of its method's
-/// operations (`1/CALLED_SHARE`).
-const CALLED_SHARE: usize = 10;
+/// A layer's product is called where it is at most `1/CALLED_SHARE` of its method's
+/// operations. The seed network's first layer is 2 % of its Hessian's: called, `hessian_to`
+/// measured 7–15 % faster and the program calling every method built in 15 % less time
+/// for `x86-64-v3`; 7.6 % of its `laplacian`'s, which measured 7–15 % slower so, and 20–40 %
+/// of `forward`'s and `value_and_gradient`'s, 3–5 % slower (`scripts/ab-min.sh`, several
+/// runs and function alignments; BENCHMARKS.md).
+const CALLED_SHARE: usize = 20;
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -138,8 +142,8 @@ impl Lowering<'_> {
 
     /// Whether a product of `rows` by `v` terms is called (`_mlp::dot_rows_called`: one
     /// function per shape for all of a crate's methods) rather than written into the
-    /// method: from [`CALLED_TERMS`] terms, where they are at most a [`CALLED_SHARE`]th of
-    /// the method's operations.
+    /// method: from [`CALLED_TERMS`] terms, where they are a small part of the method's
+    /// operations ([`CALLED_SHARE`]).
     fn called(&self, rows: IndexId, v: IndexId) -> bool {
         let (Extent::Fixed(rows), Extent::Fixed(count)) = (self.p.extent(rows), self.p.extent(v))
         else {
