@@ -165,9 +165,9 @@ impl Lowering<'_> {
     /// comes before (`…`) mentions none of the three. Either factor may come first: a
     /// product's bits do not depend on its order.
     ///
-    /// For the kernels that take them whole (`_mlp::dot_rows_of`, `_mlp::axpys_of`): a
-    /// large `dot_rows_of` is one function per shape for all of a crate's methods, where
-    /// each closure is a kernel of its own to compile; and either reads as the algebra.
+    /// For the kernels that take them whole (`_mlp::dot_rows_of`, `_mlp::axpys_of`: the
+    /// closure kernels with the closure written for them), which read as the algebra: `W·x`
+    /// rather than a closure of elements.
     pub(super) fn matrix_vector(
         &self,
         term: &Expr,

@@ -4,20 +4,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order, Shape, lanes, positions};
-use crate::cost;
 use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
-
-/// From how many terms a layer's product may be called rather than written into its
-/// method ([`Lowering::called`]).
-const CALLED_TERMS: usize = 512;
-
-/// A layer's product is called where it is at most `1/CALLED_SHARE` of its method's
-/// operations. The seed network's first layer is 2 % of its Hessian's: called, `hessian_to`
-/// measured 7–15 % faster and the program calling every method built in 15 % less time
-/// for `x86-64-v3`; 7.6 % of its `laplacian`'s, which measured 7–15 % slower so, and 20–40 %
-/// of `forward`'s and `value_and_gradient`'s, 3–5 % slower (`scripts/ab-min.sh`, several
-/// runs and function alignments; BENCHMARKS.md).
-const CALLED_SHARE: usize = 20;
 
 impl Lowering<'_> {
     pub(super) fn stmt(&self, n: usize, stmt: &Stmt) -> TokenStream {
@@ -118,7 +105,6 @@ impl Lowering<'_> {
         let (a, b) = self.product(n, term)?;
         let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
         let sums = match self.matrix_vector(term, [row, *v], *v) {
-            Some((w, x)) if self.called(row, *v) => quote!(_mlp::dot_rows_called(#w, #x)),
             Some((w, x)) => quote!(_mlp::dot_rows_of(#w, #x)),
             None => {
                 let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
@@ -138,19 +124,6 @@ impl Lowering<'_> {
                 #name[#row_var] = #value;
             }
         })
-    }
-
-    /// Whether a product of `rows` by `v` terms is called (`_mlp::dot_rows_called`: one
-    /// function per shape for all of a crate's methods) rather than written into the
-    /// method: from [`CALLED_TERMS`] terms, where they are a small part of the method's
-    /// operations ([`CALLED_SHARE`]).
-    fn called(&self, rows: IndexId, v: IndexId) -> bool {
-        let (Extent::Fixed(rows), Extent::Fixed(count)) = (self.p.extent(rows), self.p.extent(v))
-        else {
-            return false;
-        };
-        let terms = rows * count;
-        terms >= CALLED_TERMS && 2 * terms * CALLED_SHARE <= cost::program(self.p, 0)
     }
 
     /// A layer's pre-activations for a block of samples, `z[b][j] = Σ_k W[j,k]·a[b][k] +

@@ -162,24 +162,14 @@ pub fn axpys<T: Scalar, const N: usize, const V: usize>(
 }
 
 /// [`dot_rows`] of a whole matrix and a vector, `out[r] = Σ_{i<N} w[r][i]·v[i]` (`W·v`), to
-/// the bit.
+/// the bit: what generated code calls where a layer's sums read both whole, so that it
+/// reads as the algebra.
 #[inline(always)]
 pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
     w: &[[T; N]; R],
     v: &[T; N],
 ) -> [T; R] {
     dot_rows::<T, N, R>(|r, i| (w[r][i], v[i]))
-}
-
-/// [`dot_rows_of`] as one function per shape, called: the same bits, compiled once for all
-/// of a crate's calls of that shape, where each closure given [`dot_rows`] is a type, and
-/// so a kernel, of its own.
-#[inline(never)]
-pub fn dot_rows_called<T: Scalar, const N: usize, const R: usize>(
-    w: &[[T; N]; R],
-    v: &[T; N],
-) -> [T; R] {
-    dot_rows_of(w, v)
 }
 
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
@@ -431,8 +421,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_called,
-        dot_rows_of, madd, scalar_axpys, scalar_dot, sum, sums_rows, sums_symmetric,
+        axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of, madd,
+        scalar_axpys, scalar_dot, sum, sums_rows, sums_symmetric,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -665,19 +655,11 @@ mod tests {
                 let single = dot::<f32, N>(|i| (w(r, i) as f32, x(i) as f32));
                 assert_eq!(rows32[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
             }
-            // A whole matrix and vector, written into the caller or called: the same bits.
+            // A whole matrix and vector: the same bits.
             let matrix: [[f64; N]; R] = core::array::from_fn(|r| core::array::from_fn(|i| w(r, i)));
             let vector: [f64; N] = core::array::from_fn(x);
-            let (of, called) = (
-                dot_rows_of(&matrix, &vector),
-                dot_rows_called(&matrix, &vector),
-            );
+            let of = dot_rows_of(&matrix, &vector);
             assert_eq!(of.map(f64::to_bits), rows.map(f64::to_bits), "{N} × {R}");
-            assert_eq!(
-                called.map(f64::to_bits),
-                rows.map(f64::to_bits),
-                "{N} × {R}"
-            );
             // Signed zeros: a row of zero terms is +0 or -0 as `dot` makes it.
             let zeros = dot_rows::<f64, N, R>(|_, _| (-0.0, 1.0));
             let single = dot::<f64, N>(|_| (-0.0, 1.0));
