@@ -10,7 +10,10 @@
 # figure is the fastest run of all (ns per sample). Neighbours' load only ever adds time:
 # where criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima
 # mostly repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
-# matters). FILTER keeps the
+# matters). Where code lands moves it too, by up to a tenth for the same instructions
+# (BENCHMARKS.md, "The placement lottery"), and a build lands the same way every round:
+# believe a small difference when it holds with `-C llvm-args=-align-all-functions=K` added
+# to AB_RUSTFLAGS for a few K. FILTER keeps the
 # benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of
 # REV_B alone, to compare two targets (`AB_RUSTFLAGS_B="-C target-cpu=x86-64-v3"
