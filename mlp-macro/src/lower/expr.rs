@@ -210,13 +210,8 @@ impl Lowering<'_> {
         if prefix.is_empty() {
             return self.borrow(t, false);
         }
-        let name = self.ident(t);
-        let base = match self.p.tensors[t].role {
-            Role::Parameter => quote!(self.#name),
-            Role::Argument | Role::Computed => quote!(#name),
-        };
-        let ixs = prefix.iter().map(|ix| self.ix(*ix));
-        quote!(&#base #([#ixs])*)
+        let row = self.read(t, prefix);
+        quote!(&#row)
     }
 
     /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.

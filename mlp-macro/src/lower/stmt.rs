@@ -102,11 +102,11 @@ impl Lowering<'_> {
         if self.free_literal(n, row) || self.sum_literal(n, *v) {
             return None;
         }
-        let (a, b) = self.product(n, term)?;
-        let (scalar, count, rows) = (&self.cx.scalar, self.extent(*v), self.extent(row));
+        let (scalar, rows) = (&self.cx.scalar, self.extent(row));
         let sums = match self.matrix_vector(term, [row, *v], *v) {
             Some((w, x)) => quote!(_mlp::dot_rows_of(#w, #x)),
             None => {
+                let ((a, b), count) = (self.product(n, term)?, self.extent(*v));
                 let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
                 quote!(_mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b)))
             }
