@@ -23,6 +23,10 @@ pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
 pub(crate) mod tanh_row;
+pub(crate) mod terms;
+
+use terms::{MatTVec, MatVec};
+pub(crate) use terms::{Row, Rows};
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
@@ -169,7 +173,7 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
     w: &[[T; N]; R],
     v: &[T; N],
 ) -> [T; R] {
-    dot_rows::<T, N, R>(|r, i| (w[r][i], v[i]))
+    T::lanes_dot_rows::<N, R>(MatVec { w, v })
 }
 
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
@@ -180,7 +184,7 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     w: &[[T; N]; V],
     d: &[T; V],
 ) {
-    axpys::<T, N, V>(acc, |v, l| (w[v][l], d[v]))
+    T::lanes_axpys::<N, V>(acc, N, MatTVec { w, d })
 }
 
 /// Every row's sums of products: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) = term(r, v, l)`,
@@ -226,7 +230,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
         // the sums could be misaligned, one in four across lines (the seed network's
         // Hessian, default target, measured 5–9 % slower so).
         let mut sums = Aligned([T::zero(); N]);
-        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v, l| term(r, v, l));
+        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v: usize, l: usize| term(r, v, l));
         for l in 0..=r {
             acc[r][l] = sums.0[l];
             acc[l][r] = sums.0[l];
@@ -655,11 +659,20 @@ mod tests {
                 let single = dot::<f32, N>(|i| (w(r, i) as f32, x(i) as f32));
                 assert_eq!(rows32[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
             }
-            // A whole matrix and vector: the same bits.
+            // A whole matrix and vector, loaded as vectors: the same bits.
             let matrix: [[f64; N]; R] = core::array::from_fn(|r| core::array::from_fn(|i| w(r, i)));
             let vector: [f64; N] = core::array::from_fn(x);
             let of = dot_rows_of(&matrix, &vector);
             assert_eq!(of.map(f64::to_bits), rows.map(f64::to_bits), "{N} × {R}");
+            let of = dot_rows_of(
+                &matrix.map(|row| row.map(|w| w as f32)),
+                &vector.map(|x| x as f32),
+            );
+            assert_eq!(
+                of.map(f32::to_bits),
+                rows32.map(f32::to_bits),
+                "{N} × {R}, f32"
+            );
             // Signed zeros: a row of zero terms is +0 or -0 as `dot` makes it.
             let zeros = dot_rows::<f64, N, R>(|_, _| (-0.0, 1.0));
             let single = dot::<f64, N>(|_| (-0.0, 1.0));
@@ -685,7 +698,10 @@ mod tests {
         check::<64, 128>();
     }
 
-    /// `axpys_of` is `axpys` over a whole matrix's rows, to the bit.
+    /// `axpys_of` (rows loaded as vectors) is `axpys` over a whole matrix's rows, to the
+    /// bit, and that is `scalar_axpys`: for lane counts around the vector widths (AVX's and
+    /// AVX-512's, whole ones and a rest), long rows (seen through `black_box`), and past
+    /// `REGISTER_BLOCKED_TERMS` (row after row).
     #[test]
     fn axpys_of_a_matrix_is_its_axpys_to_the_bit() {
         fn check<const N: usize, const V: usize>() {
@@ -694,14 +710,33 @@ mod tests {
             });
             let d: [f64; V] = core::array::from_fn(|v| ((v * 17) as f64 * 1.37).cos() / 7.0);
             let start: [f64; N] = core::array::from_fn(|l| l as f64 / 3.0);
-            let (mut of, mut closure) = (start, start);
+            let (mut of, mut closure, mut scalar) = (start, start, start);
             axpys_of(&mut of, &w, &d);
             axpys::<f64, N, V>(&mut closure, |v, l| (w[v][l], d[v]));
+            scalar_axpys::<f64, N, V>(&mut scalar, N, |v, l| (w[v][l], d[v]));
             assert_eq!(of.map(f64::to_bits), closure.map(f64::to_bits), "{N} × {V}");
+            assert_eq!(of.map(f64::to_bits), scalar.map(f64::to_bits), "{N} × {V}");
+            let (w, d) = (w.map(|row| row.map(|w| w as f32)), d.map(|d| d as f32));
+            let start = start.map(|s| s as f32);
+            let (mut of, mut scalar) = (start, start);
+            axpys_of(&mut of, &w, &d);
+            scalar_axpys::<f32, N, V>(&mut scalar, N, |v, l| (w[v][l], d[v]));
+            assert_eq!(
+                of.map(f32::to_bits),
+                scalar.map(f32::to_bits),
+                "{N} × {V}, f32"
+            );
         }
-        check::<20, 10>();
-        check::<52, 20>();
         check::<3, 2>();
+        check::<4, 3>();
+        check::<8, 5>();
+        check::<15, 7>();
+        check::<16, 4>();
+        check::<20, 10>();
+        check::<25, 3>();
+        check::<33, 9>();
+        check::<52, 20>();
+        check::<128, 128>();
     }
 
     #[test]
