@@ -173,6 +173,7 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
     w: &[[T; N]; R],
     v: &[T; N],
 ) -> [T; R] {
+    let w = core::hint::black_box(w);
     T::lanes_dot_rows::<N, R>(MatVec { w, v })
 }
 
@@ -184,6 +185,7 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     w: &[[T; N]; V],
     d: &[T; V],
 ) {
+    let w = core::hint::black_box(w);
     T::lanes_axpys::<N, V>(acc, N, MatTVec { w, d })
 }
 
