@@ -185,7 +185,6 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     w: &[[T; N]; V],
     d: &[T; V],
 ) {
-    let w = core::hint::black_box(w);
     T::lanes_axpys::<N, V>(acc, N, MatTVec { w, d })
 }
 
@@ -696,6 +695,10 @@ mod tests {
         check::<20, 10>();
         check::<52, 20>();
         check::<64, 32>();
+        // Side-by-side groups: three, five, nine.
+        check::<32, 15>();
+        check::<40, 25>();
+        check::<48, 45>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: row after row.
         check::<64, 128>();
     }
