@@ -5,8 +5,6 @@ use core::iter::Sum;
 
 use num_traits::{Float, FloatConst};
 
-use crate::kernels::{Row, Rows};
-
 /// A floating-point type a network can compute in: `f32` or `f64`.
 ///
 /// Everything but the few functions `num_traits::Float` lacks comes from
@@ -69,11 +67,12 @@ pub trait Scalar:
     /// AVX and FMA, four rows at a time; the same results either way.
     #[doc(hidden)]
     #[inline(always)]
-    fn lanes_dot_rows<const N: usize, const R: usize>(term: impl Rows<Self>) -> [Self; R] {
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (Self, Self),
+    ) -> [Self; R] {
         let mut out = [Self::zero(); R];
         for (r, out) in out.iter_mut().enumerate() {
-            let row = term.row(r);
-            *out = Self::lanes_dot::<N>(|i| row.at(i));
+            *out = Self::lanes_dot::<N>(|i| term(r, i));
         }
         out
     }
@@ -97,9 +96,9 @@ pub trait Scalar:
     fn lanes_axpys<const N: usize, const V: usize>(
         acc: &mut [Self; N],
         len: usize,
-        term: impl Rows<Self>,
+        term: impl Fn(usize, usize) -> (Self, Self),
     ) {
-        crate::kernels::scalar_axpys::<Self, N, V>(acc, len, |v, l| term.row(v).at(l))
+        crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
 
     /// The body of [`sums_rows`](crate::sums_rows), likewise; if `lower`, each row's lanes
@@ -133,7 +132,7 @@ macro_rules! avx_kernels {
         fn lanes_axpys<const N: usize, const V: usize>(
             acc: &mut [Self; N],
             len: usize,
-            term: impl crate::kernels::Rows<Self>,
+            term: impl Fn(usize, usize) -> (Self, Self),
         ) {
             crate::kernels::avx::axpys::<Self, N, V>(acc, len, term)
         }
@@ -205,7 +204,9 @@ impl Scalar for f32 {
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
-    fn lanes_dot_rows<const N: usize, const R: usize>(term: impl Rows<f32>) -> [f32; R] {
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (f32, f32),
+    ) -> [f32; R] {
         crate::kernels::avx::dot_rows_f32::<N, R>(term)
     }
 
@@ -255,7 +256,9 @@ impl Scalar for f64 {
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
-    fn lanes_dot_rows<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f64; R] {
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (f64, f64),
+    ) -> [f64; R] {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
     }
 

@@ -13,9 +13,6 @@
 use core::arch::x86_64::*;
 use core::ops::Range;
 
-#[cfg(not(target_feature = "avx512f"))]
-use super::terms::Single;
-use super::terms::{Each, Grid, Row, Rows, Skip};
 use super::{REGISTER_BLOCKED_TERMS, V_BLOCK};
 
 /// `term(i)`, …, `term(i + 3)` as two vectors: the first of each pair, and the second.
@@ -56,9 +53,9 @@ pub(super) const fn tail_start(n: usize) -> usize {
 /// and the half group into `l0..l3`.
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
-unsafe fn lanes_f64<const N: usize>(term: &impl Row<f64>) -> (__m256d, __m256d) {
+unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
     // SAFETY: as above.
-    let ([low], [high]) = unsafe { lanes_rows_f64::<N, 1>(&Single(term), 0) };
+    let ([low], [high]) = unsafe { lanes_rows_f64::<N, 1>(&|_, k| term(k), 0) };
     (low, high)
 }
 
@@ -66,14 +63,14 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Row<f64>) -> (__m256d, __m256d) 
 /// each lane's terms and their order are the same).
 #[cfg(target_feature = "avx512f")]
 #[inline(always)]
-unsafe fn lanes_f64<const N: usize>(term: &impl Row<f64>) -> (__m256d, __m256d) {
+unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m256d, __m256d) {
     use super::avx512::Avx512;
     // SAFETY: the target has AVX-512F.
     unsafe {
         let mut lanes = _mm512_setzero_pd();
         let mut i = 0;
         while i + 8 <= N {
-            let (a, b) = term.pairs::<Avx512>(i);
+            let (a, b) = <Avx512 as Vector<f64>>::pairs(term, i);
             lanes = _mm512_fmadd_pd(a, b, lanes);
             i += 8;
         }
@@ -82,7 +79,7 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Row<f64>) -> (__m256d, __m256d) 
             _mm512_extractf64x4_pd::<1>(lanes),
         );
         if i + 4 <= N {
-            let (a, b) = term.pairs::<Avx>(i);
+            let (a, b) = pairs_f64(term, i);
             low = _mm256_fmadd_pd(a, b, low);
         }
         (low, high)
@@ -94,7 +91,7 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Row<f64>) -> (__m256d, __m256d) 
 #[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
-    term: &impl Rows<f64>,
+    term: &impl Fn(usize, usize) -> (f64, f64),
     r: usize,
 ) -> ([__m256d; Q], [__m256d; Q]) {
     // SAFETY: as above.
@@ -103,18 +100,18 @@ unsafe fn lanes_rows_f64<const N: usize, const Q: usize>(
         let mut i = 0;
         while i + 8 <= N {
             for (q, low) in low.iter_mut().enumerate() {
-                let (a, b) = term.row(r + q).pairs::<Avx>(i);
+                let (a, b) = pairs_f64(&|k| term(r + q, k), i);
                 *low = _mm256_fmadd_pd(a, b, *low);
             }
             for (q, high) in high.iter_mut().enumerate() {
-                let (a, b) = term.row(r + q).pairs::<Avx>(i + 4);
+                let (a, b) = pairs_f64(&|k| term(r + q, k), i + 4);
                 *high = _mm256_fmadd_pd(a, b, *high);
             }
             i += 8;
         }
         if i + 4 <= N {
             for (q, low) in low.iter_mut().enumerate() {
-                let (a, b) = term.row(r + q).pairs::<Avx>(i);
+                let (a, b) = pairs_f64(&|k| term(r + q, k), i);
                 *low = _mm256_fmadd_pd(a, b, *low);
             }
         }
@@ -152,13 +149,13 @@ const fn side_by_side_groups(rows: usize) -> usize {
 
 /// The eight lanes of a `f32` dot product, likewise.
 #[inline(always)]
-unsafe fn lanes_f32<const N: usize>(term: &impl Row<f32>) -> __m256 {
+unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m256 {
     // SAFETY: as above.
     unsafe {
         let mut lanes = _mm256_setzero_ps();
         let mut i = 0;
         while i + 8 <= N {
-            let (a, b) = term.pairs::<Avx>(i);
+            let (a, b) = pairs_f32(term, i);
             lanes = _mm256_fmadd_ps(a, b, lanes);
             i += 8;
         }
@@ -168,15 +165,15 @@ unsafe fn lanes_f32<const N: usize>(term: &impl Row<f32>) -> __m256 {
 
 /// `lanes` with the half group past the groups of eight, if there is one, in lanes 0–3.
 #[inline(always)]
-unsafe fn half_f32<const N: usize>(term: &impl Row<f32>, lanes: __m256) -> __m256 {
+unsafe fn half_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32), lanes: __m256) -> __m256 {
     let i = N / 8 * 8;
     if i + 4 > N {
         return lanes;
     }
     // SAFETY: as above.
     unsafe {
-        let ((a0, b0), (a1, b1)) = (term.at(i), term.at(i + 1));
-        let ((a2, b2), (a3, b3)) = (term.at(i + 2), term.at(i + 3));
+        let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+        let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
         let (a, b) = (_mm_set_ps(a3, a2, a1, a0), _mm_set_ps(b3, b2, b1, b0));
         let low = _mm_fmadd_ps(a, b, _mm256_castps256_ps128(lanes));
         _mm256_insertf128_ps(lanes, low, 0)
@@ -185,11 +182,11 @@ unsafe fn half_f32<const N: usize>(term: &impl Row<f32>, lanes: __m256) -> __m25
 
 /// The last few terms, one after the other.
 #[inline(always)]
-pub(super) fn tail<T: crate::Scalar, const N: usize>(term: &impl Row<T>) -> T {
+pub(super) fn tail<T: crate::Scalar, const N: usize>(term: &impl Fn(usize) -> (T, T)) -> T {
     let mut tail = T::zero();
     let mut i = tail_start(N);
     while i < N {
-        let (a, b) = term.at(i);
+        let (a, b) = term(i);
         tail = super::madd(a, b, tail);
         i += 1;
     }
@@ -198,7 +195,7 @@ pub(super) fn tail<T: crate::Scalar, const N: usize>(term: &impl Row<T>) -> T {
 
 /// `Σ_{i<N} a_i·b_i` in `f64`.
 #[inline(always)]
-pub fn dot_f64<const N: usize>(term: impl Row<f64>) -> f64 {
+pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
     // SAFETY: this module is compiled only with the `avx` and `fma` target features.
     unsafe {
         let (low, high) = lanes_f64::<N>(&term);
@@ -217,7 +214,9 @@ pub fn dot_f64<const N: usize>(term: impl Row<f64>) -> f64 {
 /// at a time made the wide benchmark network's `value_and_gradient` 10 % slower (4 % with
 /// its weights aligned, 2026-11-30).
 #[inline(always)]
-pub fn dot_rows_f64<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f64; R] {
+pub fn dot_rows_f64<const N: usize, const R: usize>(
+    term: impl Fn(usize, usize) -> (f64, f64),
+) -> [f64; R] {
     let mut out = [0.0; R];
     let mut r = 0;
     // With AVX-512, eight rows at a time: eight chains of multiply-adds, and their lanes
@@ -229,7 +228,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f6
             use super::avx512::{lanes8, reduce};
             let l = lanes8::<N>(&term, r);
             let sums = reduce([l[0], l[2], l[4], l[6]], [l[1], l[3], l[5], l[7]]);
-            let tail = |q: usize| tail::<f64, N>(&term.row(r + q));
+            let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm512_setr_pd(
                 tail(0),
                 tail(1),
@@ -261,7 +260,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f6
         unsafe {
             let (low, high) = lanes_rows_f64::<N, SIDE_BY_SIDE>(term, r);
             let four = |q: usize| _mm256_add_pd(low[q], high[q]);
-            let tail = |q: usize| tail::<f64, N>(&term.row(r + q));
+            let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
@@ -278,10 +277,10 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f6
         unsafe {
             // Row `r + q`'s `[l0+l4, l1+l5, l2+l6, l3+l7]`, as `dot_f64`'s `four`.
             let four = |q: usize| {
-                let (low, high) = lanes_f64::<N>(&term.row(r + q));
+                let (low, high) = lanes_f64::<N>(&|i| term(r + q, i));
                 _mm256_add_pd(low, high)
             };
-            let tail = |q: usize| tail::<f64, N>(&term.row(r + q));
+            let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
@@ -289,7 +288,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(term: impl Rows<f64>) -> [f6
         r += 4;
     }
     while r < R {
-        out[r] = dot_f64::<N>(term.row(r));
+        out[r] = dot_f64::<N>(|i| term(r, i));
         r += 1;
     }
     out
@@ -361,7 +360,7 @@ pub(super) unsafe fn combine(
 
 /// `Σ_{i<N} a_i·b_i` in `f32`.
 #[inline(always)]
-pub fn dot_f32<const N: usize>(term: impl Row<f32>) -> f32 {
+pub fn dot_f32<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
     // SAFETY: as above.
     unsafe { reduce_f32(lanes_f32::<N>(&term)) + tail::<f32, N>(&term) }
 }
@@ -386,7 +385,9 @@ unsafe fn reduce_f32(lanes: __m256) -> f32 {
 /// four rows' steps side by side, four chains of multiply-adds in flight where a row alone
 /// is one (its eight lanes are one vector).
 #[inline(always)]
-pub fn dot_rows_f32<const N: usize, const R: usize>(term: impl Rows<f32>) -> [f32; R] {
+pub fn dot_rows_f32<const N: usize, const R: usize>(
+    term: impl Fn(usize, usize) -> (f32, f32),
+) -> [f32; R] {
     let mut out = [0.0; R];
     let mut r = 0;
     while r + 4 <= R {
@@ -396,14 +397,14 @@ pub fn dot_rows_f32<const N: usize, const R: usize>(term: impl Rows<f32>) -> [f3
             let mut i = 0;
             while i + 8 <= N {
                 for (q, lanes) in lanes.iter_mut().enumerate() {
-                    let (a, b) = term.row(r + q).pairs::<Avx>(i);
+                    let (a, b) = pairs_f32(&|k| term(r + q, k), i);
                     *lanes = _mm256_fmadd_ps(a, b, *lanes);
                 }
                 i += 8;
             }
             for (q, &lanes) in lanes.iter().enumerate() {
                 // The half group and the tail as `lanes_f32` and `dot_f32` add them.
-                let row = term.row(r + q);
+                let row = |k: usize| term(r + q, k);
                 let lanes = half_f32::<N>(&row, lanes);
                 out[r + q] = reduce_f32(lanes) + tail::<f32, N>(&row);
             }
@@ -411,7 +412,7 @@ pub fn dot_rows_f32<const N: usize, const R: usize>(term: impl Rows<f32>) -> [f3
         r += 4;
     }
     while r < R {
-        out[r] = dot_f32::<N>(term.row(r));
+        out[r] = dot_f32::<N>(|i| term(r, i));
         r += 1;
     }
     out
@@ -429,12 +430,6 @@ pub trait Vector<T> {
     /// # Safety
     /// The target has `Self`'s vectors.
     unsafe fn pairs(term: &impl Fn(usize) -> (T, T), i: usize) -> (Self::V, Self::V);
-
-    /// `x` in every lane.
-    ///
-    /// # Safety
-    /// The target has `Self`'s vectors.
-    unsafe fn splat(x: T) -> Self::V;
 
     /// `a·b + c`, rounded once per lane.
     ///
@@ -469,12 +464,6 @@ impl Vector<f64> for Avx {
     }
 
     #[inline(always)]
-    unsafe fn splat(x: f64) -> __m256d {
-        // SAFETY: the caller's.
-        unsafe { _mm256_set1_pd(x) }
-    }
-
-    #[inline(always)]
     unsafe fn fmadd(a: __m256d, b: __m256d, c: __m256d) -> __m256d {
         // SAFETY: the caller's.
         unsafe { _mm256_fmadd_pd(a, b, c) }
@@ -501,12 +490,6 @@ impl Vector<f32> for Avx {
     unsafe fn pairs(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m256, __m256) {
         // SAFETY: the caller's.
         unsafe { pairs_f32(term, i) }
-    }
-
-    #[inline(always)]
-    unsafe fn splat(x: f32) -> __m256 {
-        // SAFETY: the caller's.
-        unsafe { _mm256_set1_ps(x) }
     }
 
     #[inline(always)]
@@ -554,7 +537,7 @@ where
 pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
-    term: impl Rows<T>,
+    term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
@@ -575,7 +558,7 @@ const OPAQUE_FROM: usize = 32;
 fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
-    term: impl Rows<T>,
+    term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
@@ -584,7 +567,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         for v in 0..V {
-            held::<T, X, N, 1>(rows, len, v..v + 1, &Each(&term));
+            held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
         }
     } else {
         // Long rows of `f64` see the terms through `black_box`: else, where the factors
@@ -601,7 +584,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         } else {
             &term
         };
-        held::<T, X, N, 1>(rows, len, 0..V, &Each(term));
+        held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
     }
 }
 
@@ -615,7 +598,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     lower: bool,
-    term: impl Grid<T>,
+    term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
@@ -632,7 +615,7 @@ pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
 fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     lower: bool,
-    term: impl Grid<T>,
+    term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
@@ -678,7 +661,7 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
             for (l, lane) in row.iter_mut().enumerate().take(end).skip(l) {
                 let mut sum = if part.fresh { T::zero() } else { *lane };
                 for v in terms.clone() {
-                    let (a, b) = term.row(r, v).at(l);
+                    let (a, b) = term(r, v, l);
                     sum = super::madd(a, b, sum);
                 }
                 *lane = sum;
@@ -705,7 +688,7 @@ fn chunk<
     l: usize,
     part: Part,
     terms: &Range<usize>,
-    term: &impl Grid<T>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     let rows = acc.len();
     let rest = groups::<T, X, N, R, G>(acc, 0, l, part, terms, term);
@@ -731,7 +714,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
     l: usize,
     part: Part,
     terms: &Range<usize>,
-    term: &impl Grid<T>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> &'a mut [[T; N]] {
     let mut r = from;
     let mut groups = rows.chunks_exact_mut(G);
@@ -745,10 +728,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
         // caller keeps `l + R·W <= N`, and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            let term = Skip {
-                grid: term,
-                from: r,
-            };
+            let term = |g, v, i| term(r + g, v, i);
             columns::<T, X, N, R, G>(at, l, part.fresh, terms, &term);
         }
         r += G;
@@ -764,26 +744,26 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     rows: &mut [[T; N]],
     len: usize,
     terms: Range<usize>,
-    term: &impl Grid<T>,
+    term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    let mut l = vectors::<T, X, N, G>(rows, 0, len, &terms, term);
+    let mut l = vectors::<T, X, N, G>(rows, 0, len, &terms, &term);
     // Fewer lanes than a vector `X` are left: at most one AVX vector of them.
     if l + <Avx as Vector<T>>::W <= len {
         // SAFETY: the target has AVX and FMA; `l + W <= len <= N` keeps each row's lanes
         // in its row, and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, Avx, N, 1, G>(at, l, false, &terms, term);
+            columns::<T, Avx, N, 1, G>(at, l, false, &terms, &term);
         }
         l += <Avx as Vector<T>>::W;
     }
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
             for v in terms.clone() {
-                let (a, b) = term.row(g, v).at(l);
+                let (a, b) = term(g, v, l);
                 *lane = super::madd(a, b, *lane);
             }
         }
@@ -798,7 +778,7 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     from: usize,
     len: usize,
     terms: &Range<usize>,
-    term: &impl Grid<T>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> usize {
     let at = rows.as_mut_ptr().cast::<T>();
     let mut l = from;
@@ -838,7 +818,7 @@ unsafe fn columns<
     l: usize,
     fresh: bool,
     terms: &Range<usize>,
-    term: &impl Grid<T>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
     // Enough zeros for any vector's lanes (sixteen `f32` in AVX-512's); loaded, a `vxorpd`.
     let zeros = [T::zero(); 16];
@@ -854,9 +834,9 @@ unsafe fn columns<
         }
         for v in terms.clone() {
             for (g, r) in r.iter_mut().enumerate() {
-                let row = term.row(g, v);
+                let row = |i: usize| term(g, v, i);
                 for (q, r) in r.iter_mut().enumerate() {
-                    let (a, b) = row.pairs::<X>(l + q * X::W);
+                    let (a, b) = X::pairs(&row, l + q * X::W);
                     *r = X::fmadd(a, b, *r);
                 }
             }

@@ -5,8 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::avx::{Avx, Vector};
-use super::terms::{Row, Rows};
+use super::avx::{Vector, pairs_f64};
 
 /// AVX-512's 512-bit registers.
 pub struct Avx512;
@@ -38,12 +37,6 @@ impl Vector<f64> for Avx512 {
                 ),
             )
         }
-    }
-
-    #[inline(always)]
-    unsafe fn splat(x: f64) -> __m512d {
-        // SAFETY: the caller's.
-        unsafe { _mm512_set1_pd(x) }
     }
 
     #[inline(always)]
@@ -105,12 +98,6 @@ impl Vector<f32> for Avx512 {
     }
 
     #[inline(always)]
-    unsafe fn splat(x: f32) -> __m512 {
-        // SAFETY: the caller's.
-        unsafe { _mm512_set1_ps(x) }
-    }
-
-    #[inline(always)]
     unsafe fn fmadd(a: __m512, b: __m512, c: __m512) -> __m512 {
         // SAFETY: the caller's.
         unsafe { _mm512_fmadd_ps(a, b, c) }
@@ -136,21 +123,24 @@ impl Vector<f32> for Avx512 {
 /// # Safety
 /// The target has AVX-512F.
 #[inline(always)]
-pub(super) unsafe fn lanes8<const N: usize>(term: &impl Rows<f64>, r: usize) -> [__m512d; 8] {
+pub(super) unsafe fn lanes8<const N: usize>(
+    term: &impl Fn(usize, usize) -> (f64, f64),
+    r: usize,
+) -> [__m512d; 8] {
     // SAFETY: the caller's.
     unsafe {
         let mut lanes = [_mm512_setzero_pd(); 8];
         let mut i = 0;
         while i + 8 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
-                let (a, b) = term.row(r + q).pairs::<Avx512>(i);
+                let (a, b) = <Avx512 as Vector<f64>>::pairs(&|i| term(r + q, i), i);
                 *lanes = _mm512_fmadd_pd(a, b, *lanes);
             }
             i += 8;
         }
         if i + 4 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
-                let (a, b) = term.row(r + q).pairs::<Avx>(i);
+                let (a, b) = pairs_f64(&|i| term(r + q, i), i);
                 let (a, b) = (_mm512_zextpd256_pd512(a), _mm512_zextpd256_pd512(b));
                 *lanes = _mm512_mask3_fmadd_pd(a, b, *lanes, 0x0f);
             }

@@ -24,7 +24,6 @@ use super::avx::combine;
 use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
 use super::avx512::reduce;
-use super::terms::RowVec;
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
 /// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
@@ -61,7 +60,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
         // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + TILE_ROWS <= R` and
         // `b + 4 <= B`.
         |w, samples, j, b| unsafe { tile(w, samples, j, b) },
-        |w, x| super::avx::dot_f64::<N>(RowVec { w, v: x }),
+        |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
     )
 }
 
@@ -96,10 +95,10 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     // `dot_rows` takes four rows at once only up to `REGISTER_BLOCKED_TERMS` in all.
     if N < SHORT_ROWS && N * R <= super::REGISTER_BLOCKED_TERMS {
         return by_samples(w, samples, element, |w, x| {
-            super::avx::dot_rows_f64::<N, R>(super::terms::MatVec { w, v: x })
+            super::avx::dot_rows_f64::<N, R>(|j, k| (w[j][k], x[k]))
         });
     }
-    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(RowVec { w, v: x });
+    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
     let mut j = 0;
     if N >= LONG_ROWS {
         // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 6 <= R` and `b + 2 <= B`.
@@ -124,7 +123,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     #[cfg(not(target_feature = "avx512f"))]
     if (TILED_TERMS..SHORT_ROWS).contains(&N) {
         return by_samples(w, samples, element, |w, x| {
-            super::avx::dot_rows_f32::<N, R>(super::terms::MatVec { w, v: x })
+            super::avx::dot_rows_f32::<N, R>(|j, k| (w[j][k], x[k]))
         });
     }
     whole::<f32, N, B, R, TILE_ROWS>(
@@ -134,7 +133,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
         // SAFETY: the target has AVX and FMA; `tiled` keeps `j + TILE_ROWS <= R` and `b + 4
         // <= B`.
         |w, samples, j, b| unsafe { tile_f32::<N, B, R, TILE_ROWS>(w, samples, j, b) },
-        |w, x| super::avx::dot_f32::<N>(RowVec { w, v: x }),
+        |w, x| super::avx::dot_f32::<N>(|k| (w[k], x[k])),
     )
 }
 

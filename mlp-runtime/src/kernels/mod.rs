@@ -23,10 +23,6 @@ pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
 pub(crate) mod tanh_row;
-pub(crate) mod terms;
-
-use terms::{MatTVec, MatVec};
-pub(crate) use terms::{Row, Rows};
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
@@ -173,8 +169,7 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
     w: &[[T; N]; R],
     v: &[T; N],
 ) -> [T; R] {
-    let w = core::hint::black_box(w);
-    T::lanes_dot_rows::<N, R>(MatVec { w, v })
+    dot_rows::<T, N, R>(|r, i| (w[r][i], v[i]))
 }
 
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
@@ -185,7 +180,7 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     w: &[[T; N]; V],
     d: &[T; V],
 ) {
-    T::lanes_axpys::<N, V>(acc, N, MatTVec { w, d })
+    axpys::<T, N, V>(acc, |v, l| (w[v][l], d[v]))
 }
 
 /// Every row's sums of products: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) = term(r, v, l)`,
@@ -231,7 +226,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
         // the sums could be misaligned, one in four across lines (the seed network's
         // Hessian, default target, measured 5–9 % slower so).
         let mut sums = Aligned([T::zero(); N]);
-        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v: usize, l: usize| term(r, v, l));
+        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v, l| term(r, v, l));
         for l in 0..=r {
             acc[r][l] = sums.0[l];
             acc[l][r] = sums.0[l];
@@ -660,7 +655,7 @@ mod tests {
                 let single = dot::<f32, N>(|i| (w(r, i) as f32, x(i) as f32));
                 assert_eq!(rows32[r].to_bits(), single.to_bits(), "{N} terms, row {r}");
             }
-            // A whole matrix and vector, loaded as vectors: the same bits.
+            // A whole matrix and vector: the same bits, in either type.
             let matrix: [[f64; N]; R] = core::array::from_fn(|r| core::array::from_fn(|i| w(r, i)));
             let vector: [f64; N] = core::array::from_fn(x);
             let of = dot_rows_of(&matrix, &vector);
@@ -703,8 +698,8 @@ mod tests {
         check::<64, 128>();
     }
 
-    /// `axpys_of` (rows loaded as vectors) is `axpys` over a whole matrix's rows, to the
-    /// bit, and that is `scalar_axpys`: for lane counts around the vector widths (AVX's and
+    /// `axpys_of` is `axpys` over a whole matrix's rows, to the bit, and that is
+    /// `scalar_axpys`: for lane counts around the vector widths (AVX's and
     /// AVX-512's, whole ones and a rest), long rows (seen through `black_box`), and past
     /// `REGISTER_BLOCKED_TERMS` (row after row).
     #[test]
