@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # A/B of two revisions on a noisy machine, by the fastest of many runs: each revision is
-# checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`,
-# into a small timing program (scripts/ab-min/timing.rs: the seed's single-call `forward`,
-# `value_and_gradient` (also in `f32`), `hvp` (also behind a call that cannot be inlined),
-# `laplacian` and `hessian`, and its first layer's `dot_rows` against its reverse sweep's
-# `axpys`; the wide network's `value_and_gradient` (also in `f32`), `hvp` and `hessian`
-# (32 samples); the seed's (also in `f32`) and the wide network's batch forward and
-# gradient; over 1,024 samples); the two programs then run in turn, ROUNDS times, and each
-# figure is the fastest run of all (ns per sample). Neighbours' load only ever adds time:
-# where criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima
-# mostly repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
-# matters). Where code lands moves it too, by up to a tenth for the same instructions
-# (BENCHMARKS.md, "The placement lottery"), and a build lands the same way every round:
-# believe a small difference when it holds with `-C llvm-args=-align-all-functions=K` added
-# to AB_RUSTFLAGS for a few K. FILTER keeps the
-# benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
+# checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`
+# and every function aligned to 64 bytes, into a small timing program
+# (scripts/ab-min/timing.rs: the seed's single-call `forward`, `value_and_gradient` (also
+# in `f32`), `hvp` (also behind a call that cannot be inlined), `laplacian` and `hessian`,
+# and its first layer's `dot_rows` against its reverse sweep's `axpys`; the wide network's
+# `value_and_gradient` (also in `f32`), `hvp` and `hessian` (32 samples); the seed's (also
+# in `f32`) and the wide network's batch forward and gradient; four more networks'
+# `forward`, `value_and_gradient` and `hvp`; over 1,024 samples); the two programs then
+# run in turn, ROUNDS times, and each figure is the fastest run of all (ns per sample),
+# then the geometric mean of the ratios. Neighbours' load only ever adds time: where
+# criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima mostly
+# repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
+# matters). Where code lands and how LLVM happens to schedule it move it too, by up to a
+# tenth for the same arithmetic (BENCHMARKS.md, "The placement lottery"), and a build
+# lands the same way every round. Aligning every function takes out where it starts, not
+# the rest: believe a difference of a few percent in one figure only if it holds for
+# another alignment (`-align-all-functions=5` in AB_RUSTFLAGS) and in the geometric mean.
+# FILTER keeps the benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of
 # REV_B alone, to compare two targets (`AB_RUSTFLAGS_B="-C target-cpu=x86-64-v3"
 # scripts/ab-min.sh HEAD HEAD 8`).
@@ -22,7 +25,7 @@
 #   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10
 set -euo pipefail
 a=$1 b=$2 rounds=${3:-10} filter=${4:-}
-flags_a=${AB_RUSTFLAGS--C target-cpu=native}
+flags_a=${AB_RUSTFLAGS--C target-cpu=native -C llvm-args=-align-all-functions=6}
 flags_b=${AB_RUSTFLAGS_B-$flags_a}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$root/target/ab-min"
@@ -57,6 +60,7 @@ for _ in $(seq "$rounds"); do
   "$bin_b" "$filter" | sed 's/^/b /' >>"$out"
 done
 python3 - "$out" "$a" "$b" <<'PY'
+import math
 import sys
 best = {}
 for line in open(sys.argv[1]):
@@ -64,8 +68,11 @@ for line in open(sys.argv[1]):
     key = (name, side)
     best[key] = min(best.get(key, float("inf")), float(ns))
 names = sorted({name for name, _ in best})
-print("ns per sample".ljust(26), sys.argv[2][:12].rjust(12), sys.argv[3][:12].rjust(12), "b/a".rjust(7))
+print("ns per sample".ljust(34), sys.argv[2][:12].rjust(12), sys.argv[3][:12].rjust(12), "b/a".rjust(7))
+logs = []
 for name in names:
     x, y = best[(name, "a")], best[(name, "b")]
-    print(name.ljust(26), f"{x:12.1f}", f"{y:12.1f}", f"{y / x:7.3f}")
+    logs.append(math.log(y / x))
+    print(name.ljust(34), f"{x:12.1f}", f"{y:12.1f}", f"{y / x:7.3f}")
+print("geometric mean".ljust(60), f"{math.exp(sum(logs) / len(logs)):7.3f}")
 PY

@@ -19,6 +19,19 @@ struct Wide32;
 #[mlp(20, 10, 1, input = 52, scalar = f32)]
 struct Seed32;
 
+// Four shapes more, for `shape!`.
+#[mlp(24, 1, input = 40)]
+struct Net40;
+
+#[mlp(32, 16, 1, input = 64)]
+struct Net64;
+
+#[mlp(30, 30, 30, 1, input = 30)]
+struct Net30;
+
+#[mlp(48, 12, 1, input = 36)]
+struct Net36;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
@@ -58,6 +71,38 @@ fn fastest(name: &str, filter: &str, reps: usize, samples: usize, mut f: impl Fn
         best = best.min(start.elapsed().as_secs_f64());
     }
     println!("{name} {:.1}", best * 1e9 / samples as f64);
+}
+
+/// `forward`, `value_and_gradient` and `hvp` of a network of `$inputs` inputs, as
+/// `$name-forward` and so on. A change that moves the seed's figures by a few percent
+/// either way may only have moved its code (BENCHMARKS.md, "The placement lottery"): over
+/// several networks' code, the geometric mean of the ratios says more.
+macro_rules! shape {
+    ($net:ty, $inputs:literal, $name:literal, $filter:expr) => {{
+        let net = <$net>::from_parameters_boxed(&parameters::<$net>()).unwrap();
+        let rows = arrays::<$inputs>(&inputs($inputs));
+        fastest(concat!($name, "-forward"), $filter, 100, ROWS, || {
+            for x in &rows {
+                black_box(net.forward(black_box(x)));
+            }
+        });
+        fastest(
+            concat!($name, "-value-and-gradient"),
+            $filter,
+            100,
+            ROWS,
+            || {
+                for x in &rows {
+                    black_box(net.value_and_gradient(black_box(x)));
+                }
+            },
+        );
+        fastest(concat!($name, "-hvp"), $filter, 100, ROWS, || {
+            for (x, v) in rows.iter().zip(rows.iter().rev()) {
+                black_box(net.hvp(black_box(x), black_box(v)));
+            }
+        });
+    }};
 }
 
 /// `hvp` behind a call LLVM cannot inline: whether it inlines `hvp` into a timing loop
@@ -183,4 +228,8 @@ fn main() {
     fastest("wide-batch-gradient", &filter, 30, ROWS, || {
         black_box(wide.gradient_batch(black_box(xw.view())).unwrap());
     });
+    shape!(Net40, 40, "net-40-24-1", &filter);
+    shape!(Net64, 64, "net-64-32-16-1", &filter);
+    shape!(Net30, 30, "net-30-30-30-1", &filter);
+    shape!(Net36, 36, "net-36-48-12-1", &filter);
 }
