@@ -199,10 +199,22 @@ pub fn dot_f64<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
     // SAFETY: this module is compiled only with the `avx` and `fma` target features.
     unsafe {
         let (low, high) = lanes_f64::<N>(&term);
-        // [l0+l4, l1+l5, l2+l6, l3+l7], then [(l0+l4)+(l2+l6), (l1+l5)+(l3+l7)].
-        let four = _mm256_add_pd(low, high);
+        // [l0+l4, l1+l5, l2+l6, l3+l7], then its lanes added up.
+        reduce_f64(_mm256_add_pd(low, high)) + tail::<f64, N>(&term)
+    }
+}
+
+/// A dot product's `[l0+l4, l1+l5, l2+l6, l3+l7]` added up: `[(l0+l4)+(l2+l6),
+/// (l1+l5)+(l3+l7)]`, then its two lanes.
+///
+/// # Safety
+/// The target has AVX.
+#[inline(always)]
+unsafe fn reduce_f64(four: __m256d) -> f64 {
+    // SAFETY: the caller's.
+    unsafe {
         let two = _mm_add_pd(_mm256_castpd256_pd128(four), _mm256_extractf128_pd(four, 1));
-        _mm_cvtsd_f64(two) + _mm_cvtsd_f64(_mm_unpackhi_pd(two, two)) + tail::<f64, N>(&term)
+        _mm_cvtsd_f64(two) + _mm_cvtsd_f64(_mm_unpackhi_pd(two, two))
     }
 }
 
@@ -264,10 +276,8 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
             let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
             let sums = combine(four(0), four(1), four(2), four(3), tails);
             _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
-            // The fifth row with three of zeros (each row's lanes combine apart).
-            let zero = _mm256_setzero_pd();
-            let tails = _mm256_set_pd(0.0, 0.0, 0.0, tail(4));
-            out[r + 4] = _mm256_cvtsd_f64(combine(four(4), zero, zero, zero, tails));
+            // The fifth row alone, as `dot_f64` adds it up.
+            out[r + 4] = reduce_f64(four(4)) + tail(4);
         }
         r += SIDE_BY_SIDE;
     }
