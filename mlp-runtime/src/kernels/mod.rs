@@ -699,8 +699,8 @@ mod tests {
     }
 
     /// `axpys_of` is `axpys` over a whole matrix's rows, to the bit, and that is
-    /// `scalar_axpys`: for lane counts around the vector widths (AVX's and
-    /// AVX-512's, whole ones and a rest), long rows (seen through `black_box`), and past
+    /// `scalar_axpys`: for lane counts around the vector widths (AVX's and AVX-512's,
+    /// whole ones and a rest), long rows (seen through `black_box`), and past
     /// `REGISTER_BLOCKED_TERMS` (row after row).
     #[test]
     fn axpys_of_a_matrix_is_its_axpys_to_the_bit() {
