@@ -11,11 +11,12 @@ use core::arch::x86_64::*;
 use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
 
 /// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`: a vector at a time,
-/// then the lanes left (fewer than eight) element by element, as LLVM vectorizes the scalar
-/// form. (The seed network's rows of 20 and 10 with the rest in a masked vector, or copied
-/// through the stack, made its `value_and_gradient` a quarter slower; likely because a load
-/// cannot take its data from a masked store, nor from several narrower ones, which I did not
-/// verify.)
+/// and the lanes left (fewer than eight) in one vector more, read and written in whole
+/// pieces of four, two and one lanes. (The seed network's rows of 20 and 10 with the rest
+/// in a masked vector, or copied through the stack, made its `value_and_gradient` a
+/// quarter slower: a load cannot take its data from a masked store, nor from several
+/// narrower ones. Element by element, the four and two left took four and two chains of
+/// scalar steps.)
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
     let whole = N / 8 * 8;
@@ -27,8 +28,71 @@ pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [
             _mm512_storeu_pd(slope.as_mut_ptr().add(l), d);
         }
     }
-    for l in whole..N {
-        (value[l], slope[l]) = <crate::Tanh as crate::Activation<f64>>::value_and_derivative(x[l]);
+    if whole < N {
+        // SAFETY: as above; `rest` reads and writes lanes `whole..N` alone.
+        unsafe {
+            let (t, d) = tanh(rest::load(&x[whole..]));
+            rest::store(&mut value[whole..], t);
+            rest::store(&mut slope[whole..], d);
+        }
+    }
+}
+
+/// The first `len < 8` lanes of a vector, from and to a slice of that length, in pieces
+/// of four, two and one lanes (the lanes past `len` are zeros, whose `tanh` is 0).
+mod rest {
+    use core::arch::x86_64::*;
+
+    /// # Safety
+    /// The target has AVX-512F; `x.len() < 8`.
+    #[inline(always)]
+    pub(super) unsafe fn load(x: &[f64]) -> __m512d {
+        let p = x.as_ptr();
+        // SAFETY: the caller's; every piece is in `x`.
+        unsafe {
+            let at = x.len() / 4 * 4;
+            // The last one to three lanes, from `at`.
+            let small = match x.len() - at {
+                0 => _mm256_setzero_pd(),
+                1 => _mm256_zextpd128_pd256(_mm_load_sd(p.add(at))),
+                2 => _mm256_zextpd128_pd256(_mm_loadu_pd(p.add(at))),
+                _ => _mm256_insertf128_pd::<1>(
+                    _mm256_castpd128_pd256(_mm_loadu_pd(p.add(at))),
+                    _mm_load_sd(p.add(at + 2)),
+                ),
+            };
+            if at == 4 {
+                _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(_mm256_loadu_pd(p)), small)
+            } else {
+                _mm512_zextpd256_pd512(small)
+            }
+        }
+    }
+
+    /// # Safety
+    /// As [`load`].
+    #[inline(always)]
+    pub(super) unsafe fn store(out: &mut [f64], v: __m512d) {
+        let p = out.as_mut_ptr();
+        // SAFETY: as in `load`.
+        unsafe {
+            let at = out.len() / 4 * 4;
+            let small = if at == 4 {
+                _mm256_storeu_pd(p, _mm512_castpd512_pd256(v));
+                _mm512_extractf64x4_pd::<1>(v)
+            } else {
+                _mm512_castpd512_pd256(v)
+            };
+            match out.len() - at {
+                0 => {}
+                1 => _mm_store_sd(p.add(at), _mm256_castpd256_pd128(small)),
+                2 => _mm_storeu_pd(p.add(at), _mm256_castpd256_pd128(small)),
+                _ => {
+                    _mm_storeu_pd(p.add(at), _mm256_castpd256_pd128(small));
+                    _mm_store_sd(p.add(at + 2), _mm256_extractf128_pd::<1>(small));
+                }
+            }
+        }
     }
 }
 
@@ -168,6 +232,13 @@ mod tests {
         check::<128>(&values);
         check::<20>(&values);
         check::<10>(&values);
+        // Every count of lanes left past the whole vectors, one to seven.
+        check::<1>(&values);
+        check::<2>(&values);
         check::<3>(&values);
+        check::<12>(&values);
+        check::<13>(&values);
+        check::<14>(&values);
+        check::<15>(&values);
     }
 }
