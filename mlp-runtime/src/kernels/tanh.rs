@@ -11,12 +11,15 @@ use core::arch::x86_64::*;
 use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_60};
 
 /// `(value, slope)[l] = (tanh x[l], tanh' x[l])` for every `l < N`: a vector at a time,
-/// and the lanes left (fewer than eight) in one vector more, read and written in whole
-/// pieces of four, two and one lanes. (The seed network's rows of 20 and 10 with the rest
-/// in a masked vector, or copied through the stack, made its `value_and_gradient` a
-/// quarter slower: a load cannot take its data from a masked store, nor from several
-/// narrower ones. Element by element, the four and two left took four and two chains of
-/// scalar steps.)
+/// then the lanes left (fewer than eight): five to seven in one vector more, read and
+/// written in pieces of four, two and one lanes, and up to four element by element, which
+/// LLVM takes as one 256- or 128-bit vector. (Four lanes in a 512-bit vector made the seed
+/// network's `forward` 5 % slower: its division takes longer. Five to seven element by
+/// element, LLVM left partly scalar: the 30-30-30-1 network's `forward` took 7–12 % longer
+/// and its `value_and_gradient` 4–6 %, `scripts/ab-min.sh` on the Xeon. The seed's rows of
+/// 20 and 10 with the rest in a masked vector, or copied through the stack, made its
+/// `value_and_gradient` a quarter slower: a load cannot take its data from a masked store,
+/// nor from several narrower ones.)
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
     let whole = N / 8 * 8;
@@ -28,44 +31,41 @@ pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [
             _mm512_storeu_pd(slope.as_mut_ptr().add(l), d);
         }
     }
-    if whole < N {
+    if N - whole > 4 {
         // SAFETY: as above; `rest` reads and writes lanes `whole..N` alone.
         unsafe {
             let (t, d) = tanh(rest::load(&x[whole..]));
             rest::store(&mut value[whole..], t);
             rest::store(&mut slope[whole..], d);
         }
+        return;
+    }
+    for l in whole..N {
+        (value[l], slope[l]) = <crate::Tanh as crate::Activation<f64>>::value_and_derivative(x[l]);
     }
 }
 
-/// The first `len < 8` lanes of a vector, from and to a slice of that length, in pieces
-/// of four, two and one lanes (the lanes past `len` are zeros, whose `tanh` is 0).
+/// Five to seven lanes of a vector, from and to a slice of that length: four, then two,
+/// one or both (the lanes past the slice are zeros, whose `tanh` is 0).
 mod rest {
     use core::arch::x86_64::*;
 
     /// # Safety
-    /// The target has AVX-512F; `x.len() < 8`.
+    /// The target has AVX-512F; `x.len()` is 5, 6 or 7.
     #[inline(always)]
     pub(super) unsafe fn load(x: &[f64]) -> __m512d {
         let p = x.as_ptr();
         // SAFETY: the caller's; every piece is in `x`.
         unsafe {
-            let at = x.len() / 4 * 4;
-            // The last one to three lanes, from `at`.
-            let small = match x.len() - at {
-                0 => _mm256_setzero_pd(),
-                1 => _mm256_zextpd128_pd256(_mm_load_sd(p.add(at))),
-                2 => _mm256_zextpd128_pd256(_mm_loadu_pd(p.add(at))),
+            let high = match x.len() {
+                5 => _mm256_zextpd128_pd256(_mm_load_sd(p.add(4))),
+                6 => _mm256_zextpd128_pd256(_mm_loadu_pd(p.add(4))),
                 _ => _mm256_insertf128_pd::<1>(
-                    _mm256_castpd128_pd256(_mm_loadu_pd(p.add(at))),
-                    _mm_load_sd(p.add(at + 2)),
+                    _mm256_zextpd128_pd256(_mm_loadu_pd(p.add(4))),
+                    _mm_load_sd(p.add(6)),
                 ),
             };
-            if at == 4 {
-                _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(_mm256_loadu_pd(p)), small)
-            } else {
-                _mm512_zextpd256_pd512(small)
-            }
+            _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(_mm256_loadu_pd(p)), high)
         }
     }
 
@@ -76,21 +76,15 @@ mod rest {
         let p = out.as_mut_ptr();
         // SAFETY: as in `load`.
         unsafe {
-            let at = out.len() / 4 * 4;
-            let small = if at == 4 {
-                _mm256_storeu_pd(p, _mm512_castpd512_pd256(v));
-                _mm512_extractf64x4_pd::<1>(v)
+            _mm256_storeu_pd(p, _mm512_castpd512_pd256(v));
+            let high = _mm512_extractf64x4_pd::<1>(v);
+            if out.len() == 5 {
+                _mm_store_sd(p.add(4), _mm256_castpd256_pd128(high));
             } else {
-                _mm512_castpd512_pd256(v)
-            };
-            match out.len() - at {
-                0 => {}
-                1 => _mm_store_sd(p.add(at), _mm256_castpd256_pd128(small)),
-                2 => _mm_storeu_pd(p.add(at), _mm256_castpd256_pd128(small)),
-                _ => {
-                    _mm_storeu_pd(p.add(at), _mm256_castpd256_pd128(small));
-                    _mm_store_sd(p.add(at + 2), _mm256_extractf128_pd::<1>(small));
-                }
+                _mm_storeu_pd(p.add(4), _mm256_castpd256_pd128(high));
+            }
+            if out.len() == 7 {
+                _mm_store_sd(p.add(6), _mm256_extractf128_pd::<1>(high));
             }
         }
     }
@@ -236,9 +230,13 @@ mod tests {
         check::<1>(&values);
         check::<2>(&values);
         check::<3>(&values);
+        check::<5>(&values);
+        check::<6>(&values);
+        check::<7>(&values);
         check::<12>(&values);
         check::<13>(&values);
         check::<14>(&values);
         check::<15>(&values);
+        check::<30>(&values);
     }
 }
