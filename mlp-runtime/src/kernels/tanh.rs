@@ -14,9 +14,9 @@ use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_
 /// then the lanes left (fewer than eight): five to seven in one vector more, read and
 /// written in pieces of four, two and one lanes, and up to four element by element, which
 /// LLVM takes as one 256- or 128-bit vector. (Four lanes in a 512-bit vector made the seed
-/// network's `forward` 5 % slower: its division takes longer. Five to seven element by
-/// element, LLVM left partly scalar: the 30-30-30-1 network's `forward` took 7–12 % longer
-/// and its `value_and_gradient` 4–6 %, `scripts/ab-min.sh` on the Xeon. The seed's rows of
+/// network's `forward` 5 % slower: its division takes longer. With five to seven in one,
+/// the 30-30-30-1 network's `forward` measured 5–10 % faster than element by element, its
+/// `value_and_gradient` −4 % to +1 %: `scripts/ab-min.sh` on the Xeon. The seed's rows of
 /// 20 and 10 with the rest in a masked vector, or copied through the stack, made its
 /// `value_and_gradient` a quarter slower: a load cannot take its data from a masked store,
 /// nor from several narrower ones.)
