@@ -392,31 +392,43 @@ unsafe fn reduce_f32(lanes: __m256) -> f32 {
 }
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)` in `f32`, each row its [`dot_f32`]:
-/// four rows' steps side by side, four chains of multiply-adds in flight where a row alone
-/// is one (its eight lanes are one vector).
+/// eight rows' steps side by side (eight chains of multiply-adds in flight, where a row
+/// alone is one: its eight lanes are one vector) and their lanes added up at once
+/// ([`reduce8_f32`], where a row alone is a horizontal reduction of its own); then four
+/// rows' steps side by side; then single rows.
 #[inline(always)]
 pub fn dot_rows_f32<const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (f32, f32),
 ) -> [f32; R] {
     let mut out = [0.0; R];
     let mut r = 0;
-    while r + 4 <= R {
-        // SAFETY: this module is compiled only with the `avx` and `fma` target features.
+    while r + 8 <= R {
+        // SAFETY: this module is compiled only with the `avx` and `fma` target features;
+        // `r + 8 <= R` keeps the store in `out`.
         unsafe {
-            let mut lanes = [_mm256_setzero_ps(); 4];
-            let mut i = 0;
-            while i + 8 <= N {
-                for (q, lanes) in lanes.iter_mut().enumerate() {
-                    let (a, b) = pairs_f32(&|k| term(r + q, k), i);
-                    *lanes = _mm256_fmadd_ps(a, b, *lanes);
-                }
-                i += 8;
-            }
+            let lanes = lanes_rows_f32::<N, 8>(&term, r);
+            let tail = |q: usize| tail::<f32, N>(&|k| term(r + q, k));
+            let tails = _mm256_setr_ps(
+                tail(0),
+                tail(1),
+                tail(2),
+                tail(3),
+                tail(4),
+                tail(5),
+                tail(6),
+                tail(7),
+            );
+            let sums = _mm256_add_ps(reduce8_f32(lanes), tails);
+            _mm256_storeu_ps(out.as_mut_ptr().add(r), sums);
+        }
+        r += 8;
+    }
+    while r + 4 <= R {
+        // SAFETY: as above.
+        unsafe {
+            let lanes = lanes_rows_f32::<N, 4>(&term, r);
             for (q, &lanes) in lanes.iter().enumerate() {
-                // The half group and the tail as `lanes_f32` and `dot_f32` add them.
-                let row = |k: usize| term(r + q, k);
-                let lanes = half_f32::<N>(&row, lanes);
-                out[r + q] = reduce_f32(lanes) + tail::<f32, N>(&row);
+                out[r + q] = reduce_f32(lanes) + tail::<f32, N>(&|k| term(r + q, k));
             }
         }
         r += 4;
@@ -426,6 +438,62 @@ pub fn dot_rows_f32<const N: usize, const R: usize>(
         r += 1;
     }
     out
+}
+
+/// [`lanes_f32`] of `Q` rows, `term(r + q, i)` for row `q`, their steps side by side.
+#[inline(always)]
+unsafe fn lanes_rows_f32<const N: usize, const Q: usize>(
+    term: &impl Fn(usize, usize) -> (f32, f32),
+    r: usize,
+) -> [__m256; Q] {
+    // SAFETY: the caller's target has AVX and FMA.
+    unsafe {
+        let mut lanes = [_mm256_setzero_ps(); Q];
+        let mut i = 0;
+        while i + 8 <= N {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                let (a, b) = pairs_f32(&|k| term(r + q, k), i);
+                *lanes = _mm256_fmadd_ps(a, b, *lanes);
+            }
+            i += 8;
+        }
+        for (q, lanes) in lanes.iter_mut().enumerate() {
+            *lanes = half_f32::<N>(&|k| term(r + q, k), *lanes);
+        }
+        lanes
+    }
+}
+
+/// Eight `f32` dot products' lanes added up as [`reduce_f32`] adds one's (lanes four apart,
+/// then two apart, then the last two), each step for all eight rows at once: shuffles of
+/// pairs and one vector addition per two, four and eight rows. Returns the eight sums in
+/// order.
+#[inline(always)]
+unsafe fn reduce8_f32(v: [__m256; 8]) -> __m256 {
+    // SAFETY: the caller's target has AVX.
+    unsafe {
+        // `[four(q) | four(q + 4)]`, `four = [l0+l4, l1+l5, l2+l6, l3+l7]`.
+        let four = |q: usize| {
+            _mm256_add_ps(
+                _mm256_permute2f128_ps::<0x20>(v[q], v[q + 4]),
+                _mm256_permute2f128_ps::<0x31>(v[q], v[q + 4]),
+            )
+        };
+        // `[two(q), two(q + 1) | two(q + 4), two(q + 5)]`, `two = [f0+f2, f1+f3]`.
+        let two = |q: usize| {
+            let (a, b) = (four(q), four(q + 1));
+            _mm256_add_ps(
+                _mm256_shuffle_ps::<0x44>(a, b),
+                _mm256_shuffle_ps::<0xee>(a, b),
+            )
+        };
+        // `[one(0), one(1), one(2), one(3) | one(4), …]`, `one = t0 + t1`.
+        let (a, b) = (two(0), two(2));
+        _mm256_add_ps(
+            _mm256_shuffle_ps::<0x88>(a, b),
+            _mm256_shuffle_ps::<0xdd>(a, b),
+        )
+    }
 }
 
 /// A kind of vector register of scalars `T`, and what the kernels do with it.
