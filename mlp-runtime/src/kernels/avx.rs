@@ -237,8 +237,8 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     while N * R <= REGISTER_BLOCKED_TERMS && r + 8 <= R {
         // SAFETY: the target has AVX-512F; `r + 8 <= R` keeps the store in `out`.
         unsafe {
-            use super::avx512::{lanes8, reduce};
-            let l = lanes8::<N>(&term, r);
+            use super::avx512::{lanes_rows, reduce};
+            let l = lanes_rows::<N, 8>(&term, r);
             let sums = reduce([l[0], l[2], l[4], l[6]], [l[1], l[3], l[5], l[7]]);
             let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
             let tails = _mm512_setr_pd(
@@ -254,6 +254,24 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
             _mm512_storeu_pd(out.as_mut_ptr().add(r), _mm512_add_pd(sums, tails));
         }
         r += 8;
+    }
+    // Four rows more the same way, half the vectors of `reduce` zeros (which LLVM folds
+    // away): where four rows' dot products of the form below made the seed's first layer,
+    // 16 rows and then 4, take 40 ns against 29 ns for the 16 alone (the Xeon).
+    #[cfg(target_feature = "avx512f")]
+    if N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
+        // SAFETY: the target has AVX-512F; `r + 4 <= R` keeps the store in `out`.
+        unsafe {
+            use super::avx512::{lanes_rows, reduce};
+            let l = lanes_rows::<N, 4>(&term, r);
+            let zero = _mm512_setzero_pd();
+            let sums = reduce([l[0], l[2], zero, zero], [l[1], l[3], zero, zero]);
+            let tail = |q: usize| tail::<f64, N>(&|i| term(r + q, i));
+            let tails = _mm256_set_pd(tail(3), tail(2), tail(1), tail(0));
+            let sums = _mm256_add_pd(_mm512_castpd512_pd256(sums), tails);
+            _mm256_storeu_pd(out.as_mut_ptr().add(r), sums);
+        }
+        r += 4;
     }
     // With AVX alone, long rows five at a time first ([`SIDE_BY_SIDE`]). Each five see the
     // term through `black_box`: else LLVM keeps the vectors of `x` in thirteen registers

@@ -116,20 +116,20 @@ impl Vector<f32> for Avx512 {
     }
 }
 
-/// The eight lanes of each of eight rows' dot products, `term(r + q, i)` for row `q`, as
+/// The eight lanes of each of `Q` rows' dot products, `term(r + q, i)` for row `q`, as
 /// [`dot_f64`](super::avx::dot_f64) takes them: the groups of eight, then the half group
 /// into lanes 0–3 (masked: lanes 4–7 keep their bits).
 ///
 /// # Safety
 /// The target has AVX-512F.
 #[inline(always)]
-pub(super) unsafe fn lanes8<const N: usize>(
+pub(super) unsafe fn lanes_rows<const N: usize, const Q: usize>(
     term: &impl Fn(usize, usize) -> (f64, f64),
     r: usize,
-) -> [__m512d; 8] {
+) -> [__m512d; Q] {
     // SAFETY: the caller's.
     unsafe {
-        let mut lanes = [_mm512_setzero_pd(); 8];
+        let mut lanes = [_mm512_setzero_pd(); Q];
         let mut i = 0;
         while i + 8 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
