@@ -256,8 +256,10 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         r += 8;
     }
     // Four rows more the same way, half the vectors of `reduce` zeros (which LLVM folds
-    // away): where four rows' dot products of the form below made the seed's first layer,
-    // 16 rows and then 4, take 40 ns against 29 ns for the 16 alone (the Xeon).
+    // away). As four rows of the form below, the seed's first layer (16 rows, then 4) took
+    // 40 ns against 29 for the 16 alone; this way 36.5 ns, and in `scripts/ab-min.sh` on
+    // the Xeon, at two alignments: the seed's `forward` −2 %, `hvp` −8 to −15 %, the
+    // 36-48-12-1 network's `forward` −11 to −13 % (the kernel timed alone, +3 %).
     #[cfg(target_feature = "avx512f")]
     if N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
         // SAFETY: the target has AVX-512F; `r + 4 <= R` keeps the store in `out`.
