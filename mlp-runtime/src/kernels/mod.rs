@@ -99,8 +99,8 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
 /// to the bit its [`dot`]. Where AVX and FMA are there, in `f64`, four rows' lanes are
 /// combined at once (one horizontal reduction per row costs as much as its multiply-adds
 /// in a short row), and long rows' steps go five rows side by side (ten chains of
-/// multiply-adds in flight); in `f32`, four rows' steps go side by side (a row's lanes are
-/// one vector, one chain of multiply-adds).
+/// multiply-adds in flight); in `f32`, eight rows' steps go side by side (a row's lanes
+/// are one vector, one chain of multiply-adds), their lanes added up at once.
 #[inline(always)]
 pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (T, T),
