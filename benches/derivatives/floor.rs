@@ -226,9 +226,9 @@ pub fn bench(c: &mut Criterion) {
     });
     for (name, count) in crate::report::parameters() {
         // Aligned to 64 bytes, as a network's weights are (`#[repr(align(64))]`): from a
-        // buffer that is not, loads span two cache lines, and the Xeon read the wide
-        // network's parameters at 113 bytes/ns where it reads aligned ones at 186, slower
-        // than its `value_and_gradient` read them twice (2026-12-01).
+        // buffer that is not, loads span two cache lines. Unaligned, the Xeon read the wide
+        // network's parameters at 113 bytes/ns, slower than its `value_and_gradient` read
+        // them twice; aligned, at 186 (2026-12-01).
         let buffer: Vec<f64> = (0..count + 8).map(|i| i as f64).collect();
         let start = buffer.as_ptr().align_offset(64);
         let weights = &buffer[start..start + count];

@@ -18,8 +18,8 @@ use crate::exp::{LN2_HI, LN2_LO, LOG2_E, MIN, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_
 /// the 30-30-30-1 network's `forward` measured 5–10 % faster than element by element, its
 /// `value_and_gradient` −4 % to +1 %: `scripts/ab-min.sh` on the Xeon. The seed's rows of
 /// 20 and 10 with the rest in a masked vector, or copied through the stack, made its
-/// `value_and_gradient` a quarter slower: a load cannot take its data from a masked store,
-/// nor from several narrower ones.)
+/// `value_and_gradient` a quarter slower; likely because a load cannot take its data from a
+/// masked store, nor from several narrower ones, which I did not verify.)
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
     let whole = N / 8 * 8;
