@@ -67,8 +67,13 @@ unsafe fn lanes_f64<const N: usize>(term: &impl Fn(usize) -> (f64, f64)) -> (__m
     use super::avx512::Avx512;
     // SAFETY: the target has AVX-512F.
     unsafe {
-        let [lanes] = eights::<f64, Avx512, N, 1>(&|_, k| term(k), 0, [_mm512_setzero_pd()]);
-        let i = N / 8 * 8;
+        let mut lanes = _mm512_setzero_pd();
+        let mut i = 0;
+        while i + 8 <= N {
+            let (a, b) = <Avx512 as Vector<f64>>::pairs(term, i);
+            lanes = _mm512_fmadd_pd(a, b, lanes);
+            i += 8;
+        }
         let (mut low, high) = (
             _mm512_castpd512_pd256(lanes),
             _mm512_extractf64x4_pd::<1>(lanes),
@@ -147,7 +152,13 @@ const fn side_by_side_groups(rows: usize) -> usize {
 unsafe fn lanes_f32<const N: usize>(term: &impl Fn(usize) -> (f32, f32)) -> __m256 {
     // SAFETY: as above.
     unsafe {
-        let [lanes] = eights::<f32, Avx, N, 1>(&|_, k| term(k), 0, [_mm256_setzero_ps()]);
+        let mut lanes = _mm256_setzero_ps();
+        let mut i = 0;
+        while i + 8 <= N {
+            let (a, b) = pairs_f32(term, i);
+            lanes = _mm256_fmadd_ps(a, b, lanes);
+            i += 8;
+        }
         half_f32::<N>(term, lanes)
     }
 }
@@ -459,39 +470,20 @@ unsafe fn lanes_rows_f32<const N: usize, const Q: usize>(
 ) -> [__m256; Q] {
     // SAFETY: the caller's target has AVX and FMA.
     unsafe {
-        let mut lanes = eights::<f32, Avx, N, Q>(term, r, [_mm256_setzero_ps(); Q]);
+        let mut lanes = [_mm256_setzero_ps(); Q];
+        let mut i = 0;
+        while i + 8 <= N {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                let (a, b) = pairs_f32(&|k| term(r + q, k), i);
+                *lanes = _mm256_fmadd_ps(a, b, *lanes);
+            }
+            i += 8;
+        }
         for (q, lanes) in lanes.iter_mut().enumerate() {
             *lanes = half_f32::<N>(&|k| term(r + q, k), *lanes);
         }
         lanes
     }
-}
-
-/// `lanes[q]` and the groups of eight terms of row `r + q` (`term(r + q, i)`), one
-/// multiply-add of a whole vector a group, the rows' steps side by side: a dot product's
-/// eight lanes, where a vector of `X` holds eight (`f32` in AVX's, `f64` in AVX-512's).
-///
-/// # Safety
-/// The target has `X`'s vectors and FMA.
-#[inline(always)]
-pub(super) unsafe fn eights<T, X: Vector<T>, const N: usize, const Q: usize>(
-    term: &impl Fn(usize, usize) -> (T, T),
-    r: usize,
-    mut lanes: [X::V; Q],
-) -> [X::V; Q] {
-    const { assert!(X::W == 8) };
-    let mut i = 0;
-    while i + 8 <= N {
-        for (q, lanes) in lanes.iter_mut().enumerate() {
-            // SAFETY: the caller's.
-            unsafe {
-                let (a, b) = X::pairs(&|k| term(r + q, k), i);
-                *lanes = X::fmadd(a, b, *lanes);
-            }
-        }
-        i += 8;
-    }
-    lanes
 }
 
 /// Eight `f32` dot products' lanes added up as [`reduce_f32`] adds one's (lanes four apart,

@@ -5,7 +5,7 @@
 
 use core::arch::x86_64::*;
 
-use super::avx::{Vector, eights, pairs_f64};
+use super::avx::{Vector, pairs_f64};
 
 /// AVX-512's 512-bit registers.
 pub struct Avx512;
@@ -129,8 +129,15 @@ pub(super) unsafe fn lanes_rows<const N: usize, const Q: usize>(
 ) -> [__m512d; Q] {
     // SAFETY: the caller's.
     unsafe {
-        let mut lanes = eights::<f64, Avx512, N, Q>(term, r, [_mm512_setzero_pd(); Q]);
-        let i = N / 8 * 8;
+        let mut lanes = [_mm512_setzero_pd(); Q];
+        let mut i = 0;
+        while i + 8 <= N {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
+                let (a, b) = <Avx512 as Vector<f64>>::pairs(&|i| term(r + q, i), i);
+                *lanes = _mm512_fmadd_pd(a, b, *lanes);
+            }
+            i += 8;
+        }
         if i + 4 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
                 let (a, b) = pairs_f64(&|i| term(r + q, i), i);
