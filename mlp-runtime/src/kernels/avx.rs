@@ -740,15 +740,28 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // two thirds of their time on the last 2.5 (not measured apart; the A/B of the
         // change was within its noise).
         let mut l = 0;
-        while l + 4 * X::W <= N {
-            chunk::<T, X, N, 4, 2, 1, 1>(acc, l, part, &terms, &term);
-            l += 4 * X::W;
-        }
-        match (N - l) / X::W {
-            3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, part, &terms, &term),
-            2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, part, &terms, &term),
-            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
-            _ => {}
+        if cfg!(target_feature = "avx512f") {
+            while l + 4 * X::W <= N {
+                chunk::<T, X, N, 4, 4, 2, 1>(acc, l, part, &terms, &term);
+                l += 4 * X::W;
+            }
+            match (N - l) / X::W {
+                3 => chunk::<T, X, N, 3, 5, 2, 1>(acc, l, part, &terms, &term),
+                2 => chunk::<T, X, N, 2, 8, 4, 2>(acc, l, part, &terms, &term),
+                1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
+                _ => {}
+            }
+        } else {
+            while l + 4 * X::W <= N {
+                chunk::<T, X, N, 4, 2, 1, 1>(acc, l, part, &terms, &term);
+                l += 4 * X::W;
+            }
+            match (N - l) / X::W {
+                3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, part, &terms, &term),
+                2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, part, &terms, &term),
+                1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
+                _ => {}
+            }
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
