@@ -690,10 +690,11 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 
 /// [`sums_rows`](super::sums_rows): `acc[r][l] = Σ_v a·b` for `(a, b) = term(r, v, l)`,
 /// rows side by side in registers, two or four at a time, so that eight vectors of sums are
-/// in flight (a multiply-add's latency, four cycles, times its two units); one row alone
-/// would leave the units waiting half the time. `acc` is written, never read: its sums start
-/// at zero in registers. If `lower`, a group of rows skips the vectors of lanes wholly past
-/// its last row's diagonal ([`sums_symmetric`](super::sums_symmetric)).
+/// in flight (a multiply-add's latency, four cycles, times its two units), and twice as
+/// many with AVX-512's registers; one row alone would leave the units waiting half the
+/// time. `acc` is written, never read: its sums start at zero in registers. If `lower`, a
+/// group of rows skips the vectors of lanes wholly past its last row's diagonal
+/// ([`sums_symmetric`](super::sums_symmetric)).
 #[inline(always)]
 pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
@@ -734,34 +735,32 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         };
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
-        // multiply-add's latency, four cycles, times its two units). Fewer, and each
-        // chain of dependent multiply-adds keeps the units waiting: by that count, the
-        // seed network's rows of 52 lanes (6.5 vectors), two rows at a time, would spend
-        // two thirds of their time on the last 2.5 (not measured apart; the A/B of the
-        // change was within its noise).
-        let mut l = 0;
-        if cfg!(target_feature = "avx512f") {
-            while l + 4 * X::W <= N {
-                chunk::<T, X, N, 4, 4, 2, 1>(acc, l, part, &terms, &term);
-                l += 4 * X::W;
-            }
-            match (N - l) / X::W {
-                3 => chunk::<T, X, N, 3, 5, 2, 1>(acc, l, part, &terms, &term),
-                2 => chunk::<T, X, N, 2, 8, 4, 2>(acc, l, part, &terms, &term),
-                1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
-                _ => {}
-            }
+        // multiply-add's latency, four cycles, times its two units). Fewer, and each chain
+        // of dependent multiply-adds keeps the units waiting: by that count, the seed
+        // network's rows of 52 lanes (6.5 vectors), two rows at a time, would spend two
+        // thirds of their time on the last 2.5 (not measured apart; the A/B of the change
+        // was within its noise). With AVX-512's 32 registers, twice the rows (`M`): a
+        // Xeon's L1 serves one 512-bit load a cycle, half its multiply-adds' rate, and a
+        // term loads a vector per chunk vector and a factor per row, six loads for eight
+        // multiply-adds two rows by four vectors, eight for sixteen four by four. The
+        // seed's `laplacian` −5 to −10 %, `hessian_to` −5 %, `hvp` −6 %, batch gradient
+        // −4 %; the wide network's `hessian` −10 %, batch gradient −9 % (A/B at two
+        // alignments). Five rows by four vectors made the wide network's 14 % slower.
+        const M: usize = if cfg!(target_feature = "avx512f") {
+            2
         } else {
-            while l + 4 * X::W <= N {
-                chunk::<T, X, N, 4, 2, 1, 1>(acc, l, part, &terms, &term);
-                l += 4 * X::W;
-            }
-            match (N - l) / X::W {
-                3 => chunk::<T, X, N, 3, 3, 2, 1>(acc, l, part, &terms, &term),
-                2 => chunk::<T, X, N, 2, 4, 2, 1>(acc, l, part, &terms, &term),
-                1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
-                _ => {}
-            }
+            1
+        };
+        let mut l = 0;
+        while l + 4 * X::W <= N {
+            chunk::<T, X, N, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
+            l += 4 * X::W;
+        }
+        match (N - l) / X::W {
+            3 => chunk::<T, X, N, 3, { 2 + M }, 2, 1>(acc, l, part, &terms, &term),
+            2 => chunk::<T, X, N, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term),
+            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
+            _ => {}
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
