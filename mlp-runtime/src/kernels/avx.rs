@@ -743,8 +743,8 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // Xeon's L1 serves one 512-bit load a cycle, half its multiply-adds' rate, and a
         // term loads a vector per chunk vector and a factor per row, six loads for eight
         // multiply-adds two rows by four vectors, eight for sixteen four by four. The
-        // seed's `laplacian` −5 to −10 %, `hessian_to` −5 %, `hvp` −6 %, batch gradient
-        // −4 %; the wide network's `hessian` −10 %, batch gradient −9 % (A/B at two
+        // seed's `laplacian` −4 to −10 %, `hessian_to` −5 to −7 %, batch gradient −4 %
+        // (`f32` −9 %), the wide network's `hessian` −10 to −16 % (four A/Bs, two
         // alignments). Five rows by four vectors made the wide network's 14 % slower.
         const M: usize = if cfg!(target_feature = "avx512f") {
             2
