@@ -598,6 +598,8 @@ mod tests {
         check::<33, 13, 2>();
         check::<40, 13, 3>();
         check::<52, 13, 9>();
+        check::<52, 13, 15>();
+        check::<56, 13, 11>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time.
         check::<400, 13, 3>();
         check::<128, 40, 16>();
