@@ -45,23 +45,28 @@ const LONG_ROWS: usize = 64;
 /// no difference to the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
 const TILED_TERMS: usize = 8;
 
-/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`.
+/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: tiles of four rows
+/// by four samples, then of two rows (the seed's second layer, 10 = 8 + 2 rows, whose last
+/// two rows took a `dot` for each sample, each ending in a reduction of its own), then the
+/// rows left a `dot` each.
 #[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
-    element: impl FnMut(usize, usize, f64),
+    mut element: impl FnMut(usize, usize, f64),
 ) {
-    whole::<f64, N, B, R, TILE_ROWS>(
-        w,
-        samples,
-        element,
-        // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + TILE_ROWS <= R` and
-        // `b + 4 <= B`.
-        |w, samples, j, b| unsafe { tile(w, samples, j, b) },
-        |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
-    )
+    if N < TILED_TERMS {
+        return super::scalar_dot_block(w, samples, element);
+    }
+    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
+    // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + Q <= R` and `b + 4 <= B`.
+    let fours = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 4>(w, samples, j, b) };
+    let j = tiled::<f64, N, B, R, 4, 4>(w, samples, 0, &mut element, fours, dot);
+    // SAFETY: as above.
+    let twos = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
+    let j = tiled::<f64, N, B, R, 2, 4>(w, samples, j, &mut element, twos, dot);
+    singles(w, samples, j, element, dot);
 }
 
 /// Rows of fewer terms than this go a sample at a time with AVX alone (not AVX-512), four
@@ -233,29 +238,32 @@ fn singles<T: crate::Scalar, const N: usize, const B: usize, const R: usize>(
     }
 }
 
-/// Rows `j..j + 4` by samples `b..b + 4` of [`dot_block_f64`]: `[row][sample]`.
+/// Rows `j..j + Q` (`Q` even) by samples `b..b + 4` of [`dot_block_f64`]: `[row][sample]`.
 ///
 /// # Safety
-/// The target has AVX-512F; `j + 4 <= R`, `b + 4 <= B`.
+/// The target has AVX-512F; `j + Q <= R`, `b + 4 <= B`.
 #[cfg(target_feature = "avx512f")]
 #[inline(always)]
-unsafe fn tile<const N: usize, const B: usize, const R: usize>(
+unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
     j: usize,
     b: usize,
-) -> [[f64; 4]; 4] {
+) -> [[f64; 4]; Q] {
     // SAFETY: the caller's; every load is of terms `k..k + 8` (or `+ 4`) with `k + 8 <= N`
     // (or `+ 4`), of rows `j + q < R` and samples `b + s < B`.
     unsafe {
         let row = |q: usize| w[j + q].as_ptr();
         let sample = |s: usize| samples[b + s].as_ptr();
-        let mut lanes = [[_mm512_setzero_pd(); 4]; 4];
+        let mut lanes = [[_mm512_setzero_pd(); 4]; Q];
+        let mut weights = [_mm512_setzero_pd(); Q];
         let mut k = 0;
         while k + 8 <= N {
-            let weights = [0, 1, 2, 3].map(|q| _mm512_loadu_pd(row(q).add(k)));
+            for (q, weights) in weights.iter_mut().enumerate() {
+                *weights = _mm512_loadu_pd(row(q).add(k));
+            }
             let inputs = [0, 1, 2, 3].map(|s| _mm512_loadu_pd(sample(s).add(k)));
-            for (lanes, weights) in lanes.iter_mut().zip(weights) {
+            for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
                 for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
                     *lanes = _mm512_fmadd_pd(weights, inputs, *lanes);
                 }
@@ -266,16 +274,18 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize>(
         if k + 4 <= N {
             debug_assert_eq!(tail_start(N), k + 4);
             let half = |at: *const f64| _mm512_maskz_loadu_pd(0x0f, at.add(k));
-            let weights = [0, 1, 2, 3].map(|q| half(row(q)));
+            for (q, weights) in weights.iter_mut().enumerate() {
+                *weights = half(row(q));
+            }
             let inputs = [0, 1, 2, 3].map(|s| half(sample(s)));
-            for (lanes, weights) in lanes.iter_mut().zip(weights) {
+            for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
                 for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
                     *lanes = _mm512_mask3_fmadd_pd(weights, inputs, *lanes, 0x0f);
                 }
             }
         }
-        let mut out = [[0.0; 4]; 4];
-        for pair in [0, 2] {
+        let mut out = [[0.0; 4]; Q];
+        for pair in (0..Q).step_by(2) {
             // Rows `pair` and `pair + 1`, each sample's sum at `2·s` and `2·s + 1`.
             let [first, second] = [pair, pair + 1].map(|q| lanes[q]);
             let mut sums = [0.0; 8];
