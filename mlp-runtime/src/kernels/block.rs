@@ -46,9 +46,10 @@ const LONG_ROWS: usize = 64;
 const TILED_TERMS: usize = 8;
 
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: tiles of four rows
-/// by four samples, then of two rows (the seed's second layer, 10 = 8 + 2 rows, whose last
-/// two rows took a `dot` for each sample, each ending in a reduction of its own), then the
-/// rows left a `dot` each.
+/// by four samples, then of two rows, then the rows left a `dot` each. (The seed's second
+/// layer, 10 = 8 + 2 rows, took a `dot` per sample for its last two, each ending in a
+/// reduction of its own; in a tile of two: its batch forward −1.5 %, batch gradient −0.4 to
+/// −1.1 %, A/B at two alignments.)
 #[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
