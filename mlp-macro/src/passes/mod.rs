@@ -5,15 +5,13 @@ pub mod dce;
 pub mod fuse;
 pub mod hoist;
 pub mod inline;
-pub mod schedule;
 pub mod simplify;
 
 use crate::ir::Program;
 
 /// What every method's program goes through before lowering: simplified, sums pushed into
 /// what they sum, cheap intermediates inlined, dead statements dropped, activation
-/// derivatives hoisted and fused with their values, and what reads only the arguments
-/// first.
+/// derivatives hoisted and fused with their values.
 pub fn optimize(p: &mut Program) {
     simplify::program(p);
     contract::contract(p);
@@ -22,7 +20,6 @@ pub fn optimize(p: &mut Program) {
     hoist::hoist(p);
     fuse::fuse(p);
     dce::dce(p);
-    schedule::schedule(p);
 }
 
 #[cfg(test)]
