@@ -745,7 +745,8 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // multiply-adds two rows by four vectors, eight for sixteen four by four. The
         // seed's `laplacian` −4 to −10 %, `hessian_to` −5 to −7 %, batch gradient −4 %
         // (`f32` −9 %), the wide network's `hessian` −10 to −16 % (four A/Bs, two
-        // alignments). Five rows by four vectors made the wide network's 14 % slower.
+        // alignments). Five rows by four vectors made the wide network's batch gradient
+        // and Hessian 14–16 % slower.
         const M: usize = if cfg!(target_feature = "avx512f") {
             2
         } else {

@@ -6,8 +6,8 @@
 //! dot's eight lanes are then added up as [`dot`](super::dot) adds them, four dots at once.
 //!
 //! - `f64` with AVX-512: four rows by four samples, sixteen vectors of lanes, eight loads
-//!   per sixteen multiply-adds (the L1's one 512-bit load a cycle, against two
-//!   multiply-adds); two rows by four samples for two rows left over.
+//!   per sixteen multiply-adds (a Xeon's L1 serves one 512-bit load a cycle, half the rate
+//!   of its multiply-adds); two rows by four samples for two rows left over.
 //! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors, lanes 0–3 of a
 //!   tile's dots, then lanes 4–7. Six rows by two samples where the rows are long (twelve
 //!   chains of multiply-adds in flight, eight loads per twelve, fifteen of AVX's sixteen
@@ -252,6 +252,8 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
     j: usize,
     b: usize,
 ) -> [[f64; 4]; Q] {
+    // The lanes are added up two rows at a time.
+    const { assert!(Q.is_multiple_of(2)) };
     // SAFETY: the caller's; every load is of terms `k..k + 8` (or `+ 4`) with `k + 8 <= N`
     // (or `+ 4`), of rows `j + q < R` and samples `b + s < B`.
     unsafe {
