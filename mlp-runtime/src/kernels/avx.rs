@@ -740,13 +740,14 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // network's rows of 52 lanes (6.5 vectors), two rows at a time, would spend two
         // thirds of their time on the last 2.5 (not measured apart; the A/B of the change
         // was within its noise). With AVX-512's 32 registers, twice the rows (`M`): a
-        // Xeon's L1 serves one 512-bit load a cycle, half its multiply-adds' rate, and a
         // term loads a vector per chunk vector and a factor per row, six loads for eight
-        // multiply-adds two rows by four vectors, eight for sixteen four by four. The
-        // seed's `laplacian` −4 to −10 %, `hessian_to` −5 to −7 %, batch gradient −4 %
-        // (`f32` −9 %), the wide network's `hessian` −10 to −16 % (four A/Bs, two
-        // alignments). Five rows by four vectors made the wide network's batch gradient
-        // and Hessian 14–16 % slower.
+        // multiply-adds two rows by four vectors, eight for sixteen four by four, and on
+        // a Xeon the loads bound these sums (`scripts/l1-loads.sh`: 512-bit loads feed
+        // multiply-adds at 0.78 of their rate, 0.43 where they straddle cache lines, as
+        // every other row of 52 `f64` does). The seed's `laplacian` −4 to −10 %,
+        // `hessian_to` −5 to −7 %, batch gradient −4 % (`f32` −9 %), the wide network's
+        // `hessian` −10 to −16 % (four A/Bs, two alignments). Five rows by four vectors
+        // made the wide network's batch gradient and Hessian 14–16 % slower.
         const M: usize = if cfg!(target_feature = "avx512f") {
             2
         } else {

@@ -6,8 +6,8 @@
 //! dot's eight lanes are then added up as [`dot`](super::dot) adds them, four dots at once.
 //!
 //! - `f64` with AVX-512: four rows by four samples, sixteen vectors of lanes, eight loads
-//!   per sixteen multiply-adds (a Xeon's L1 serves one 512-bit load a cycle, half the rate
-//!   of its multiply-adds); two rows by four samples for two rows left over.
+//!   per sixteen multiply-adds (on a Xeon, 512-bit loads feed multiply-adds at 0.78 of
+//!   their rate: `scripts/l1-loads.sh`); two rows by four samples for two rows left over.
 //! - `f64` with AVX alone: a dot's eight lanes are two 256-bit vectors, lanes 0–3 of a
 //!   tile's dots, then lanes 4–7. Six rows by two samples where the rows are long (twelve
 //!   chains of multiply-adds in flight, eight loads per twelve, fifteen of AVX's sixteen
