@@ -89,37 +89,29 @@ fn main() {
     );
     let buffer = Box::new(Buffer([0.5; 1088]));
     let c = 0.999;
-    let count_512 = REPS * 128;
     // SAFETY (each call): the CPU has AVX-512F, checked above (and so AVX2 and FMA).
-    let registers = rate(count_512, || {
+    let registers = rate(REPS * 128, || {
         black_box(unsafe { registers_512(black_box(c)) });
     });
     println!("512-bit multiply-adds, operands in registers: {registers:.2}/ns");
-    for (what, offset) in [
-        ("aligned", 0),
-        ("offset 8 bytes", 1),
-        ("offset 32 bytes", 4),
-    ] {
-        let r = rate(count_512, || {
-            black_box(unsafe { loads_512(&buffer, black_box(c), offset) });
-        });
-        println!(
-            "512-bit, one operand from L1 ({what}): {r:.2}/ns, {:.0} bytes/ns",
-            r * 64.0
-        );
-    }
-    let count_256 = REPS * 21 * 12;
-    for (what, offset) in [
-        ("aligned", 0),
-        ("offset 8 bytes", 1),
-        ("offset 32 bytes", 4),
-    ] {
-        let r = rate(count_256, || {
-            black_box(unsafe { loads_256(&buffer, black_box(c), offset) });
-        });
-        println!(
-            "256-bit, one operand from L1 ({what}): {r:.2}/ns, {:.0} bytes/ns",
-            r * 32.0
-        );
+    // Each width's chains, and how many multiply-adds a run of them does.
+    let widths: [(usize, usize, unsafe fn(&Buffer, f64, usize) -> f64); 2] = [
+        (512, REPS * 128, loads_512),
+        (256, REPS * 21 * 12, loads_256),
+    ];
+    for (bits, count, chains) in widths {
+        for (what, offset) in [
+            ("aligned", 0),
+            ("offset 8 bytes", 1),
+            ("offset 32 bytes", 4),
+        ] {
+            let r = rate(count, || {
+                black_box(unsafe { chains(&buffer, black_box(c), offset) });
+            });
+            println!(
+                "{bits}-bit, one operand from L1 ({what}): {r:.2}/ns, {:.0} bytes/ns",
+                r * (bits / 8) as f64
+            );
+        }
     }
 }

@@ -739,10 +739,11 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // of dependent multiply-adds keeps the units waiting: by that count, the seed
         // network's rows of 52 lanes (6.5 vectors), two rows at a time, would spend two
         // thirds of their time on the last 2.5 (not measured apart; the A/B of the change
-        // was within its noise). With AVX-512's 32 registers, twice the rows (`M`): a
-        // term loads a vector per chunk vector and a factor per row, six loads for eight
-        // multiply-adds two rows by four vectors, eight for sixteen four by four, and on
-        // a Xeon the loads bound these sums (`scripts/l1-loads.sh`: 512-bit loads feed
+        // was within its noise). With AVX-512's 32 registers, twice the rows (`M`; four
+        // rather than three where three vectors remain, six not tried): a term loads a
+        // vector per chunk vector and a factor per row, six loads for eight multiply-adds
+        // two rows by four vectors, eight for sixteen four by four, and on a Xeon the
+        // loads bound these sums (`scripts/l1-loads.sh`: 512-bit loads feed
         // multiply-adds at 0.78 of their rate, 0.43 where they straddle cache lines, as
         // every other row of 52 `f64` does). The seed's `laplacian` −4 to −10 %,
         // `hessian_to` −5 to −7 %, batch gradient −4 % (`f32` −9 %), the wide network's

@@ -63,8 +63,8 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     }
     let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
     // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + Q <= R` and `b + 4 <= B`.
-    let fours = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 4>(w, samples, j, b) };
-    let j = tiled::<f64, N, B, R, 4, 4>(w, samples, 0, &mut element, fours, dot);
+    let fours = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS>(w, samples, j, b) };
+    let j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, 0, &mut element, fours, dot);
     // SAFETY: as above.
     let twos = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
     let j = tiled::<f64, N, B, R, 2, 4>(w, samples, j, &mut element, twos, dot);
