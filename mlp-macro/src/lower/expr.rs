@@ -158,6 +158,31 @@ impl Lowering<'_> {
         Some((self.expr(n, &rest), self.expr(n, last)))
     }
 
+    /// A product of a matrix of sums' term as `(the factors that vary with a row, the
+    /// others)`, so that the kernel multiplies the others once for all its rows: for an
+    /// inlined scaled weight (`W2[i,j]·s1[j]·W1[j,c]`), `(w2[i][j], s1[j] * w1[j][c])`, the
+    /// bits of the tensor it replaces. Else as [`Self::product`].
+    pub(super) fn product_by_rows(
+        &self,
+        n: usize,
+        e: &Expr,
+        rows: &[IndexId],
+    ) -> Option<(TokenStream, TokenStream)> {
+        let Expr::Mul(factors) = e else { return None };
+        let (row, shared): (Vec<Expr>, Vec<Expr>) = factors
+            .iter()
+            .cloned()
+            .partition(|f| rows.iter().any(|&r| f.mentions(r)));
+        if factors.len() < 3 || row.is_empty() || shared.is_empty() {
+            return self.product(n, e);
+        }
+        let product = |mut fs: Vec<Expr>| match fs.len() {
+            1 => fs.remove(0),
+            _ => Expr::Mul(fs),
+        };
+        Some((self.expr(n, &product(row)), self.expr(n, &product(shared))))
+    }
+
     /// A product of two factors, `W[…, r, c]·v[…, i]`, as the matrix and the vector it reads
     /// whole, `(&self.w1, x)` or `(&a1_dot, &self.w2[i])`: the matrix at `[r, c]` =
     /// `matrix`, the vector at `i` = `vector`, each an array whose last axes have just those

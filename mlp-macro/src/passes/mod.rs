@@ -11,13 +11,14 @@ use crate::ir::Program;
 
 /// What every method's program goes through before lowering: simplified, sums pushed into
 /// what they sum, cheap intermediates inlined, dead statements dropped, activation
-/// derivatives hoisted and fused with their values.
+/// derivatives hoisted (then weights scaled by them inlined) and fused with their values.
 pub fn optimize(p: &mut Program) {
     simplify::program(p);
     contract::contract(p);
     inline::inline(p, &inline::Inline::Free);
     dce::dce(p);
     hoist::hoist(p);
+    inline::inline(p, &inline::Inline::ScaledWeights);
     fuse::fuse(p);
     dce::dce(p);
 }
