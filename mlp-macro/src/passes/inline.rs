@@ -7,9 +7,9 @@
 //! - it is read exactly once, and every index variable in scope at the read (the reader's
 //!   axes and enclosing sums) indexes the read, so each element is still computed once;
 //! - it is a weight scaled element by element (`ȧ1[j,c] = s1[j]·W1[j,c]`), read once, in
-//!   a sum's term: recomputed there it costs a multiply a term, where the tensor costs a
-//!   store an element and a load a term (the seed's `laplacian` 10 % faster, `hessian_to`
-//!   8 %, with the same bits).
+//!   a sum's term, by a matrix of few rows: recomputed there, it costs a multiply a term
+//!   (the kernels compute it once for a group of rows) where the tensor costs a store an
+//!   element, and a load a term either way; the bits stay.
 //!
 //! [`Inline::All`] inlines everything but the tensors it keeps: the formula shown to the user.
 
@@ -32,6 +32,11 @@ pub enum Inline<'a> {
 
 /// A generic input width is costed as this wide: what grows with it dominates.
 const WIDE: usize = 1024;
+
+/// A scaled weight is inlined into a reader that computes it this many times at most. The
+/// seed's `laplacian` (10 rows, in groups of four) got 20 % faster, its Hessian (10 rows,
+/// one at a time) 4 %; the wide network's Hessian (128 rows) 4 % slower.
+const RECOMPUTED: usize = 16;
 
 /// Inlines tensors into their readers until none qualifies.
 pub fn inline(p: &mut Program, policy: &Inline<'_>) {
@@ -89,32 +94,42 @@ fn next(p: &Program, policy: &Inline<'_>, tried: &HashSet<TensorId>) -> Option<T
     })
 }
 
-/// Whether `t` is a weight matrix scaled element by element: a product of reads, one of
-/// them a parameter read at `t`'s own indices; and whether it is read once, in the term of
-/// a sum.
+/// Whether `t` is a weight matrix scaled element by element (a product of reads, one of
+/// them a parameter read at `t`'s own indices), read once, in the term of a sum, by a
+/// statement that recomputes each element at most [`RECOMPUTED`] times.
 fn scaled_weight(p: &Program, t: TensorId) -> bool {
     let Some(Expr::Mul(factors)) = p.value_of(t) else {
         return false;
     };
     let axes: Vec<Ix> = p.tensors[t].axes.iter().map(|&a| Ix::Var(a)).collect();
-    let weight = |f: &Expr| matches!(f, Expr::Read(r, ixs) if p.tensors[*r].role == Role::Parameter && *ixs == axes);
+    let weight = |f: &Expr| match f {
+        Expr::Read(r, ixs) => p.tensors[*r].role == Role::Parameter && *ixs == axes,
+        _ => false,
+    };
     if axes.len() < 2
         || !factors.iter().any(weight)
         || !factors.iter().all(|f| matches!(f, Expr::Read(..)))
     {
         return false;
     }
-    let mut sums_around = Vec::new();
+    // Per read: whether it is in a sum's term, and how many times the reader computes
+    // each element (its axes that do not index the read).
+    let mut reads = Vec::new();
     for stmt in &p.stmts {
+        let reader = &p.tensors[stmt.targets[0]].axes;
         for value in &stmt.values {
-            value.visit_reads(&mut |r, _, outer| {
+            value.visit_reads(&mut |r, ixs, outer| {
                 if r == t {
-                    sums_around.push(outer.len());
+                    let times = reader
+                        .iter()
+                        .filter(|&&a| !ixs.contains(&Ix::Var(a)))
+                        .fold(1, |n: usize, &a| n.saturating_mul(p.extent(a).or(WIDE)));
+                    reads.push((!outer.is_empty(), times));
                 }
             });
         }
     }
-    matches!(sums_around[..], [n] if n > 0)
+    matches!(reads[..], [(true, times)] if times <= RECOMPUTED)
 }
 
 /// Whether some activation is applied to `t`.
