@@ -26,7 +26,7 @@ pub fn optimize(p: &mut Program) {
 #[cfg(test)]
 mod tests {
     use super::{dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline};
-    use crate::ir::{Expr, Fixture, Name, Program, Role, Stmt};
+    use crate::ir::{Expr, Extent, Fixture, Name, Program, Role, Stmt};
 
     /// The fixture's program, with the statements `stmts` adds and whose outputs it gives.
     fn program(stmts: impl Fn(&mut Program, [usize; 4]) -> Vec<usize>) -> Program {
@@ -80,6 +80,53 @@ mod tests {
                 "u[k] = 2·x[k]",
                 "v[j] = Σ_k W1[j,k]·u[k]",
                 "y[j] = tanh(v[j])"
+            ]
+        );
+    }
+
+    #[test]
+    fn inlines_a_scaled_weight_into_a_matrix_of_few_rows() {
+        let inlined = |rows: usize| {
+            let mut p = program(|p, [x, w, k, j]| {
+                let r = p.index("r", Extent::Fixed(rows));
+                let v = p.tensor(Name::plain("v"), Role::Argument, vec![r, j]);
+                let s = define(
+                    p,
+                    "s",
+                    vec![j],
+                    Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k]))),
+                );
+                let t = define(
+                    p,
+                    "t",
+                    vec![j, k],
+                    Expr::mul(Expr::read(s, &[j]), Expr::read(w, &[j, k])),
+                );
+                let y = define(
+                    p,
+                    "y",
+                    vec![r, k],
+                    Expr::sum(j, Expr::mul(Expr::read(v, &[r, j]), Expr::read(t, &[j, k]))),
+                );
+                vec![y]
+            });
+            inline(&mut p, &Inline::ScaledWeights);
+            text(&p)
+        };
+        // Each of `t`'s elements is computed once per row of `y`: sixteen times at most.
+        assert_eq!(
+            inlined(16),
+            [
+                "s[j] = Σ_k W1[j,k]·x[k]",
+                "y[r,k] = Σ_j v[r,j]·s[j]·W1[j,k]"
+            ]
+        );
+        assert_eq!(
+            inlined(17),
+            [
+                "s[j] = Σ_k W1[j,k]·x[k]",
+                "t[j,k] = s[j]·W1[j,k]",
+                "y[r,k] = Σ_j v[r,j]·t[j,k]"
             ]
         );
     }
