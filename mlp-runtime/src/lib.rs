@@ -24,6 +24,7 @@ mod builtin;
 mod check;
 mod error;
 mod exp;
+mod exp_f32;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub mod io;
 mod kernels;

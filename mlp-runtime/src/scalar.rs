@@ -188,8 +188,7 @@ impl Scalar for f32 {
 
     #[inline(always)]
     fn exp_expm1_minus_twice(self) -> (Self, Self) {
-        let (e, em1) = crate::exp::exp_expm1_minus_twice(f64::from(self));
-        (e as f32, em1 as f32)
+        crate::exp_f32::exp_expm1_minus_twice(self)
     }
 
     #[inline(always)]
