@@ -69,12 +69,13 @@ pub fn elements<T: Scalar, const N: usize>(x: &[T; N], value: &mut [T; N], slope
         }
         return;
     }
-    for c in 0..N / 8 {
-        for l in c * 8..c * 8 + 8 {
+    let group = 64 / size_of::<T>();
+    for c in 0..N / group {
+        for l in c * group..c * group + group {
             (value[l], slope[l]) = Tanh::value_and_derivative(x[l]);
         }
     }
-    for l in N / 8 * 8..N {
+    for l in N / group * group..N {
         (value[l], slope[l]) = Tanh::value_and_derivative(x[l]);
     }
 }
