@@ -69,7 +69,7 @@ pub fn elements<T: Scalar, const N: usize>(x: &[T; N], value: &mut [T; N], slope
         }
         return;
     }
-    let group = 64 / size_of::<T>();
+    let group = if N >= 64 { 64 / size_of::<T>() } else { 8 };
     for c in 0..N / group {
         for l in c * group..c * group + group {
             (value[l], slope[l]) = Tanh::value_and_derivative(x[l]);
