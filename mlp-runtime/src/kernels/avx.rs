@@ -627,7 +627,7 @@ const fn wide<T, const N: usize>() -> bool
 where
     Wide: Vector<T>,
 {
-    N >= <Wide as Vector<T>>::W && size_of::<T>() == 8
+    N >= <Wide as Vector<T>>::W && (size_of::<T>() == 8 || N >= 64)
 }
 
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
