@@ -627,7 +627,7 @@ const fn wide<T, const N: usize>() -> bool
 where
     Wide: Vector<T>,
 {
-    N >= <Wide as Vector<T>>::W && (size_of::<T>() == 8 || N >= 64)
+    N >= <Wide as Vector<T>>::W
 }
 
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
@@ -642,7 +642,7 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() {
+    if wide::<T, N>() && (size_of::<T>() == 8 || N >= 64) {
         axpys_in::<T, Wide, N, V>(acc, len, term)
     } else {
         axpys_in::<T, Avx, N, V>(acc, len, term)
