@@ -630,6 +630,14 @@ where
     N >= <Wide as Vector<T>>::W
 }
 
+/// From how many lanes [`axpys`] takes rows of `f32` in [`Wide`] vectors. Shorter ones go
+/// in AVX's: with AVX-512, the seed's `f32` `value_and_gradient` (rows of 20 and 52)
+/// measured 11–22 % faster so (`scripts/ab-min.sh`, two alignments, the Xeon), the wide
+/// network's (64 and 128) 6 % slower with all its rows so. Why, I did not find (this VM
+/// has no performance counters): timed alone, the seed's reverse first-layer `axpys`
+/// took 22.3 ns in AVX-512's vectors and 23.6 built for AVX2.
+const WIDE_F32_FROM: usize = 64;
+
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
 /// each lane's terms in order of `v`: in [`held`] registers, or, past
 /// [`REGISTER_BLOCKED_TERMS`], one `v` after the other.
@@ -642,7 +650,7 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() && (size_of::<T>() == 8 || N >= 64) {
+    if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
         axpys_in::<T, Wide, N, V>(acc, len, term)
     } else {
         axpys_in::<T, Avx, N, V>(acc, len, term)
