@@ -685,7 +685,8 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // `hessian` −3 to −6 %, `value_and_gradient` the same (two A/Bs); with every row
         // so, its `value_and_gradient` was 2–5 % slower (its short reverse sums wait on
         // the reload), and in `f32` 8 %.
-        let opaque = size_of::<T>() == 8 && N >= OPAQUE_FROM;
+        let opaque =
+            cfg!(not(target_feature = "avx512f")) && size_of::<T>() == 8 && N >= OPAQUE_FROM;
         let term = if opaque {
             core::hint::black_box(&term)
         } else {
