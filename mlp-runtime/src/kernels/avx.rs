@@ -650,7 +650,7 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() && (size_of::<T>() == 8 && N >= 32 || N >= WIDE_F32_FROM) {
+    if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
         axpys_in::<T, Wide, N, V>(acc, len, term)
     } else {
         axpys_in::<T, Avx, N, V>(acc, len, term)
