@@ -112,11 +112,7 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
     unsafe {
         let abs = _mm512_castsi512_pd(_mm512_andnot_si512(sign(), _mm512_castpd_si512(x)));
         let (e, m) = exp_expm1_minus_twice(abs);
-        let d = _mm512_add_pd(splat(2.0), m);
-        let one = _mm256_set1_pd(1.0);
-        let low = _mm256_div_pd(one, _mm512_castpd512_pd256(d));
-        let high = _mm256_div_pd(one, _mm512_extractf64x4_pd::<1>(d));
-        let q = _mm512_insertf64x4::<1>(_mm512_castpd256_pd512(low), high);
+        let q = _mm512_div_pd(splat(1.0), _mm512_add_pd(splat(2.0), m));
         let t = _mm512_mul_pd(m, q);
         // copysign: the magnitude's bits but the sign, the argument's.
         let t = _mm512_ternarylogic_epi64::<0xCA>(
