@@ -9,18 +9,18 @@
 use crate::kernels::madd;
 
 /// `1.5·2²³`: adding it rounds to an integer, which then sits in the low bits.
-const SHIFTER: f32 = 12_582_912.0;
-const LOG2_E: f32 = core::f32::consts::LOG2_E;
+pub(crate) const SHIFTER: f32 = 12_582_912.0;
+pub(crate) const LOG2_E: f32 = core::f32::consts::LOG2_E;
 /// `ln 2` split so that `n·LN2_HI` is exact for `|n| < 2⁸` (`LN2_HI` has 16 bits).
-const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
-const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
+pub(crate) const LN2_HI: f32 = f32::from_bits(0x3f31_7200);
+pub(crate) const LN2_LO: f32 = f32::from_bits(0x35bf_be8e);
 /// `exp(-2a)` is below half the smallest subnormal `f32` past this `a`.
-const MAX: f32 = 52.0;
+pub(crate) const MAX: f32 = 52.0;
 /// `2⁻³⁰`: what undoes the bias that keeps a subnormal result's `2ⁿ` normal.
-const TWO_TO_MINUS_30: f32 = f32::from_bits(0x3080_0000);
+pub(crate) const TWO_TO_MINUS_30: f32 = f32::from_bits(0x3080_0000);
 /// `1/(i + 2)!`: the coefficients of `(e^r - 1 - r)/r²`, to degree 5 (the first term
 /// left out, `r⁸/8!`, is below 2⁻²⁶ relative to `e^r - 1` for `|r| ≤ ln 2 / 2`).
-const POLYNOMIAL: [f32; 6] = [
+pub(crate) const POLYNOMIAL: [f32; 6] = [
     1.0 / 2.0,
     1.0 / 6.0,
     1.0 / 24.0,

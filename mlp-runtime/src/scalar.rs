@@ -201,6 +201,22 @@ impl Scalar for f32 {
 
     avx_kernels!(dot_f32);
 
+    /// Short rows (the single calls') in AVX vectors written out where the target has AVX2
+    /// and FMA; long ones (a batch's) as LLVM vectorizes them (`kernels/tanh_row.rs`).
+    #[cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        target_feature = "fma"
+    ))]
+    #[inline(always)]
+    fn tanh_row<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
+        if N < 64 {
+            crate::kernels::tanh_f32::row_f32(x, value, slope);
+        } else {
+            crate::kernels::tanh_row::elements(x, value, slope);
+        }
+    }
+
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
     fn lanes_dot_rows<const N: usize, const R: usize>(

@@ -22,6 +22,12 @@ pub(crate) mod avx512;
 pub(crate) mod block;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
+#[cfg(all(
+    target_arch = "x86_64",
+    target_feature = "avx2",
+    target_feature = "fma"
+))]
+pub(crate) mod tanh_f32;
 pub(crate) mod tanh_row;
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
