@@ -182,6 +182,11 @@ fn main() {
     let wide32_rows: Vec<[f32; 64]> = wide_rows.iter().map(|x| x.map(|v| v as f32)).collect();
     let seed32 = Seed32::from_parameters_boxed(&parameters::<Seed32>()).unwrap();
     let seed32_rows: Vec<[f32; 52]> = rows.iter().map(|x| x.map(|v| v as f32)).collect();
+    fastest("seed-f32-forward", &filter, 200, ROWS, || {
+        for x in &seed32_rows {
+            black_box(seed32.forward(black_box(x)));
+        }
+    });
     fastest("seed-f32-value-and-gradient", &filter, 200, ROWS, || {
         for x in &seed32_rows {
             black_box(seed32.value_and_gradient(black_box(x)));
