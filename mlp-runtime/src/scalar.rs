@@ -39,7 +39,9 @@ pub trait Scalar:
     /// The body of [`Tanh`](crate::Tanh)'s `value_and_derivative_row`: element by element,
     /// but for `f64`, in its AVX-512 vectors written out where the target has them (LLVM
     /// would keep to 256-bit ones), else in a pass over the row per stage where that
-    /// measured faster (see `kernels/tanh_row.rs`). Every element the scalar form's to the bit.
+    /// measured faster (see `kernels/tanh_row.rs`); for `f32`, short rows in AVX vectors
+    /// written out where the target has AVX2 and FMA (`kernels/tanh_f32.rs`). Every element
+    /// the scalar form's to the bit.
     #[doc(hidden)]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {

@@ -19,7 +19,8 @@
 //!
 //! [`Tanh::value_and_derivative`]: crate::Activation::value_and_derivative
 
-// With AVX-512 only `elements` is called (for `f32`); the rest is still built and tested.
+// With AVX-512 only `elements` is called (for `f32`'s long rows); the rest is still built
+// and tested.
 #![cfg_attr(
     all(target_arch = "x86_64", target_feature = "avx512f"),
     allow(dead_code)
