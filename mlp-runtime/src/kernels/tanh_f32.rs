@@ -62,55 +62,43 @@ pub trait Lanes: Copy {
 /// AVX's 256-bit vectors (the target has AVX2 and FMA wherever this module is built).
 impl Lanes for __m256 {
     const W: usize = 8;
-    #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
         // SAFETY: the caller's.
         unsafe { _mm256_loadu_ps(p) }
     }
-    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: the caller's.
         unsafe { _mm256_storeu_ps(p, self) }
     }
     // SAFETY (every function below): the target has AVX2 and FMA.
-    #[inline(always)]
     fn splat(v: f32) -> Self {
         unsafe { _mm256_set1_ps(v) }
     }
-    #[inline(always)]
     fn add(self, b: Self) -> Self {
         unsafe { _mm256_add_ps(self, b) }
     }
-    #[inline(always)]
     fn sub(self, b: Self) -> Self {
         unsafe { _mm256_sub_ps(self, b) }
     }
-    #[inline(always)]
     fn mul(self, b: Self) -> Self {
         unsafe { _mm256_mul_ps(self, b) }
     }
-    #[inline(always)]
     fn div(self, b: Self) -> Self {
         unsafe { _mm256_div_ps(self, b) }
     }
-    #[inline(always)]
     fn fmadd(self, b: Self, c: Self) -> Self {
         unsafe { _mm256_fmadd_ps(self, b, c) }
     }
-    #[inline(always)]
     fn fnmadd(self, b: Self, c: Self) -> Self {
         unsafe { _mm256_fnmadd_ps(self, b, c) }
     }
-    #[inline(always)]
     fn at_most(self, bound: f32) -> Self {
         unsafe { _mm256_min_ps(Self::splat(bound), self) }
     }
-    #[inline(always)]
     fn copysign(self, sign: Self) -> Self {
         let bit = Self::splat(-0.0);
         unsafe { _mm256_or_ps(_mm256_andnot_ps(bit, self), _mm256_and_ps(bit, sign)) }
     }
-    #[inline(always)]
     fn shl23(self) -> Self {
         unsafe { _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(self))) }
     }
@@ -120,50 +108,39 @@ impl Lanes for __m256 {
 #[cfg(target_feature = "avx512f")]
 impl Lanes for __m512 {
     const W: usize = 16;
-    #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
         // SAFETY: the caller's.
         unsafe { _mm512_loadu_ps(p) }
     }
-    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: the caller's.
         unsafe { _mm512_storeu_ps(p, self) }
     }
     // SAFETY (every function below): the target has AVX-512F (and with it FMA).
-    #[inline(always)]
     fn splat(v: f32) -> Self {
         unsafe { _mm512_set1_ps(v) }
     }
-    #[inline(always)]
     fn add(self, b: Self) -> Self {
         unsafe { _mm512_add_ps(self, b) }
     }
-    #[inline(always)]
     fn sub(self, b: Self) -> Self {
         unsafe { _mm512_sub_ps(self, b) }
     }
-    #[inline(always)]
     fn mul(self, b: Self) -> Self {
         unsafe { _mm512_mul_ps(self, b) }
     }
-    #[inline(always)]
     fn div(self, b: Self) -> Self {
         unsafe { _mm512_div_ps(self, b) }
     }
-    #[inline(always)]
     fn fmadd(self, b: Self, c: Self) -> Self {
         unsafe { _mm512_fmadd_ps(self, b, c) }
     }
-    #[inline(always)]
     fn fnmadd(self, b: Self, c: Self) -> Self {
         unsafe { _mm512_fnmadd_ps(self, b, c) }
     }
-    #[inline(always)]
     fn at_most(self, bound: f32) -> Self {
         unsafe { _mm512_min_ps(Self::splat(bound), self) }
     }
-    #[inline(always)]
     fn copysign(self, sign: Self) -> Self {
         // The sign bit from `sign`, the rest from `self`.
         unsafe {
@@ -176,7 +153,6 @@ impl Lanes for __m512 {
             _mm512_castsi512_ps(bits)
         }
     }
-    #[inline(always)]
     fn shl23(self) -> Self {
         unsafe { _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_castps_si512(self))) }
     }
@@ -227,7 +203,6 @@ mod tests {
     use crate::{Activation, Tanh};
 
     /// Every lane of `row` in `V` against the scalar form, bit for bit, over rows of `N`.
-    #[inline(always)]
     fn check<V: Lanes, const N: usize>(values: &[f32]) {
         for chunk in values.chunks(N) {
             let x: [f32; N] = core::array::from_fn(|l| chunk.get(l).copied().unwrap_or(0.5));
@@ -253,7 +228,6 @@ mod tests {
     }
 
     #[test]
-    #[inline(always)]
     fn every_lane_is_the_scalar_form_to_the_bit() {
         let mut values = vec![
             0.0,
