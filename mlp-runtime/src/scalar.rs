@@ -212,13 +212,9 @@ impl Scalar for f32 {
     ))]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
-        use core::arch::x86_64::__m256;
         if N < 64 {
-            crate::kernels::tanh_f32::row::<__m256, N>(x, value, slope);
+            crate::kernels::tanh_f32::row_f32(x, value, slope);
         } else {
-            #[cfg(target_feature = "avx512f")]
-            crate::kernels::tanh_f32::row::<core::arch::x86_64::__m512, N>(x, value, slope);
-            #[cfg(not(target_feature = "avx512f"))]
             crate::kernels::tanh_row::elements(x, value, slope);
         }
     }
