@@ -34,8 +34,8 @@ pub enum Inline<'a> {
 const WIDE: usize = 1024;
 
 /// A scaled weight is inlined into a reader that computes it this many times at most. The
-/// seed's `laplacian` (10 rows, in groups of four) got 20 % faster, its Hessian (10 rows,
-/// one at a time) 4 %; the wide network's Hessian (128 rows) 4 % slower.
+/// seed's `laplacian` (10 rows, in groups of four) got 18–20 % faster, its `hessian_to` (10
+/// rows, one at a time) 4–5 %; the wide network's Hessian (128 rows) 4 % slower.
 const RECOMPUTED: usize = 16;
 
 /// Inlines tensors into their readers until none qualifies.

@@ -2,7 +2,7 @@
 //! operations of [`crate::exp_f32::exp_expm1_minus_twice`] and
 //! [`Tanh::value_and_derivative`](crate::Tanh), one for one and in the same order, each
 //! correctly rounded per lane, so that every lane is the scalar form's to the bit (tested
-//! below). Written out because LLVM, left to vectorize the scalar form over rows of 20 and
+//! in `tanh_row.rs`, with `f32`'s other row form). Written out because LLVM, left to vectorize the scalar form over rows of 20 and
 //! 10, took most of it four lanes or one at a time (twelve divisions for the seed's 30
 //! values, one of them on eight lanes): the seed's `f32` `forward` 20 % faster so, built
 //! `native` (AVX-512) or for `x86-64-v3`, its `value_and_gradient` 0.5–1.8 % slower
@@ -82,63 +82,5 @@ unsafe fn exp_expm1_minus_twice(a: __m256) -> (__m256, __m256) {
         let two_n = _mm256_mul_ps(two_nb, unbias);
         let expm1 = _mm256_fmadd_ps(q, two_n, _mm256_sub_ps(two_n, splat(1.0)));
         (exp, expm1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::row_f32;
-    use crate::{Activation, Tanh};
-
-    /// Every lane of `row_f32` against the scalar form, bit for bit, over rows of `N`.
-    fn check<const N: usize>(values: &[f32]) {
-        for chunk in values.chunks(N) {
-            let x: [f32; N] = core::array::from_fn(|l| chunk.get(l).copied().unwrap_or(0.5));
-            let (mut value, mut slope) = ([0.0; N], [0.0; N]);
-            row_f32(&x, &mut value, &mut slope);
-            for l in 0..N {
-                let (t, d) = Tanh::value_and_derivative(x[l]);
-                let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
-                assert!(
-                    same(value[l], t),
-                    "tanh({:e}): {:e} against {t:e}",
-                    x[l],
-                    value[l]
-                );
-                assert!(
-                    same(slope[l], d),
-                    "tanh'({:e}): {:e} against {d:e}",
-                    x[l],
-                    slope[l]
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_lane_is_the_scalar_form_to_the_bit() {
-        let mut values = vec![
-            0.0,
-            -0.0,
-            f32::NAN,
-            -f32::NAN,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            f32::MIN_POSITIVE,
-            -1e-45,
-            f32::MAX,
-            52.0,
-            -51.9,
-        ];
-        let n = 40_000;
-        for i in 0..=n {
-            let t = i as f32 / n as f32;
-            let magnitude = 10f32.powf(-45.0 + t * 83.0);
-            values.extend([magnitude, -magnitude, 120.0 * t - 60.0]);
-        }
-        check::<8>(&values);
-        check::<10>(&values);
-        check::<20>(&values);
-        check::<63>(&values);
     }
 }
