@@ -202,8 +202,8 @@ impl Lowering<'_> {
             });
         }
         for (&axis, var) in outer.iter().zip(&vars).rev() {
-            let count = self.extent(axis);
-            body = quote!(for #var in 0..#count { #body });
+            let range = self.range(axis);
+            body = quote!(for #var in #range { #body });
         }
         // Accumulated in place from zero, or written element by element.
         let declare = if direct {
@@ -358,11 +358,12 @@ impl Lowering<'_> {
         *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc[#row_var][#lane_var]))];
         let element = self.expr(n, value);
         self.computed.borrow_mut().clear();
+        let row_range = self.range(row);
         Some(quote! {
             #declare
             #declare_acc
             #sum
-            for #row_var in 0..#rows {
+            for #row_var in #row_range {
                 for #lane_var in 0..#lanes {
                     #name[#row_var][#lane_var] = #element;
                 }

@@ -402,6 +402,17 @@ impl<'a> Lowering<'a> {
         value
     }
 
+    /// The range of a loop over `axis`: a block's samples through `_mlp::samples`, which
+    /// keeps the loop to one sample at a time (the runtime says why).
+    fn range(&self, axis: IndexId) -> TokenStream {
+        let count = self.extent(axis);
+        if self.samples == Some(axis) {
+            quote!(_mlp::samples::<#count>())
+        } else {
+            quote!(0..#count)
+        }
+    }
+
     fn var(&self, v: IndexId) -> Ident {
         Ident::new(&self.p.indices[v].name, Span::call_site())
     }

@@ -191,8 +191,8 @@ impl Lowering<'_> {
     /// `body` inside a `for` loop over each of `axes`, the first outermost.
     fn looped(&self, axes: &[IndexId], mut body: TokenStream) -> TokenStream {
         for &axis in axes.iter().rev() {
-            let (var, count) = (self.var(axis), self.extent(axis));
-            body = quote!(for #var in 0..#count { #body });
+            let (var, range) = (self.var(axis), self.range(axis));
+            body = quote!(for #var in #range { #body });
         }
         body
     }
