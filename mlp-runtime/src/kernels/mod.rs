@@ -780,6 +780,13 @@ mod tests {
     /// A block's pre-activations, rows and samples tiled where the target allows: each
     /// sample to the bit its single call's `dot`, at every size around the tiles and the
     /// vectors' eight lanes.
+    /// `samples` is `0..B`, in order: only the optimizer cannot see it.
+    #[test]
+    fn samples_are_a_block_in_order() {
+        assert!(super::samples::<16>().eq(0..16));
+        assert_eq!(super::samples::<0>().count(), 0);
+    }
+
     #[test]
     fn block_dots_are_each_sample_as_a_single_call() {
         fn check<const N: usize, const B: usize, const R: usize>() {
