@@ -360,8 +360,9 @@ pub(crate) fn scalar_axpys<T: Scalar, const N: usize, const V: usize>(
 /// index is opaque to the optimizer, so that a sample's lanes go in vectors. Else, where
 /// a sample's row is short enough to be written out (the seed network's rows of 20 and
 /// 10), LLVM tuning for Zen 4 (`target-cpu=znver4`) vectorizes across the samples instead,
-/// gathering and scattering each lane: the seed's batch gradient took 166 ns a sample so
-/// on a Zen 4, against 141 ns this way (and 153 ns either way built for `x86-64-v3`).
+/// gathering and scattering each lane: on a Zen 4 the seed's batch gradient took 169 ns
+/// a sample so, against 143 ns this way (`scripts/ab-min.sh`; unchanged built for
+/// `x86-64-v3`, which vectorizes the lanes either way).
 #[inline(always)]
 pub fn samples<const B: usize>() -> impl Iterator<Item = usize> {
     (0..B).map(core::hint::black_box)
@@ -777,9 +778,6 @@ mod tests {
         assert_eq!(madd(1.0 + e, 1.0 - e, -1.0f32), fused);
     }
 
-    /// A block's pre-activations, rows and samples tiled where the target allows: each
-    /// sample to the bit its single call's `dot`, at every size around the tiles and the
-    /// vectors' eight lanes.
     /// `samples` is `0..B`, in order: only the optimizer cannot see it.
     #[test]
     fn samples_are_a_block_in_order() {
@@ -787,6 +785,9 @@ mod tests {
         assert_eq!(super::samples::<0>().count(), 0);
     }
 
+    /// A block's pre-activations, rows and samples tiled where the target allows: each
+    /// sample to the bit its single call's `dot`, at every size around the tiles and the
+    /// vectors' eight lanes.
     #[test]
     fn block_dots_are_each_sample_as_a_single_call() {
         fn check<const N: usize, const B: usize, const R: usize>() {
