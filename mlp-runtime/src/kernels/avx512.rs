@@ -118,7 +118,12 @@ impl Vector<f32> for Avx512 {
 
 /// The eight lanes of each of `Q` rows' dot products, `term(r + q, i)` for row `q`, as
 /// [`dot_f64`](super::avx::dot_f64) takes them: the groups of eight, then the half group
-/// into lanes 0–3 (masked: lanes 4–7 keep their bits).
+/// into lanes 0–3 by a 256-bit multiply-add on the low half, put back (lanes 4–7 keep
+/// their bits). Zen 4 runs a 512-bit multiply-add on both its 256-bit units, masked or
+/// not: so rather than masked, the seed's `forward` measured 4 % faster there, its
+/// `value_and_gradient` 2 %, the 30-30-30-1 network's `forward` 3 % (`scripts/ab-min.sh`,
+/// two alignments; not measured on a Xeon, where the insertion takes a port the
+/// multiply-adds use).
 ///
 /// # Safety
 /// The target has AVX-512F.
@@ -141,8 +146,8 @@ pub(super) unsafe fn lanes_rows<const N: usize, const Q: usize>(
         if i + 4 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
                 let (a, b) = pairs_f64(&|i| term(r + q, i), i);
-                let (a, b) = (_mm512_zextpd256_pd512(a), _mm512_zextpd256_pd512(b));
-                *lanes = _mm512_mask3_fmadd_pd(a, b, *lanes, 0x0f);
+                let low = _mm256_fmadd_pd(a, b, _mm512_castpd512_pd256(*lanes));
+                *lanes = _mm512_insertf64x4::<0>(*lanes, low);
             }
         }
         lanes
