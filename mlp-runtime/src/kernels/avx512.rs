@@ -116,14 +116,27 @@ impl Vector<f32> for Avx512 {
     }
 }
 
+/// `a·b + lanes` in lanes 0–3, lanes 4–7 as they were: a dot product's half group. A
+/// 256-bit multiply-add put back, not a masked 512-bit one: on Zen 4, whose 512-bit
+/// multiply-adds run at the rate of its 256-bit ones (the bench's peaks, 29.1 and 29.4 a
+/// ns), the seed's `forward` measured 4 % faster so, its `value_and_gradient` 2 %, its
+/// batch forward 2.5 %, the 30-30-30-1 network's `forward` 3 % (`scripts/ab-min.sh`, two
+/// alignments; not measured on a Xeon).
+///
+/// # Safety
+/// The target has AVX-512F.
+#[inline(always)]
+pub(super) unsafe fn fmadd_low(a: __m256d, b: __m256d, lanes: __m512d) -> __m512d {
+    // SAFETY: the caller's.
+    unsafe {
+        let low = _mm256_fmadd_pd(a, b, _mm512_castpd512_pd256(lanes));
+        _mm512_insertf64x4::<0>(lanes, low)
+    }
+}
+
 /// The eight lanes of each of `Q` rows' dot products, `term(r + q, i)` for row `q`, as
 /// [`dot_f64`](super::avx::dot_f64) takes them: the groups of eight, then the half group
-/// into lanes 0–3 by a 256-bit multiply-add on the low half, put back (lanes 4–7 keep
-/// their bits). Zen 4 runs a 512-bit multiply-add on both its 256-bit units, masked or
-/// not: so rather than masked, the seed's `forward` measured 4 % faster there, its
-/// `value_and_gradient` 2 %, the 30-30-30-1 network's `forward` 3 % (`scripts/ab-min.sh`,
-/// two alignments; not measured on a Xeon, where the insertion takes a port the
-/// multiply-adds use).
+/// into lanes 0–3 ([`fmadd_low`]).
 ///
 /// # Safety
 /// The target has AVX-512F.
@@ -146,8 +159,7 @@ pub(super) unsafe fn lanes_rows<const N: usize, const Q: usize>(
         if i + 4 <= N {
             for (q, lanes) in lanes.iter_mut().enumerate() {
                 let (a, b) = pairs_f64(&|i| term(r + q, i), i);
-                let low = _mm256_fmadd_pd(a, b, _mm512_castpd512_pd256(*lanes));
-                *lanes = _mm512_insertf64x4::<0>(*lanes, low);
+                *lanes = fmadd_low(a, b, *lanes);
             }
         }
         lanes

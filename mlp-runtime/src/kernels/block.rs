@@ -24,7 +24,7 @@ use core::hint::black_box;
 use super::avx::combine;
 use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
-use super::avx512::reduce;
+use super::avx512::{fmadd_low, reduce};
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
 /// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
@@ -274,9 +274,7 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
             }
             k += 8;
         }
-        // The half group into lanes 0–3 only, lanes 4–7 keeping their bits: a 256-bit
-        // multiply-add put back, as `lanes_rows` does (the seed's batch forward −2.5 % on
-        // Zen 4 against a masked 512-bit one).
+        // The half group into lanes 0–3 only, lanes 4–7 keeping their bits.
         if k + 4 <= N {
             debug_assert_eq!(tail_start(N), k + 4);
             let half = |at: *const f64| _mm256_loadu_pd(at.add(k));
@@ -284,8 +282,7 @@ unsafe fn tile<const N: usize, const B: usize, const R: usize, const Q: usize>(
             let inputs = [0, 1, 2, 3].map(|s| half(sample(s)));
             for (lanes, &weights) in lanes.iter_mut().zip(&weights) {
                 for (lanes, inputs) in lanes.iter_mut().zip(inputs) {
-                    let low = _mm256_fmadd_pd(weights, inputs, _mm512_castpd512_pd256(*lanes));
-                    *lanes = _mm512_insertf64x4::<0>(*lanes, low);
+                    *lanes = fmadd_low(weights, inputs, *lanes);
                 }
             }
         }
