@@ -116,7 +116,8 @@ pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
 
 /// [`dot`] in scalar lanes, which the compiler may vectorize as it likes: term `8g + l` into
 /// lane `l`; then, if four or more are left, the next four into lanes 0–3 (half a vector
-/// more, rather than four dependent steps); the last few one after the other.
+/// more, rather than four dependent steps); the last few one after the other,
+/// from `-0.0` (see `avx::tail`).
 #[inline(always)]
 pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     let mut lanes = [T::zero(); LANES];
@@ -135,7 +136,7 @@ pub(crate) fn scalar_dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, 
         }
         i += HALF;
     }
-    let mut tail = T::zero();
+    let mut tail = -T::zero();
     while i < N {
         let (a, b) = term(i);
         tail = madd(a, b, tail);
@@ -419,7 +420,7 @@ pub(crate) fn scalar_dot_block<T: Scalar, const N: usize, const B: usize, const 
             }
             i += HALF;
         }
-        let mut tail = [T::zero(); B];
+        let mut tail = [-T::zero(); B];
         while i < N {
             step(&mut tail, i, w);
             i += 1;
@@ -480,6 +481,10 @@ mod tests {
                 let scalar = scalar_dot::<f64, N>(|i| (a[i] * n, b[i]));
                 assert_eq!(vector.to_bits(), scalar.to_bits(), "{N} terms");
             }
+            // Products too small for a subnormal, each -0 with FMA: the zero's sign too.
+            let vector = dot::<f64, N>(|_| (-1e-200, 1e-200));
+            let scalar = scalar_dot::<f64, N>(|_| (-1e-200, 1e-200));
+            assert_eq!(vector.to_bits(), scalar.to_bits(), "{N} terms of -0");
         }
         // Around the vectors' eight lanes and the half group of four.
         check::<61>(&a, &b);
@@ -689,10 +694,13 @@ mod tests {
                 rows32.map(f32::to_bits),
                 "{N} × {R}, f32"
             );
-            // Signed zeros: a row of zero terms is +0 or -0 as `dot` makes it.
-            let zeros = dot_rows::<f64, N, R>(|_, _| (-0.0, 1.0));
-            let single = dot::<f64, N>(|_| (-0.0, 1.0));
-            assert!(zeros.iter().all(|z| z.to_bits() == single.to_bits()));
+            // Signed zeros: a row of zero terms, or of products too small for a
+            // subnormal (each -0), is +0 or -0 as `dot` makes it.
+            for (a, b) in [(-0.0, 1.0), (-1e-200, 1e-200)] {
+                let zeros = dot_rows::<f64, N, R>(|_, _| (a, b));
+                let single = dot::<f64, N>(|_| (a, b));
+                assert!(zeros.iter().all(|z| z.to_bits() == single.to_bits()));
+            }
         }
         check::<1, 1>();
         check::<3, 4>();
@@ -810,6 +818,16 @@ mod tests {
                     assert_eq!(block32[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
                 }
             }
+            // Products too small for a subnormal, each -0: the sign of the zero sums too.
+            let (tiny, minus) = ([[1e-200; N]; B], [[-1e-200; N]; R]);
+            dot_block::<f64, N, B, R>(&minus, &tiny, |b, j, sum| block[b][j] = sum);
+            let single = dot::<f64, N>(|_| (-1e-200, 1e-200));
+            assert!(
+                block
+                    .as_flattened()
+                    .iter()
+                    .all(|z| z.to_bits() == single.to_bits())
+            );
         }
         check::<52, 16, 20>();
         check::<20, 16, 10>();
