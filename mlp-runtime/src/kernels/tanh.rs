@@ -148,7 +148,8 @@ unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
         let r4 = _mm512_mul_pd(r2, r2);
         let quad = |i: usize| _mm512_fmadd_pd(pair(i + 2), r2, pair(i));
         let q = _mm512_fmadd_pd(quad(4), r4, quad(0));
-        let q = _mm512_fmadd_pd(quad(8), _mm512_mul_pd(r4, r4), q);
+        let last = _mm512_fmadd_pd(c(10), r2, pair(8));
+        let q = _mm512_fmadd_pd(last, _mm512_mul_pd(r4, r4), q);
         let q = _mm512_fmadd_pd(r2, q, r);
         // `x·2ⁿ` rounded once, as the scalar form's `x·2ⁿ⁺⁶⁰·2⁻⁶⁰` is (its first product
         // exact, `n + 60` a normal exponent down to the clamp).
