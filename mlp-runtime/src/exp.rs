@@ -6,8 +6,8 @@
 //! rounded by the 1.5·2⁵² trick rather than a `round` call), `e^r - 1` by a polynomial of
 //! degree 12, `r + r²·P(r)` with `P` of least largest error (2⁻⁶⁰ relative), in fused
 //! multiply-adds where the target has them, and `2ⁿ` built from its bits, rescaled at the
-//! ends so that subnormal results come out right. Within 2 ulp of the correctly rounded value over the whole range,
-//! ±∞ and NaN included (tested below against the platform's `libm`; `tanh`, built on it, in
+//! ends so that subnormal results come out right. Within 2 ulp of the correctly rounded
+//! value over the whole range, ±∞ and NaN included (tested below against the platform's `libm`; `tanh`, built on it, in
 //! `tests/activations`). `f32` goes through the `f64` path, but for `tanh`'s
 //! [`exp_expm1_minus_twice`], which has an `f32` form of its own (`exp_f32.rs`).
 
@@ -27,12 +27,12 @@ pub(crate) const TWO_TO_MINUS_60: f64 = f64::from_bits(0x3c30_0000_0000_0000);
 /// The coefficients of `(e^r - 1 - r)/r²` in `rⁱ`, a polynomial of degree 10 whose largest
 /// error over `|r| ≤ ln 2 / 2` is the least any can have: 1.4e-18, which is at most 8.7e-19
 /// (2⁻⁶⁰) of `e^r - 1` with the coefficients rounded (`scripts/expm1-polynomial.py`:
-/// Remez's algorithm in 60-digit arithmetic). The Taylor series' twelve
-/// terms, the form before, were off by 2⁻⁵⁶ at the ends, with one multiply-add more; the
-/// largest errors against `libm` stayed as they were (`exp` 1 ulp, `expm1` 2, `tanh` 3, its
-/// slope 7), and `scripts/ab-min.sh` on Zen 4 (two alignments) had a geometric mean of 0.991
-/// and 0.995, the seed's batch forward −3.6 and −2.2 %, its `value_and_gradient` −0.8 %.
-/// (Degree 9 would be off by 2⁻⁵⁴, a fraction of an ulp: not taken.)
+/// Remez's algorithm in 60-digit arithmetic). The Taylor series' twelve terms, the form
+/// before, were off by 2⁻⁵⁶ at the ends, with one multiply-add more; the largest errors
+/// against `libm` stayed as they were (`exp` 1 ulp, `expm1` 2, `tanh` 3, its slope 7), and
+/// `scripts/ab-min.sh` on Zen 4 (two alignments) had a geometric mean of 0.991 and 0.995,
+/// the seed's batch forward −3.6 and −2.2 %, its `value_and_gradient` −0.8 %. (Degree 9
+/// would be off by 2⁻⁵⁴, a fraction of an ulp: not taken.)
 pub(crate) const POLYNOMIAL: [f64; 11] = [
     f64::from_bits(0x3fe0_0000_0000_0000), // 0.5
     f64::from_bits(0x3fc5_5555_5555_5557), // 0.1666666666666667
