@@ -7,9 +7,10 @@
 //! degree 12, `r + r²·P(r)` with `P` of least largest error (2⁻⁶⁰ relative), in fused
 //! multiply-adds where the target has them, and `2ⁿ` built from its bits, rescaled at the
 //! ends so that subnormal results come out right. Within 2 ulp of the correctly rounded
-//! value over the whole range, ±∞ and NaN included (tested below against the platform's `libm`; `tanh`, built on it, in
-//! `tests/activations`). `f32` goes through the `f64` path, but for `tanh`'s
-//! [`exp_expm1_minus_twice`], which has an `f32` form of its own (`exp_f32.rs`).
+//! value over the whole range, ±∞ and NaN included (tested below against the platform's
+//! `libm`; `tanh`, built on it, in `tests/activations`). `f32` goes through the `f64` path,
+//! but for `tanh`'s [`exp_expm1_minus_twice`], which has an `f32` form of its own
+//! (`exp_f32.rs`).
 
 use crate::kernels::madd;
 
