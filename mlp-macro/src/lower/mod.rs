@@ -11,7 +11,9 @@
 //!
 //! Indices over a generic input width are always loops. A tensor is kept in scalars when
 //! it is written and read only by unrolled code, else in an array. A symmetric tensor (a
-//! Hessian) is computed on and below its diagonal and mirrored.
+//! Hessian) is computed on and below its diagonal and mirrored. Two layer products of one
+//! matrix by vectors both known at the first (`hvp`'s `W1·x` and `W1·v`) are computed
+//! there together, the matrix read once (`_mlp::dot_rows_of_two`).
 
 mod expr;
 mod lanes;
@@ -241,6 +243,9 @@ struct Lowering<'a> {
     /// For a block kernel, the declarations of its arrays, made once before its loop over
     /// the blocks.
     declared: RefCell<Vec<TokenStream>>,
+    /// Per statement: the later one whose `W·v` it computes with its own `W·x`
+    /// (`_mlp::dot_rows_of_two`), if any ([`Lowering::pairs`]).
+    pairs: RefCell<Vec<Option<usize>>>,
 }
 
 impl<'a> Lowering<'a> {
@@ -266,6 +271,7 @@ impl<'a> Lowering<'a> {
                     out: None,
                     blocks: false,
                     declared: RefCell::new(Vec::new()),
+                    pairs: RefCell::new(Vec::new()),
                 };
             }
             looped.into_iter().for_each(|n| shapes[n] = Shape::Loops);
@@ -274,6 +280,7 @@ impl<'a> Lowering<'a> {
 
     /// The statements, then the result.
     fn body(&self, returns: &Returns) -> TokenStream {
+        *self.pairs.borrow_mut() = self.pairs();
         let stmts = self
             .p
             .stmts

@@ -88,6 +88,90 @@ impl Lowering<'_> {
         quote!(let #name: #ty = #value;)
     }
 
+    /// Statement `n` as [`Lowering::dot_rows`] writes it with `_mlp::dot_rows_of(w, x)`: its
+    /// row index, the matrix and the vector, and the vector's tensor (read whole, `x[k]`).
+    fn dot_rows_of(&self, n: usize) -> Option<(IndexId, TokenStream, TokenStream, TensorId)> {
+        let stmt = &self.p.stmts[n];
+        let t = stmt.targets[0];
+        let (1, &[row], true, false) = (
+            stmt.targets.len(),
+            self.p.tensors[t].axes.as_slice(),
+            self.array[t],
+            self.blocks,
+        ) else {
+            return None;
+        };
+        // What `stmt` checks before `dot_rows`: an activation's row, and loops along lanes.
+        let lanes_order = self
+            .orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
+        if matches!(stmt.values[0], Expr::Act { .. })
+            || self.shape[n] == Shape::Loops
+                && !lanes_order
+                && lanes::lane_axis(self.p, stmt).is_some()
+        {
+            return None;
+        }
+        let [Expr::Sum(v, term)] = &lanes::top_level_sums(&stmt.values[0])[..] else {
+            return None;
+        };
+        if self.free_literal(n, row) || self.sum_literal(n, *v) {
+            return None;
+        }
+        let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
+        let Expr::Mul(factors) = &**term else {
+            return None;
+        };
+        let vector = factors.iter().find_map(|f| match f {
+            Expr::Read(t, ixs) if ixs[..] == [Ix::Var(*v)] => Some(*t),
+            _ => None,
+        })?;
+        Some((row, w, x, vector))
+    }
+
+    /// For each statement written `_mlp::dot_rows_of(w, x)`, the first later one written
+    /// `_mlp::dot_rows_of(w, v)` with the same `w` and a `v` already known there (an
+    /// argument, or computed before): `hvp`'s `W1·x` and `W1·v`. The first computes both
+    /// (`_mlp::dot_rows_of_two`), reading `w` once.
+    pub(super) fn pairs(&self) -> Vec<Option<usize>> {
+        let ops: Vec<_> = (0..self.p.stmts.len())
+            .map(|n| self.dot_rows_of(n))
+            .collect();
+        let known = |t: TensorId, n: usize| {
+            let writes = |s: &Stmt| s.targets.contains(&t);
+            !self.p.stmts.iter().any(writes) || self.p.stmts[..n].iter().any(writes)
+        };
+        let mut pairs = vec![None; ops.len()];
+        let mut taken = vec![false; ops.len()];
+        for n in 0..ops.len() {
+            let Some((row, w, x, _)) = &ops[n] else {
+                continue;
+            };
+            if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
+                continue;
+            }
+            let partner = (n + 1..ops.len()).find(|&m| {
+                ops[m].as_ref().is_some_and(|(_, w_m, x_m, vector)| {
+                    !taken[m]
+                        && w_m.to_string() == w.to_string()
+                        && x_m.to_string() != x.to_string()
+                        && known(*vector, n)
+                })
+            });
+            if let Some(m) = partner {
+                (pairs[n], taken[m]) = (Some(m), true);
+            }
+        }
+        pairs
+    }
+
+    /// The sums statement `m` takes from an earlier statement's `_mlp::dot_rows_of_two`.
+    fn paired_sums(&self, m: usize) -> Ident {
+        let name = self.ident(self.p.stmts[m].targets[0]);
+        Ident::new(&format!("acc_{name}"), name.span())
+    }
+
     /// A layer's pre-activations, `z[j] = Σ_k W[j,k]·a[k] + b[j]` in a loop over `j`: the
     /// sum of every row at once (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s; of a
     /// whole matrix and vector, `_mlp::dot_rows_of`), then the rest of the value per row.
@@ -103,22 +187,63 @@ impl Lowering<'_> {
             return None;
         }
         let (scalar, rows) = (&self.cx.scalar, self.extent(row));
-        let sums = match self.matrix_vector(term, [row, *v], *v) {
-            Some((w, x)) => quote!(_mlp::dot_rows_of(#w, #x)),
-            None => {
+        let pairs = self.pairs.borrow();
+        let from_earlier = pairs.contains(&Some(n));
+        let sums = match (
+            self.matrix_vector(term, [row, *v], *v),
+            pairs.get(n).copied().flatten(),
+        ) {
+            // Computed with an earlier statement's.
+            _ if from_earlier => {
+                let sums = self.paired_sums(n);
+                quote!(#sums)
+            }
+            // This one's and a later statement's, one read of `w` for both.
+            (Some((w, x)), Some(m)) => {
+                let (_, _, v_m, _) = self.dot_rows_of(m)?;
+                let (later, count) = (self.paired_sums(m), self.extent(*v));
+                let Extent::Fixed(r) = self.p.extent(row) else {
+                    return None;
+                };
+                let both = Literal::usize_unsuffixed(2 * r);
+                return self.rows_then(n, stmt, row, sum, quote! {
+                    let (acc, #later) = _mlp::dot_rows_of_two::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
+                });
+            }
+            (Some((w, x)), None) => quote!(_mlp::dot_rows_of(#w, #x)),
+            (None, _) => {
                 let ((a, b), count) = (self.product(n, term)?, self.extent(*v));
                 let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
                 quote!(_mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b)))
             }
         };
-        let row_var = self.var(row);
+        self.rows_then(
+            n,
+            stmt,
+            row,
+            sum,
+            quote!(let acc: [#scalar; #rows] = #sums;),
+        )
+    }
+
+    /// `sums` (which binds `acc`), then statement `n`'s value for each row, `acc[row]` for
+    /// its `sum`.
+    fn rows_then(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        row: IndexId,
+        sum: &Expr,
+        sums: TokenStream,
+    ) -> Option<TokenStream> {
+        let (row_var, rows) = (self.var(row), self.extent(row));
         let name = self.ident(stmt.targets[0]);
-        let declare = self.declare_written(stmt.targets[0], &self.zeros(axes));
+        let declare = self.declare_written(stmt.targets[0], &self.zeros(&[row]));
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
-        let value = self.expr(n, value);
+        let value = self.expr(n, &stmt.values[0]);
         self.computed.borrow_mut().clear();
         Some(quote! {
-            let acc: [#scalar; #rows] = #sums;
+            #sums
             #declare
             for #row_var in 0..#rows {
                 #name[#row_var] = #value;
