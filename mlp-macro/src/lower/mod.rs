@@ -12,8 +12,9 @@
 //! Indices over a generic input width are always loops. A tensor is kept in scalars when
 //! it is written and read only by unrolled code, else in an array. A symmetric tensor (a
 //! Hessian) is computed on and below its diagonal and mirrored. Two layer products of one
-//! matrix by vectors both known at the first (`hvp`'s `W1·x` and `W1·v`) are computed
-//! there together, the matrix read once (`_mlp::dot_rows_of_two`).
+//! matrix by vectors both known at the first (`hvp`'s `W1·x` and `W1·v`; its `W2·a1` and
+//! `W2·ȧ1`, once the statements giving `ȧ1` move up) are computed there together, the
+//! matrix read once (`_mlp::dot_rows_of_two`).
 
 mod expr;
 mod lanes;
@@ -280,13 +281,9 @@ impl<'a> Lowering<'a> {
 
     /// The statements, then the result.
     fn body(&self, returns: &Returns) -> TokenStream {
-        *self.pairs.borrow_mut() = self.pairs();
-        let stmts = self
-            .p
-            .stmts
-            .iter()
-            .enumerate()
-            .map(|(n, s)| self.stmt(n, s));
+        let (pairs, order) = self.pairs();
+        *self.pairs.borrow_mut() = pairs;
+        let stmts = order.into_iter().map(|n| self.stmt(n, &self.p.stmts[n]));
         let result = self.returns(returns);
         quote! {
             #(#stmts)*

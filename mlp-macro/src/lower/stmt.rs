@@ -131,39 +131,83 @@ impl Lowering<'_> {
     }
 
     /// For each statement written `_mlp::dot_rows_of(w, x)`, the first later one written
-    /// `_mlp::dot_rows_of(w, v)` with the same `w` and a `v` already known there (an
-    /// argument, or computed before): `hvp`'s `W1·x` and `W1·v`. The first computes both
-    /// (`_mlp::dot_rows_of_two`), reading `w` once.
-    pub(super) fn pairs(&self) -> Vec<Option<usize>> {
-        let ops: Vec<_> = (0..self.p.stmts.len())
-            .map(|n| self.dot_rows_of(n))
-            .collect();
-        let known = |t: TensorId, n: usize| {
-            let writes = |s: &Stmt| s.targets.contains(&t);
-            !self.p.stmts.iter().any(writes) || self.p.stmts[..n].iter().any(writes)
+    /// `_mlp::dot_rows_of(w, v)` with the same `w` and a `v` known there: an argument, computed
+    /// before, or computed by statements that can move up to just before it (all they read
+    /// known there). The first computes both (`_mlp::dot_rows_of_two`), reading `w` once:
+    /// `hvp`'s `W1·x` and `W1·v`, then `W2·a1` and `W2·ȧ1` once `ȧ1 = s1·W1·v` moves up.
+    /// Returns the pairs and the order to write the statements in.
+    pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
+        let count = self.p.stmts.len();
+        let ops: Vec<_> = (0..count).map(|n| self.dot_rows_of(n)).collect();
+        let writer = |t: TensorId| self.p.stmts.iter().position(|s| s.targets.contains(&t));
+        let reads = |n: usize| {
+            let mut reads = Vec::new();
+            for value in &self.p.stmts[n].values {
+                value.walk(&mut |e| {
+                    if let Expr::Read(t, _) = e {
+                        reads.push(*t);
+                    }
+                });
+            }
+            reads
         };
-        let mut pairs = vec![None; ops.len()];
-        let mut taken = vec![false; ops.len()];
-        for n in 0..ops.len() {
+        let (mut pairs, mut taken) = (vec![None; count], vec![false; count]);
+        let mut order: Vec<usize> = (0..count).collect();
+        let mut n_at = 0;
+        while n_at < order.len() {
+            let n = order[n_at];
+            n_at += 1;
             let Some((row, w, x, _)) = &ops[n] else {
                 continue;
             };
             if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
                 continue;
             }
-            let partner = (n + 1..ops.len()).find(|&m| {
-                ops[m].as_ref().is_some_and(|(_, w_m, x_m, vector)| {
-                    !taken[m]
-                        && w_m.to_string() == w.to_string()
-                        && x_m.to_string() != x.to_string()
-                        && known(*vector, n)
-                })
-            });
-            if let Some(m) = partner {
+            let at = |order: &[usize], s: usize| order.iter().position(|&o| o == s);
+            for m in order[n_at..].to_vec() {
+                let Some((_, w_m, x_m, vector)) = &ops[m] else {
+                    continue;
+                };
+                if taken[m] || w_m.to_string() != w.to_string() || x_m.to_string() == x.to_string()
+                {
+                    continue;
+                }
+                // The statements that must move before `n` for `vector` to be known there:
+                // its writer and, in turn, theirs, each after `n` (and before `m`).
+                let mut moving: Vec<usize> = Vec::new();
+                let mut wanted = vec![*vector];
+                let mut movable = true;
+                while let Some(t) = wanted.pop() {
+                    let Some(d) = writer(t) else { continue };
+                    let (Some(d_at), Some(m_at)) = (at(&order, d), at(&order, m)) else {
+                        movable = false;
+                        break;
+                    };
+                    if d == n || d_at >= m_at {
+                        movable = false;
+                        break;
+                    }
+                    // Before `n` (at `n_at - 1`) already, or on the list.
+                    if d_at + 1 < n_at || moving.contains(&d) {
+                        continue;
+                    }
+                    moving.push(d);
+                    wanted.extend(reads(d));
+                }
+                if !movable {
+                    continue;
+                }
+                // Up, just before `n`, in the order they had.
+                moving.sort_by_key(|&d| at(&order, d));
+                order.retain(|s| !moving.contains(s));
+                let n_now = at(&order, n).unwrap_or(0);
+                order.splice(n_now..n_now, moving.iter().copied());
+                n_at = n_now + moving.len() + 1;
                 (pairs[n], taken[m]) = (Some(m), true);
+                break;
             }
         }
-        pairs
+        (pairs, order)
     }
 
     /// The sums statement `m` takes from an earlier statement's `_mlp::dot_rows_of_two`.
