@@ -139,6 +139,15 @@ impl Lowering<'_> {
     pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
         let count = self.p.stmts.len();
         let ops: Vec<_> = (0..count).map(|n| self.dot_rows_of(n)).collect();
+        // A tensor's one writer (none for an argument or a weight); a tensor written twice
+        // (none is, today) pins its statements where they are.
+        let writers = |t: TensorId| {
+            self.p
+                .stmts
+                .iter()
+                .filter(|s| s.targets.contains(&t))
+                .count()
+        };
         let writer = |t: TensorId| self.p.stmts.iter().position(|s| s.targets.contains(&t));
         let reads = |n: usize| {
             let mut reads = Vec::new();
@@ -164,28 +173,15 @@ impl Lowering<'_> {
                 continue;
             }
             let at = |order: &[usize], s: usize| order.iter().position(|&o| o == s);
-            for m in order[n_at..].to_vec() {
-                let Some((_, w_m, x_m, vector)) = &ops[m] else {
-                    continue;
-                };
-                if taken[m] || w_m.to_string() != w.to_string() || x_m.to_string() == x.to_string()
-                {
-                    continue;
-                }
-                // The statements that must move before `n` for `vector` to be known there:
-                // its writer and, in turn, theirs, each after `n` (and before `m`).
-                let mut moving: Vec<usize> = Vec::new();
-                let mut wanted = vec![*vector];
-                let mut movable = true;
+            // The statements that must move before `n` for `m`'s vector to be known there:
+            // its writer and, in turn, theirs, each after `n` and before `m`.
+            let moving = |m: usize, vector: TensorId| {
+                let (mut moving, mut wanted) = (Vec::new(), vec![vector]);
                 while let Some(t) = wanted.pop() {
                     let Some(d) = writer(t) else { continue };
-                    let (Some(d_at), Some(m_at)) = (at(&order, d), at(&order, m)) else {
-                        movable = false;
-                        break;
-                    };
-                    if d == n || d_at >= m_at {
-                        movable = false;
-                        break;
+                    let (d_at, m_at) = (at(&order, d)?, at(&order, m)?);
+                    if d == n || d_at >= m_at || writers(t) > 1 {
+                        return None;
                     }
                     // Before `n` (at `n_at - 1`) already, or on the list.
                     if d_at + 1 < n_at || moving.contains(&d) {
@@ -194,18 +190,26 @@ impl Lowering<'_> {
                     moving.push(d);
                     wanted.extend(reads(d));
                 }
-                if !movable {
-                    continue;
-                }
-                // Up, just before `n`, in the order they had.
-                moving.sort_by_key(|&d| at(&order, d));
-                order.retain(|s| !moving.contains(s));
-                let n_now = at(&order, n).unwrap_or(0);
-                order.splice(n_now..n_now, moving.iter().copied());
-                n_at = n_now + moving.len() + 1;
-                (pairs[n], taken[m]) = (Some(m), true);
-                break;
-            }
+                Some(moving)
+            };
+            let partner = order[n_at..].iter().find_map(|&m| {
+                let (_, w_m, x_m, vector) = ops[m].as_ref()?;
+                let same = w_m.to_string() == w.to_string() && x_m.to_string() != x.to_string();
+                (!taken[m] && same)
+                    .then(|| moving(m, *vector))
+                    .flatten()
+                    .map(|d| (m, d))
+            });
+            let Some((m, mut moving)) = partner else {
+                continue;
+            };
+            // Up, just before `n`, in the order they had.
+            moving.sort_by_key(|&d| at(&order, d));
+            order.retain(|s| !moving.contains(s));
+            let n_now = at(&order, n).unwrap_or(0);
+            order.splice(n_now..n_now, moving.iter().copied());
+            n_at = n_now + moving.len() + 1;
+            (pairs[n], taken[m]) = (Some(m), true);
         }
         (pairs, order)
     }

@@ -194,7 +194,7 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
     const { assert!(R2 == 2 * R) };
-    let term = |r: usize, i: usize| (w[r / 2][i], if r % 2 == 0 { x[i] } else { v[i] });
+    let term = |r: usize, i: usize| (w[r / 2][i], if r.is_multiple_of(2) { x[i] } else { v[i] });
     let (mut wx, mut wv) = ([T::zero(); R], [T::zero(); R]);
     let mut put = |from: usize, sums: &[T]| {
         for (q, pair) in sums.chunks_exact(2).enumerate() {
