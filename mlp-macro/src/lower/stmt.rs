@@ -211,6 +211,16 @@ impl Lowering<'_> {
             n_at = n_now + moving.len() + 1;
             (pairs[n], taken[m]) = (Some(m), true);
         }
+        // Every statement still after the writers of what it reads (checked wherever the
+        // macro is built with debug assertions: the tests' expansions).
+        debug_assert!(
+            order.iter().enumerate().all(|(at, &s)| {
+                reads(s)
+                    .into_iter()
+                    .all(|t| writer(t).is_none_or(|d| d == s || order[..at].contains(&d)))
+            }),
+            "a statement moved above one it reads"
+        );
         (pairs, order)
     }
 
