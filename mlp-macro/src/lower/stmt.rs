@@ -33,16 +33,7 @@ impl Lowering<'_> {
         if let Some(block) = self.dot_block(n, stmt) {
             return block;
         }
-        // Looped, along the last axis where memory allows; in a block kernel, unless the
-        // single call adds up a sum in lanes (element by element, as it does).
-        let lanes_order = self
-            .orders
-            .as_ref()
-            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
-        if self.shape[n] == Shape::Loops
-            && !lanes_order
-            && let Some(lane) = lanes::lane_axis(self.p, stmt)
-        {
+        if let Some(lane) = self.along_lanes(n, stmt) {
             return self.lanes(n, stmt, lane);
         }
         if symmetric && self.array[t] {
@@ -88,6 +79,19 @@ impl Lowering<'_> {
         quote!(let #name: #ty = #value;)
     }
 
+    /// The axis statement `n` is looped along, innermost ([`Lowering::lanes`]), if it is:
+    /// its last, where memory allows; in a block kernel, unless the single call adds up a
+    /// sum in lanes (element by element, as it does).
+    fn along_lanes(&self, n: usize, stmt: &Stmt) -> Option<IndexId> {
+        let lanes_order = self
+            .orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
+        (self.shape[n] == Shape::Loops && !lanes_order)
+            .then(|| lanes::lane_axis(self.p, stmt))
+            .flatten()
+    }
+
     /// Statement `n` as [`Lowering::dot_rows`] writes it with `_mlp::dot_rows_of(w, x)`: its
     /// row index, the matrix and the vector, and the vector's tensor (read whole, `x[k]`).
     fn dot_rows_of(&self, n: usize) -> Option<(IndexId, TokenStream, TokenStream, TensorId)> {
@@ -101,16 +105,8 @@ impl Lowering<'_> {
         ) else {
             return None;
         };
-        // What `stmt` checks before `dot_rows`: an activation's row, and loops along lanes.
-        let lanes_order = self
-            .orders
-            .as_ref()
-            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
-        if matches!(stmt.values[0], Expr::Act { .. })
-            || self.shape[n] == Shape::Loops
-                && !lanes_order
-                && lanes::lane_axis(self.p, stmt).is_some()
-        {
+        // What `stmt` tries before `dot_rows`: an activation's row, and loops along lanes.
+        if matches!(stmt.values[0], Expr::Act { .. }) || self.along_lanes(n, stmt).is_some() {
             return None;
         }
         let [Expr::Sum(v, term)] = &lanes::top_level_sums(&stmt.values[0])[..] else {
@@ -160,6 +156,7 @@ impl Lowering<'_> {
             }
             reads
         };
+        let at = |order: &[usize], s: usize| order.iter().position(|&o| o == s);
         let (mut pairs, mut taken) = (vec![None; count], vec![false; count]);
         let mut order: Vec<usize> = (0..count).collect();
         let mut n_at = 0;
@@ -172,7 +169,6 @@ impl Lowering<'_> {
             if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
                 continue;
             }
-            let at = |order: &[usize], s: usize| order.iter().position(|&o| o == s);
             // The statements that must move before `n` for `m`'s vector to be known there:
             // its writer and, in turn, theirs, each after `n` and before `m`.
             let moving = |m: usize, vector: TensorId| {

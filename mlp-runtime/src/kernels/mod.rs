@@ -185,8 +185,8 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
 /// goes a row at a time, and each row's second product finds it in L1; below, four rows of
 /// `W` at a time, eight products, where which vector each takes is known as the kernel is
 /// written out (one [`dot_rows`] of all `2R`, with the row's parity left to the run, made
-/// two of the four other networks' `hvp` 3–5 % slower). `hvp` and `jvp` call it for
-/// `W1·x` and `W1·v`.
+/// two of the four other networks' `hvp` 3–5 % slower). `hvp` calls it for `W1·x` and
+/// `W1·v`, and for `W2·a1` and `W2·ȧ1`; `jvp` for `W1·x` and `W1·v`.
 #[inline(always)]
 pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
@@ -699,9 +699,6 @@ mod tests {
         check::<100, 50>();
     }
 
-    /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
-    /// its `dot`, for row counts around four and term counts with and without a half
-    /// group and a tail.
     /// Both products of `dot_rows_of_two` are `dot_rows_of`'s to the bit.
     #[test]
     fn dot_rows_of_two_is_two_dot_rows_of() {
@@ -734,6 +731,9 @@ mod tests {
         check::<64, 128, 256>();
     }
 
+    /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
+    /// its `dot`, for row counts around four and term counts with and without a half
+    /// group and a tail.
     #[test]
     fn dot_rows_are_each_their_dot_to_the_bit() {
         fn check<const N: usize, const R: usize>() {
