@@ -103,20 +103,39 @@ pub trait Scalar:
         crate::kernels::scalar_axpys::<Self, N, V>(acc, len, term)
     }
 
+    /// The body of [`scaled_axpys_of`](crate::scaled_axpys_of), likewise: `out[l] =
+    /// scale[l] · Σ_{v<V} a·b` for `(a, b) = term(v, l)`.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn lanes_scaled_axpys<const N: usize, const V: usize>(
+        out: &mut [Self; N],
+        scale: &[Self; N],
+        term: impl Fn(usize, usize) -> (Self, Self),
+    ) {
+        out.fill(Self::zero());
+        crate::kernels::scalar_axpys::<Self, N, V>(out, N, term);
+        crate::kernels::scale_rows(core::slice::from_mut(out), core::slice::from_ref(scale));
+    }
+
     /// The body of [`sums_rows`](crate::sums_rows), likewise; if `lower`, each row's lanes
     /// past its diagonal may be left out (as [`sums_symmetric`](crate::sums_symmetric) has
-    /// them).
+    /// them); with a `scale` (as many rows as `acc`), each sum multiplied by its element
+    /// ([`scaled_sums_rows`](crate::scaled_sums_rows)).
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_sums_rows<const N: usize, const V: usize>(
         acc: &mut [[Self; N]],
         lower: bool,
+        scale: Option<&[[Self; N]]>,
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
         // Every lane: what `lower` allows to leave out is computed all the same (only
         // `sums_symmetric` with AVX asks for less).
         let _ = lower;
-        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term)
+        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term);
+        if let Some(scale) = scale {
+            crate::kernels::scale_rows(acc, scale);
+        }
     }
 }
 
@@ -141,12 +160,23 @@ macro_rules! avx_kernels {
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
         #[inline(always)]
+        fn lanes_scaled_axpys<const N: usize, const V: usize>(
+            out: &mut [Self; N],
+            scale: &[Self; N],
+            term: impl Fn(usize, usize) -> (Self, Self),
+        ) {
+            crate::kernels::avx::scaled_axpys::<Self, N, V>(out, scale, term)
+        }
+
+        #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+        #[inline(always)]
         fn lanes_sums_rows<const N: usize, const V: usize>(
             acc: &mut [[Self; N]],
             lower: bool,
+            scale: Option<&[[Self; N]]>,
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::sums_rows::<Self, N, V>(acc, lower, term)
+            crate::kernels::avx::sums_rows::<Self, N, V>(acc, lower, scale, term)
         }
     };
 }

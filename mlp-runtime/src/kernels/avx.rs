@@ -542,6 +542,12 @@ pub trait Vector<T> {
     /// The target has `Self`'s vectors and FMA.
     unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
 
+    /// `a·b`, rounded once per lane.
+    ///
+    /// # Safety
+    /// The target has `Self`'s vectors.
+    unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
+
     /// The `W` values from `at` on.
     ///
     /// # Safety
@@ -575,6 +581,12 @@ impl Vector<f64> for Avx {
     }
 
     #[inline(always)]
+    unsafe fn mul(a: __m256d, b: __m256d) -> __m256d {
+        // SAFETY: the caller's.
+        unsafe { _mm256_mul_pd(a, b) }
+    }
+
+    #[inline(always)]
     unsafe fn load(at: *const f64) -> __m256d {
         // SAFETY: the caller's.
         unsafe { _mm256_loadu_pd(at) }
@@ -601,6 +613,12 @@ impl Vector<f32> for Avx {
     unsafe fn fmadd(a: __m256, b: __m256, c: __m256) -> __m256 {
         // SAFETY: the caller's.
         unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul(a: __m256, b: __m256) -> __m256 {
+        // SAFETY: the caller's.
+        unsafe { _mm256_mul_ps(a, b) }
     }
 
     #[inline(always)]
@@ -656,9 +674,28 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Wide: Vector<T>,
 {
     if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
-        axpys_in::<T, Wide, N, V>(acc, len, term)
+        axpys_in::<T, Wide, N, V>(acc, len, None, term)
     } else {
-        axpys_in::<T, Avx, N, V>(acc, len, term)
+        axpys_in::<T, Avx, N, V>(acc, len, None, term)
+    }
+}
+
+/// [`scaled_axpys_of`](super::scaled_axpys_of)'s sums: `out[l] = scale[l] · Σ_{v<V} a·b`
+/// for `(a, b) = term(v, l)`, [`axpys`]' sums from zero, each multiplied by its scale on
+/// its way out of the registers.
+#[inline(always)]
+pub fn scaled_axpys<T: crate::Scalar, const N: usize, const V: usize>(
+    out: &mut [T; N],
+    scale: &[T; N],
+    term: impl Fn(usize, usize) -> (T, T),
+) where
+    Avx: Vector<T>,
+    Wide: Vector<T>,
+{
+    if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
+        axpys_in::<T, Wide, N, V>(out, N, Some(scale), term)
+    } else {
+        axpys_in::<T, Avx, N, V>(out, N, Some(scale), term)
     }
 }
 
@@ -666,21 +703,28 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
 /// not AVX-512, where it was measured).
 const OPAQUE_FROM: usize = 32;
 
-/// [`axpys`] in vectors `X`.
+/// [`axpys`] in vectors `X`; with a `scale`, [`scaled_axpys`].
 #[inline(always)]
 fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [T; N],
     len: usize,
+    scale: Option<&[T; N]>,
     term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
     let len = len.min(N);
-    let rows = core::slice::from_mut(acc);
     if N * V > REGISTER_BLOCKED_TERMS {
         // Row after row: `acc` stays in L1, the matrix is read in order.
+        if scale.is_some() {
+            acc.fill(T::zero());
+        }
+        let rows = core::slice::from_mut(acc);
         for v in 0..V {
-            held::<T, X, N, 1>(rows, len, v..v + 1, |_, v, l| term(v, l));
+            held::<T, X, N, 1>(rows, len, Part::ONTO, v..v + 1, |_, v, l| term(v, l));
+        }
+        if let Some(scale) = scale {
+            super::scale_rows(rows, core::slice::from_ref(scale));
         }
     } else {
         // Long rows of `f64` see the terms through `black_box`: else, where the factors
@@ -697,7 +741,14 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         } else {
             &term
         };
-        held::<T, X, N, 1>(rows, len, 0..V, |_, v, l| term(v, l));
+        // With a scale, the sums start from zero and leave scaled.
+        let part = Part {
+            fresh: scale.is_some(),
+            lower: false,
+            scale: scale.map(|scale| scale.as_ptr()),
+        };
+        let rows = core::slice::from_mut(acc);
+        held::<T, X, N, 1>(rows, len, part, 0..V, |_, v, l| term(v, l));
     }
 }
 
@@ -707,20 +758,23 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 /// many with AVX-512's registers; one row alone would leave the units waiting half the
 /// time. `acc` is written, never read: its sums start at zero in registers. If `lower`, a
 /// group of rows skips the vectors of lanes wholly past its last row's diagonal
-/// ([`sums_symmetric`](super::sums_symmetric)).
+/// ([`sums_symmetric`](super::sums_symmetric)). With a `scale` (as many rows as `acc`),
+/// each sum is multiplied by its element on its way to `acc`
+/// ([`scaled_sums_rows`](super::scaled_sums_rows)).
 #[inline(always)]
 pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     lower: bool,
+    scale: Option<&[[T; N]]>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
     if wide::<T, N>() {
-        sums_rows_in::<T, Wide, N, V>(acc, lower, term)
+        sums_rows_in::<T, Wide, N, V>(acc, lower, scale, term)
     } else {
-        sums_rows_in::<T, Avx, N, V>(acc, lower, term)
+        sums_rows_in::<T, Avx, N, V>(acc, lower, scale, term)
     }
 }
 
@@ -729,10 +783,14 @@ pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
 fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
     lower: bool,
+    scale: Option<&[[T; N]]>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
+    if let Some(scale) = scale {
+        assert_eq!(scale.len(), acc.len(), "a scale for every row");
+    }
     // Past what L1 holds, `V_BLOCK` terms at a time, for every group of rows.
     let step = if N * V > REGISTER_BLOCKED_TERMS {
         V_BLOCK
@@ -741,10 +799,14 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     };
     for from in (0..V).step_by(step.max(1)) {
         let terms = from..(from + step).min(V);
-        // The first terms start the sums from zero; the others add to them.
+        // The first terms start the sums from zero; the others add to them; the last
+        // scale them.
         let part = Part {
             fresh: from == 0,
             lower,
+            scale: scale
+                .filter(|_| terms.end == V)
+                .map(|scale| scale.as_ptr().cast::<T>()),
         };
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
@@ -792,7 +854,10 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
                     let (a, b) = term(r, v, l);
                     sum = super::madd(a, b, sum);
                 }
-                *lane = sum;
+                *lane = match scale {
+                    Some(scale) if part.scale.is_some() => scale[r][l] * sum,
+                    _ => sum,
+                };
             }
         }
     }
@@ -814,7 +879,7 @@ fn chunk<
 >(
     acc: &mut [[T; N]],
     l: usize,
-    part: Part,
+    part: Part<T>,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
@@ -826,11 +891,23 @@ fn chunk<
 }
 
 /// What part of the sums a pass of [`sums_rows`] computes: the first terms (`fresh`: from
-/// zero), or more onto them; every lane, or those up to each group's diagonal (`lower`).
+/// zero), or more onto them; every lane, or those up to each group's diagonal (`lower`);
+/// and, for the last terms of scaled sums, the scale's first element (`scale`: row `r`'s
+/// lane `l` at `scale + r·N + l`).
 #[derive(Clone, Copy)]
-struct Part {
+struct Part<T> {
     fresh: bool,
     lower: bool,
+    scale: Option<*const T>,
+}
+
+impl<T> Part<T> {
+    /// Every lane, onto what is there.
+    const ONTO: Self = Self {
+        fresh: false,
+        lower: false,
+        scale: None,
+    };
 }
 
 /// [`chunk`]'s rows `from..` (`rows`), `G` at a time (if `part.lower`, not those wholly
@@ -840,7 +917,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
     rows: &'a mut [[T; N]],
     from: usize,
     l: usize,
-    part: Part,
+    part: Part<T>,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> &'a mut [[T; N]] {
@@ -853,75 +930,89 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
             continue;
         }
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); the
-        // caller keeps `l + R·W <= N`, and there are `G` rows.
+        // caller keeps `l + R·W <= N`, and there are `G` rows (in the scale too, whose rows
+        // are `acc`'s, of which these are `r..r + G`).
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
+            let scale = part.scale.map(|scale| scale.add(r * N + l));
             let term = |g, v, i| term(r + g, v, i);
-            columns::<T, X, N, R, G>(at, l, part.fresh, terms, &term);
+            columns::<T, X, N, R, G>(at, l, part.fresh, scale, terms, &term);
         }
         r += G;
     }
     groups.into_remainder()
 }
 
-/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), accumulated over `terms`: in
-/// vectors `X`, up to four of each row at a time held in registers; then, if the rest fills
-/// AVX vectors (what is left from AVX-512's), in those; then single lanes.
+/// Lanes `l < len` of the `G` rows of `rows` (`G` of them), summed over `terms` as `part`
+/// says (`lower` aside): in vectors `X`, up to four of each row at a time held in
+/// registers; then, if the rest fills AVX vectors (what is left from AVX-512's), in those;
+/// then single lanes.
 #[inline(always)]
 fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     rows: &mut [[T; N]],
     len: usize,
+    part: Part<T>,
     terms: Range<usize>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    let mut l = vectors::<T, X, N, G>(rows, 0, len, &terms, &term);
+    let mut l = vectors::<T, X, N, G>(rows, 0, len, part, &terms, &term);
     // Fewer lanes than a vector `X` are left: at most one AVX vector of them.
     if l + <Avx as Vector<T>>::W <= len {
         // SAFETY: the target has AVX and FMA; `l + W <= len <= N` keeps each row's lanes
-        // in its row, and there are `G` rows.
+        // in its row (and the scale's), and there are `G` rows.
         unsafe {
             let at = rows.as_mut_ptr().cast::<T>().add(l);
-            columns::<T, Avx, N, 1, G>(at, l, false, &terms, &term);
+            let scale = part.scale.map(|scale| scale.add(l));
+            columns::<T, Avx, N, 1, G>(at, l, part.fresh, scale, &terms, &term);
         }
         l += <Avx as Vector<T>>::W;
     }
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
+            let mut sum = if part.fresh { T::zero() } else { *lane };
             for v in terms.clone() {
                 let (a, b) = term(g, v, l);
-                *lane = super::madd(a, b, *lane);
+                sum = super::madd(a, b, sum);
             }
+            *lane = match part.scale {
+                // SAFETY: the scale has `G` rows of `N`, as `rows` has.
+                Some(scale) => (unsafe { *scale.add(g * N + l) }) * sum,
+                None => sum,
+            };
         }
     }
 }
 
-/// Lanes `from..` of [`held`]'s rows in as many whole vectors `X` as fit before `len`;
-/// returns where they end.
+/// Lanes `from..` of [`held`]'s rows in as many whole vectors `X` as fit before `len`, as
+/// `part` says; returns where they end.
 #[inline(always)]
 fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     rows: &mut [[T; N]],
     from: usize,
     len: usize,
+    part: Part<T>,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) -> usize {
     let at = rows.as_mut_ptr().cast::<T>();
+    // SAFETY (of `add`): the scale has as many rows of `N` as `rows`, and `l < N`.
+    let scale = |l: usize| part.scale.map(|scale| unsafe { scale.add(l) });
     let mut l = from;
     while l + 4 * X::W <= len {
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
         // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
-        unsafe { columns::<T, X, N, 4, G>(at.add(l), l, false, terms, term) };
+        unsafe { columns::<T, X, N, 4, G>(at.add(l), l, part.fresh, scale(l), terms, term) };
         l += 4 * X::W;
     }
     // SAFETY: as above, with `l + vectors·W <= len`.
     unsafe {
         match (len - l) / X::W {
-            3 => columns::<T, X, N, 3, G>(at.add(l), l, false, terms, term),
-            2 => columns::<T, X, N, 2, G>(at.add(l), l, false, terms, term),
-            1 => columns::<T, X, N, 1, G>(at.add(l), l, false, terms, term),
+            3 => columns::<T, X, N, 3, G>(at.add(l), l, part.fresh, scale(l), terms, term),
+            2 => columns::<T, X, N, 2, G>(at.add(l), l, part.fresh, scale(l), terms, term),
+            1 => columns::<T, X, N, 1, G>(at.add(l), l, part.fresh, scale(l), terms, term),
             _ => {}
         }
     }
@@ -929,11 +1020,13 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
 }
 
 /// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, summed over `terms` in `G·R`
-/// registers: from zero if `fresh` (what is at `at` is not read), else onto what is there.
+/// registers: from zero if `fresh` (what is at `at` is not read), else onto what is there;
+/// each multiplied by the element as far from `scale` as it is from `at`, if there is a
+/// `scale`.
 ///
 /// # Safety
-/// The target has `X`'s vectors and FMA, and `at + g·N` points at `R·W` values for each
-/// `g < G`.
+/// The target has `X`'s vectors and FMA, and `at + g·N` (and `scale + g·N`) points at `R·W`
+/// values for each `g < G`.
 #[inline(always)]
 unsafe fn columns<
     T: crate::Scalar,
@@ -945,6 +1038,7 @@ unsafe fn columns<
     at: *mut T,
     l: usize,
     fresh: bool,
+    scale: Option<*const T>,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
@@ -970,8 +1064,13 @@ unsafe fn columns<
             }
         }
         for (g, r) in r.iter().enumerate() {
-            for (q, r) in r.iter().enumerate() {
-                X::store(at.add(g * N + q * X::W), *r);
+            for (q, &r) in r.iter().enumerate() {
+                let i = g * N + q * X::W;
+                let r = match scale {
+                    Some(scale) => X::mul(X::load(scale.add(i)), r),
+                    None => r,
+                };
+                X::store(at.add(i), r);
             }
         }
     }

@@ -46,6 +46,12 @@ impl Vector<f64> for Avx512 {
     }
 
     #[inline(always)]
+    unsafe fn mul(a: __m512d, b: __m512d) -> __m512d {
+        // SAFETY: the caller's.
+        unsafe { _mm512_mul_pd(a, b) }
+    }
+
+    #[inline(always)]
     unsafe fn load(at: *const f64) -> __m512d {
         // SAFETY: the caller's.
         unsafe { _mm512_loadu_pd(at) }
@@ -101,6 +107,12 @@ impl Vector<f32> for Avx512 {
     unsafe fn fmadd(a: __m512, b: __m512, c: __m512) -> __m512 {
         // SAFETY: the caller's.
         unsafe { _mm512_fmadd_ps(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul(a: __m512, b: __m512) -> __m512 {
+        // SAFETY: the caller's.
+        unsafe { _mm512_mul_ps(a, b) }
     }
 
     #[inline(always)]

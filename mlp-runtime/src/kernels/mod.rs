@@ -225,6 +225,22 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     axpys::<T, N, V>(acc, |v, l| (w[v][l], d[v]))
 }
 
+/// [`axpys_of`] into zeros, each sum multiplied by the element of `scale` at its place:
+/// `out[l] = scale[l] · Σ_{v<V} w[v][l]·d[v]` (`s ⊙ Wᵀ·d`, a reverse sweep's `δ1 = σ'(z1)
+/// ⊙ W2ᵀδ2`), to the bit `scale[l] * s` for [`axpys_of`]'s sum `s`. Where AVX and FMA are
+/// there, each vector of sums is multiplied on its way out of the registers, where a loop
+/// after [`axpys_of`] would store the sums and load them back, in the chain of steps a
+/// single call waits on.
+#[inline(always)]
+pub fn scaled_axpys_of<T: Scalar, const N: usize, const V: usize>(
+    out: &mut [T; N],
+    scale: &[T; N],
+    w: &[[T; N]; V],
+    d: &[T; V],
+) {
+    T::lanes_scaled_axpys::<N, V>(out, scale, |v, l| (w[v][l], d[v]))
+}
+
 /// Every row's sums of products: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) = term(r, v, l)`,
 /// each row's lanes to the bit as [`axpys`] computes them into zeros. `acc` is written, not
 /// read (a block kernel's result, or sums a block reuses, need no zeroing first). Where AVX
@@ -236,7 +252,31 @@ pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     acc: &mut [[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V>(acc, false, term)
+    T::lanes_sums_rows::<N, V>(acc, false, None, term)
+}
+
+/// [`sums_rows`], each sum multiplied by the element of `scale` at its place: `out[r][l] =
+/// scale[r][l] · Σ_{v<V} a·b`, to the bit `scale[r][l] * s` for [`sums_rows`]' sum `s` (a
+/// block's `δ1 = σ'(z1) ⊙ W2ᵀδ2`). Where AVX and FMA are there, each vector of sums is
+/// multiplied on its way out of the registers: a loop over the sums after [`sums_rows`]
+/// would store them, load them back and store them again.
+#[inline(always)]
+pub fn scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
+    out: &mut [[T; N]; R],
+    scale: &[[T; N]; R],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    T::lanes_sums_rows::<N, V>(out, false, Some(scale), term)
+}
+
+/// `acc[r][l] = scale[r][l] * acc[r][l]` for every row `r` and lane `l`.
+#[inline(always)]
+pub(crate) fn scale_rows<T: Scalar, const N: usize>(acc: &mut [[T; N]], scale: &[[T; N]]) {
+    for (row, scale) in acc.iter_mut().zip(scale) {
+        for (lane, &scale) in row.iter_mut().zip(scale) {
+            *lane = scale * *lane;
+        }
+    }
 }
 
 /// A symmetric matrix from its lower triangle: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) =
@@ -259,7 +299,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     if cfg!(all(target_feature = "avx", target_feature = "fma")) {
-        T::lanes_sums_rows::<N, V>(acc, true, term);
+        T::lanes_sums_rows::<N, V>(acc, true, None, term);
         T::mirror(acc);
         return;
     }
@@ -476,7 +516,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_two, madd, scalar_axpys, scalar_dot, sum, sums_rows, sums_symmetric,
+        dot_rows_of_two, madd, scalar_axpys, scalar_dot, scaled_axpys_of, scaled_sums_rows, sum,
+        sums_rows, sums_symmetric,
     };
 
     /// One `axpy` step on the first `len` lanes, by the scalar definition.
@@ -623,24 +664,51 @@ mod tests {
     /// `sums_rows` takes several rows at a time where it can: each row must still be its
     /// `axpys` into zeros, for every row count around the group sizes and every lane count
     /// around the vector widths; and what was in the rows is not read (NaN there stays out).
+    /// `scaled_sums_rows` is each of those sums times its scale, to the bit, the scale's
+    /// signed zeros and infinities included.
     #[test]
     fn rows_are_each_their_axpys_to_the_bit() {
         fn check<const N: usize, const V: usize, const R: usize>() {
             let w = |r: usize, v: usize, l: usize| ((r * 131 + v * 31 + l) as f64 * 0.37).sin();
             let x = |v: usize, l: usize| ((v * 17 + l) as f64 * 1.37).cos() / 7.0;
+            let scale: [[f64; N]; R] = core::array::from_fn(|r| {
+                core::array::from_fn(|l| match (r * 7 + l) % 11 {
+                    0 => -0.0,
+                    1 => 0.0,
+                    2 => f64::INFINITY,
+                    k => (k as f64 * 0.71).tan(),
+                })
+            });
             let mut rows = [[f64::NAN; N]; R];
             sums_rows::<f64, N, V, R>(&mut rows, |r, v, l| (w(r, v, l), x(v, l)));
+            let mut scaled = [[f64::NAN; N]; R];
+            scaled_sums_rows::<f64, N, V, R>(&mut scaled, &scale, |r, v, l| (w(r, v, l), x(v, l)));
             let mut rows32 = [[f32::NAN; N]; R];
             let term32 = |r: usize, v: usize, l: usize| (w(r, v, l) as f32, x(v, l) as f32);
             sums_rows::<f32, N, V, R>(&mut rows32, term32);
+            let scale32 = scale.map(|row| row.map(|s| s as f32));
+            let mut scaled32 = [[f32::NAN; N]; R];
+            scaled_sums_rows::<f32, N, V, R>(&mut scaled32, &scale32, term32);
             for r in 0..R {
                 let mut row = [0.0; N];
                 scalar_axpys::<f64, N, V>(&mut row, N, |v, l| (w(r, v, l), x(v, l)));
                 assert_eq!(rows[r].map(f64::to_bits), row.map(f64::to_bits), "row {r}");
+                let row: [f64; N] = core::array::from_fn(|l| scale[r][l] * row[l]);
+                assert_eq!(
+                    scaled[r].map(f64::to_bits),
+                    row.map(f64::to_bits),
+                    "row {r}"
+                );
                 let mut row = [0.0; N];
                 scalar_axpys::<f32, N, V>(&mut row, N, |v, l| term32(r, v, l));
                 assert_eq!(
                     rows32[r].map(f32::to_bits),
+                    row.map(f32::to_bits),
+                    "row {r}"
+                );
+                let row: [f32; N] = core::array::from_fn(|l| scale32[r][l] * row[l]);
+                assert_eq!(
+                    scaled32[r].map(f32::to_bits),
                     row.map(f32::to_bits),
                     "row {r}"
                 );
@@ -831,6 +899,55 @@ mod tests {
         check::<25, 3>();
         check::<33, 9>();
         check::<52, 20>();
+        check::<128, 128>();
+    }
+
+    /// `scaled_axpys_of` is `axpys_of` into zeros, each sum then times its scale, to the bit
+    /// (the scale's signed zeros and infinities included; NaN in `out` stays out), for
+    /// lane counts around the vector widths and past `REGISTER_BLOCKED_TERMS`.
+    #[test]
+    fn scaled_axpys_of_is_axpys_of_times_the_scale_to_the_bit() {
+        fn check<const N: usize, const V: usize>() {
+            let w: [[f64; N]; V] = core::array::from_fn(|v| {
+                core::array::from_fn(|l| ((v * 131 + l * 31) as f64 * 0.37).sin())
+            });
+            let d: [f64; V] = core::array::from_fn(|v| ((v * 17) as f64 * 1.37).cos() / 7.0);
+            let scale: [f64; N] = core::array::from_fn(|l| match l % 7 {
+                0 => -0.0,
+                1 => f64::INFINITY,
+                k => (k as f64 * 0.71).tan(),
+            });
+            let (mut sums, mut scaled) = ([0.0; N], [f64::NAN; N]);
+            axpys_of(&mut sums, &w, &d);
+            scaled_axpys_of(&mut scaled, &scale, &w, &d);
+            let expected: [f64; N] = core::array::from_fn(|l| scale[l] * sums[l]);
+            assert_eq!(
+                scaled.map(f64::to_bits),
+                expected.map(f64::to_bits),
+                "{N} × {V}"
+            );
+            let (w, d) = (w.map(|row| row.map(|w| w as f32)), d.map(|d| d as f32));
+            let scale = scale.map(|s| s as f32);
+            let (mut sums, mut scaled) = ([0.0; N], [f32::NAN; N]);
+            axpys_of(&mut sums, &w, &d);
+            scaled_axpys_of(&mut scaled, &scale, &w, &d);
+            let expected: [f32; N] = core::array::from_fn(|l| scale[l] * sums[l]);
+            assert_eq!(
+                scaled.map(f32::to_bits),
+                expected.map(f32::to_bits),
+                "{N} × {V}, f32"
+            );
+        }
+        check::<1, 3>();
+        check::<3, 2>();
+        check::<4, 3>();
+        check::<8, 5>();
+        check::<15, 7>();
+        check::<20, 10>();
+        check::<25, 3>();
+        check::<33, 9>();
+        check::<52, 20>();
+        check::<64, 128>();
         check::<128, 128>();
     }
 
