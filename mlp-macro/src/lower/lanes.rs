@@ -4,15 +4,14 @@
 //!
 //! ```text
 //! let mut d1: [f64; 20] = [0.0; 20];
-//! let mut acc: [f64; 20] = [0.0; 20];
-//! _mlp::axpys::<f64, 20, 10>(&mut acc, |i, j| (self.w2[i][j], d2[i]));
-//! for j in 0..20 {
-//!     d1[j] = s1[j] * acc[j];
-//! }
+//! _mlp::scaled_axpys_of(&mut d1, &s1, &self.w2, &d2);
 //! ```
 //!
-//! A matrix of such sums, one per row (a Jacobian's; a batch's, a row per sample), is
-//! summed all rows at once (`_mlp::sums_rows`).
+//! That is a sum times an array's element (`δ1 = σ'(z1) ⊙ W2ᵀδ2`), scaled as it is summed;
+//! any other function of sums has them accumulated first, then a loop over the lanes
+//! (`hvp`'s `d1_dot[j] = c1[j] * z1_dot[j] * accs[0][j] + s1[j] * accs[1][j]`). A matrix of
+//! such sums, one per row (a Jacobian's; a batch's, a row per sample), is summed all rows at
+//! once (`_mlp::sums_rows`, `_mlp::scaled_sums_rows`).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
@@ -85,6 +84,33 @@ impl Lowering<'_> {
         }
         let mut body = TokenStream::new();
         let into = quote!(#name #([#vars])*);
+        // A value that is a matrix's and a vector's sum times an element of an array along
+        // the lanes (`δ1 = σ'(z1) ⊙ W2ᵀδ2`; a Jacobian's row of them) is scaled as it is
+        // summed: the sums go straight from registers to their products, not through an
+        // array of their own and a loop, in the chain of steps a single call waits on.
+        if let (false, [Expr::Sum(v, term)], [Order::Fused]) =
+            (symmetric, sums.as_slice(), orders.as_slice())
+            && let Some(scale) = self.scale(value, &sums[0], &[lane])
+            && self.product_by_rows(n, term, outer).is_some()
+            && let Some((w, d)) = self.matrix_vector(term, [*v, lane], *v)
+        {
+            let into = match vars.is_empty() {
+                true => self.borrow(t, true),
+                false => quote!(&mut #into),
+            };
+            let body = self.outer_loops(
+                outer,
+                &vars,
+                quote! {
+                    _mlp::scaled_axpys_of(#into, #scale, #w, #d);
+                },
+            );
+            let declare = self.declare_written(t, &zeros);
+            return quote! {
+                #declare
+                #body
+            };
+        }
         // A value that is one sum is accumulated in place.
         let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
         let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
@@ -201,10 +227,7 @@ impl Lowering<'_> {
                 }
             });
         }
-        for (&axis, var) in outer.iter().zip(&vars).rev() {
-            let range = self.range(axis);
-            body = quote!(for #var in #range { #body });
-        }
+        let body = self.outer_loops(outer, &vars, body);
         // Accumulated in place from zero, or written element by element.
         let declare = if direct {
             self.declare(t, &zeros)
@@ -219,6 +242,15 @@ impl Lowering<'_> {
 }
 
 impl Lowering<'_> {
+    /// `body` in a loop over each of the `outer` axes (named `vars`), the first outermost.
+    fn outer_loops(&self, outer: &[IndexId], vars: &[Ident], mut body: TokenStream) -> TokenStream {
+        for (&axis, var) in outer.iter().zip(vars).rev() {
+            let range = self.range(axis);
+            body = quote!(for #var in #range { #body });
+        }
+        body
+    }
+
     /// The first sums of statement `n`'s `sums` that multiply the same weights (`W[v,l]`,
     /// over the same index `v`) by different vectors (`δ[v]`, each a whole array), as
     /// multiply-adds, if there are two or more.
@@ -271,18 +303,14 @@ impl Lowering<'_> {
     /// row per sample).
     ///
     /// ```text
-    /// let mut d1: [[f64; 20]; 16] = [[0.0; 20]; 16];
-    /// let mut acc: [[f64; 20]; 16] = [[0.0; 20]; 16];
-    /// _mlp::sums_rows::<f64, 20, 10, 16>(&mut acc, |b, i, j| (self.w2[i][j], d2[b][i]));
-    /// for b in 0..16 {
-    ///     for j in 0..20 {
-    ///         d1[b][j] = s1[b][j] * acc[b][j];
-    ///     }
-    /// }
+    /// _mlp::scaled_sums_rows::<f64, 20, 10, 16>(&mut d1, &s1, |b, i, j| (self.w2[i][j], d2[b][i]));
     /// ```
     ///
-    /// In a block kernel, the sums are `acc_d1`, declared with the other arrays before the
-    /// loop over the blocks.
+    /// That is a block's `δ1 = σ'(z1) ⊙ W2ᵀδ2`: each element the sum times the element of
+    /// an array at the same place, scaled as the sums leave the registers. Any other
+    /// function of the sums has them summed into a matrix of their own first (in a block
+    /// kernel `acc_{name}`, declared with the other arrays before the loop over the blocks),
+    /// then a loop over its elements.
     fn rows(
         &self,
         n: usize,
@@ -346,6 +374,20 @@ impl Lowering<'_> {
                 #sum
             });
         }
+        // A value that is the sum times an element of a matrix of the same shape (`δ1 =
+        // σ'(z1) ⊙ Σ`) is scaled as it is summed: the sums go straight from registers to
+        // their products, not through a matrix of their own and a loop.
+        if !tensor.symmetric
+            && let Some(scale) = self.scale(value, &sums[0], &[row, lane])
+        {
+            let into = self.borrow(t, true);
+            return Some(quote! {
+                #declare
+                _mlp::scaled_sums_rows::<#scalar, #lanes, #count, #rows>(
+                    #into, #scale, |#row_var, #v_var, #lane_var| (#a, #b),
+                );
+            });
+        }
         let (acc, declare_acc) = if self.blocks {
             let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
             self.hoist(&acc, &ty, &zeros);
@@ -369,6 +411,40 @@ impl Lowering<'_> {
                 }
             }
         })
+    }
+}
+
+impl Lowering<'_> {
+    /// The array `s`, borrowed whole (`&s1`), where `value` is `s[axes]·sum`: a product of
+    /// two factors, one the sum, the other an array read at the statement's own indices
+    /// (`[lane]` or `[row, lane]`), whole.
+    fn scale(&self, value: &Expr, sum: &Expr, axes: &[IndexId]) -> Option<TokenStream> {
+        let Expr::Mul(factors) = value else {
+            return None;
+        };
+        let [first, second] = factors.as_slice() else {
+            return None;
+        };
+        let other = match (first == sum, second == sum) {
+            (true, false) => second,
+            (false, true) => first,
+            _ => return None,
+        };
+        let Expr::Read(s, ixs) = other else {
+            return None;
+        };
+        let tensor = &self.p.tensors[*s];
+        let whole = self.array[*s]
+            && !tensor.symmetric
+            && ixs.len() == axes.len()
+            && tensor.axes.len() == axes.len()
+            && ixs.iter().zip(axes).all(|(ix, &v)| *ix == Ix::Var(v))
+            && tensor
+                .axes
+                .iter()
+                .zip(axes)
+                .all(|(&a, &v)| self.p.extent(a) == self.p.extent(v));
+        whole.then(|| self.borrow(*s, false))
     }
 }
 
