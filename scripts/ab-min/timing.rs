@@ -233,6 +233,12 @@ fn main() {
     fastest("wide-batch-gradient", &filter, 30, ROWS, || {
         black_box(wide.gradient_batch(black_box(xw.view())).unwrap());
     });
+    // Into one array reused: nothing allocated, zeroed or copied.
+    let mut gradient = Array2::zeros((ROWS, 64));
+    fastest("wide-batch-gradient-into", &filter, 30, ROWS, || {
+        wide.gradient_batch_into(black_box(xw.view()), black_box(gradient.view_mut()))
+            .unwrap();
+    });
     shape!(Net40, 40, "net-40-24-1", &filter);
     shape!(Net64, 64, "net-64-32-16-1", &filter);
     shape!(Net30, 30, "net-30-30-30-1", &filter);
