@@ -434,7 +434,9 @@ impl Lowering<'_> {
             return None;
         };
         let tensor = &self.p.tensors[*s];
+        // Not the result written in place, which the call borrows mutably.
         let whole = self.array[*s]
+            && self.out != Some(*s)
             && !tensor.symmetric
             && ixs.len() == axes.len()
             && tensor.axes.len() == axes.len()
