@@ -791,6 +791,14 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     if let Some(scale) = scale {
         assert_eq!(scale.len(), acc.len(), "a scale for every row");
     }
+    // No terms: sums of zero, as the scalar form has them.
+    if V == 0 {
+        acc.fill([T::zero(); N]);
+        if let Some(scale) = scale {
+            super::scale_rows(acc, scale);
+        }
+        return;
+    }
     // Past what L1 holds, `V_BLOCK` terms at a time, for every group of rows.
     let step = if N * V > REGISTER_BLOCKED_TERMS {
         V_BLOCK
