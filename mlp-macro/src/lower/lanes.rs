@@ -17,7 +17,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use super::{Lowering, Order};
-use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt};
+use crate::ir::{Expr, Extent, IndexId, Ix, Program, Stmt, TensorId};
 use crate::methods::BLOCK;
 
 /// The runtime's `REGISTER_BLOCKED_TERMS`: past this many terms in a row's sum (lanes times
@@ -90,7 +90,7 @@ impl Lowering<'_> {
         // array of their own and a loop, in the chain of steps a single call waits on.
         if let (false, [Expr::Sum(v, term)], [Order::Fused]) =
             (symmetric, sums.as_slice(), orders.as_slice())
-            && let Some(scale) = self.scale(value, &sums[0], &[lane])
+            && let Some(scale) = self.scale(t, value, &sums[0], &[lane])
             && self.product_by_rows(n, term, outer).is_some()
             && let Some((w, d)) = self.matrix_vector(term, [*v, lane], *v)
         {
@@ -378,7 +378,7 @@ impl Lowering<'_> {
         // σ'(z1) ⊙ Σ`) is scaled as it is summed: the sums go straight from registers to
         // their products, not through a matrix of their own and a loop.
         if !tensor.symmetric
-            && let Some(scale) = self.scale(value, &sums[0], &[row, lane])
+            && let Some(scale) = self.scale(t, value, &sums[0], &[row, lane])
         {
             let into = self.borrow(t, true);
             return Some(quote! {
@@ -415,10 +415,16 @@ impl Lowering<'_> {
 }
 
 impl Lowering<'_> {
-    /// The array `s`, borrowed whole (`&s1`), where `value` is `s[axes]·sum`: a product of
-    /// two factors, one the sum, the other an array read at the statement's own indices
-    /// (`[lane]` or `[row, lane]`), whole.
-    fn scale(&self, value: &Expr, sum: &Expr, axes: &[IndexId]) -> Option<TokenStream> {
+    /// The array `s`, borrowed whole (`&s1`), where `target`'s `value` is `s[axes]·sum`: a
+    /// product of two factors, one the sum, the other an array read at the statement's own
+    /// indices (`[lane]` or `[row, lane]`), whole.
+    fn scale(
+        &self,
+        target: TensorId,
+        value: &Expr,
+        sum: &Expr,
+        axes: &[IndexId],
+    ) -> Option<TokenStream> {
         let Expr::Mul(factors) = value else {
             return None;
         };
@@ -434,8 +440,10 @@ impl Lowering<'_> {
             return None;
         };
         let tensor = &self.p.tensors[*s];
-        // Not the result written in place, which the call borrows mutably.
+        // Neither the target nor the result written in place: the call borrows those
+        // mutably.
         let whole = self.array[*s]
+            && *s != target
             && self.out != Some(*s)
             && !tensor.symmetric
             && ixs.len() == axes.len()
