@@ -870,7 +870,7 @@ mod tests {
     /// whole ones and a rest), long rows (seen through `black_box`), and past
     /// `REGISTER_BLOCKED_TERMS` (row after row).
     #[test]
-    fn axpys_of_a_matrix_is_its_axpys_to_the_bit() {
+    fn axpys_of_a_matrix_is_its_axpys_to_the_bit_and_scaled_times_its_scale() {
         fn check<const N: usize, const V: usize>() {
             let w: [[f64; N]; V] = core::array::from_fn(|v| {
                 core::array::from_fn(|l| ((v * 131 + l * 31) as f64 * 0.37).sin() * 1e2)
@@ -883,6 +883,7 @@ mod tests {
             scalar_axpys::<f64, N, V>(&mut scalar, N, |v, l| (w[v][l], d[v]));
             assert_eq!(of.map(f64::to_bits), closure.map(f64::to_bits), "{N} × {V}");
             assert_eq!(of.map(f64::to_bits), scalar.map(f64::to_bits), "{N} × {V}");
+            scaled::<f64, N, V>(&w, &d);
             let (w, d) = (w.map(|row| row.map(|w| w as f32)), d.map(|d| d as f32));
             let start = start.map(|s| s as f32);
             let (mut of, mut scalar) = (start, start);
@@ -893,49 +894,27 @@ mod tests {
                 scalar.map(f32::to_bits),
                 "{N} × {V}, f32"
             );
+            scaled::<f32, N, V>(&w, &d);
         }
-        check::<3, 2>();
-        check::<4, 3>();
-        check::<8, 5>();
-        check::<15, 7>();
-        check::<16, 4>();
-        check::<20, 10>();
-        check::<25, 3>();
-        check::<33, 9>();
-        check::<52, 20>();
-        check::<128, 128>();
-    }
-
-    /// `scaled_axpys_of` is `axpys_of` into zeros, each sum then times its scale, to the bit
-    /// (the scale's signed zeros and infinities included; NaN in `out` stays out), for
-    /// lane counts around the vector widths and past `REGISTER_BLOCKED_TERMS`.
-    #[test]
-    fn scaled_axpys_of_is_axpys_of_times_the_scale_to_the_bit() {
-        fn check<const N: usize, const V: usize>() {
-            let w: [[f64; N]; V] = core::array::from_fn(|v| {
-                core::array::from_fn(|l| ((v * 131 + l * 31) as f64 * 0.37).sin())
+        // `scaled_axpys_of` is `axpys_of` into zeros, each sum then times its scale, to the
+        // bit (the scale's signed zeros and infinities included; NaN in `out` stays out).
+        fn scaled<T: crate::Scalar, const N: usize, const V: usize>(w: &[[T; N]; V], d: &[T; V]) {
+            let scale: [T; N] = core::array::from_fn(|l| match l % 7 {
+                0 => T::from_f64(-0.0),
+                1 => T::from_f64(f64::INFINITY),
+                k => T::from_f64((k as f64 * 0.71).tan()),
             });
-            let d: [f64; V] = core::array::from_fn(|v| ((v * 17) as f64 * 1.37).cos() / 7.0);
-            let scale: [f64; N] = core::array::from_fn(|l| match l % 7 {
-                0 => -0.0,
-                1 => f64::INFINITY,
-                k => (k as f64 * 0.71).tan(),
-            });
-            let (mut sums, mut scaled) = ([0.0; N], [f64::NAN; N]);
-            axpys_of(&mut sums, &w, &d);
-            scaled_axpys_of(&mut scaled, &scale, &w, &d);
-            let expected: [f64; N] = core::array::from_fn(|l| scale[l] * sums[l]);
-            assert_eq!(scaled.map(any_nan64), expected.map(any_nan64), "{N} × {V}");
-            let (w, d) = (w.map(|row| row.map(|w| w as f32)), d.map(|d| d as f32));
-            let scale = scale.map(|s| s as f32);
-            let (mut sums, mut scaled) = ([0.0; N], [f32::NAN; N]);
-            axpys_of(&mut sums, &w, &d);
-            scaled_axpys_of(&mut scaled, &scale, &w, &d);
-            let expected: [f32; N] = core::array::from_fn(|l| scale[l] * sums[l]);
+            let (mut sums, mut scaled) = ([T::zero(); N], [T::from_f64(f64::NAN); N]);
+            axpys_of(&mut sums, w, d);
+            scaled_axpys_of(&mut scaled, &scale, w, d);
+            let expected: [T; N] = core::array::from_fn(|l| scale[l] * sums[l]);
+            // Any NaN as one, as `any_nan64` has it; `f32` widened exactly.
+            let any_nan = |x: T| (!x.is_nan()).then(|| x.to_f64().map(f64::to_bits));
             assert_eq!(
-                scaled.map(any_nan32),
-                expected.map(any_nan32),
-                "{N} × {V}, f32"
+                scaled.map(any_nan),
+                expected.map(any_nan),
+                "{N} × {V}, {}",
+                T::NAME
             );
         }
         check::<1, 3>();
@@ -944,6 +923,7 @@ mod tests {
         check::<4, 3>();
         check::<8, 5>();
         check::<15, 7>();
+        check::<16, 4>();
         check::<20, 10>();
         check::<25, 3>();
         check::<33, 9>();
