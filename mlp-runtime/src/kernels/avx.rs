@@ -744,7 +744,6 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // With a scale, the sums start from zero and leave scaled.
         let part = Part {
             fresh: scale.is_some(),
-            lower: false,
             scale: scale.map(|scale| scale.as_ptr()),
         };
         let rows = core::slice::from_mut(acc);
@@ -756,10 +755,10 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 /// rows side by side in registers, two or four at a time, so that eight vectors of sums are
 /// in flight (a multiply-add's latency, four cycles, times its two units), and twice as
 /// many with AVX-512's registers; one row alone would leave the units waiting half the
-/// time. `acc` is written, never read: its sums start at zero in registers. If `lower`, a
-/// group of rows skips the vectors of lanes wholly past its last row's diagonal
-/// ([`sums_symmetric`](super::sums_symmetric)). With a `scale` (as many rows as `acc`),
-/// each sum is multiplied by its element on its way to `acc`
+/// time. `acc` is written, never read: its sums start at zero in registers. If `lower`,
+/// each row's lanes only up to the end of the vector its diagonal falls in, or a little
+/// past ([`triangle`], for [`sums_symmetric`](super::sums_symmetric)). With a `scale` (as
+/// many rows as `acc`), each sum is multiplied by its element on its way to `acc`
 /// ([`scaled_sums_rows`](super::scaled_sums_rows)).
 #[inline(always)]
 pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
@@ -799,8 +798,29 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         }
         return;
     }
-    // Past what L1 holds, `V_BLOCK` terms at a time, for every group of rows.
-    let step = if N * V > REGISTER_BLOCKED_TERMS {
+    const M: usize = if cfg!(target_feature = "avx512f") {
+        2
+    } else {
+        1
+    };
+    // Past what L1 holds (`REGISTER_BLOCKED_TERMS`), `streamed` where it can: every term
+    // at once, in tiles of eight rows by two vectors (four by two with AVX's 16
+    // registers), so that each vector of the matrix, read from L2, serves eight rows, and
+    // no sum leaves the registers before its last term. That needs the rows' factors (one
+    // a row and term) to stay in L1 while the lanes go by, a block's are, and rows enough
+    // to fill a tile; else (and for a symmetric matrix, whose groups of rows end at their
+    // diagonals), `V_BLOCK` terms at a time, each block's part of the matrix read from L2
+    // once and then by every group from L1, the sums stored and loaded again between
+    // blocks. Streamed, the wide network's batch gradient took −0.5 % with AVX-512 (both
+    // alignments) and −4 % with AVX alone (`scripts/ab-min.sh`); its reverse sums of 128
+    // terms, timed alone in a scratch program, 663 → 588 ns a sample (564 at the peak;
+    // sixteen rows by one vector: 607). With the Hessian's 128 rows of factors, the AVX
+    // build's `hessian` took 17 % longer.
+    let streamed = N * V > REGISTER_BLOCKED_TERMS
+        && !lower
+        && acc.len() >= 4 * M
+        && acc.len() * V <= REGISTER_BLOCKED_TERMS;
+    let step = if N * V > REGISTER_BLOCKED_TERMS && !streamed {
         V_BLOCK
     } else {
         V
@@ -811,11 +831,14 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // scale them.
         let part = Part {
             fresh: from == 0,
-            lower,
             scale: scale
                 .filter(|_| terms.end == V)
                 .map(|scale| scale.as_ptr().cast::<T>()),
         };
+        if lower {
+            triangle::<T, X, N, { 2 * M }>(acc, part, &terms, &term);
+            continue;
+        }
         // The lanes in chunks of up to four vectors, each chunk of every row before the
         // next: as many rows side by side as make eight vectors of sums in flight (a
         // multiply-add's latency, four cycles, times its two units). Fewer, and each chain
@@ -832,12 +855,13 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         // `hessian_to` −5 to −7 %, batch gradient −4 % (`f32` −9 %), the wide network's
         // `hessian` −10 to −16 % (four A/Bs, two alignments). Five rows by four vectors
         // made the wide network's batch gradient and Hessian 14–16 % slower.
-        const M: usize = if cfg!(target_feature = "avx512f") {
-            2
-        } else {
-            1
-        };
         let mut l = 0;
+        if streamed {
+            while l + 2 * X::W <= N {
+                chunk::<T, X, N, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term);
+                l += 2 * X::W;
+            }
+        }
         while l + 4 * X::W <= N {
             chunk::<T, X, N, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
             l += 4 * X::W;
@@ -855,8 +879,7 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
-            let end = if part.lower { N.min(r + 1) } else { N };
-            for (l, lane) in row.iter_mut().enumerate().take(end).skip(l) {
+            for (l, lane) in row.iter_mut().enumerate().skip(l) {
                 let mut sum = if part.fresh { T::zero() } else { *lane };
                 for v in terms.clone() {
                     let (a, b) = term(r, v, l);
@@ -868,6 +891,42 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
                 };
             }
         }
+    }
+}
+
+/// A lower triangle's rows of [`sums_rows`], `G` at a time, each group's lanes up to the
+/// end of the vector its last row's diagonal falls in ([`held`]); the rows left one by one.
+/// The lanes past a row's diagonal are computed as the others are (the mirror overwrites
+/// them). Against each chunk of lanes going through every row from the first whose
+/// diagonal it reaches (four vectors of lanes for the first 32 rows: for the seed's
+/// Hessian, 5,040 vectors of multiply-adds where 3,920 do), the seed's `hessian_to` −8.4
+/// and −6.8 %, its `hessian` −6.2 and −6.8 %, the wide network's −1 to −2 %
+/// (`scripts/ab-min.sh`, two alignments); built for AVX alone, −3 % and −0.5 %. The first
+/// rows eight at a time (more chains of multiply-adds for their short rows) measured the
+/// same.
+#[inline(always)]
+fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
+    acc: &mut [[T; N]],
+    part: Part<T>,
+    terms: &Range<usize>,
+    term: &impl Fn(usize, usize, usize) -> (T, T),
+) where
+    Avx: Vector<T>,
+{
+    let len = |end: usize| N.min(end.div_ceil(X::W) * X::W);
+    let mut r = 0;
+    let mut groups = acc.chunks_exact_mut(G);
+    for rows in &mut groups {
+        held::<T, X, N, G>(rows, len(r + G), part, terms.clone(), |g, v, l| {
+            term(r + g, v, l)
+        });
+        r += G;
+    }
+    for row in groups.into_remainder().chunks_mut(1) {
+        held::<T, X, N, 1>(row, len(r + 1), part, terms.clone(), |_, v, l| {
+            term(r, v, l)
+        });
+        r += 1;
     }
 }
 
@@ -899,13 +958,11 @@ fn chunk<
 }
 
 /// What part of the sums a pass of [`sums_rows`] computes: the first terms (`fresh`: from
-/// zero), or more onto them; every lane, or those up to each group's diagonal (`lower`);
-/// and, for the last terms of scaled sums, the scale's first element (`scale`: row `r`'s
-/// lane `l` at `scale + r·N + l`).
+/// zero), or more onto them; and, for the last terms of scaled sums, the scale's first
+/// element (`scale`: row `r`'s lane `l` at `scale + r·N + l`).
 #[derive(Clone, Copy)]
 struct Part<T> {
     fresh: bool,
-    lower: bool,
     scale: Option<*const T>,
 }
 
@@ -913,13 +970,11 @@ impl<T> Part<T> {
     /// Every lane, onto what is there.
     const ONTO: Self = Self {
         fresh: false,
-        lower: false,
         scale: None,
     };
 }
 
-/// [`chunk`]'s rows `from..` (`rows`), `G` at a time (if `part.lower`, not those wholly
-/// before lane `l`); returns those left over.
+/// [`chunk`]'s rows `from..` (`rows`), `G` at a time; returns those left over.
 #[inline(always)]
 fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, const G: usize>(
     rows: &'a mut [[T; N]],
@@ -932,11 +987,6 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
     let mut r = from;
     let mut groups = rows.chunks_exact_mut(G);
     for rows in &mut groups {
-        // Rows `r..r + G` all before lane `l`: past the diagonal.
-        if part.lower && r + G <= l {
-            r += G;
-            continue;
-        }
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); the
         // caller keeps `l + R·W <= N`, and there are `G` rows (in the scale too, whose rows
         // are `acc`'s, of which these are `r..r + G`).
@@ -952,7 +1002,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
 }
 
 /// Lanes `l < len` of the `G` rows of `rows` (`G` of them), summed over `terms` as `part`
-/// says (`lower` aside): in vectors `X`, up to four of each row at a time held in
+/// says: in vectors `X`, up to four of each row at a time held in
 /// registers; then, if the rest fills AVX vectors (what is left from AVX-512's), in those;
 /// then single lanes.
 #[inline(always)]

@@ -37,10 +37,11 @@ pub(crate) mod tanh_row;
 /// call's matrix of such sums goes by `sums_rows` instead (a test there ties the two).
 pub const REGISTER_BLOCKED_TERMS: usize = 4096;
 
-/// How many terms [`sums_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`]: their part
-/// of the matrix is read from L2 once, then taken by every row from L1 (a block's samples;
-/// read whole for each row, a 128 × 128 matrix made the wide network's batch gradient a
-/// third slower, and an eighth on the default target).
+/// How many terms [`sums_rows`] takes at a time past [`REGISTER_BLOCKED_TERMS`], where it
+/// does not take them all at once (the AVX form streams a block's; see its `sums_rows_in`):
+/// their part of the matrix is read from L2 once, then taken by every row from L1 (a
+/// block's samples; read whole for each row, a 128 × 128 matrix made the wide network's
+/// batch gradient a third slower, and an eighth on the default target).
 const V_BLOCK: usize = 16;
 
 /// The lanes of [`sum`] and [`dot`].
@@ -730,10 +731,16 @@ mod tests {
         check::<52, 13, 9>();
         check::<52, 13, 15>();
         check::<56, 13, 11>();
-        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time.
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time where
+        // there are few rows (fewer than eight with AVX-512, four with AVX) or many
+        // factors (rows × terms past it too); else streamed, every term at once, two
+        // vectors of lanes by eight rows (four with AVX), then what is left of both.
         check::<400, 13, 3>();
         check::<128, 40, 16>();
         check::<70, 70, 5>();
+        check::<72, 80, 60>();
+        check::<100, 50, 13>();
+        check::<27, 160, 8>();
     }
 
     /// `sums_symmetric` is `sums_rows`'s lower triangle to the bit, mirrored, for sizes
