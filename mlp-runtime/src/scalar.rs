@@ -117,21 +117,19 @@ pub trait Scalar:
         crate::kernels::scale_rows(core::slice::from_mut(out), core::slice::from_ref(scale));
     }
 
-    /// The body of [`sums_rows`](crate::sums_rows), likewise; if `lower`, each row's lanes
+    /// The body of [`sums_rows`](crate::sums_rows), likewise; if `LOWER`, each row's lanes
     /// past its diagonal may be left out (as [`sums_symmetric`](crate::sums_symmetric) has
     /// them); with a `scale` (as many rows as `acc`), each sum multiplied by its element
     /// ([`scaled_sums_rows`](crate::scaled_sums_rows)).
     #[doc(hidden)]
     #[inline(always)]
-    fn lanes_sums_rows<const N: usize, const V: usize>(
-        acc: &mut [[Self; N]],
-        lower: bool,
-        scale: Option<&[[Self; N]]>,
+    fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
+        acc: &mut [[Self; N]; R],
+        scale: Option<&[[Self; N]; R]>,
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
-        // Every lane: what `lower` allows to leave out is computed all the same (only
+        // Every lane: what `LOWER` allows to leave out is computed all the same (only
         // `sums_symmetric` with AVX asks for less).
-        let _ = lower;
         crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term);
         if let Some(scale) = scale {
             crate::kernels::scale_rows(acc, scale);
@@ -170,13 +168,12 @@ macro_rules! avx_kernels {
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
         #[inline(always)]
-        fn lanes_sums_rows<const N: usize, const V: usize>(
-            acc: &mut [[Self; N]],
-            lower: bool,
-            scale: Option<&[[Self; N]]>,
+        fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
+            acc: &mut [[Self; N]; R],
+            scale: Option<&[[Self; N]; R]>,
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::sums_rows::<Self, N, V>(acc, lower, scale, term)
+            crate::kernels::avx::sums_rows::<Self, N, V, R, LOWER>(acc, scale, term)
         }
     };
 }
@@ -242,7 +239,7 @@ impl Scalar for f32 {
     ))]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
-        if N < 64 {
+        if const { N < 64 } {
             crate::kernels::tanh_f32::row_f32(x, value, slope);
         } else {
             crate::kernels::tanh_row::elements(x, value, slope);

@@ -673,7 +673,7 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
+    if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
         axpys_in::<T, Wide, N, V>(acc, len, None, term)
     } else {
         axpys_in::<T, Avx, N, V>(acc, len, None, term)
@@ -692,7 +692,7 @@ pub fn scaled_axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) {
+    if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
         axpys_in::<T, Wide, N, V>(out, N, Some(scale), term)
     } else {
         axpys_in::<T, Avx, N, V>(out, N, Some(scale), term)
@@ -714,7 +714,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     Avx: Vector<T>,
 {
     let len = len.min(N);
-    if N * V > REGISTER_BLOCKED_TERMS {
+    if const { N * V > REGISTER_BLOCKED_TERMS } {
         // Row after row: `acc` stays in L1, the matrix is read in order.
         if scale.is_some() {
             acc.fill(T::zero());
@@ -755,43 +755,51 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 /// rows side by side in registers, two or four at a time, so that eight vectors of sums are
 /// in flight (a multiply-add's latency, four cycles, times its two units), and twice as
 /// many with AVX-512's registers; one row alone would leave the units waiting half the
-/// time. `acc` is written, never read: its sums start at zero in registers. If `lower`,
+/// time. `acc` is written, never read: its sums start at zero in registers. If `LOWER`,
 /// each row's lanes only up to the end of the vector its diagonal falls in, or a little
 /// past ([`triangle`], for [`sums_symmetric`](super::sums_symmetric)). With a `scale` (as
 /// many rows as `acc`), each sum is multiplied by its element on its way to `acc`
 /// ([`scaled_sums_rows`](super::scaled_sums_rows)).
 #[inline(always)]
-pub fn sums_rows<T: crate::Scalar, const N: usize, const V: usize>(
-    acc: &mut [[T; N]],
-    lower: bool,
-    scale: Option<&[[T; N]]>,
+pub fn sums_rows<
+    T: crate::Scalar,
+    const N: usize,
+    const V: usize,
+    const R: usize,
+    const LOWER: bool,
+>(
+    acc: &mut [[T; N]; R],
+    scale: Option<&[[T; N]; R]>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
-    if wide::<T, N>() {
-        sums_rows_in::<T, Wide, N, V>(acc, lower, scale, term)
+    if const { wide::<T, N>() } {
+        sums_rows_in::<T, Wide, N, V, R, LOWER>(acc, scale, term)
     } else {
-        sums_rows_in::<T, Avx, N, V>(acc, lower, scale, term)
+        sums_rows_in::<T, Avx, N, V, R, LOWER>(acc, scale, term)
     }
 }
 
 /// [`sums_rows`] in vectors `X`.
 #[inline(always)]
-fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
-    acc: &mut [[T; N]],
-    lower: bool,
-    scale: Option<&[[T; N]]>,
+fn sums_rows_in<
+    T: crate::Scalar,
+    X: Vector<T>,
+    const N: usize,
+    const V: usize,
+    const R: usize,
+    const LOWER: bool,
+>(
+    acc: &mut [[T; N]; R],
+    scale: Option<&[[T; N]; R]>,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
-    if let Some(scale) = scale {
-        assert_eq!(scale.len(), acc.len(), "a scale for every row");
-    }
     // No terms: sums of zero, as the scalar form has them.
-    if V == 0 {
+    if const { V == 0 } {
         acc.fill([T::zero(); N]);
         if let Some(scale) = scale {
             super::scale_rows(acc, scale);
@@ -816,10 +824,11 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     // terms, timed alone in a scratch program, 663 → 588 ns a sample (564 at the peak;
     // sixteen rows by one vector: 607). With the Hessian's 128 rows of factors, the AVX
     // build's `hessian` took 17 % longer.
-    let streamed = N * V > REGISTER_BLOCKED_TERMS
-        && !lower
-        && acc.len() >= 4 * M
-        && acc.len() * V <= REGISTER_BLOCKED_TERMS;
+    //
+    // Which of the branches below a call takes is known from its sizes: in `const`
+    // blocks, those it does not take are not compiled (a program calling every method of
+    // the seed network built a tenth faster for `native`).
+    let streamed = const { streams(N, V, R, LOWER, M) };
     let step = if N * V > REGISTER_BLOCKED_TERMS && !streamed {
         V_BLOCK
     } else {
@@ -835,7 +844,7 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
                 .filter(|_| terms.end == V)
                 .map(|scale| scale.as_ptr().cast::<T>()),
         };
-        if lower {
+        if LOWER {
             triangle::<T, X, N, { 2 * M }>(acc, part, &terms, &term);
             continue;
         }
@@ -858,24 +867,29 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         let mut l = 0;
         if streamed {
             while l + 2 * X::W <= N {
-                chunk::<T, X, N, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term);
+                chunk::<T, X, N, R, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term);
                 l += 2 * X::W;
             }
         }
         while l + 4 * X::W <= N {
-            chunk::<T, X, N, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
+            chunk::<T, X, N, R, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
             l += 4 * X::W;
         }
-        match (N - l) / X::W {
-            3 => chunk::<T, X, N, 3, { 2 + M }, 2, 1>(acc, l, part, &terms, &term),
-            2 => chunk::<T, X, N, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term),
-            1 => chunk::<T, X, N, 1, 8, 4, 2>(acc, l, part, &terms, &term),
+        // Where those loops end, and what is left.
+        const fn left(n: usize, w: usize, streamed: bool) -> usize {
+            let l = if streamed { n / (2 * w) * (2 * w) } else { 0 };
+            n - l - (n - l) / (4 * w) * (4 * w)
+        }
+        match const { left(N, X::W, streams(N, V, R, LOWER, M)) / X::W } {
+            3 => chunk::<T, X, N, R, 3, { 2 + M }, 2, 1>(acc, l, part, &terms, &term),
+            2 => chunk::<T, X, N, R, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term),
+            1 => chunk::<T, X, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term),
             _ => {}
         }
         l += (N - l) / X::W * X::W;
         // What is left past AVX-512's vectors, in AVX's; then single lanes.
-        if l + <Avx as Vector<T>>::W <= N {
-            chunk::<T, Avx, N, 1, 8, 4, 2>(acc, l, part, &terms, &term);
+        if const { left(N, X::W, streams(N, V, R, LOWER, M)) % X::W >= <Avx as Vector<T>>::W } {
+            chunk::<T, Avx, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
         for (r, row) in acc.iter_mut().enumerate() {
@@ -894,6 +908,12 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
     }
 }
 
+/// Whether [`sums_rows_in`] streams the terms of `rows` rows of `n` lanes and `v` terms
+/// (`m` the tiles' vectors a row; see there).
+const fn streams(n: usize, v: usize, rows: usize, lower: bool, m: usize) -> bool {
+    n * v > REGISTER_BLOCKED_TERMS && !lower && rows >= 4 * m && rows * v <= REGISTER_BLOCKED_TERMS
+}
+
 /// A lower triangle's rows of [`sums_rows`], `G` at a time, each group's lanes up to the
 /// end of the vector its last row's diagonal falls in ([`held`]); the rows left one by one.
 /// The lanes past a row's diagonal are computed as the others are (the mirror overwrites
@@ -903,7 +923,7 @@ fn sums_rows_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
 /// and −6.8 %, its `hessian` −6.2 and −6.8 %, the wide network's −1 to −2 %
 /// (`scripts/ab-min.sh`, two alignments); built for AVX alone, −3 % and −0.5 %. The first
 /// rows eight at a time (more chains of multiply-adds for their short rows) measured the
-/// same.
+/// same, on Zen 4 and on a Xeon.
 #[inline(always)]
 fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     acc: &mut [[T; N]],
@@ -939,22 +959,30 @@ fn chunk<
     T: crate::Scalar,
     X: Vector<T>,
     const N: usize,
+    const ROWS: usize,
     const R: usize,
     const G: usize,
     const H: usize,
     const I: usize,
 >(
-    acc: &mut [[T; N]],
+    acc: &mut [[T; N]; ROWS],
     l: usize,
     part: Part<T>,
     terms: &Range<usize>,
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    let rows = acc.len();
-    let rest = groups::<T, X, N, R, G>(acc, 0, l, part, terms, term);
-    let rest = groups::<T, X, N, R, H>(rest, rows - rest.len(), l, part, terms, term);
-    let rest = groups::<T, X, N, R, I>(rest, rows - rest.len(), l, part, terms, term);
-    groups::<T, X, N, R, 1>(rest, rows - rest.len(), l, part, terms, term);
+    // Each size of group only where rows are left for it (known from `ROWS`: the others
+    // are not compiled).
+    let mut rest = groups::<T, X, N, R, G>(acc, 0, l, part, terms, term);
+    if const { ROWS % G >= H } {
+        rest = groups::<T, X, N, R, H>(rest, ROWS - rest.len(), l, part, terms, term);
+    }
+    if const { ROWS % G % H >= I } {
+        rest = groups::<T, X, N, R, I>(rest, ROWS - rest.len(), l, part, terms, term);
+    }
+    if const { ROWS % G % H % I >= 1 } {
+        groups::<T, X, N, R, 1>(rest, ROWS - rest.len(), l, part, terms, term);
+    }
 }
 
 /// What part of the sums a pass of [`sums_rows`] computes: the first terms (`fresh`: from

@@ -58,7 +58,7 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     samples: &[[f64; N]; B],
     mut element: impl FnMut(usize, usize, f64),
 ) {
-    if N < TILED_TERMS {
+    if const { N < TILED_TERMS } {
         return super::scalar_dot_block(w, samples, element);
     }
     let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
@@ -96,18 +96,18 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     samples: &[[f64; N]; B],
     mut element: impl FnMut(usize, usize, f64),
 ) {
-    if N < TILED_TERMS {
+    if const { N < TILED_TERMS } {
         return super::scalar_dot_block(w, samples, element);
     }
     // `dot_rows` takes four rows at once only up to `REGISTER_BLOCKED_TERMS` in all.
-    if N < SHORT_ROWS && N * R <= super::REGISTER_BLOCKED_TERMS {
+    if const { N < SHORT_ROWS && N * R <= super::REGISTER_BLOCKED_TERMS } {
         return by_samples(w, samples, element, |w, x| {
             super::avx::dot_rows_f64::<N, R>(|j, k| (w[j][k], x[k]))
         });
     }
     let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
     let mut j = 0;
-    if N >= LONG_ROWS {
+    if const { N >= LONG_ROWS } {
         // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 6 <= R` and `b + 2 <= B`.
         let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 6, 2>(w, samples, j, b) };
         j = tiled::<f64, N, B, R, 6, 2>(w, samples, j, &mut element, tile, dot);
@@ -154,7 +154,7 @@ fn whole<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const
     tile: impl Fn(&[[T; N]; R], &[[T; N]; B], usize, usize) -> [[T; 4]; Q],
     dot: impl Fn(&[T; N], &[T; N]) -> T,
 ) {
-    if N < TILED_TERMS {
+    if const { N < TILED_TERMS } {
         return super::scalar_dot_block(w, samples, element);
     }
     let j = tiled::<T, N, B, R, Q, 4>(w, samples, 0, &mut element, tile, &dot);

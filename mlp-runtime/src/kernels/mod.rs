@@ -202,7 +202,7 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
             (wx[from + q], wv[from + q]) = (pair[0], pair[1]);
         }
     };
-    if N * R2 > REGISTER_BLOCKED_TERMS {
+    if const { N * R2 > REGISTER_BLOCKED_TERMS } {
         put(0, &dot_rows::<T, N, R2>(term));
         return (wx, wv);
     }
@@ -253,7 +253,7 @@ pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     acc: &mut [[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V>(acc, false, None, term)
+    T::lanes_sums_rows::<N, V, R, false>(acc, None, term)
 }
 
 /// [`sums_rows`], each sum multiplied by the element of `scale` at its place: `out[r][l] =
@@ -267,7 +267,7 @@ pub fn scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R: usiz
     scale: &[[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V>(out, false, Some(scale), term)
+    T::lanes_sums_rows::<N, V, R, false>(out, Some(scale), term)
 }
 
 /// `acc[r][l] = scale[r][l] * acc[r][l]` for every row `r` and lane `l`.
@@ -300,7 +300,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     if cfg!(all(target_feature = "avx", target_feature = "fma")) {
-        T::lanes_sums_rows::<N, V>(acc, true, None, term);
+        T::lanes_sums_rows::<N, V, N, true>(acc, None, term);
         T::mirror(acc);
         return;
     }
@@ -363,7 +363,7 @@ pub(crate) fn scalar_sums_rows<T: Scalar, const N: usize, const V: usize>(
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     acc.fill([T::zero(); N]);
-    if N * V <= REGISTER_BLOCKED_TERMS {
+    if const { N * V <= REGISTER_BLOCKED_TERMS } {
         for (r, row) in acc.iter_mut().enumerate() {
             scalar_axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
         }

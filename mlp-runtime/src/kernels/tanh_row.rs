@@ -42,11 +42,11 @@ const PASS: usize = 256;
 /// [`Scalar::tanh_row`] for `f64` where the target has no AVX-512.
 #[inline(always)]
 pub fn row_f64<const N: usize>(x: &[f64; N], value: &mut [f64; N], slope: &mut [f64; N]) {
-    if cfg!(target_feature = "avx") && N < LONG {
+    if const { cfg!(target_feature = "avx") && N < LONG } {
         elements(x, value, slope);
         return;
     }
-    if N <= WHOLE {
+    if const { N <= WHOLE } {
         passes_f64(x, value, slope);
         return;
     }
