@@ -827,7 +827,8 @@ fn sums_rows_in<
     //
     // Which of the branches below a call takes is known from its sizes: in `const`
     // blocks, those it does not take are not compiled (a program calling every method of
-    // the seed network built a tenth faster for `native`).
+    // the seed network built 10–15 % faster for `native`; BENCHMARKS.md, "The eighteenth
+    // session").
     let streamed = const { streams(N, V, R, LOWER, M) };
     let step = if N * V > REGISTER_BLOCKED_TERMS && !streamed {
         V_BLOCK
@@ -875,11 +876,6 @@ fn sums_rows_in<
             chunk::<T, X, N, R, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
             l += 4 * X::W;
         }
-        // Where those loops end, and what is left.
-        const fn left(n: usize, w: usize, streamed: bool) -> usize {
-            let l = if streamed { n / (2 * w) * (2 * w) } else { 0 };
-            n - l - (n - l) / (4 * w) * (4 * w)
-        }
         match const { left(N, X::W, streams(N, V, R, LOWER, M)) / X::W } {
             3 => chunk::<T, X, N, R, 3, { 2 + M }, 2, 1>(acc, l, part, &terms, &term),
             2 => chunk::<T, X, N, R, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term),
@@ -912,6 +908,13 @@ fn sums_rows_in<
 /// (`m` the tiles' vectors a row; see there).
 const fn streams(n: usize, v: usize, rows: usize, lower: bool, m: usize) -> bool {
     n * v > REGISTER_BLOCKED_TERMS && !lower && rows >= 4 * m && rows * v <= REGISTER_BLOCKED_TERMS
+}
+
+/// How many of a row's `n` lanes [`sums_rows_in`]'s loops over chunks of two (if
+/// `streamed`) and then four vectors of `w` lanes leave.
+const fn left(n: usize, w: usize, streamed: bool) -> usize {
+    let l = if streamed { n / (2 * w) * (2 * w) } else { 0 };
+    n - l - (n - l) / (4 * w) * (4 * w)
 }
 
 /// A lower triangle's rows of [`sums_rows`], `G` at a time, each group's lanes up to the
