@@ -239,7 +239,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // With AVX-512, eight rows at a time: eight chains of multiply-adds, and their lanes
     // added up at once.
     #[cfg(target_feature = "avx512f")]
-    while N * R <= REGISTER_BLOCKED_TERMS && r + 8 <= R {
+    while const { N * R <= REGISTER_BLOCKED_TERMS && R >= 8 } && r + 8 <= R {
         // SAFETY: the target has AVX-512F; `r + 8 <= R` keeps the store in `out`.
         unsafe {
             use super::avx512::{lanes_rows, reduce};
@@ -266,7 +266,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // the Xeon, at two alignments: the seed's `forward` −2 %, `hvp` −8 to −15 %, the
     // 36-48-12-1 network's `forward` −11 to −13 % (the kernel timed alone, +3 %).
     #[cfg(target_feature = "avx512f")]
-    if N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
+    if const { N * R <= REGISTER_BLOCKED_TERMS && R % 8 >= 4 } && r + 4 <= R {
         // SAFETY: the target has AVX-512F; `r + 4 <= R` keeps the store in `out`.
         unsafe {
             use super::avx512::{lanes_rows, reduce};
@@ -287,9 +287,9 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // same multiply-adds by `axpys`). (An `asm` block touching no memory instead, which
     // leaves the code around it free to move, measured the same.)
     #[cfg(not(target_feature = "avx512f"))]
-    while N >= SIDE_BY_SIDE_TERMS
-        && N * R <= REGISTER_BLOCKED_TERMS
-        && r < SIDE_BY_SIDE * const { side_by_side_groups(R) }
+    while const {
+        N >= SIDE_BY_SIDE_TERMS && N * R <= REGISTER_BLOCKED_TERMS && side_by_side_groups(R) > 0
+    } && r < SIDE_BY_SIDE * const { side_by_side_groups(R) }
     {
         let term = core::hint::black_box(&term);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
@@ -306,7 +306,10 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         }
         r += SIDE_BY_SIDE;
     }
-    while N * R <= REGISTER_BLOCKED_TERMS && r + 4 <= R {
+    // (With AVX-512 the rows above leave fewer than four: not compiled there.)
+    while const { !cfg!(target_feature = "avx512f") && N * R <= REGISTER_BLOCKED_TERMS }
+        && r + 4 <= R
+    {
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 4 <= R` keeps the store in `out`.
         unsafe {

@@ -64,11 +64,20 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
     // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + Q <= R` and `b + 4 <= B`.
     let fours = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS>(w, samples, j, b) };
-    let j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, 0, &mut element, fours, dot);
+    // Each kind of tile only where rows are left for it (in `const`: the others are not
+    // compiled), as in `sums_rows`.
+    let mut j = 0;
+    if const { R >= TILE_ROWS } {
+        j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, j, &mut element, fours, dot);
+    }
     // SAFETY: as above.
     let twos = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
-    let j = tiled::<f64, N, B, R, 2, 4>(w, samples, j, &mut element, twos, dot);
-    singles(w, samples, j, element, dot);
+    if const { R % TILE_ROWS >= 2 } {
+        j = tiled::<f64, N, B, R, 2, 4>(w, samples, j, &mut element, twos, dot);
+    }
+    if const { R % TILE_ROWS % 2 == 1 } {
+        singles(w, samples, j, element, dot);
+    }
 }
 
 /// Rows of fewer terms than this go a sample at a time with AVX alone (not AVX-512), four
@@ -107,16 +116,25 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     }
     let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
     let mut j = 0;
-    if const { N >= LONG_ROWS } {
+    if const { N >= LONG_ROWS && R >= 6 } {
         // SAFETY: the target has AVX and FMA; `tiled` keeps `j + 6 <= R` and `b + 2 <= B`.
         let tile = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 6, 2>(w, samples, j, b) };
         j = tiled::<f64, N, B, R, 6, 2>(w, samples, j, &mut element, tile, dot);
     }
+    // The rows those leave; each kind of tile only where rows are left for it (in `const`:
+    // the others are not compiled).
+    const fn left(n: usize, r: usize) -> usize {
+        if n >= LONG_ROWS { r % 6 } else { r }
+    }
     // SAFETY: as above, with `j + TILE_ROWS <= R` and `b + 4 <= B`.
     let tile =
         |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS, 4>(w, samples, j, b) };
-    j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, j, &mut element, tile, dot);
-    singles(w, samples, j, element, dot);
+    if const { left(N, R) >= TILE_ROWS } {
+        j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, j, &mut element, tile, dot);
+    }
+    if const { !left(N, R).is_multiple_of(TILE_ROWS) } {
+        singles(w, samples, j, element, dot);
+    }
 }
 
 /// [`dot_block_f64`] in `f32`, in AVX's vectors.
@@ -157,8 +175,13 @@ fn whole<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const
     if const { N < TILED_TERMS } {
         return super::scalar_dot_block(w, samples, element);
     }
-    let j = tiled::<T, N, B, R, Q, 4>(w, samples, 0, &mut element, tile, &dot);
-    singles(w, samples, j, element, dot);
+    let mut j = 0;
+    if const { R >= Q } {
+        j = tiled::<T, N, B, R, Q, 4>(w, samples, j, &mut element, tile, &dot);
+    }
+    if const { !R.is_multiple_of(Q) } {
+        singles(w, samples, j, element, dot);
+    }
 }
 
 /// Rows `from..` of the block, `Q` at a time as far as they fill tiles, by its samples `S`
