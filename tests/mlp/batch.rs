@@ -5,18 +5,16 @@ use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
 use mlp::{Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
-use crate::nets::{Deep, GenericDeep, Mixed, Seed};
+use crate::nets::{Deep, GenericDeep, Mixed, Odd, Odd32, OddMulti, Seed};
 
-fn inputs(rows: usize, columns: usize) -> Array2<f64> {
+fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
     Array2::from_shape_vec((rows, columns), input(rows * columns, 9)).unwrap()
 }
 
 /// Every batch method of a one-output net against its per-row calls, to the bit.
-fn scalar_rows_match<N: ScalarNetwork<Scalar = f64>>(
-    x: ArrayView2<'_, f64>,
-    v: ArrayView2<'_, f64>,
-) {
+fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayView2<'_, N::Scalar>) {
     let n = N::INPUT;
+    let zero = N::Scalar::default();
     let net: N = net(3);
     let (values, gradients) = (net.value_batch(x).unwrap(), net.gradient_batch(x).unwrap());
     let (hessians, laplacians) = (
@@ -28,10 +26,10 @@ fn scalar_rows_match<N: ScalarNetwork<Scalar = f64>>(
         let row = row.to_vec();
         let vi = v.row(i).to_vec();
         assert_eq!(values[i], net.value_at(&row).unwrap());
-        let mut g = vec![0.0; n];
+        let mut g = vec![zero; n];
         net.gradient_into(&row, &mut g).unwrap();
         assert_eq!(gradients.row(i).to_vec(), g);
-        let mut h = vec![0.0; n * n];
+        let mut h = vec![zero; n * n];
         net.hessian_into(&row, &mut h).unwrap();
         assert_eq!(
             hessians
@@ -54,7 +52,7 @@ fn rows_are_single_calls() {
     // intermediates written over by the next's.
     for rows in [37, 2 * 256 + 16 + 6] {
         let x = inputs(rows, 52);
-        let v = inputs(rows, 52).mapv(|a| a * 0.5);
+        let v = inputs::<f64>(rows, 52).mapv(|a| a * 0.5);
         scalar_rows_match::<Seed>(x.view(), v.view());
     }
     let x = inputs(37, 52);
@@ -108,6 +106,37 @@ fn tiled_layers_are_single_calls() {
     for (i, row) in x.rows().into_iter().enumerate() {
         let row: [f64; 70] = row.to_vec().try_into().unwrap();
         assert_eq!(outputs[[i, 0]], broad.forward(&row)[0]);
+    }
+}
+
+/// Widths that fill no vector evenly, in `f64` and `f32` (sixteen lanes to an AVX-512
+/// vector), one output and five: every sample of a block is its single call to the bit
+/// (the block kernels' last rows, lanes and samples).
+#[test]
+fn odd_widths_are_single_calls() {
+    let x = inputs(2 * 16 + 5, 45);
+    scalar_rows_match::<Odd>(x.view(), x.view());
+    let x = inputs(2 * 16 + 5, 29);
+    scalar_rows_match::<Odd32>(x.view(), x.view());
+
+    let multi: OddMulti = net(6);
+    let (x, v, u) = (inputs(37, 19), inputs(37, 19), inputs(37, 5));
+    let y = multi.forward_batch(x.view()).unwrap();
+    let jacobians = multi.jacobian_batch(x.view()).unwrap();
+    let jv = multi.jvp_batch(x.view(), v.view()).unwrap();
+    let uj = multi.vjp_batch(x.view(), u.view()).unwrap();
+    for i in 0..37 {
+        let row: [f64; 19] = x.row(i).to_vec().try_into().unwrap();
+        assert_eq!(y.row(i).to_vec(), multi.forward(&row));
+        let jacobian = jacobians.index_axis(Axis(0), i);
+        assert_eq!(
+            jacobian.iter().copied().collect::<Vec<_>>(),
+            multi.jacobian(&row).as_flattened()
+        );
+        let vi: [f64; 19] = v.row(i).to_vec().try_into().unwrap();
+        let ui: [f64; 5] = u.row(i).to_vec().try_into().unwrap();
+        assert_eq!(jv.row(i).to_vec(), multi.jvp(&row, &vi));
+        assert_eq!(uj.row(i).to_vec(), multi.vjp(&row, &ui));
     }
 }
 

@@ -190,6 +190,15 @@ fn mixed_lowering() {
 }
 
 #[test]
+fn odd_widths() {
+    check::<Odd>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Odd);
+    check::<Odd32>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Odd32);
+    check::<OddMulti>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
+}
+
+#[test]
 fn everything_unrolled() {
     check::<Tiny>(&[act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(Tiny);

@@ -1,5 +1,6 @@
 //! The architectures under test: 0 to 4 hidden layers, every built-in activation, f32 and
-//! f64, one and several outputs, generic input widths, custom activations, both lowerings.
+//! f64, one and several outputs, generic input widths, custom activations, both lowerings,
+//! widths that fill vectors and widths that do not.
 
 use mlp::{Activation, Scalar, mlp};
 
@@ -76,6 +77,20 @@ pub struct Custom1;
 /// One output, generic over its input width, two gelu layers, looped.
 #[mlp(8, 6, 1, activation = gelu, unroll = none)]
 pub struct GenericDeep;
+
+/// Widths that fill no vector evenly (45 = 5·8 + 5, 33 = 4·8 + 1, 17 = 2·8 + 1 lanes of
+/// `f64`): every vector kernel's remainders, its last lanes, rows and groups of rows.
+#[mlp(33, 17, 1, input = 45)]
+pub struct Odd;
+
+/// The same in `f32`, sixteen lanes to an AVX-512 vector (29 = 16 + 8 + 5, 37 = 2·16 + 5,
+/// 23 = 16 + 7).
+#[mlp(37, 23, 1, input = 29, scalar = f32)]
+pub struct Odd32;
+
+/// Odd widths and five outputs.
+#[mlp(31, 13, 5, input = 19, activation = silu)]
+pub struct OddMulti;
 
 /// Everything unrolled, the smallest net with a hidden layer.
 #[mlp(3, 1, input = 2, unroll = all)]

@@ -232,6 +232,16 @@ fn generic_input() {
 }
 
 #[test]
+fn odd_widths() {
+    check_second::<Odd>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_second::<Odd32>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_directional::<Odd>();
+    check_directional::<OddMulti>();
+    check_together!(Odd);
+    check_together!(Odd32);
+}
+
+#[test]
 fn directional_derivatives_of_every_net() {
     check_directional::<Affine>();
     check_directional::<Deep>();
