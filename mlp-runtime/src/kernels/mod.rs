@@ -182,12 +182,16 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
 
 /// `(W·x, W·v)`: [`dot_rows_of`] of one matrix and two vectors, each result to the bit its
 /// own call's, the matrix read once for both: row `r`'s products are rows `2r` (`W[r]·x`)
-/// and `2r + 1` (`W[r]·v`) of one [`dot_rows`]. Past [`REGISTER_BLOCKED_TERMS`] that
-/// goes a row at a time, and each row's second product finds it in L1; below, four rows of
-/// `W` at a time, eight products, where which vector each takes is known as the kernel is
-/// written out (one [`dot_rows`] of all `2R`, with the row's parity left to the run, made
-/// two of the four other networks' `hvp` 3–5 % slower). `hvp` calls it for `W1·x` and
-/// `W1·v`, and for `W2·a1` and `W2·ȧ1`; `jvp` for `W1·x` and `W1·v`.
+/// and `2r + 1` (`W[r]·v`) of one [`dot_rows`], four rows of `W` at a time, eight
+/// products, where which vector each takes is known as the kernel is written out (one
+/// [`dot_rows`] of all `2R`, with the row's parity left to the run, made two of the four
+/// other networks' `hvp` 3–5 % slower). Past [`REGISTER_BLOCKED_TERMS`], where the rows
+/// come from L2, with AVX alone two rows at a time (four products, [`dot_rows`]' four
+/// rows combined). Those went a product at a time, the second finding its row in L1, each a
+/// chain of multiply-adds waiting on the one before: the wide benchmark network's `hvp`
+/// −24 % with AVX-512 (rows of `W` four at a time; two alignments), −18 % with AVX alone
+/// (two at a time; four took −1.5 %), on a Xeon (`scripts/ab-min.sh`). `hvp` calls it for
+/// `W1·x` and `W1·v`, and for `W2·a1` and `W2·ȧ1`; `jvp` for `W1·x` and `W1·v`.
 #[inline(always)]
 pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
@@ -202,14 +206,19 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
             (wx[from + q], wv[from + q]) = (pair[0], pair[1]);
         }
     };
-    if const { N * R2 > REGISTER_BLOCKED_TERMS } {
-        put(0, &dot_rows::<T, N, R2>(term));
-        return (wx, wv);
-    }
-    for g in 0..R / 4 {
-        put(4 * g, &dot_rows::<T, N, 8>(|q, i| term(8 * g + q, i)));
-    }
-    for r in R / 4 * 4..R {
+    let grouped = if const { N * R2 > REGISTER_BLOCKED_TERMS && !cfg!(target_feature = "avx512f") }
+    {
+        for g in 0..R / 2 {
+            put(2 * g, &dot_rows::<T, N, 4>(|q, i| term(4 * g + q, i)));
+        }
+        R / 2 * 2
+    } else {
+        for g in 0..R / 4 {
+            put(4 * g, &dot_rows::<T, N, 8>(|q, i| term(8 * g + q, i)));
+        }
+        R / 4 * 4
+    };
+    for r in grouped..R {
         put(r, &dot_rows::<T, N, 2>(|q, i| term(2 * r + q, i)));
     }
     (wx, wv)
@@ -806,8 +815,11 @@ mod tests {
         check::<3, 4, 8>();
         check::<13, 7, 14>();
         check::<20, 10, 20>();
-        // Past `REGISTER_BLOCKED_TERMS`, a row at a time.
+        // Past `REGISTER_BLOCKED_TERMS` (two rows at a time with AVX alone), with and
+        // without rows left past the groups of two and four.
         check::<64, 128, 256>();
+        check::<130, 23, 46>();
+        check::<45, 94, 188>();
     }
 
     /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
