@@ -32,6 +32,13 @@ struct Net30;
 #[mlp(48, 12, 1, input = 36)]
 struct Net36;
 
+// Several outputs: Jacobians.
+#[mlp(32, 32, 6, input = 12)]
+struct Control;
+
+#[mlp(256, 128, 10, input = 784, activation = relu)]
+struct Mnist;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
@@ -238,6 +245,20 @@ fn main() {
     fastest("wide-batch-gradient-into", &filter, 30, ROWS, || {
         wide.gradient_batch_into(black_box(xw.view()), black_box(gradient.view_mut()))
             .unwrap();
+    });
+    let control = Control::from_parameters_boxed(&parameters::<Control>()).unwrap();
+    let control_rows = arrays::<12>(&inputs(12));
+    fastest("control-jacobian", &filter, 200, ROWS, || {
+        for x in &control_rows {
+            black_box(control.jacobian(black_box(x)));
+        }
+    });
+    let mnist = Mnist::from_parameters_boxed(&parameters::<Mnist>()).unwrap();
+    let mnist_rows = arrays::<784>(&inputs(784));
+    fastest("mnist-jacobian", &filter, 20, 32, || {
+        for x in &mnist_rows[..32] {
+            black_box(mnist.jacobian(black_box(x)));
+        }
     });
     shape!(Net40, 40, "net-40-24-1", &filter);
     shape!(Net64, 64, "net-64-32-16-1", &filter);

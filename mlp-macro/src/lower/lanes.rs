@@ -11,7 +11,7 @@
 //! any other function of sums has them accumulated first, then a loop over the lanes
 //! (`hvp`'s `d1_dot[j] = c1[j] * z1_dot[j] * accs[0][j] + s1[j] * accs[1][j]`). A matrix of
 //! such sums, one per row (a Jacobian's; a batch's, a row per sample), is summed all rows at
-//! once (`_mlp::sums_rows`, `_mlp::scaled_sums_rows`).
+//! once (`_mlp::sums_rows`, `_mlp::scaled_sums_rows`, `_mlp::lane_scaled_sums_rows`).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
@@ -343,7 +343,19 @@ impl Lowering<'_> {
             (self.p.extent(lane), self.p.extent(*v)),
             (Extent::Fixed(lanes), Extent::Fixed(terms)) if lanes * terms > REGISTER_BLOCKED_TERMS
         );
-        if !direct && !short && !long && self.samples != Some(row) {
+        // Each row's sums times one vector along the lanes, the same for every row (a
+        // Jacobian's `δ1[r] = σ'(z1) ⊙ W2ᵀδ2[r]`, a row per output): side by side, and
+        // scaled as they leave the registers. Against a row at a time by
+        // `_mlp::scaled_axpys_of`, the 12-32-32-6 network's `jacobian` took −13 to −17 %
+        // with AVX-512 and −5 to −16 % with AVX alone on a Xeon, +6 to +9 % on the default
+        // target (a scratch copy; BENCHMARKS.md, "The nineteenth session").
+        let lane_scale = match self.p.extent(row) {
+            Extent::Fixed(rows) if rows >= 2 && !tensor.symmetric => {
+                self.scale(t, &stmt.values[0], &sums[0], &[lane])
+            }
+            _ => None,
+        };
+        if !direct && !short && !long && lane_scale.is_none() && self.samples != Some(row) {
             return None;
         }
         let (a, b) = self.product_by_rows(n, term, &[row])?;
@@ -384,6 +396,15 @@ impl Lowering<'_> {
             return Some(quote! {
                 #declare
                 _mlp::scaled_sums_rows::<#scalar, #lanes, #count, #rows>(
+                    #into, #scale, |#row_var, #v_var, #lane_var| (#a, #b),
+                );
+            });
+        }
+        if let Some(scale) = lane_scale {
+            let into = self.borrow(t, true);
+            return Some(quote! {
+                #declare
+                _mlp::lane_scaled_sums_rows::<#scalar, #lanes, #count, #rows>(
                     #into, #scale, |#row_var, #v_var, #lane_var| (#a, #b),
                 );
             });

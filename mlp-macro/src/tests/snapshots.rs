@@ -177,6 +177,32 @@ fn tiny_multi_output_ir() {
     );
 }
 
+/// A Jacobian of several outputs: each output's reverse sweep a row of one matrix of sums,
+/// the rows side by side (`_mlp::lane_scaled_sums_rows`, `_mlp::sums_rows`).
+#[test]
+fn control_jacobian() {
+    let item = quote!(
+        pub struct Control;
+    );
+    let expansion = expand(quote!(32, 32, 6, input = 12), item);
+    insta::assert_snapshot!("control-jacobian", method(&expansion, "jacobian"));
+}
+
+/// The method `name` of a formatted expansion, from its signature to its closing brace.
+fn method(expansion: &str, name: &str) -> String {
+    let lines: Vec<&str> = expansion.lines().collect();
+    let signature = format!("pub fn {name}(");
+    let start = lines
+        .iter()
+        .position(|line| line.trim_start().starts_with(&signature))
+        .expect("the method is in the expansion");
+    let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
+    let end = (start..lines.len())
+        .find(|&i| lines[i] == format!("{indent}}}"))
+        .expect("the method ends");
+    lines[start..=end].join("\n")
+}
+
 #[test]
 fn generic_input() {
     let item = quote!(

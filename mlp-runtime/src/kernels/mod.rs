@@ -279,6 +279,20 @@ pub fn scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R: usiz
     T::lanes_sums_rows::<N, V, R, false>(out, Some(scale), term)
 }
 
+/// [`scaled_sums_rows`] with one `scale` for every row: `out[r][l] = scale[l] · Σ_{v<V}
+/// a·b`, to the bit `scale[l] * s` for [`sums_rows`]' sum `s` (a Jacobian's `δ1[r] = σ'(z1)
+/// ⊙ W2ᵀδ2[r]`, a row per output; the same as a row at a time by [`scaled_axpys_of`], in
+/// less time where AVX and FMA put the rows side by side). The scale is repeated for each
+/// row: `R·N` stores, against the `R·N·V` multiply-adds.
+#[inline(always)]
+pub fn lane_scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
+    out: &mut [[T; N]; R],
+    scale: &[T; N],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    T::lanes_sums_rows::<N, V, R, false>(out, Some(&[*scale; R]), term)
+}
+
 /// `acc[r][l] = scale[r][l] * acc[r][l]` for every row `r` and lane `l`.
 #[inline(always)]
 pub(crate) fn scale_rows<T: Scalar, const N: usize>(acc: &mut [[T; N]], scale: &[[T; N]]) {
@@ -526,8 +540,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_two, madd, scalar_axpys, scalar_dot, scaled_axpys_of, scaled_sums_rows, sum,
-        sums_rows, sums_symmetric,
+        dot_rows_of_two, lane_scaled_sums_rows, madd, scalar_axpys, scalar_dot, scaled_axpys_of,
+        scaled_sums_rows, sum, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -680,6 +694,52 @@ mod tests {
         check::<33>();
         check::<40>();
         check::<52>();
+    }
+
+    /// `lane_scaled_sums_rows` is `scaled_axpys_of` a row at a time, to the bit: short,
+    /// medium and long rows (past `REGISTER_BLOCKED_TERMS`), row counts around the groups.
+    #[test]
+    fn lane_scaled_rows_are_each_their_scaled_axpys() {
+        fn check<const N: usize, const V: usize, const R: usize>() {
+            let w: [[f64; N]; V] = core::array::from_fn(|v| {
+                core::array::from_fn(|l| ((v * 31 + l) as f64 * 0.37).sin())
+            });
+            let d: [[f64; V]; R] = core::array::from_fn(|r| {
+                core::array::from_fn(|v| ((r * 17 + v) as f64 * 1.37).cos())
+            });
+            let scale: [f64; N] = core::array::from_fn(|l| match l % 7 {
+                0 => -0.0,
+                1 => f64::INFINITY,
+                k => (k as f64 * 0.71).tan(),
+            });
+            let mut rows = [[f64::NAN; N]; R];
+            lane_scaled_sums_rows::<f64, N, V, R>(&mut rows, &scale, |r, v, l| (w[v][l], d[r][v]));
+            let (w32, d32) = (
+                w.map(|w| w.map(|w| w as f32)),
+                d.map(|d| d.map(|d| d as f32)),
+            );
+            let scale32 = scale.map(|s| s as f32);
+            let mut rows32 = [[f32::NAN; N]; R];
+            lane_scaled_sums_rows::<f32, N, V, R>(&mut rows32, &scale32, |r, v, l| {
+                (w32[v][l], d32[r][v])
+            });
+            for r in 0..R {
+                let mut row = [f64::NAN; N];
+                scaled_axpys_of(&mut row, &scale, &w, &d[r]);
+                assert_eq!(rows[r].map(any_nan64), row.map(any_nan64), "row {r}");
+                let mut row = [f32::NAN; N];
+                scaled_axpys_of(&mut row, &scale32, &w32, &d32[r]);
+                let bits = |x: f32| if x.is_nan() { f32::NAN } else { x }.to_bits();
+                assert_eq!(rows32[r].map(bits), row.map(bits), "row {r} (f32)");
+            }
+        }
+        check::<32, 32, 6>();
+        check::<12, 32, 6>();
+        check::<52, 20, 3>();
+        check::<45, 33, 5>();
+        check::<7, 5, 2>();
+        check::<64, 70, 9>();
+        check::<64, 130, 3>();
     }
 
     /// `sums_rows` takes several rows at a time where it can: each row must still be its
