@@ -346,9 +346,9 @@ impl Lowering<'_> {
         // Each row's sums times one vector along the lanes, the same for every row (a
         // Jacobian's `δ1[r] = σ'(z1) ⊙ W2ᵀδ2[r]`, a row per output): side by side, and
         // scaled as they leave the registers. Against a row at a time by
-        // `_mlp::scaled_axpys_of`, the 12-32-32-6 network's `jacobian` took −13 to −17 %
-        // with AVX-512 and −5 to −16 % with AVX alone on a Xeon, +6 to +9 % on the default
-        // target (a scratch copy; BENCHMARKS.md, "The nineteenth session").
+        // `_mlp::scaled_axpys_of`, the 12-32-32-6 network's `jacobian` took −9 to −13 %
+        // with AVX-512 (two alignments), −12 % with AVX alone and −1 % on the default
+        // target, on a Xeon (`scripts/ab-min.sh`; BENCHMARKS.md, "The nineteenth session").
         let lane_scale = match self.p.extent(row) {
             Extent::Fixed(rows) if rows >= 2 && !tensor.symmetric => {
                 self.scale(t, &stmt.values[0], &sums[0], &[lane])
