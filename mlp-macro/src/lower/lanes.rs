@@ -307,10 +307,17 @@ impl Lowering<'_> {
     /// ```
     ///
     /// That is a block's `δ1 = σ'(z1) ⊙ W2ᵀδ2`: each element the sum times the element of
-    /// an array at the same place, scaled as the sums leave the registers. Any other
-    /// function of the sums has them summed into a matrix of their own first (in a block
-    /// kernel `acc_{name}`, declared with the other arrays before the loop over the blocks),
-    /// then a loop over its elements.
+    /// an array at the same place, scaled as the sums leave the registers. Likewise where
+    /// the array is one vector along the lanes for every row (a Jacobian's, a row per
+    /// output):
+    ///
+    /// ```text
+    /// _mlp::lane_scaled_sums_rows::<f64, 32, 32, 6>(&mut d1, &s1, |r, i, j| (self.w2[i][j], d2[r][i]));
+    /// ```
+    ///
+    /// Any other function of the sums has them summed into a matrix of their own first (in a
+    /// block kernel `acc_{name}`, declared with the other arrays before the loop over the
+    /// blocks), then a loop over its elements.
     fn rows(
         &self,
         n: usize,
