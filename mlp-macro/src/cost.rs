@@ -45,3 +45,34 @@ pub fn program(p: &Program, generic: usize) -> usize {
         .iter()
         .fold(0, |n, s| n.saturating_add(stmt(p, s, generic)))
 }
+
+/// The steps the vector kernels take along a row of `n` lanes (`f64`'s): whole AVX-512
+/// vectors of eight, one AVX vector of four, then one lane at a time; a row of fewer than
+/// four lanes has no vector at all.
+fn vector_steps(n: usize) -> usize {
+    n / 8 + n % 8 / 4 + n % 4
+}
+
+/// [`program`]'s operations, each statement's scaled by the vector steps along its last
+/// axis (the one it is computed along, `lower::lanes`) per lane of it: to choose between
+/// two programs of the same values, where a statement over rows of three lanes costs three
+/// steps a row and one over rows of 32 four.
+pub fn vector_program(p: &Program, generic: usize) -> usize {
+    p.stmts.iter().fold(0, |total, s| {
+        let ops = stmt(p, s, generic);
+        let lanes = p.tensors[s.targets[0]]
+            .axes
+            .last()
+            .map_or(1, |&a| p.extent(a).or(generic).max(1));
+        total.saturating_add(ops.saturating_mul(vector_steps(lanes)) / lanes)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vector_steps_follow_the_kernels() {
+        let steps = [3, 8, 12, 20, 32, 52, 7].map(super::vector_steps);
+        assert_eq!(steps, [3, 1, 2, 3, 4, 7, 4]);
+    }
+}

@@ -13,7 +13,7 @@ use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
 use crate::lower::{ActType, Context, Returns, lower, lower_block, lower_into, plural};
-use crate::methods;
+use crate::methods::{self, Sweeps};
 use crate::model::{Act, Input, Model};
 
 /// The generated item.
@@ -338,6 +338,40 @@ impl Item {
                 }
             }
         };
+        // The Jacobian, whose sweeps may depend on the target's kernels
+        // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
+        // others', each documented with its count.
+        let jacobian = |docs: Vec<String>,
+                        signature: TokenStream,
+                        sweeps: (Sweeps, Option<Sweeps>)| {
+            let (vector, Some(scalar)) = sweeps else {
+                let (vector, _) = sweeps;
+                return method(docs, signature, (vector.program, vector.returns));
+            };
+            let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
+            let (with, without) = (lowered(&vector), lowered(&scalar));
+            let ops = format!(
+                "with AVX and FMA {}, {}; without, {}, {}",
+                vector.what,
+                ops(&vector.program, cx),
+                scalar.what,
+                ops(&scalar.program, cx)
+            );
+            let mut docs = docs;
+            docs[0] = docs[0].replacen("{ops}", &ops, 1);
+            quote! {
+                #(#[doc = #docs])*
+                #[must_use]
+                #[inline]
+                pub fn #signature {
+                    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+                    let jacobian = { #with };
+                    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma")))]
+                    let jacobian = { #without };
+                    jacobian
+                }
+            }
+        };
         let line = |s: &str| vec![format!(" {s}")];
         // A method returning the Hessian (with the value and gradient if `with_gradient`),
         // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
@@ -432,7 +466,7 @@ impl Item {
                 quote!(#output),
                 methods::block_of(methods::forward(f)),
             ),
-            method(
+            jacobian(
                 if single {
                     line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
                 } else {

@@ -39,6 +39,9 @@ struct Control;
 #[mlp(256, 128, 10, input = 784, activation = relu)]
 struct Mnist;
 
+#[mlp(32, 32, 6, input = 3)]
+struct Tall;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
@@ -251,6 +254,13 @@ fn main() {
     fastest("control-jacobian", &filter, 200, ROWS, || {
         for x in &control_rows {
             black_box(control.jacobian(black_box(x)));
+        }
+    });
+    let tall = Tall::from_parameters_boxed(&parameters::<Tall>()).unwrap();
+    let tall_rows = arrays::<3>(&inputs(3));
+    fastest("tall-jacobian", &filter, 200, ROWS, || {
+        for x in &tall_rows {
+            black_box(tall.jacobian(black_box(x)));
         }
     });
     let mnist = Mnist::from_parameters_boxed(&parameters::<Mnist>()).unwrap();

@@ -199,6 +199,12 @@ fn odd_widths() {
 }
 
 #[test]
+fn fewer_inputs_than_outputs() {
+    check::<Tall>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check::<Fan>(&[act::<Silu>(), act::<Identity>()]);
+}
+
+#[test]
 fn everything_unrolled() {
     check::<Tiny>(&[act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(Tiny);

@@ -92,6 +92,15 @@ pub struct Odd32;
 #[mlp(31, 13, 5, input = 19, activation = silu)]
 pub struct OddMulti;
 
+/// Fewer inputs than outputs, its Jacobian still by reverse sweeps (three inputs fill no
+/// vector: `methods::jacobian`).
+#[mlp(32, 32, 6, input = 3)]
+pub struct Tall;
+
+/// Two inputs and forty outputs: its Jacobian by tangent sweeps, one per input.
+#[mlp(16, 40, input = 2, activation = silu)]
+pub struct Fan;
+
 /// Everything unrolled, the smallest net with a hidden layer.
 #[mlp(3, 1, input = 2, unroll = all)]
 pub struct Tiny;

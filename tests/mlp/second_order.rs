@@ -244,6 +244,8 @@ fn odd_widths() {
 #[test]
 fn directional_derivatives_of_every_net() {
     check_directional::<Affine>();
+    check_directional::<Tall>();
+    check_directional::<Fan>();
     check_directional::<Deep>();
     check_directional::<Smooth>();
     check_directional::<Mixed>();

@@ -103,7 +103,7 @@ fn seed_operation_counts() {
         ("value", methods::value(&f).0),
         ("gradient", methods::gradient(&f, false).0),
         ("value_and_gradient", methods::gradient(&f, true).0),
-        ("jacobian", methods::jacobian(&f).0),
+        ("jacobian", methods::jacobian(&f).0.program),
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
@@ -186,6 +186,18 @@ fn control_jacobian() {
     );
     let expansion = expand(quote!(32, 32, 6, input = 12), item);
     insta::assert_snapshot!("control-jacobian", method(&expansion, "jacobian"));
+}
+
+/// A Jacobian whose sweeps depend on the target: three inputs fill no vector, so with the
+/// vector kernels a reverse sweep per output, without them a tangent sweep per input
+/// (fewer operations), each under its `cfg`.
+#[test]
+fn tall_jacobian() {
+    let item = quote!(
+        pub struct Tall;
+    );
+    let expansion = expand(quote!(32, 32, 6, input = 3), item);
+    insta::assert_snapshot!("tall-jacobian", method(&expansion, "jacobian"));
 }
 
 /// The method `name` of a formatted expansion, from its signature to its closing brace.
