@@ -270,5 +270,33 @@ mod tests {
         assert!(!by_columns(quote!(32, 32, 6, input = 12)));
         assert!(by_columns(quote!(32, 100, input = 2)));
         assert!(by_columns(quote!(32, 32, 40, input = 8)));
+        assert!(by_columns(quote!(16, 40, input = 2, activation = silu)));
+    }
+
+    /// Where the vector steps and the operations choose alike, one program; where not,
+    /// the second is the other way.
+    #[test]
+    fn the_other_sweeps_only_where_the_targets_differ() {
+        let choices = |args| {
+            let model = crate::expand::model(
+                args,
+                quote!(
+                    struct Net;
+                ),
+            )
+            .expect("a valid net");
+            let (vector, scalar) = super::jacobian(&crate::forward::forward(&model));
+            (vector.what, scalar.map(|s| s.what))
+        };
+        let (rows, columns) = (
+            "one reverse sweep per output",
+            "one tangent sweep per input",
+        );
+        assert_eq!(choices(quote!(32, 32, 6, input = 3)), (rows, Some(columns)));
+        assert_eq!(choices(quote!(32, 32, 6, input = 12)), (rows, None));
+        assert_eq!(
+            choices(quote!(16, 40, input = 2, activation = silu)),
+            (columns, None)
+        );
     }
 }
