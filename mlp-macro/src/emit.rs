@@ -322,21 +322,23 @@ impl Item {
         let x = quote!([#scalar; #input]);
         let y = quote!([#scalar; #output]);
         let single = model.output() == 1;
-        let method = |docs: Vec<String>, signature: TokenStream, (p, r): (Program, Returns)| {
-            let body = lower(&p, cx, &r);
-            let ops = ops(&p, cx);
-            let mut docs = docs;
-            docs[0] = docs[0].replacen("{ops}", &ops, 1);
-            // `#[inline]`: compiled in the crates that call it, and only there; a library
-            // exporting a network does not build every method of it.
-            quote! {
-                #(#[doc = #docs])*
-                #[must_use]
-                #[inline]
-                pub fn #signature {
-                    #body
+        // A method documented by `docs`, whose first line's `{ops}` becomes `ops`.
+        // `#[inline]`: compiled in the crates that call it, and only there; a library
+        // exporting a network does not build every method of it.
+        let function =
+            |mut docs: Vec<String>, ops: &str, signature: TokenStream, body: TokenStream| {
+                docs[0] = docs[0].replacen("{ops}", ops, 1);
+                quote! {
+                    #(#[doc = #docs])*
+                    #[must_use]
+                    #[inline]
+                    pub fn #signature {
+                        #body
+                    }
                 }
-            }
+            };
+        let method = |docs: Vec<String>, signature: TokenStream, (p, r): (Program, Returns)| {
+            function(docs, &ops(&p, cx), signature, lower(&p, cx, &r))
         };
         // The Jacobian, whose sweeps may depend on the target's kernels
         // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
@@ -357,20 +359,14 @@ impl Item {
                 scalar.what,
                 ops(&scalar.program, cx)
             );
-            let mut docs = docs;
-            docs[0] = docs[0].replacen("{ops}", &ops, 1);
-            quote! {
-                #(#[doc = #docs])*
-                #[must_use]
-                #[inline]
-                pub fn #signature {
-                    #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-                    let jacobian = { #with };
-                    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma")))]
-                    let jacobian = { #without };
-                    jacobian
-                }
-            }
+            let body = quote! {
+                #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
+                let jacobian = { #with };
+                #[cfg(not(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma")))]
+                let jacobian = { #without };
+                jacobian
+            };
+            function(docs, &ops, signature, body)
         };
         let line = |s: &str| vec![format!(" {s}")];
         // A method returning the Hessian (with the value and gradient if `with_gradient`),

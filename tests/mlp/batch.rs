@@ -45,6 +45,31 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
     }
 }
 
+/// Every batch method of a net of any outputs against its per-row calls, to the bit: the
+/// forward pass, the Jacobian, and the products with directions of its own.
+fn multi_rows_match<N: Network<Scalar = f64>>(net: &N, x: ArrayView2<'_, f64>) {
+    let (n, m, rows) = (N::INPUT, N::OUTPUT, x.nrows());
+    let (v, u) = (inputs(rows, n), inputs(rows, m));
+    let y = net.forward_batch(x).unwrap();
+    let jacobians = net.jacobian_batch(x).unwrap();
+    let jv = net.jvp_batch(x, v.view()).unwrap();
+    let uj = net.vjp_batch(x, u.view()).unwrap();
+    for i in 0..rows {
+        let row = x.row(i).to_vec();
+        let (mut out, mut jacobian) = (vec![0.0; m], vec![0.0; m * n]);
+        net.forward_into(&row, &mut out).unwrap();
+        assert_eq!(y.row(i).to_vec(), out);
+        net.jacobian_into(&row, &mut jacobian).unwrap();
+        let batch: Vec<f64> = jacobians.index_axis(Axis(0), i).iter().copied().collect();
+        assert_eq!(batch, jacobian);
+        net.jvp_into(&row, &v.row(i).to_vec(), &mut out).unwrap();
+        assert_eq!(jv.row(i).to_vec(), out);
+        let mut back = vec![0.0; n];
+        net.vjp_into(&row, &u.row(i).to_vec(), &mut back).unwrap();
+        assert_eq!(uj.row(i).to_vec(), back);
+    }
+}
+
 #[test]
 fn rows_are_single_calls() {
     // Two whole blocks of samples and part of a third; then two whole runs of sixteen
@@ -70,26 +95,7 @@ fn rows_are_single_calls() {
 
     scalar_rows_match::<GenericDeep<5>>(inputs(150, 5).view(), inputs(150, 5).view());
 
-    let deep: Deep = net(2);
-    let x = inputs(150, 3);
-    let y = deep.forward_batch(x.view()).unwrap();
-    let jacobians = deep.jacobian_batch(x.view()).unwrap();
-    let (v, u) = (inputs(150, 3), inputs(150, 2));
-    let jv = deep.jvp_batch(x.view(), v.view()).unwrap();
-    let uj = deep.vjp_batch(x.view(), u.view()).unwrap();
-    for i in 0..150 {
-        let row: [f64; 3] = x.row(i).to_vec().try_into().unwrap();
-        assert_eq!(y.row(i).to_vec(), deep.forward(&row));
-        let jacobian = jacobians.index_axis(Axis(0), i);
-        assert_eq!(
-            jacobian.iter().copied().collect::<Vec<_>>(),
-            deep.jacobian(&row).as_flattened()
-        );
-        let vi: [f64; 3] = v.row(i).to_vec().try_into().unwrap();
-        let ui: [f64; 2] = u.row(i).to_vec().try_into().unwrap();
-        assert_eq!(jv.row(i).to_vec(), deep.jvp(&row, &vi));
-        assert_eq!(uj.row(i).to_vec(), deep.vjp(&row, &ui));
-    }
+    multi_rows_match(&net::<Deep>(2), inputs(150, 3).view());
 }
 
 /// Layers of 64 and more inputs: a block's pre-activations tiled by rows and samples
@@ -119,25 +125,7 @@ fn odd_widths_are_single_calls() {
     let x = inputs(2 * 16 + 5, 29);
     scalar_rows_match::<Odd32>(x.view(), x.view());
 
-    let multi: OddMulti = net(6);
-    let (x, v, u) = (inputs(37, 19), inputs(37, 19), inputs(37, 5));
-    let y = multi.forward_batch(x.view()).unwrap();
-    let jacobians = multi.jacobian_batch(x.view()).unwrap();
-    let jv = multi.jvp_batch(x.view(), v.view()).unwrap();
-    let uj = multi.vjp_batch(x.view(), u.view()).unwrap();
-    for i in 0..37 {
-        let row: [f64; 19] = x.row(i).to_vec().try_into().unwrap();
-        assert_eq!(y.row(i).to_vec(), multi.forward(&row));
-        let jacobian = jacobians.index_axis(Axis(0), i);
-        assert_eq!(
-            jacobian.iter().copied().collect::<Vec<_>>(),
-            multi.jacobian(&row).as_flattened()
-        );
-        let vi: [f64; 19] = v.row(i).to_vec().try_into().unwrap();
-        let ui: [f64; 5] = u.row(i).to_vec().try_into().unwrap();
-        assert_eq!(jv.row(i).to_vec(), multi.jvp(&row, &vi));
-        assert_eq!(uj.row(i).to_vec(), multi.vjp(&row, &ui));
-    }
+    multi_rows_match(&net::<OddMulti>(6), inputs(37, 19).view());
 }
 
 /// Sums a single call writes out term by term (`unroll`): a block adds each sample's in the

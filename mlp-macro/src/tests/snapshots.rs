@@ -181,11 +181,7 @@ fn tiny_multi_output_ir() {
 /// the rows side by side (`_mlp::lane_scaled_sums_rows`, `_mlp::sums_rows`).
 #[test]
 fn control_jacobian() {
-    let item = quote!(
-        pub struct Control;
-    );
-    let expansion = expand(quote!(32, 32, 6, input = 12), item);
-    insta::assert_snapshot!("control-jacobian", method(&expansion, "jacobian"));
+    insta::assert_snapshot!("control-jacobian", jacobian(quote!(32, 32, 6, input = 12)));
 }
 
 /// A Jacobian whose sweeps depend on the target: three inputs fill no vector, so with the
@@ -193,11 +189,15 @@ fn control_jacobian() {
 /// (fewer operations), each under its `cfg`.
 #[test]
 fn tall_jacobian() {
+    insta::assert_snapshot!("tall-jacobian", jacobian(quote!(32, 32, 6, input = 3)));
+}
+
+/// The `jacobian` method of `#[mlp(args)]`, formatted.
+fn jacobian(args: TokenStream) -> String {
     let item = quote!(
-        pub struct Tall;
+        pub struct Net;
     );
-    let expansion = expand(quote!(32, 32, 6, input = 3), item);
-    insta::assert_snapshot!("tall-jacobian", method(&expansion, "jacobian"));
+    method(&expand(args, item), "jacobian")
 }
 
 /// The method `name` of a formatted expansion, from its signature to its closing brace.
