@@ -39,7 +39,10 @@ pub trait Activation<T: Scalar> {
     /// `f''(x)`.
     fn second_derivative(x: T) -> T;
 
-    /// `(f(x), f'(x))`; override it when the two share work (one `exp` for both, say).
+    /// `(f(x), f'(x))`; override it when the two share work (one `exp` for both, say), with
+    /// the same bits as [`Self::value`] and [`Self::derivative`]: the generated code calls
+    /// either (`gradient` a layer's slope alone, `value_and_gradient` both), and the two
+    /// methods' gradients are to agree.
     #[inline]
     fn value_and_derivative(x: T) -> (T, T) {
         (Self::value(x), Self::derivative(x))

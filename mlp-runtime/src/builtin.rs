@@ -248,9 +248,11 @@ impl<T: Scalar> Activation<T> for Softplus {
     fn second_derivative(x: T) -> T {
         <Sigmoid as Activation<T>>::derivative(x)
     }
+    /// The slope from the same `e = exp(-|x|)` as [`Sigmoid`]'s value, so that it is
+    /// [`Self::derivative`] to the bit.
     #[inline]
     fn value_and_derivative(x: T) -> (T, T) {
-        let e = (-x.abs()).exp();
+        let e = (-x.abs()).exp_expm1().0;
         let (positive, sigmoid) = if x >= T::zero() {
             (x, T::one() / (T::one() + e))
         } else {
@@ -387,21 +389,38 @@ impl<T: Scalar> Activation<T> for Sin {
 mod tests {
     use super::*;
 
-    /// `second_derivative_from` at `value_and_derivative`'s value and slope is
-    /// `second_derivative`, to the bit (the generated code calls either), over the whole
-    /// range; NaN for NaN (whose sign and payload the compiler need not keep). Equal and of
-    /// the same sign is the same bits for every other float.
+    /// `value_and_derivative` is `value` and `derivative`, and `second_derivative_from` at
+    /// its value and slope is `second_derivative`, to the bit (the generated code calls
+    /// either: `gradient` takes a layer's slope alone where `value_and_gradient` takes both),
+    /// over the whole range; NaN for NaN (whose sign and payload the compiler need not
+    /// keep). Equal and of the same sign is the same bits for every other float.
     fn check_in<T: Scalar, A: Activation<T>>(xs: &[f64]) {
+        let same = |a: T, b: T| {
+            a == b && a.is_sign_negative() == b.is_sign_negative() || a.is_nan() && b.is_nan()
+        };
         for &x in xs {
             let x = T::from_f64(x);
             let (value, slope) = A::value_and_derivative(x);
+            let (alone, alone_slope) = (A::value(x), A::derivative(x));
+            assert!(
+                same(value, alone),
+                "{} value at {x:e}: {value:e} against {alone:e}",
+                T::NAME
+            );
+            assert!(
+                same(slope, alone_slope),
+                "{} slope at {x:e}: {slope:e} against {alone_slope:e}",
+                T::NAME
+            );
             let (from, direct) = (
                 A::second_derivative_from(x, value, slope),
                 A::second_derivative(x),
             );
-            let same = from == direct && from.is_sign_negative() == direct.is_sign_negative()
-                || from.is_nan() && direct.is_nan();
-            assert!(same, "{} at {x:e}: {from:e} against {direct:e}", T::NAME);
+            assert!(
+                same(from, direct),
+                "{} at {x:e}: {from:e} against {direct:e}",
+                T::NAME
+            );
         }
     }
 

@@ -5,7 +5,9 @@ use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
 use mlp::{Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
-use crate::nets::{Deep, GenericDeep, Mixed, Odd, Odd32, OddMulti, Seed};
+use crate::nets::{
+    Deep, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six, Tall,
+};
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
     Array2::from_shape_vec((rows, columns), input(rows * columns, 9)).unwrap()
@@ -126,6 +128,19 @@ fn odd_widths_are_single_calls() {
     scalar_rows_match::<Odd32>(x.view(), x.view());
 
     multi_rows_match(&net::<OddMulti>(6), inputs(37, 19).view());
+}
+
+/// Few inputs: the tangents stored a direction to a row (`passes::layout`), the Jacobian by
+/// rows or columns; every sample still its single call to the bit.
+#[test]
+fn few_inputs_are_single_calls() {
+    let x = inputs(16 + 3, 3);
+    scalar_rows_match::<Pinn>(x.view(), x.view());
+    scalar_rows_match::<Pinn32>(inputs(16 + 3, 2).view(), inputs(16 + 3, 2).view());
+    let x = inputs(16 + 3, 6);
+    scalar_rows_match::<Six>(x.view(), x.view());
+    multi_rows_match(&net::<Tall>(4), inputs(16 + 3, 3).view());
+    multi_rows_match(&net::<Fan>(4), inputs(16 + 3, 2).view());
 }
 
 /// Sums a single call writes out term by term (`unroll`): a block adds each sample's in the

@@ -205,6 +205,17 @@ fn fewer_inputs_than_outputs() {
 }
 
 #[test]
+fn few_inputs_and_deep() {
+    let tanh = act::<Tanh>();
+    check::<Pinn>(&[tanh.clone(), tanh.clone(), tanh, act::<Identity>()]);
+    check_scalar_output!(Pinn);
+    check::<Pinn32>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
+    check_scalar_output!(Pinn32);
+    check::<Six>(&[act::<Softplus>(), act::<Softplus>(), act::<Identity>()]);
+    check_scalar_output!(Six);
+}
+
+#[test]
 fn everything_unrolled() {
     check::<Tiny>(&[act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(Tiny);

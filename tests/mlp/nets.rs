@@ -101,6 +101,20 @@ pub struct Tall;
 #[mlp(16, 40, input = 2, activation = silu)]
 pub struct Fan;
 
+/// Shaped like a physics-informed network: three inputs, three hidden layers. Its
+/// tangents (`ż2[c,i]`, a row per input direction) are stored a direction to a row
+/// (`passes::layout`), for the Hessian, the Laplacian and the Jacobian alike.
+#[mlp(40, 40, 40, 1, input = 3)]
+pub struct Pinn;
+
+/// The same in `f32`, two inputs.
+#[mlp(24, 24, 1, input = 2, scalar = f32, activation = silu)]
+pub struct Pinn32;
+
+/// Six inputs: an AVX vector and two lanes, short rows still.
+#[mlp(33, 33, 1, input = 6, activation = softplus)]
+pub struct Six;
+
 /// Everything unrolled, the smallest net with a hidden layer.
 #[mlp(3, 1, input = 2, unroll = all)]
 pub struct Tiny;

@@ -242,6 +242,19 @@ fn odd_widths() {
 }
 
 #[test]
+fn few_inputs_and_deep() {
+    let tanh = act::<Tanh>();
+    check_second::<Pinn>(&[tanh.clone(), tanh.clone(), tanh, act::<Identity>()]);
+    check_second::<Pinn32>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
+    check_second::<Six>(&[act::<Softplus>(), act::<Softplus>(), act::<Identity>()]);
+    check_directional::<Pinn>();
+    check_directional::<Six>();
+    check_together!(Pinn);
+    check_together!(Pinn32);
+    check_together!(Six);
+}
+
+#[test]
 fn directional_derivatives_of_every_net() {
     check_directional::<Affine>();
     check_directional::<Tall>();

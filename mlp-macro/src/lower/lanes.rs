@@ -35,20 +35,23 @@ struct Shared {
     vectors: Vec<TokenStream>,
 }
 
-/// The axis to compute `stmt` along, innermost: its last, if every read that moves with it
-/// moves along its own last axis (contiguous memory), and no Kronecker delta names it.
+/// The axis to compute `stmt` along, innermost: its last, if every read in a sum's term
+/// that moves with it moves along its own last axis (contiguous memory: the kernels load
+/// rows of terms), and no Kronecker delta names it. A read outside the sums may stride
+/// (`c1[j]·W1[j,c]·ā1[j]` along `j`): it is read once an element, by a plain loop.
 pub(super) fn lane_axis(p: &Program, stmt: &Stmt) -> Option<IndexId> {
     let t = stmt.targets[0];
     let &lane = p.tensors[t].axes.last()?;
     let mut contiguous = true;
     for value in &stmt.values {
-        value.walk(&mut |e| match e {
-            Expr::Read(_, ixs) => {
-                let at = ixs.iter().position(|ix| *ix == Ix::Var(lane));
-                contiguous &= at.is_none_or(|at| at + 1 == ixs.len());
+        value.visit_reads(&mut |_, ixs, sums| {
+            let at = ixs.iter().position(|ix| *ix == Ix::Var(lane));
+            contiguous &= sums.is_empty() || at.is_none_or(|at| at + 1 == ixs.len());
+        });
+        value.walk(&mut |e| {
+            if let Expr::Delta(a, b) = e {
+                contiguous &= *a != Ix::Var(lane) && *b != Ix::Var(lane);
             }
-            Expr::Delta(a, b) => contiguous &= *a != Ix::Var(lane) && *b != Ix::Var(lane),
-            _ => {}
         });
     }
     contiguous.then_some(lane)

@@ -229,16 +229,32 @@ impl Lowering<'_> {
     /// A layer's pre-activations, `z[j] = Σ_k W[j,k]·a[k] + b[j]` in a loop over `j`: the
     /// sum of every row at once (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s; of a
     /// whole matrix and vector, `_mlp::dot_rows_of`), then the rest of the value per row.
+    /// A matrix of them, `ż2[c,i] = Σ_j W2[i,j]·ȧ1[c,j]` (tangents stored by
+    /// [`crate::passes::layout`] a direction to a row), a row at a time.
     fn dot_rows(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> Option<TokenStream> {
-        let (&[row], true) = (axes, self.array[stmt.targets[0]]) else {
+        let (&[ref outer @ .., row], true) = (axes, self.array[stmt.targets[0]]) else {
             return None;
         };
         let value = &stmt.values[0];
         let [sum @ Expr::Sum(v, term)] = &lanes::top_level_sums(value)[..] else {
             return None;
         };
-        if self.free_literal(n, row) || self.sum_literal(n, *v) {
+        if self.free_literal(n, row)
+            || self.sum_literal(n, *v)
+            || outer.iter().any(|&a| self.free_literal(n, a))
+        {
             return None;
+        }
+        if !outer.is_empty() {
+            // In a block kernel, only where the single call adds the sums in lanes too.
+            let lanes = |orders: &Vec<Vec<Order>>| orders[n] == [Order::Lanes];
+            if !self.orders.as_ref().is_none_or(lanes) {
+                return None;
+            }
+            let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
+            let (scalar, rows) = (&self.cx.scalar, self.extent(row));
+            let sums = quote!(let acc: [#scalar; #rows] = _mlp::dot_rows_of(#w, #x););
+            return self.rows_then(n, stmt, outer, row, sum, sums);
         }
         let (scalar, rows) = (&self.cx.scalar, self.extent(row));
         let pairs = self.pairs.borrow();
@@ -260,7 +276,7 @@ impl Lowering<'_> {
                     return None;
                 };
                 let both = Literal::usize_unsuffixed(2 * r);
-                return self.rows_then(n, stmt, row, sum, quote! {
+                return self.rows_then(n, stmt, &[], row, sum, quote! {
                     let (acc, #later) = _mlp::dot_rows_of_two::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
                 });
             }
@@ -274,6 +290,7 @@ impl Lowering<'_> {
         self.rows_then(
             n,
             stmt,
+            &[],
             row,
             sum,
             quote!(let acc: [#scalar; #rows] = #sums;),
@@ -281,26 +298,41 @@ impl Lowering<'_> {
     }
 
     /// `sums` (which binds `acc`), then statement `n`'s value for each row, `acc[row]` for
-    /// its `sum`.
+    /// its `sum`; inside loops over the `outer` axes, if any.
     fn rows_then(
         &self,
         n: usize,
         stmt: &Stmt,
+        outer: &[IndexId],
         row: IndexId,
         sum: &Expr,
         sums: TokenStream,
     ) -> Option<TokenStream> {
         let (row_var, rows) = (self.var(row), self.extent(row));
-        let name = self.ident(stmt.targets[0]);
-        let declare = self.declare_written(stmt.targets[0], &self.zeros(&[row]));
+        let t = stmt.targets[0];
+        let name = self.ident(t);
+        let declare = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
         let value = self.expr(n, &stmt.values[0]);
         self.computed.borrow_mut().clear();
-        Some(quote! {
-            #sums
-            #declare
+        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
+        let each = quote! {
             for #row_var in 0..#rows {
-                #name[#row_var] = #value;
+                #name #([#vars])* [#row_var] = #value;
+            }
+        };
+        Some(match outer {
+            [] => quote! {
+                #sums
+                #declare
+                #each
+            },
+            _ => {
+                let body = self.looped(outer, quote!(#sums #each));
+                quote! {
+                    #declare
+                    #body
+                }
             }
         })
     }

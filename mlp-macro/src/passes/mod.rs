@@ -5,14 +5,22 @@ pub mod dce;
 pub mod fuse;
 pub mod hoist;
 pub mod inline;
+pub mod layout;
 pub mod simplify;
 
 use crate::ir::Program;
 
-/// What every method's program goes through before lowering: simplified, sums pushed into
-/// what they sum, cheap intermediates inlined, dead statements dropped, activation
-/// derivatives hoisted (then weights scaled by them inlined) and fused with their values.
+/// What every method's program goes through before lowering: [`rewrite`], then matrices
+/// of short rows transposed ([`layout::layout`]).
 pub fn optimize(p: &mut Program) {
+    rewrite(p);
+    layout::layout(p);
+}
+
+/// The program simplified, sums pushed into what they sum, cheap intermediates inlined,
+/// dead statements dropped, activation derivatives hoisted (then weights scaled by them
+/// inlined) and fused with their values; its tensors laid out as the rules made them.
+pub fn rewrite(p: &mut Program) {
     simplify::program(p);
     contract::contract(p);
     inline::inline(p, &inline::Inline::Free);
@@ -25,7 +33,9 @@ pub fn optimize(p: &mut Program) {
 
 #[cfg(test)]
 mod tests {
-    use super::{dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline};
+    use super::{
+        dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline, layout::layout,
+    };
     use crate::ir::{Expr, Extent, Fixture, Name, Program, Role, Stmt};
 
     /// The fixture's program, with the statements `stmts` adds and whose outputs it gives.
@@ -153,6 +163,32 @@ mod tests {
         fuse(&mut p);
         assert_eq!(text(&p)[1], "a[k], s1[k] = tanh(z[k]), tanh'(z[k])");
         assert_eq!(p.stmts.len(), 4);
+    }
+
+    #[test]
+    fn transposes_matrices_of_short_rows() {
+        // `t[j,k]` (2 rows of 3 lanes) is not transposed: its rows are the longer axis.
+        // `u[k,j]` (3 rows of 2 lanes) is, and its reads with it; the output `y` is not.
+        let mut p = program(|p, [x, w, k, j]| {
+            let t = define(
+                p,
+                "t",
+                vec![j, k],
+                Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k])),
+            );
+            let u = define(p, "u", vec![k, j], Expr::read(t, &[j, k]));
+            let y = define(p, "y", vec![k, j], Expr::read(u, &[k, j]));
+            vec![y]
+        });
+        layout(&mut p);
+        assert_eq!(
+            text(&p),
+            [
+                "t[j,k] = W1[j,k]·x[k]",
+                "u[j,k] = t[j,k]",
+                "y[k,j] = u[j,k]"
+            ]
+        );
     }
 
     #[test]
