@@ -207,7 +207,7 @@ fn fewer_inputs_than_outputs() {
 #[test]
 fn few_inputs_and_deep() {
     let tanh = act::<Tanh>();
-    check::<Pinn>(&[tanh.clone(), tanh.clone(), tanh, act::<Identity>()]);
+    check::<Pinn>(&[tanh, tanh, tanh, act::<Identity>()]);
     check_scalar_output!(Pinn);
     check::<Pinn32>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
     check_scalar_output!(Pinn32);

@@ -244,7 +244,7 @@ fn odd_widths() {
 #[test]
 fn few_inputs_and_deep() {
     let tanh = act::<Tanh>();
-    check_second::<Pinn>(&[tanh.clone(), tanh.clone(), tanh, act::<Identity>()]);
+    check_second::<Pinn>(&[tanh, tanh, tanh, act::<Identity>()]);
     check_second::<Pinn32>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
     check_second::<Six>(&[act::<Softplus>(), act::<Softplus>(), act::<Identity>()]);
     check_directional::<Pinn>();
