@@ -42,6 +42,13 @@ struct Mnist;
 #[mlp(32, 32, 6, input = 3)]
 struct Tall;
 
+/// Shaped like a physics-informed network: few inputs, deep.
+#[mlp(64, 64, 64, 1, input = 3)]
+struct Pinn;
+
+#[mlp(16, 40, input = 2, activation = silu)]
+struct Fan;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
@@ -261,6 +268,29 @@ fn main() {
     fastest("tall-jacobian", &filter, 200, ROWS, || {
         for x in &tall_rows {
             black_box(tall.jacobian(black_box(x)));
+        }
+    });
+    let pinn = Pinn::from_parameters_boxed(&parameters::<Pinn>()).unwrap();
+    fastest("pinn-laplacian", &filter, 20, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.laplacian(black_box(x)));
+        }
+    });
+    fastest("pinn-hessian", &filter, 20, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.hessian(black_box(x)));
+        }
+    });
+    fastest("pinn-hvp", &filter, 50, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.hvp(black_box(x), black_box(x)));
+        }
+    });
+    let fan = Fan::from_parameters_boxed(&parameters::<Fan>()).unwrap();
+    let fan_rows = arrays::<2>(&inputs(2));
+    fastest("fan-jacobian", &filter, 200, ROWS, || {
+        for x in &fan_rows {
+            black_box(fan.jacobian(black_box(x)));
         }
     });
     let mnist = Mnist::from_parameters_boxed(&parameters::<Mnist>()).unwrap();
