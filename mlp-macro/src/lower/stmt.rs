@@ -253,19 +253,8 @@ impl Lowering<'_> {
             }
             let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
             let (scalar, rows) = (&self.cx.scalar, self.extent(row));
-            if let ([c], Some(g)) = (outer, self.products_at_once(outer)) {
-                // Every row of the matrix read at `[c, v]` at once, `w` read once for all.
-                if let Some((x, _)) = self.matrix_vector(term, [*c, *v], *v) {
-                    let (count, directions) = (self.extent(*v), self.extent(*c));
-                    let sums = quote! {
-                        let acc: [[#scalar; #rows]; #directions] =
-                            _mlp::dot_rows_of_many::<#scalar, #count, #rows, #directions, #g>(#w, #x);
-                    };
-                    return self.rows_then(n, stmt, outer, row, sum, sums, true);
-                }
-            }
             let sums = quote!(let acc: [#scalar; #rows] = _mlp::dot_rows_of(#w, #x););
-            return self.rows_then(n, stmt, outer, row, sum, sums, false);
+            return self.rows_then(n, stmt, outer, row, sum, sums);
         }
         let (scalar, rows) = (&self.cx.scalar, self.extent(row));
         let pairs = self.pairs.borrow();
@@ -287,10 +276,9 @@ impl Lowering<'_> {
                     return None;
                 };
                 let both = Literal::usize_unsuffixed(2 * r);
-                let sums = quote! {
+                return self.rows_then(n, stmt, &[], row, sum, quote! {
                     let (acc, #later) = _mlp::dot_rows_of_two::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
-                };
-                return self.rows_then(n, stmt, &[], row, sum, sums, false);
+                });
             }
             (Some((w, x)), None) => quote!(_mlp::dot_rows_of(#w, #x)),
             (None, _) => {
@@ -306,30 +294,11 @@ impl Lowering<'_> {
             row,
             sum,
             quote!(let acc: [#scalar; #rows] = #sums;),
-            false,
         )
     }
 
-    /// How many products `_mlp::dot_rows_of_many` takes at once for a matrix of layer
-    /// products with one row per value of `outer` (`[c]`, a few input directions): whole
-    /// rows of the matrix by every direction, as many as fit in eight (the kernels' group
-    /// of rows), at least one. None for more than eight directions, or a generic count.
-    fn products_at_once(&self, outer: &[IndexId]) -> Option<Literal> {
-        let &[c] = outer else {
-            return None;
-        };
-        match self.p.extent(c) {
-            Extent::Fixed(directions @ 1..=8) => {
-                Some(Literal::usize_unsuffixed(8 / directions * directions))
-            }
-            _ => None,
-        }
-    }
-
     /// `sums` (which binds `acc`), then statement `n`'s value for each row, `acc[row]` for
-    /// its `sum`; inside loops over the `outer` axes, if any, with `sums` inside them too,
-    /// unless `many` (`acc` then a matrix of sums computed before, `acc[c][row]`).
-    #[allow(clippy::too_many_arguments)]
+    /// its `sum`; inside loops over the `outer` axes, if any.
     fn rows_then(
         &self,
         n: usize,
@@ -338,20 +307,15 @@ impl Lowering<'_> {
         row: IndexId,
         sum: &Expr,
         sums: TokenStream,
-        many: bool,
     ) -> Option<TokenStream> {
         let (row_var, rows) = (self.var(row), self.extent(row));
         let t = stmt.targets[0];
         let name = self.ident(t);
         let declare = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
-        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
-        let at = match many {
-            true => quote!(acc #([#vars])* [#row_var]),
-            false => quote!(acc[#row_var]),
-        };
-        *self.computed.borrow_mut() = vec![(sum.clone(), at)];
+        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
         let value = self.expr(n, &stmt.values[0]);
         self.computed.borrow_mut().clear();
+        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
         let each = quote! {
             for #row_var in 0..#rows {
                 #name #([#vars])* [#row_var] = #value;
@@ -363,14 +327,6 @@ impl Lowering<'_> {
                 #declare
                 #each
             },
-            _ if many => {
-                let each = self.looped(outer, each);
-                quote! {
-                    #sums
-                    #declare
-                    #each
-                }
-            }
             _ => {
                 let body = self.looped(outer, quote!(#sums #each));
                 quote! {

@@ -224,45 +224,6 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     (wx, wv)
 }
 
-/// `[W·x[0], W·x[1], …]`: [`dot_rows_of`] of one matrix and each row of another, each
-/// result to the bit its own call's, the matrix read once for all. `G` products at a time
-/// (one [`dot_rows`]): `G / C` rows of `W`, each by every row of `x`, so that each row of
-/// `W` and of `x` is loaded once for them; the rows of `W` left over, one by every row of
-/// `x`. Tangents of a few input directions, one to a row (`ż2[c] = W2·ȧ1[c]`, in the
-/// Hessian and the Laplacian of a network of few inputs), where a row of `x` at a time
-/// reads `W` once per direction. With three directions, two rows of `W` at a time (six
-/// products) or four (twelve) took the 3-64-64-64-1 network's two tangent products
-/// 0.55 and 0.86 µs (cumulative) where a direction at a time took 0.68 and 0.93 µs, and
-/// eight products of any rows and directions (each loading both its rows) 0.87 and 1.27.
-#[inline(always)]
-pub fn dot_rows_of_many<
-    T: Scalar,
-    const N: usize,
-    const R: usize,
-    const C: usize,
-    const G: usize,
->(
-    w: &[[T; N]; R],
-    x: &[[T; N]; C],
-) -> [[T; R]; C] {
-    const { assert!(C > 0 && G >= C && G % C == 0) };
-    let rows = G / C;
-    let mut out = [[T::zero(); R]; C];
-    for g in 0..R / rows {
-        let sums = dot_rows::<T, N, G>(|q, i| (w[g * rows + q / C][i], x[q % C][i]));
-        for (q, sum) in sums.into_iter().enumerate() {
-            out[q % C][g * rows + q / C] = sum;
-        }
-    }
-    for r in R / rows * rows..R {
-        let sums = dot_rows::<T, N, C>(|c, i| (w[r][i], x[c][i]));
-        for (c, sum) in sums.into_iter().enumerate() {
-            out[c][r] = sum;
-        }
-    }
-    out
-}
-
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
 /// Wᵀ·d`), to the bit.
 #[inline(always)]
@@ -579,8 +540,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_many, dot_rows_of_two, lane_scaled_sums_rows, madd, scalar_axpys, scalar_dot,
-        scaled_axpys_of, scaled_sums_rows, sum, sums_rows, sums_symmetric,
+        dot_rows_of_two, lane_scaled_sums_rows, madd, scalar_axpys, scalar_dot, scaled_axpys_of,
+        scaled_sums_rows, sum, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -919,48 +880,6 @@ mod tests {
         check::<64, 128, 256>();
         check::<130, 23, 46>();
         check::<45, 94, 188>();
-    }
-
-    /// Each product of `dot_rows_of_many` is `dot_rows_of`'s to the bit: one to nine
-    /// directions, groups of one to four rows of `W`, rows left past the groups, terms
-    /// past `REGISTER_BLOCKED_TERMS`.
-    #[test]
-    fn dot_rows_of_many_is_dot_rows_of_each() {
-        fn check<const N: usize, const R: usize, const C: usize, const G: usize>() {
-            let w: [[f64; N]; R] = core::array::from_fn(|r| {
-                core::array::from_fn(|i| ((r * 131 + i * 31) as f64 * 0.37).sin() * 1e2)
-            });
-            let x: [[f64; N]; C] = core::array::from_fn(|c| {
-                core::array::from_fn(|i| ((i * 17 + c * 5) as f64 * 1.37).cos() / 7.0)
-            });
-            let many = dot_rows_of_many::<f64, N, R, C, G>(&w, &x);
-            for (c, x) in x.iter().enumerate() {
-                assert_eq!(
-                    many[c].map(f64::to_bits),
-                    dot_rows_of(&w, x).map(f64::to_bits)
-                );
-            }
-            let (w32, x32) = (
-                w.map(|r| r.map(|w| w as f32)),
-                x.map(|r| r.map(|x| x as f32)),
-            );
-            let many = dot_rows_of_many::<f32, N, R, C, G>(&w32, &x32);
-            for (c, x) in x32.iter().enumerate() {
-                assert_eq!(
-                    many[c].map(f32::to_bits),
-                    dot_rows_of(&w32, x).map(f32::to_bits)
-                );
-            }
-        }
-        check::<64, 64, 3, 6>();
-        check::<64, 64, 3, 12>();
-        check::<3, 5, 1, 8>();
-        check::<32, 32, 2, 8>();
-        check::<13, 7, 3, 6>();
-        check::<40, 33, 6, 6>();
-        check::<20, 9, 9, 9>();
-        check::<130, 23, 3, 6>();
-        check::<64, 128, 5, 5>();
     }
 
     /// `dot_rows` combines four rows' lanes at once where it can: each row must still be
