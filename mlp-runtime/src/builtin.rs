@@ -116,11 +116,10 @@ impl<T: Scalar> Activation<T> for Tanh {
         Self::second_derivative_from(x, t, d)
     }
 
-    /// `-2·tanh·tanh'`, without computing `tanh` again. (Where a layer's value is not
-    /// computed, its second derivative still calls `second_derivative`: the seed network's
-    /// `hvp` has its first layer's from the value and slope, its second layer's not, and
-    /// measured the same as with neither; computing the second layer's value too made it
-    /// 5–9 % faster on Zen 3 but the Hessian slower, see BENCHMARKS.md.)
+    /// `-2·tanh·tanh'`, without computing `tanh` again. Where a layer's second derivative
+    /// is wanted, the generated code computes the layer's value with its slope for it
+    /// (`passes::fuse` in the macro; the seed network's `hvp` 15–17 % faster with AVX-512,
+    /// BENCHMARKS.md, "The twentieth session").
     #[inline(always)]
     fn second_derivative_from(_: T, value: T, slope: T) -> T {
         c::<T>(-2.0) * value * slope

@@ -166,6 +166,40 @@ mod tests {
     }
 
     #[test]
+    fn computes_tanh_with_its_slope_where_its_second_derivative_is_wanted() {
+        let program_of = |with_second: bool| {
+            program(|p, [x, _, k, _]| {
+                let z = define(p, "z", vec![k], Expr::read(x, &[k]));
+                let s = define(p, "s", vec![k], Expr::act(1, 1, Expr::read(z, &[k])));
+                let mut out = vec![s];
+                if with_second {
+                    out.push(define(
+                        p,
+                        "c",
+                        vec![k],
+                        Expr::act(1, 2, Expr::read(z, &[k])),
+                    ));
+                }
+                out
+            })
+        };
+        let mut p = program_of(true);
+        fuse(&mut p);
+        assert_eq!(
+            text(&p),
+            [
+                "z[k] = x[k]",
+                "a1[k], s[k] = tanh(z[k]), tanh'(z[k])",
+                "c[k] = tanh''(z[k])"
+            ]
+        );
+        // The slope alone: no value.
+        let mut p = program_of(false);
+        fuse(&mut p);
+        assert_eq!(text(&p), ["z[k] = x[k]", "s[k] = tanh'(z[k])"]);
+    }
+
+    #[test]
     fn transposes_matrices_of_short_rows() {
         // `t[j,k]` (2 rows of 3 lanes) is not transposed: its rows are the longer axis.
         // `u[k,j]` (3 rows of 2 lanes) is, and its reads with it; the output `y` is not.
