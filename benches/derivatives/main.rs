@@ -47,6 +47,11 @@ pub struct Wide32;
 #[mlp(32, 32, 6, input = 12)]
 pub struct Control;
 
+/// Few inputs, deep: shaped like a physics-informed network (3 inputs, three layers of 64
+/// tanh units, one output), whose Laplacian and Hessian its users want.
+#[mlp(64, 64, 64, 1, input = 3)]
+pub struct Pinn;
+
 /// Samples per batch call.
 pub const BATCH: usize = 1024;
 
@@ -183,7 +188,12 @@ macro_rules! scalar_group {
 
 fn benches(c: &mut Criterion) {
     // The floor model's widths are the benchmarked networks'.
-    let counts = [Seed::PARAMETERS, Wide::PARAMETERS, Control::PARAMETERS];
+    let counts = [
+        Seed::PARAMETERS,
+        Wide::PARAMETERS,
+        Control::PARAMETERS,
+        Pinn::PARAMETERS,
+    ];
     assert_eq!(report::parameters().map(|(_, count)| count), counts);
     floor::bench(c);
     scalar_group!(c, "seed", Seed, Seed32, 52, 20, 10);
@@ -225,6 +235,38 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("num-dual-jacobian", |b| {
         b.iter(|| baselines::dual_jacobian(&plain, black_box(&xs)))
+    });
+    g.finish();
+
+    // The generated code alone (the peers are written for two hidden layers), checked
+    // against the reference.
+    let p = parameters::<Pinn>();
+    let net = Pinn::from_parameters_boxed(&p).unwrap();
+    let checked = crate::reference::<Pinn>(&p);
+    let x = [0.3, -0.7, 0.5];
+    let (hm, hr) = (
+        net.hessian(&x),
+        checked.hessian(ArrayView1::from(&x)).unwrap(),
+    );
+    for k in 0..3 {
+        for c in 0..3 {
+            agree(&[hm[k][c], hr[[k, c]]]);
+        }
+    }
+    agree(&[net.laplacian(&x), hr[[0, 0]] + hr[[1, 1]] + hr[[2, 2]]]);
+    let v = [0.2, 0.9, -0.4];
+    let mut g = c.benchmark_group("pinn");
+    g.bench_function("mlp-forward", |b| b.iter(|| net.forward(black_box(&x))));
+    g.bench_function("mlp-value_and_gradient", |b| {
+        b.iter(|| net.value_and_gradient(black_box(&x)))
+    });
+    g.bench_function("mlp-hvp", |b| {
+        b.iter(|| net.hvp(black_box(&x), black_box(&v)))
+    });
+    g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
+    let mut hessian = [[0.0; 3]; 3];
+    g.bench_function("mlp-hessian_to", |b| {
+        b.iter(|| net.hessian_to(black_box(&x), black_box(&mut hessian)))
     });
     g.finish();
 }

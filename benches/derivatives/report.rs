@@ -25,12 +25,16 @@ const CONTROL: Arch = Arch {
     name: "control",
     widths: &[12, 32, 32, 6],
 };
+const PINN: Arch = Arch {
+    name: "pinn",
+    widths: &[3, 64, 64, 64, 1],
+};
 
 /// The benchmark networks.
-const NETWORKS: [Arch; 3] = [SEED, WIDE, CONTROL];
+const NETWORKS: [Arch; 4] = [SEED, WIDE, CONTROL, PINN];
 
 /// Each benchmark network's name and parameter count (weights and biases).
-pub fn parameters() -> [(&'static str, usize); 3] {
+pub fn parameters() -> [(&'static str, usize); 4] {
     NETWORKS.map(|arch| {
         let count = arch.widths.windows(2).map(|w| (w[0] + 1) * w[1]).sum();
         (arch.name, count)
