@@ -151,6 +151,13 @@ impl Builtin {
             _ => false,
         }
     }
+
+    /// Whether its runtime type has `f''` from `f` and `f'` (overrides
+    /// `second_derivative_from`: `tanh'' = -2·tanh·tanh'`), so that a layer's value is worth
+    /// computing for its second derivative alone ([`crate::passes::fuse`]).
+    pub fn second_from_value_and_slope(self) -> bool {
+        matches!(self, Builtin::Tanh)
+    }
 }
 
 /// The scalar type a network computes in.

@@ -2,15 +2,17 @@
 //! lowers to one `value_and_derivative` call (one `exp` for both, for most activations).
 //!
 //! Where a layer's second derivative is wanted with its slope, and the activation has it
-//! from its value and slope (`tanh'' = -2·tanh·tanh'`, [`Builtin::Tanh`]'s
-//! `second_derivative_from`), the value is computed with the slope even where nothing else
-//! reads it: a row of `value_and_derivative`, then `second_derivative_from` element by
-//! element, took 95 ns for 64 elements where the slopes' row and `second_derivative` (one
-//! more `tanh` each) took 206 ns (24 against 40 ns for 10, 195 against 416 for 128; AVX-512,
-//! a Xeon); the same bits.
+//! from its value and slope (`tanh'' = -2·tanh·tanh'`, [`Builtin::second_from_value_and_slope`]),
+//! the value is computed with the slope even where nothing else reads it: a row of
+//! `value_and_derivative`, then `second_derivative_from` element by element, took 95 ns for
+//! 64 elements where the slopes' row and `second_derivative` (one more `tanh` each) took
+//! 206 ns (24 against 40 ns for 10, 195 against 416 for 128; AVX-512, a Xeon); the same
+//! bits.
 
 use crate::ir::{Expr, Name, Program, Role, Stmt};
-use crate::model::{Act, Builtin};
+use crate::model::Act;
+#[cfg(doc)]
+use crate::model::Builtin;
 
 /// Joins `a[…] = f(z[…])` and a later `s[…] = f'(z[…])` into `a[…], s[…] = f(z[…]), f'(z[…])`,
 /// first putting `a[…] = f(z[…])` before a slope whose layer's second derivative follows from
@@ -75,7 +77,8 @@ fn values_for_second_derivatives(p: &mut Program) {
             let wanted = Expr::act(layer, order, arg.clone());
             p.stmts.iter().any(|other| other.values.contains(&wanted))
         };
-        if *p.act(layer) == Act::Builtin(Builtin::Tanh) && computed(2) && !computed(0) {
+        let from_value = matches!(p.act(layer), Act::Builtin(b) if b.second_from_value_and_slope());
+        if from_value && computed(2) && !computed(0) {
             let axes = p.tensors[s].axes.clone();
             let a = p.tensor(Name::layer("a", layer), Role::Computed, axes);
             p.stmts.insert(n, Stmt::new(a, Expr::act(layer, 0, arg)));

@@ -729,8 +729,11 @@ mod tests {
                 assert_eq!(rows[r].map(any_nan64), row.map(any_nan64), "row {r}");
                 let mut row = [f32::NAN; N];
                 scaled_axpys_of(&mut row, &scale32, &w32, &d32[r]);
-                let bits = |x: f32| if x.is_nan() { f32::NAN } else { x }.to_bits();
-                assert_eq!(rows32[r].map(bits), row.map(bits), "row {r} (f32)");
+                assert_eq!(
+                    rows32[r].map(any_nan32),
+                    row.map(any_nan32),
+                    "row {r} (f32)"
+                );
             }
         }
         check::<32, 32, 6>();
