@@ -8,7 +8,7 @@ use crate::forward::Forward;
 use crate::ir::{Expr, Extent, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
 use crate::lower::Returns;
 use crate::passes::inline::{Inline, inline};
-use crate::passes::{layout, optimize, rewrite, simplify};
+use crate::passes::{arrange, optimize, rewrite, simplify};
 
 /// A generic input width is taken to be this wide when comparing costs, so that what grows
 /// with it dominates.
@@ -60,7 +60,7 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
 /// rows 452 ns (650 ns); but on the default target 1.28 µs by columns, 1.61 by rows
 /// (`scripts/ab-min.sh`, `tall-jacobian`). The choice is made on the programs as the
 /// rules lay them out, which is what those figures measured; the chosen ones are then laid
-/// out as every method's is ([`layout::layout`]: a few inputs' tangents a direction to a
+/// out as every method's is ([`crate::passes::layout`]: a few inputs' tangents a direction to a
 /// row), which took the 2-16-40 network's `jacobian` (by columns) from 271 to 179 ns with
 /// AVX-512, where the 3-32-32-6 network's, by columns so laid out, took 288–400 ns against
 /// 204–208 by rows.
@@ -68,8 +68,8 @@ pub fn jacobian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
     let [(mut rows, jr), (mut columns, jc)] = [jacobian_rows(f), jacobian_columns(f)];
     let by_columns = |cost: fn(&Program, usize) -> usize| cost(&columns, WIDE) < cost(&rows, WIDE);
     let (vector, scalar) = (by_columns(cost::vector_program), by_columns(cost::program));
-    layout::layout(&mut rows);
-    layout::layout(&mut columns);
+    arrange(&mut rows);
+    arrange(&mut columns);
     let rows = Sweeps {
         program: rows,
         returns: Returns::Array(jr),

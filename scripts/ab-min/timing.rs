@@ -49,6 +49,10 @@ struct Pinn;
 #[mlp(16, 40, input = 2, activation = silu)]
 struct Fan;
 
+/// Weights of 50 KB: more than a 32 KB L1 holds, each matrix less.
+#[mlp(64, 64, 1, input = 32)]
+struct Mid;
+
 const ROWS: usize = 1024;
 
 /// Parameters spread over ±0.2 (a low-discrepancy sequence: no generator needed), in the
@@ -284,6 +288,38 @@ fn main() {
     fastest("pinn-hvp", &filter, 50, ROWS, || {
         for x in &tall_rows {
             black_box(pinn.hvp(black_box(x), black_box(x)));
+        }
+    });
+    fastest("pinn-forward", &filter, 100, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.forward(black_box(x)));
+        }
+    });
+    fastest("pinn-value-and-gradient", &filter, 50, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.value_and_gradient(black_box(x)));
+        }
+    });
+    let mid = Mid::from_parameters_boxed(&parameters::<Mid>()).unwrap();
+    let mid_rows = arrays::<32>(&inputs(32));
+    fastest("mid-hvp", &filter, 50, ROWS, || {
+        for x in &mid_rows {
+            black_box(mid.hvp(black_box(x), black_box(x)));
+        }
+    });
+    fastest("mid-laplacian", &filter, 20, ROWS, || {
+        for x in &mid_rows {
+            black_box(mid.laplacian(black_box(x)));
+        }
+    });
+    fastest("mid-hessian", &filter, 5, ROWS, || {
+        for x in &mid_rows {
+            black_box(mid.hessian(black_box(x)));
+        }
+    });
+    fastest("mid-value-gradient-hessian", &filter, 5, ROWS, || {
+        for x in &mid_rows {
+            black_box(mid.value_gradient_hessian(black_box(x)));
         }
     });
     let fan = Fan::from_parameters_boxed(&parameters::<Fan>()).unwrap();

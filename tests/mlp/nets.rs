@@ -103,8 +103,10 @@ pub struct Fan;
 
 /// Shaped like a physics-informed network: three inputs, three hidden layers. Its
 /// tangents (`ż2[c,i]`, a row per input direction) are stored a direction to a row
-/// (`passes::layout`), for the Hessian, the Laplacian and the Jacobian alike.
-#[mlp(40, 40, 40, 1, input = 3)]
+/// (`passes::layout`), for the Hessian, the Laplacian and the Jacobian alike; its weights
+/// (4,800) fill more than 32 KB, so its products by each matrix are brought together
+/// (`passes::schedule`).
+#[mlp(48, 48, 48, 1, input = 3)]
 pub struct Pinn;
 
 /// The same in `f32`, two inputs.

@@ -6,15 +6,24 @@ pub mod fuse;
 pub mod hoist;
 pub mod inline;
 pub mod layout;
+pub mod schedule;
 pub mod simplify;
 
 use crate::ir::Program;
 
-/// What every method's program goes through before lowering: [`rewrite`], then matrices
-/// of short rows transposed ([`layout::layout`]).
+/// What every method's program goes through before lowering: [`rewrite`], then
+/// [`arrange`].
 pub fn optimize(p: &mut Program) {
     rewrite(p);
+    arrange(p);
+}
+
+/// The program's tensors and statements put in the order they are best computed in:
+/// matrices of short rows transposed ([`layout::layout`]), the products by one weight
+/// matrix brought together ([`schedule::schedule`]).
+pub fn arrange(p: &mut Program) {
     layout::layout(p);
+    schedule::schedule(p);
 }
 
 /// The program simplified, sums pushed into what they sum, cheap intermediates inlined,
@@ -35,8 +44,10 @@ pub fn rewrite(p: &mut Program) {
 mod tests {
     use super::{
         dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline, layout::layout,
+        schedule::schedule,
     };
     use crate::ir::{Expr, Extent, Fixture, Name, Program, Role, Stmt};
+    use crate::model::{Act, Builtin};
 
     /// The fixture's program, with the statements `stmts` adds and whose outputs it gives.
     fn program(stmts: impl Fn(&mut Program, [usize; 4]) -> Vec<usize>) -> Program {
@@ -223,6 +234,71 @@ mod tests {
                 "y[k,j] = u[j,k]"
             ]
         );
+    }
+
+    #[test]
+    fn brings_the_products_by_one_matrix_together() {
+        let scheduled = |n: usize| {
+            let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+            let [k, j, i] = ["k", "j", "i"].map(|v| p.index(v, Extent::Fixed(n)));
+            let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+            let w1 = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+            let w2 = p.tensor(Name::layer("W", 2), Role::Parameter, vec![i, j]);
+            // `Σ_c w[r,c]·v`, and `Σ_r w[r,c]·v` (by `w`'s columns).
+            let rows =
+                |w, [r, c]: [usize; 2], v: Expr| Expr::sum(c, Expr::mul(Expr::read(w, &[r, c]), v));
+            let columns =
+                |w, [r, c]: [usize; 2], v: Expr| Expr::sum(r, Expr::mul(Expr::read(w, &[r, c]), v));
+            let z1 = define(&mut p, "z1", vec![j], rows(w1, [j, k], Expr::read(x, &[k])));
+            let z2 = define(
+                &mut p,
+                "z2",
+                vec![i],
+                rows(w2, [i, j], Expr::read(z1, &[j])),
+            );
+            let (a1, s1) = (
+                p.tensor(Name::plain("a1"), Role::Computed, vec![j]),
+                p.tensor(Name::plain("s1"), Role::Computed, vec![j]),
+            );
+            let at_z1 = |order| Expr::act(1, order, Expr::read(z1, &[j]));
+            p.stmts.push(Stmt {
+                targets: vec![a1, s1],
+                values: vec![at_z1(0), at_z1(1)],
+            });
+            let q = define(
+                &mut p,
+                "q",
+                vec![j],
+                columns(w2, [i, j], Expr::read(z2, &[i])),
+            );
+            let by_w1 = rows(w1, [j, k], Expr::read(x, &[k]));
+            let r = define(&mut p, "r", vec![j], Expr::mul(Expr::read(q, &[j]), by_w1));
+            let c1 = define(&mut p, "c1", vec![j], at_z1(2));
+            let t = define(&mut p, "t", vec![i], rows(w2, [i, j], Expr::read(c1, &[j])));
+            p.outputs = vec![a1, s1, r, t];
+            schedule(&mut p);
+            text(&p)
+        };
+        let before = [
+            "z1[j] = Σ_k W1[j,k]·x[k]",
+            "z2[i] = Σ_j W2[i,j]·z1[j]",
+            "a1[j], s1[j] = tanh(z1[j]), tanh'(z1[j])",
+            "q[j] = Σ_i W2[i,j]·z2[i]",
+            "r[j] = q[j]·Σ_k W1[j,k]·x[k]",
+            "c1[j] = tanh''(z1[j])",
+            "t[i] = Σ_j W2[i,j]·c1[j]",
+        ];
+        // 64 × 64 weights twice, 64 KB in `f64`: `t`, by `W2`, moves up past `r`, by `W1`,
+        // to `z2`, with `c1` and the statement of the slope that lowering computes `c1`
+        // from; `q` had nothing to move past, and `r` needs `q`, a product by `W2`.
+        assert_eq!(
+            scheduled(64),
+            [
+                before[0], before[1], before[2], before[5], before[6], before[3], before[4]
+            ]
+        );
+        // Weights that fit in L1 together: nothing moves.
+        assert_eq!(scheduled(32), before);
     }
 
     #[test]
