@@ -25,6 +25,9 @@ use crate::methods::BLOCK;
 /// (tied by the test below).
 const REGISTER_BLOCKED_TERMS: usize = 4096;
 
+/// Rows few enough to be summed side by side whatever else is done with their sums.
+const FEW_ROWS: usize = 4;
+
 /// Sums of one statement over the same weights ([`Lowering::shared_weights`]): their
 /// positions, the index summed over, the weights' element (`self.w2[i][j]`), and each
 /// sum's vector borrowed whole (`&d2`).
@@ -365,7 +368,11 @@ impl Lowering<'_> {
             }
             _ => None,
         };
-        if !direct && !short && !long && lane_scale.is_none() && self.samples != Some(row) {
+        // A few rows (the tangents of a network of three inputs) side by side, each weight
+        // read once for all of them.
+        let few =
+            matches!(self.p.extent(row), Extent::Fixed(rows) if (2..=FEW_ROWS).contains(&rows));
+        if !direct && !short && !long && !few && lane_scale.is_none() && self.samples != Some(row) {
             return None;
         }
         let (a, b) = self.product_by_rows(n, term, &[row])?;
