@@ -59,11 +59,11 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
 /// its Jacobian by columns, 775–785 ns on a Xeon with AVX-512 (840 ns with AVX alone); by
 /// rows 452 ns (650 ns); but on the default target 1.28 µs by columns, 1.61 by rows
 /// (`scripts/ab-min.sh`, `tall-jacobian`). The choice is made on the programs as the
-/// rules lay them out, which is what those figures measured; the chosen ones are then laid
-/// out as every method's is ([`crate::passes::layout`]: a few inputs' tangents a direction to a
-/// row), which took the 2-16-40 network's `jacobian` (by columns) from 271 to 179 ns with
-/// AVX-512, where the 3-32-32-6 network's, by columns so laid out, took 288–400 ns against
-/// 204–208 by rows.
+/// rules lay them out, which is what those figures measured; the chosen ones are then
+/// arranged as every method's is ([`crate::passes::arrange`]: a few inputs' tangents laid
+/// out a direction to a row), which took the 2-16-40 network's `jacobian` (by columns) from
+/// 271 to 179 ns with AVX-512, where the 3-32-32-6 network's, by columns so laid out, took
+/// 288–400 ns against 204–208 by rows.
 pub fn jacobian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
     let [(mut rows, jr), (mut columns, jc)] = [jacobian_rows(f), jacobian_columns(f)];
     let by_columns = |cost: fn(&Program, usize) -> usize| cost(&columns, WIDE) < cost(&rows, WIDE);

@@ -368,8 +368,11 @@ impl Lowering<'_> {
             }
             _ => None,
         };
-        // A few rows (the tangents of a network of three inputs) side by side, each weight
-        // read once for all of them.
+        // A few rows (a network of three inputs: its Hessian's `W3ᵀ·δ̇3[c]`, a row per
+        // direction) side by side, each weight read once for all of them, whatever is
+        // done with the sums: against a row at a time, that network's `hessian` took −5 to
+        // −6 % with AVX-512 and −9 % with AVX alone (BENCHMARKS.md, "The twenty-first
+        // session").
         let few =
             matches!(self.p.extent(row), Extent::Fixed(rows) if (2..=FEW_ROWS).contains(&rows));
         if !direct && !short && !long && !few && lane_scale.is_none() && self.samples != Some(row) {
