@@ -192,6 +192,24 @@ fn tall_jacobian() {
     insta::assert_snapshot!("tall-jacobian", jacobian(quote!(32, 32, 6, input = 3)));
 }
 
+/// A network shaped like a physics-informed one, whose weights do not fit in L1 together:
+/// its tangents laid out a direction to a row (`passes::layout`), the products by each
+/// matrix brought together (`passes::schedule`: in the `laplacian`, `W2`'s five, then
+/// `W3`'s), the `hessian`'s reverse sums of its three directions side by side.
+#[test]
+fn few_inputs_and_deep() {
+    let args = quote!(64, 64, 64, 1, input = 3);
+    insta::assert_snapshot!("pinn-ir", programs(args.clone()));
+    let expansion = expand(
+        args,
+        quote!(
+            pub struct Pinn;
+        ),
+    );
+    insta::assert_snapshot!("pinn-laplacian", method(&expansion, "laplacian"));
+    insta::assert_snapshot!("pinn-hessian", method(&expansion, "hessian_to"));
+}
+
 /// The `jacobian` method of `#[mlp(args)]`, formatted.
 fn jacobian(args: TokenStream) -> String {
     let item = quote!(
