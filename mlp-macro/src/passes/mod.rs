@@ -302,6 +302,46 @@ mod tests {
     }
 
     #[test]
+    fn moves_a_product_only_where_that_saves_a_read() {
+        // `t` could move up to `z2` past `y`, a product by a matrix of one row (no share of
+        // L1), or past `v`, by `W1`, but it uses each weight of `W2` eight times (`c < 8`):
+        // bound by its arithmetic. Nothing moves.
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let [k, j, i] = ["k", "j", "i"].map(|v| p.index(v, Extent::Fixed(64)));
+        let (o, c) = (
+            p.index("o", Extent::Fixed(1)),
+            p.index("c", Extent::Fixed(8)),
+        );
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w1 = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let w2 = p.tensor(Name::layer("W", 2), Role::Parameter, vec![i, j]);
+        let w3 = p.tensor(Name::layer("W", 3), Role::Parameter, vec![o, i]);
+        let rows =
+            |w, [r, c]: [usize; 2], v: Expr| Expr::sum(c, Expr::mul(Expr::read(w, &[r, c]), v));
+        let z1 = define(&mut p, "z1", vec![j], rows(w1, [j, k], Expr::read(x, &[k])));
+        let z2 = define(
+            &mut p,
+            "z2",
+            vec![i],
+            rows(w2, [i, j], Expr::read(z1, &[j])),
+        );
+        let y = define(&mut p, "y", vec![o], rows(w3, [o, i], Expr::read(z2, &[i])));
+        let u = define(&mut p, "u", vec![i], rows(w2, [i, j], Expr::read(x, &[j])));
+        let v = define(&mut p, "v", vec![j], rows(w1, [j, k], Expr::read(z2, &[k])));
+        let m = define(&mut p, "m", vec![c, j], Expr::read(z1, &[j]));
+        let t = define(
+            &mut p,
+            "t",
+            vec![c, i],
+            rows(w2, [i, j], Expr::read(m, &[c, j])),
+        );
+        p.outputs = vec![y, u, v, t];
+        let before = text(&p);
+        schedule(&mut p);
+        assert_eq!(text(&p), before);
+    }
+
+    #[test]
     fn drops_what_no_output_needs() {
         let mut p = program(|p, [x, _, k, _]| {
             let u = define(p, "u", vec![k], Expr::read(x, &[k]));
