@@ -236,26 +236,33 @@ mod tests {
         );
     }
 
+    /// `z1[j] = Σ_k W1[j,k]·x[k]` and `z2[i] = Σ_j W2[i,j]·z1[j]`, every width `n`, for the
+    /// schedule's tests: the program and `[k, j, i, x, W1, W2, z1, z2]`.
+    fn two_layers(n: usize) -> (Program, [usize; 8]) {
+        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
+        let [k, j, i] = ["k", "j", "i"].map(|v| p.index(v, Extent::Fixed(n)));
+        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
+        let w1 = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
+        let w2 = p.tensor(Name::layer("W", 2), Role::Parameter, vec![i, j]);
+        let z1 = define(&mut p, "z1", vec![j], rows(w1, [j, k], Expr::read(x, &[k])));
+        let z2 = define(
+            &mut p,
+            "z2",
+            vec![i],
+            rows(w2, [i, j], Expr::read(z1, &[j])),
+        );
+        (p, [k, j, i, x, w1, w2, z1, z2])
+    }
+
+    /// `Σ_c w[r,c]·v`: a product by `w`'s rows.
+    fn rows(w: usize, [r, c]: [usize; 2], v: Expr) -> Expr {
+        Expr::sum(c, Expr::mul(Expr::read(w, &[r, c]), v))
+    }
+
     #[test]
     fn brings_the_products_by_one_matrix_together() {
         let scheduled = |n: usize| {
-            let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
-            let [k, j, i] = ["k", "j", "i"].map(|v| p.index(v, Extent::Fixed(n)));
-            let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
-            let w1 = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
-            let w2 = p.tensor(Name::layer("W", 2), Role::Parameter, vec![i, j]);
-            // `Σ_c w[r,c]·v`, and `Σ_r w[r,c]·v` (by `w`'s columns).
-            let rows =
-                |w, [r, c]: [usize; 2], v: Expr| Expr::sum(c, Expr::mul(Expr::read(w, &[r, c]), v));
-            let columns =
-                |w, [r, c]: [usize; 2], v: Expr| Expr::sum(r, Expr::mul(Expr::read(w, &[r, c]), v));
-            let z1 = define(&mut p, "z1", vec![j], rows(w1, [j, k], Expr::read(x, &[k])));
-            let z2 = define(
-                &mut p,
-                "z2",
-                vec![i],
-                rows(w2, [i, j], Expr::read(z1, &[j])),
-            );
+            let (mut p, [k, j, i, x, w1, w2, z1, z2]) = two_layers(n);
             let (a1, s1) = (
                 p.tensor(Name::plain("a1"), Role::Computed, vec![j]),
                 p.tensor(Name::plain("s1"), Role::Computed, vec![j]),
@@ -265,12 +272,9 @@ mod tests {
                 targets: vec![a1, s1],
                 values: vec![at_z1(0), at_z1(1)],
             });
-            let q = define(
-                &mut p,
-                "q",
-                vec![j],
-                columns(w2, [i, j], Expr::read(z2, &[i])),
-            );
+            // `W2ᵀ·z2`, by the columns of `W2`.
+            let by_columns = Expr::sum(i, Expr::mul(Expr::read(w2, &[i, j]), Expr::read(z2, &[i])));
+            let q = define(&mut p, "q", vec![j], by_columns);
             let by_w1 = rows(w1, [j, k], Expr::read(x, &[k]));
             let r = define(&mut p, "r", vec![j], Expr::mul(Expr::read(q, &[j]), by_w1));
             let c1 = define(&mut p, "c1", vec![j], at_z1(2));
@@ -306,25 +310,12 @@ mod tests {
         // `t` could move up to `z2` past `y`, a product by a matrix of one row (no share of
         // L1), or past `v`, by `W1`, but it uses each weight of `W2` eight times (`c < 8`):
         // bound by its arithmetic. Nothing moves.
-        let mut p = Program::new(vec![Act::Builtin(Builtin::Tanh)]);
-        let [k, j, i] = ["k", "j", "i"].map(|v| p.index(v, Extent::Fixed(64)));
+        let (mut p, [k, j, i, x, w1, w2, z1, z2]) = two_layers(64);
         let (o, c) = (
             p.index("o", Extent::Fixed(1)),
             p.index("c", Extent::Fixed(8)),
         );
-        let x = p.tensor(Name::plain("x"), Role::Argument, vec![k]);
-        let w1 = p.tensor(Name::layer("W", 1), Role::Parameter, vec![j, k]);
-        let w2 = p.tensor(Name::layer("W", 2), Role::Parameter, vec![i, j]);
         let w3 = p.tensor(Name::layer("W", 3), Role::Parameter, vec![o, i]);
-        let rows =
-            |w, [r, c]: [usize; 2], v: Expr| Expr::sum(c, Expr::mul(Expr::read(w, &[r, c]), v));
-        let z1 = define(&mut p, "z1", vec![j], rows(w1, [j, k], Expr::read(x, &[k])));
-        let z2 = define(
-            &mut p,
-            "z2",
-            vec![i],
-            rows(w2, [i, j], Expr::read(z1, &[j])),
-        );
         let y = define(&mut p, "y", vec![o], rows(w3, [o, i], Expr::read(z2, &[i])));
         let u = define(&mut p, "u", vec![i], rows(w2, [i, j], Expr::read(x, &[j])));
         let v = define(&mut p, "v", vec![j], rows(w1, [j, k], Expr::read(z2, &[k])));
