@@ -542,7 +542,12 @@ impl Item {
                 method(
                     line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
                     quote!(laplacian(&self, x: &#x) -> #scalar),
-                    methods::laplacian(f),
+                    methods::laplacian(f, false),
+                ),
+                method(
+                    line("The output, its gradient and its Laplacian at `x`, sharing one forward sweep: what a physics-informed residual asks for, in one call ({ops})."),
+                    quote!(value_gradient_laplacian(&self, x: &#x) -> (#scalar, #x, #scalar)),
+                    methods::laplacian(f, true),
                 ),
             ]);
         }

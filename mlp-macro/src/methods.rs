@@ -219,11 +219,14 @@ pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     (p, returns)
 }
 
-/// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
-/// summed over them; [`contract`](crate::passes::contract) then pushes that sum through
-/// the layers, so that only the hidden layers' Jacobians are formed, never the Hessian.
-pub fn laplacian(f: &Forward) -> (Program, Returns) {
+/// `laplacian` (and `value_gradient_laplacian` when `with_gradient`, the gradient by a
+/// reverse sweep beside): `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit
+/// directions, summed over them; [`contract`](crate::passes::contract) then pushes that sum
+/// through the layers, so that only the hidden layers' Jacobians are formed, never the
+/// Hessian.
+pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     let mut p = primal(f);
+    let g = with_gradient.then(|| reverse(&mut p, f.y, f.x, Seed::One, Name::plain("g")));
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
     let first = tangent(&mut p, f.x, Direction::Columns(c));
@@ -235,9 +238,20 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
         None => Expr::ZERO,
     };
     p.stmts.push(Stmt::new(laplacian, value));
-    p.outputs = vec![laplacian];
+    p.outputs = match g {
+        Some(g) => vec![f.y, g, laplacian],
+        None => vec![laplacian],
+    };
     optimize(&mut p);
-    (p, Returns::First(laplacian))
+    let returns = match g {
+        Some(g) => Returns::Tuple(vec![
+            Returns::First(f.y),
+            Returns::Array(g),
+            Returns::First(laplacian),
+        ]),
+        None => Returns::First(laplacian),
+    };
+    (p, returns)
 }
 
 /// Samples a block kernel computes at once (the runtime's `BLOCK`).

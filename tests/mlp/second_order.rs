@@ -152,9 +152,10 @@ fn check_directional<N: Network>() {
     }
 }
 
-/// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit; and
-/// `hessian_to` and `value_gradient_hessian_to` write every entry of `hessian`'s over
-/// whatever their array held.
+/// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit, and
+/// `value_gradient_laplacian` `value`, `gradient` and `laplacian`; and `hessian_to` and
+/// `value_gradient_hessian_to` write every entry of `hessian`'s over whatever their array
+/// held.
 macro_rules! check_together {
     ($net:ty) => {{
         let net: $net = net(5);
@@ -163,8 +164,11 @@ macro_rules! check_together {
         assert_eq!(value, net.value(&x));
         assert_eq!(gradient, net.gradient(&x));
         assert_eq!(hessian, net.hessian(&x));
+        let (y, g, laplacian) = net.value_gradient_laplacian(&x);
+        let bits = |v: &[_]| v.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&[y, laplacian]), bits(&[value, net.laplacian(&x)]));
+        assert_eq!(bits(&g), bits(&gradient));
         let nans = || hessian.map(|row| row.map(|_| Scalar::from_f64(f64::NAN)));
-        let bits = |h: &[_]| h.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
         let mut written = nans();
         net.hessian_to(&x, &mut written);
         assert_eq!(bits(written.as_flattened()), bits(hessian.as_flattened()));
@@ -214,6 +218,7 @@ fn smooth_and_nonlinear_output() {
 fn custom_activations() {
     check_second::<Custom1>(&[act::<Softsign>(), act::<Cube>()]);
     check_directional::<Custom>();
+    check_together!(Custom1);
 }
 
 #[test]

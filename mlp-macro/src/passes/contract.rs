@@ -26,6 +26,11 @@ const WIDE: usize = 1024;
 
 /// Pushes every sum it can into the definitions of what it sums.
 pub fn contract(p: &mut Program) {
+    // Reads count only where the outputs need them: the tangent sweeps differentiate every
+    // statement after the input, the gradient's reverse sweep too, and a read by what is
+    // never used must not keep a sum out (`value_gradient_laplacian`'s `z̈2`, read by
+    // `δ̈2` as well as by `ÿ`).
+    dce(p);
     let mut reads: HashMap<TensorId, usize> = HashMap::new();
     for stmt in &p.stmts {
         for value in &stmt.values {
@@ -56,9 +61,7 @@ pub fn contract(p: &mut Program) {
     }
     // What the sums replaced is now dead.
     dce(&mut contractor.p);
-    let mut before = p.clone();
-    dce(&mut before);
-    if cost::program(&contractor.p, WIDE) <= cost::program(&before, WIDE) {
+    if cost::program(&contractor.p, WIDE) <= cost::program(p, WIDE) {
         *p = contractor.p;
     }
 }

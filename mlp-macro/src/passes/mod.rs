@@ -43,8 +43,8 @@ pub fn rewrite(p: &mut Program) {
 #[cfg(test)]
 mod tests {
     use super::{
-        dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline, layout::layout,
-        schedule::schedule,
+        contract::contract, dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline,
+        layout::layout, schedule::schedule,
     };
     use crate::ir::{Expr, Extent, Fixture, Name, Program, Role, Stmt};
     use crate::model::{Act, Builtin};
@@ -330,6 +330,21 @@ mod tests {
         let before = text(&p);
         schedule(&mut p);
         assert_eq!(text(&p), before);
+    }
+
+    /// A sum is pushed into what it sums where that is read nowhere else, whatever a
+    /// statement no output needs reads (the tangent sweeps leave such statements).
+    #[test]
+    fn pushes_a_sum_past_a_dead_read() {
+        let mut p = program(|p, [x, w, k, j]| {
+            let product = Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k]));
+            let u = define(p, "u", vec![j, k], product);
+            define(p, "dead", vec![j, k], Expr::read(u, &[j, k]));
+            let y = define(p, "y", vec![j], Expr::sum(k, Expr::read(u, &[j, k])));
+            vec![y]
+        });
+        contract(&mut p);
+        assert_eq!(text(&p), ["Σu[j] = Σ_k W1[j,k]·x[k]", "y[j] = Σu[j]"]);
     }
 
     #[test]

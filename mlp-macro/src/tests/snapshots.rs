@@ -44,7 +44,11 @@ fn programs(args: TokenStream) -> String {
         sections.push(("hvp", methods::hvp(&f).0));
         sections.push(("hessian", methods::hessian(&f, false).0));
         sections.push(("value_gradient_hessian", methods::hessian(&f, true).0));
-        sections.push(("laplacian", methods::laplacian(&f).0));
+        sections.push(("laplacian", methods::laplacian(&f, false).0));
+        sections.push((
+            "value_gradient_laplacian",
+            methods::laplacian(&f, true).0,
+        ));
     }
     let sections: Vec<String> = sections
         .iter()
@@ -107,7 +111,8 @@ fn seed_operation_counts() {
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
-        ("laplacian", methods::laplacian(&f).0),
+        ("laplacian", methods::laplacian(&f, false).0),
+        ("value_gradient_laplacian", methods::laplacian(&f, true).0),
         ("hessian", methods::hessian(&f, false).0),
         ("value_gradient_hessian", methods::hessian(&f, true).0),
     ];
