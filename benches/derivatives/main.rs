@@ -149,6 +149,9 @@ macro_rules! scalar_group {
             b.iter(|| net.hvp(black_box(&x), black_box(&v)))
         });
         g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
+        g.bench_function("mlp-value_gradient_laplacian", |b| {
+            b.iter(|| net.value_gradient_laplacian(black_box(&x)))
+        });
         g.bench_function("mlp-hessian", |b| b.iter(|| net.hessian(black_box(&x))));
         // Into one array, reused: nothing zeroed or copied out.
         let mut hessian = [[0.0; $i]; $i];
@@ -254,6 +257,7 @@ fn benches(c: &mut Criterion) {
         }
     }
     agree(&[net.laplacian(&x), hr[[0, 0]] + hr[[1, 1]] + hr[[2, 2]]]);
+    agree(&[net.value_gradient_laplacian(&x).2, net.laplacian(&x)]);
     let v = [0.2, 0.9, -0.4];
     let mut g = c.benchmark_group("pinn");
     g.bench_function("mlp-forward", |b| b.iter(|| net.forward(black_box(&x))));
@@ -264,6 +268,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| net.hvp(black_box(&x), black_box(&v)))
     });
     g.bench_function("mlp-laplacian", |b| b.iter(|| net.laplacian(black_box(&x))));
+    g.bench_function("mlp-value_gradient_laplacian", |b| {
+        b.iter(|| net.value_gradient_laplacian(black_box(&x)))
+    });
     let mut hessian = [[0.0; 3]; 3];
     g.bench_function("mlp-hessian_to", |b| {
         b.iter(|| net.hessian_to(black_box(&x), black_box(&mut hessian)))

@@ -71,6 +71,14 @@ impl Arch {
                 self.forward() + input * (beyond_first + self.hidden()),
                 self.hidden(),
             ),
+            // The Laplacian's, and the reverse sweep of the gradient.
+            "value_gradient_laplacian" => (
+                self.forward()
+                    + input * (beyond_first + self.hidden())
+                    + reverse
+                    + w[w.len() - 2] as f64,
+                self.hidden(),
+            ),
             // The tangent sweep along every input of the reverse sweep, the last product
             // (Wᵀ·D·W) on one triangle.
             "hessian" | "hessian_to" => (
@@ -181,6 +189,7 @@ pub fn print() {
                 "jacobian",
                 "hvp",
                 "laplacian",
+                "value_gradient_laplacian",
                 "hessian",
                 "hessian_to",
                 "batch-forward",

@@ -545,7 +545,7 @@ impl Item {
                     methods::laplacian(f, false),
                 ),
                 method(
-                    line("The output, its gradient and its Laplacian at `x`, sharing one forward sweep: what a physics-informed residual asks for, in one call ({ops})."),
+                    line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: the Laplacian as each unit's curvature weighted by the gradient's adjoints, so that the gradient costs about what the Laplacian's own products through the layers would ({ops})."),
                     quote!(value_gradient_laplacian(&self, x: &#x) -> (#scalar, #x, #scalar)),
                     methods::laplacian(f, true),
                 ),

@@ -3,7 +3,9 @@
 
 use crate::block::block;
 use crate::cost;
-use crate::derive::{Direction, Seed, reverse, tangent, tangent_again};
+use std::collections::HashMap;
+
+use crate::derive::{Direction, Seed, reverse, reverse_adjoints, tangent, tangent_again, trace};
 use crate::forward::Forward;
 use crate::ir::{Expr, Extent, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
 use crate::lower::Returns;
@@ -219,39 +221,65 @@ pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     (p, returns)
 }
 
-/// `laplacian` (and `value_gradient_laplacian` when `with_gradient`, the gradient by a
-/// reverse sweep beside): `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit
-/// directions, summed over them; [`contract`](crate::passes::contract) then pushes that sum
-/// through the layers, so that only the hidden layers' Jacobians are formed, never the
-/// Hessian.
+/// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
+/// summed over them; [`contract`](crate::passes::contract) then pushes that sum through
+/// the layers, so that only the hidden layers' Jacobians are formed, never the Hessian.
+///
+/// `value_gradient_laplacian` (`with_gradient`) takes the gradient's reverse sweep and the
+/// first tangent sweep, and the Laplacian from the two ([`trace`]): each unit's curvature
+/// weighted by its adjoint, where the Laplacian alone carries second tangents through the
+/// layers, a product by each weight matrix past the first. The reverse sweep stands in for
+/// those products, so that the gradient comes nearly free: for the seed network 38,887
+/// operations, against 36,809 for `laplacian` and 4,968 for `gradient`. The Laplacian is
+/// summed otherwise than `laplacian` sums it: its last bits may differ.
 pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     let mut p = primal(f);
-    let g = with_gradient.then(|| reverse(&mut p, f.y, f.x, Seed::One, Name::plain("g")));
+    let forward = p.stmts.len();
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
-    let first = tangent(&mut p, f.x, Direction::Columns(c));
-    let second = tangent_again(&mut p, f.x, c, &first);
+    let (value, g) = if with_gradient {
+        let (g, adjoints) = reverse_adjoints(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
+        let first = tangent(&mut p, f.x, Direction::Columns(c));
+        let value = trace(&p, forward, &adjoints, &first, f.x, c)
+            .unwrap_or_else(|| second_tangents(&mut p, f, c, &first));
+        (value, Some(g))
+    } else {
+        let first = tangent(&mut p, f.x, Direction::Columns(c));
+        (second_tangents(&mut p, f, c, &first), None)
+    };
     let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
-    let value = match first.get(&f.y).and_then(|dy| second.get(dy)) {
+    p.stmts.push(Stmt::new(laplacian, value));
+    let returns = match g {
+        Some(g) => {
+            p.outputs = vec![f.y, g, laplacian];
+            Returns::Tuple(vec![
+                Returns::First(f.y),
+                Returns::Array(g),
+                Returns::First(laplacian),
+            ])
+        }
+        None => {
+            p.outputs = vec![laplacian];
+            Returns::First(laplacian)
+        }
+    };
+    optimize(&mut p);
+    (p, returns)
+}
+
+/// `Σ_c ÿ[0,c]`, by the second tangents of the `first` along the columns `c`.
+fn second_tangents(
+    p: &mut Program,
+    f: &Forward,
+    c: IndexId,
+    first: &HashMap<TensorId, TensorId>,
+) -> Expr {
+    let second = tangent_again(p, f.x, c, first);
+    match first.get(&f.y).and_then(|dy| second.get(dy)) {
         /* Δy = Σ_c ÿ[0,c] */
         Some(&ddy) => Expr::sum(c, Expr::Read(ddy, vec![Ix::At(0), Ix::Var(c)])),
         None => Expr::ZERO,
-    };
-    p.stmts.push(Stmt::new(laplacian, value));
-    p.outputs = match g {
-        Some(g) => vec![f.y, g, laplacian],
-        None => vec![laplacian],
-    };
-    optimize(&mut p);
-    let returns = match g {
-        Some(g) => Returns::Tuple(vec![
-            Returns::First(f.y),
-            Returns::Array(g),
-            Returns::First(laplacian),
-        ]),
-        None => Returns::First(laplacian),
-    };
-    (p, returns)
+    }
 }
 
 /// Samples a block kernel computes at once (the runtime's `BLOCK`).

@@ -300,6 +300,11 @@ fn main() {
             black_box(pinn.value_and_gradient(black_box(x)));
         }
     });
+    fastest("pinn-value-gradient-laplacian", &filter, 20, ROWS, || {
+        for x in &tall_rows {
+            black_box(pinn.value_gradient_laplacian(black_box(x)));
+        }
+    });
     let mid = Mid::from_parameters_boxed(&parameters::<Mid>()).unwrap();
     let mid_rows = arrays::<32>(&inputs(32));
     fastest("mid-hvp", &filter, 50, ROWS, || {

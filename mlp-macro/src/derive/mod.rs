@@ -5,9 +5,13 @@
 //! comes from them:
 //! - [`reverse`]: the adjoint (backpropagation) sweep, one statement per adjoint;
 //! - [`tangent`]: the forward sweep, one statement per tangent.
+//!
+//! [`trace`] combines the two into the Laplacian where the gradient is wanted too.
 
 mod reverse;
 mod tangent;
+mod trace;
 
-pub use reverse::{Seed, reverse};
+pub use reverse::{Seed, reverse, reverse_adjoints};
 pub use tangent::{Direction, tangent, tangent_again};
+pub use trace::trace;

@@ -30,6 +30,19 @@ pub enum Seed {
 /// Appends to `p` the reverse sweep of `of` with respect to `wrt`; returns `wrt`'s adjoint,
 /// named `name`. Every adjoint gets the seed's row index as its first axis, if it has one.
 pub fn reverse(p: &mut Program, of: TensorId, wrt: TensorId, seed: Seed, name: Name) -> TensorId {
+    reverse_adjoints(p, of, wrt, seed, name).0
+}
+
+/// [`reverse`], and the map from each tensor `of` depends on to its adjoint (`y` to `ȳ`,
+/// `a1` to `ā1`, …).
+pub fn reverse_adjoints(
+    p: &mut Program,
+    of: TensorId,
+    wrt: TensorId,
+    seed: Seed,
+    name: Name,
+) -> (TensorId, HashMap<TensorId, TensorId>) {
+    let mut adjoints = HashMap::new();
     let row: Vec<IndexId> = match seed {
         Seed::Rows(r) => vec![r],
         Seed::One | Seed::Along(_) => Vec::new(),
@@ -50,6 +63,7 @@ pub fn reverse(p: &mut Program, of: TensorId, wrt: TensorId, seed: Seed, name: N
             let bar_name = p.tensors[t].name.marked(Mark::Bar);
             let bar = p.tensor(bar_name, Role::Computed, axes.clone());
             p.stmts.push(Stmt::new(bar, Expr::Add(terms)));
+            adjoints.insert(t, bar);
             let bar = Expr::read(bar, &axes);
             for (s, term) in contributions(p, t, value, &bar, wrt) {
                 pending.entry(s).or_default().push(term);
@@ -60,7 +74,7 @@ pub fn reverse(p: &mut Program, of: TensorId, wrt: TensorId, seed: Seed, name: N
     let terms = pending.remove(&wrt).unwrap_or_default();
     let adjoint = p.tensor(name, Role::Computed, axes);
     p.stmts.push(Stmt::new(adjoint, Expr::Add(terms)));
-    adjoint
+    (adjoint, adjoints)
 }
 
 /// The terms `t[I] = value` adds to the adjoints of what it reads, given `t̄ = bar`.
@@ -122,7 +136,7 @@ fn contributions(
 /// `∂e/∂(the n-th read of e)`, counting reads in [`Expr::visit_reads`] order; sums over the
 /// `opened` indices (the read's own) are dropped, as their index becomes free. `None` if the
 /// read is not inside `e`.
-fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Expr> {
+pub(super) fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Expr> {
     match e {
         Expr::Read(..) => {
             *seen += 1;

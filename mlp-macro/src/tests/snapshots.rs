@@ -45,10 +45,7 @@ fn programs(args: TokenStream) -> String {
         sections.push(("hessian", methods::hessian(&f, false).0));
         sections.push(("value_gradient_hessian", methods::hessian(&f, true).0));
         sections.push(("laplacian", methods::laplacian(&f, false).0));
-        sections.push((
-            "value_gradient_laplacian",
-            methods::laplacian(&f, true).0,
-        ));
+        sections.push(("value_gradient_laplacian", methods::laplacian(&f, true).0));
     }
     let sections: Vec<String> = sections
         .iter()
