@@ -636,6 +636,20 @@ impl Item {
                     fn laplacian_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
                         _mlp::Result::Ok(self.laplacian(_mlp::array(x, "input values")?))
                     }
+
+                    #[inline]
+
+                    fn value_gradient_laplacian_into(
+                        &self,
+                        x: &[#scalar],
+                        gradient: &mut [#scalar],
+                    ) -> _mlp::Result<(#scalar, #scalar), _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        let gradient = _mlp::array_mut(gradient, "gradient entries")?;
+                        let (value, g, laplacian) = self.value_gradient_laplacian(x);
+                        *gradient = g;
+                        _mlp::Result::Ok((value, laplacian))
+                    }
                 }
             }
         });

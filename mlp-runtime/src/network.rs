@@ -287,6 +287,18 @@ pub trait ScalarNetwork: Network {
     /// A [`ShapeError`] if `x` does not hold [`Network::INPUT`] values.
     fn laplacian_at(&self, x: &[Self::Scalar]) -> Result<Self::Scalar, ShapeError>;
 
+    /// The output and the Laplacian at `x`, `(value, laplacian)`, with the gradient written
+    /// into `gradient`: one call, the Laplacian from the gradient's adjoints (the generated
+    /// `value_gradient_laplacian`).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `gradient` does not hold [`Network::INPUT`] values.
+    fn value_gradient_laplacian_into(
+        &self,
+        x: &[Self::Scalar],
+        gradient: &mut [Self::Scalar],
+    ) -> Result<(Self::Scalar, Self::Scalar), ShapeError>;
+
     /// The output for each row of `x`: `(n, INPUT)` to `(n,)`.
     ///
     /// # Errors
@@ -396,5 +408,34 @@ pub trait ScalarNetwork: Network {
             Ok(())
         })?;
         Ok(out.remove_axis(ndarray::Axis(1)))
+    }
+
+    /// The output, the gradient and the Laplacian at each row of `x`: `(n,)`, `(n, INPUT)`
+    /// and `(n,)`, by [`ScalarNetwork::value_gradient_laplacian_into`] a row.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns.
+    #[cfg(feature = "ndarray")]
+    #[allow(clippy::type_complexity)]
+    fn value_gradient_laplacian_batch(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+    ) -> Result<
+        (
+            Array1<Self::Scalar>,
+            Array2<Self::Scalar>,
+            Array1<Self::Scalar>,
+        ),
+        ShapeError,
+    > {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        // Each row `[value, laplacian, gradient…]`, split afterwards.
+        let out = batch::map(&x, None, Self::INPUT + 2, |x, _, row| {
+            let (ends, gradient) = row.split_at_mut(2);
+            (ends[0], ends[1]) = self.value_gradient_laplacian_into(x, gradient)?;
+            Ok(())
+        })?;
+        let gradient = out.slice(ndarray::s![.., 2..]).to_owned();
+        Ok((out.column(0).to_owned(), gradient, out.column(1).to_owned()))
     }
 }

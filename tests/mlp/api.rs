@@ -76,6 +76,14 @@ fn wrong_lengths_are_errors() {
         error.to_string(),
         "expected 2704 hessian entries, found 2652"
     );
+    let error = net
+        .value_gradient_laplacian_into(&[0.0; 52], &mut [0.0; 53])
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 gradient entries, found 53");
+    let error = net
+        .value_gradient_laplacian_into(&[0.0; 50], &mut [0.0; 52])
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 input values, found 50");
 }
 
 #[test]

@@ -24,6 +24,11 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         net.laplacian_batch(x).unwrap(),
     );
     let hvps = net.hvp_batch(x, v).unwrap();
+    let (ys, gs, laplacians_with) = net.value_gradient_laplacian_batch(x).unwrap();
+    assert_eq!(
+        (ys.len(), gs.dim(), laplacians_with.len()),
+        (x.nrows(), x.dim(), x.nrows())
+    );
     for (i, row) in x.rows().into_iter().enumerate() {
         let row = row.to_vec();
         let vi = v.row(i).to_vec();
@@ -44,6 +49,11 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         assert_eq!(laplacians[i], net.laplacian_at(&row).unwrap());
         net.hvp_into(&row, &vi, &mut g).unwrap();
         assert_eq!(hvps.row(i).to_vec(), g);
+        let (y, laplacian) = net.value_gradient_laplacian_into(&row, &mut g).unwrap();
+        assert_eq!(
+            (ys[i], gs.row(i).to_vec(), laplacians_with[i]),
+            (y, g, laplacian)
+        );
     }
 }
 
@@ -180,6 +190,10 @@ fn wrong_shapes_are_errors() {
     let seed: Seed = net(0);
     let error = seed.forward_batch(inputs(3, 51).view()).unwrap_err();
     assert_eq!(error.to_string(), "expected 52 input columns, found 51");
+    let error = seed
+        .value_gradient_laplacian_batch(inputs(3, 53).view())
+        .unwrap_err();
+    assert_eq!(error.to_string(), "expected 52 input columns, found 53");
     let error = seed
         .hvp_batch(inputs(3, 52).view(), inputs(2, 52).view())
         .unwrap_err();
