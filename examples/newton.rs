@@ -6,7 +6,8 @@
 //! `H(x)·p = -∇y(x)` by conjugate gradients driven by Hessian-vector products, then halves
 //! the step until the energy decreases: the Hessian is never formed, yet the iterates
 //! converge quadratically. At the minimum the full Hessian is formed once, to check it and
-//! to compare its trace with the Laplacian.
+//! to compare its trace with the Laplacian (from `laplacian`, and from
+//! `value_gradient_laplacian`, which sums it otherwise).
 //!
 //! ```text
 //! cargo run --example newton
@@ -94,6 +95,8 @@ fn main() {
     let (y, g, h) = net.value_gradient_hessian(&x);
     let trace: f64 = (0..N).map(|k| h[k][k]).sum();
     let laplacian = net.laplacian(&x);
+    // The value, gradient and Laplacian in one call, the Laplacian by other sums.
+    let (_, _, by_adjoints) = net.value_gradient_laplacian(&x);
     let symmetric = (0..N).all(|k| (0..N).all(|l| h[k][l] == h[l][k]));
     println!("\nat the minimum x* = {x:.6?}");
     println!("  y(x*) = {y:.16}, |∇y(x*)| = {:.3e}", dot(&g, &g).sqrt());
@@ -102,5 +105,9 @@ fn main() {
     println!(
         "  trace(H)  {trace:.16}  (differs by {:.1e})",
         (laplacian - trace).abs()
+    );
+    println!(
+        "  Laplacian {by_adjoints:.16}  (value_gradient_laplacian; differs by {:.1e})",
+        (by_adjoints - trace).abs()
     );
 }
