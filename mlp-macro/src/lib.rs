@@ -64,8 +64,8 @@ use proc_macro::TokenStream;
 /// `GRADIENT_LATEX` and `HESSIAN_LATEX`, the constructors `zeros`, `from_parameters` and
 /// `Default`, `parameters`, the methods `forward`, `jacobian`, `jvp` and `vjp`, and with one
 /// output `value`, `gradient`, `value_and_gradient`, `hessian`, `value_gradient_hessian`,
-/// `hvp` and `laplacian`; it implements `mlp::Network` (and `mlp::ScalarNetwork` with one
-/// output).
+/// `hvp`, `laplacian` and `value_gradient_laplacian`; it implements `mlp::Network` (and
+/// `mlp::ScalarNetwork` with one output).
 #[proc_macro_attribute]
 pub fn mlp(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::mlp(args.into(), item.into()).into()
