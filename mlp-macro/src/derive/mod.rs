@@ -6,12 +6,12 @@
 //! - [`reverse`]: the adjoint (backpropagation) sweep, one statement per adjoint;
 //! - [`tangent`]: the forward sweep, one statement per tangent.
 //!
-//! [`trace`] combines the two into the Laplacian where the gradient is wanted too.
+//! [`curvature`] combines the two into a Laplacian or a Hessian.
 
+mod curvature;
 mod reverse;
 mod tangent;
-mod trace;
 
+pub use curvature::{Form, curvature};
 pub use reverse::{Seed, reverse, reverse_adjoints};
 pub use tangent::{Direction, tangent, tangent_again};
-pub use trace::trace;

@@ -10,7 +10,7 @@
 use crate::ir::{Expr, Extent, Program, Role, TensorId};
 
 /// Rows of fewer lanes than this fill no `f64` vector of the kernels (AVX-512's eight).
-const SHORT: usize = 8;
+pub const SHORT: usize = 8;
 
 /// Transposes every computed matrix (not a result, not symmetric) whose rows are shorter
 /// than [`SHORT`] lanes and fewer than its columns.

@@ -1,36 +1,50 @@
-//! The Laplacian from the adjoints of a reverse sweep and the first tangents: no second
-//! tangent sweep.
+//! Second derivatives from the adjoints of a reverse sweep and the first tangents: no
+//! second tangent sweep.
 //!
-//! Along a direction `c`, each statement `t[I] = e` adds to `ÿ` its second derivative at
-//! the read `s[J]` it moves with, times that read's tangent twice and `t`'s adjoint:
+//! Along directions `k` and `c`, each statement `t[I] = e` adds to `∂²y/∂x_k∂x_c` its second
+//! derivative at the read `s[J]` it moves with, times that read's two tangents and `t`'s
+//! adjoint:
 //!
 //! ```text
-//! Δy = Σ_c ÿ[c] = Σ_(t[I] = e) Σ_(I,J) t̄[I] · ∂²e/∂s[J]² · Σ_c ṡ[J,c]·ṡ[J,c]
+//! H[k,c] = Σ_(t[I] = e) Σ_(I,J) t̄[I] · ∂²e/∂s[J]² · ṡ[J,k]·ṡ[J,c]
+//! Δy     = Σ_(t[I] = e) Σ_(I,J) t̄[I] · ∂²e/∂s[J]² · Σ_c ṡ[J,c]·ṡ[J,c]
 //! ```
 //!
 //! That is exact where each statement reads one thing that moves with the input (else the
 //! cross terms `∂²e/∂s∂s'` would be missing), as an MLP's statements do; and only an
 //! activation's read has a second derivative, so that for an MLP this is
-//! `Δy = Σ_l Σ_u ā_l[u]·f_l''(z_l[u])·Σ_c ż_l[u,c]²`: each unit's curvature, weighted by how
-//! the output moves with the unit. Where the gradient is wanted anyway its reverse sweep
-//! gives those weights, and the products of the second tangents by the weight matrices
-//! (`Σ_j W2[i,j]·Σä1[j]`, one per layer past the first) are not needed.
+//! `Σ_l Σ_u ā_l[u]·f_l''(z_l[u])·ż_l[u,k]·ż_l[u,c]`: each unit's curvature, weighted by how
+//! the output moves with the unit, on the layers' Jacobians. Where the gradient is wanted
+//! anyway its reverse sweep gives those weights, and the products of the second tangents
+//! by the weight matrices (`Σ_j W2[i,j]·Σä1[j]`, one per layer past the first) are not
+//! needed; for a Hessian of few inputs, neither is the tangent of the whole reverse sweep.
 
 use std::collections::HashMap;
 
 use super::reverse::partial;
 use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
-/// `Δy`, from the first `statements` statements of `p` (what the reverse sweep was taken
-/// of), their `adjoints`, and the first `tangents` along the columns `c` of the input
-/// `wrt`. `None` where a statement reads two things that move with the input.
-pub fn trace(
+/// Which second derivatives [`curvature`] gives.
+#[derive(Clone, Copy, Debug)]
+pub enum Form {
+    /// The Laplacian `Δy`: `Σ_c ṡ[J,c]·ṡ[J,c]`.
+    Laplacian,
+    /// The Hessian `H[k,c]`, `k` its rows (the input's index): `ṡ[J,k]·ṡ[J,c]`.
+    Hessian(IndexId),
+}
+
+/// `form`'s second derivatives, from the first `statements` statements of `p` (what the
+/// reverse sweep was taken of), their `adjoints`, and the first `tangents` along the
+/// columns `c` of the input `wrt`. `None` where a statement reads two things that move
+/// with the input, or (for the Hessian) sums over its rows' index.
+pub fn curvature(
     p: &Program,
     statements: usize,
     adjoints: &HashMap<TensorId, TensorId>,
     tangents: &HashMap<TensorId, TensorId>,
     wrt: TensorId,
     c: IndexId,
+    form: Form,
 ) -> Option<Expr> {
     let moves = |s: TensorId| s == wrt || tangents.contains_key(&s);
     let mut terms = Vec::new();
@@ -59,19 +73,25 @@ pub fn trace(
                 continue;
             };
             /* ṡ[J,c]: δ(k,c) for the input itself */
-            let dot = if *s == wrt {
-                Expr::Delta(ixs[0], Ix::Var(c))
-            } else {
-                let mut ixs = ixs.clone();
-                ixs.push(Ix::Var(c));
-                Expr::Read(tangents[s], ixs)
+            let dot = |c: IndexId| {
+                if *s == wrt {
+                    Expr::Delta(ixs[0], Ix::Var(c))
+                } else {
+                    let mut ixs = ixs.clone();
+                    ixs.push(Ix::Var(c));
+                    Expr::Read(tangents[s], ixs)
+                }
             };
-            let squares = Expr::sum(c, Expr::mul(dot.clone(), dot));
             let axes = &p.tensors[t].axes;
-            let mut term = Expr::Mul(vec![Expr::read(bar, axes), curvature, squares]);
-            /* Σ over t's axes and the read's */
             let mut free = axes.clone();
             free.extend(opened.iter().filter(|v| !axes.contains(v)));
+            let pair = match form {
+                Form::Laplacian => Expr::sum(c, Expr::mul(dot(c), dot(c))),
+                Form::Hessian(k) if free.contains(&k) => return None,
+                Form::Hessian(k) => Expr::mul(dot(k), dot(c)),
+            };
+            let mut term = Expr::Mul(vec![Expr::read(bar, axes), curvature, pair]);
+            /* Σ over t's axes and the read's */
             for &v in free.iter().rev() {
                 if term.mentions(v) {
                     term = Expr::sum(v, term);
@@ -133,12 +153,12 @@ fn second(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Ex
 
 #[cfg(test)]
 mod tests {
-    use super::trace;
+    use super::{Form, curvature};
     use crate::derive::{Direction, Seed, reverse_adjoints, tangent};
     use crate::ir::{Expr, Fixture, Name, Role, Stmt};
     use crate::passes::simplify::simplify;
 
-    /// `Δy` of `y = value`, by [`trace`], simplified; `None` where it does not apply.
+    /// `Δy` of `y = value`, by [`curvature`], simplified; `None` where it does not apply.
     fn laplacian(value: impl Fn(usize, usize, usize, usize) -> Expr) -> Option<String> {
         let Fixture { mut p, x, w, k, j } = Fixture::new();
         let y = p.tensor(Name::plain("y"), Role::Computed, vec![]);
@@ -146,7 +166,7 @@ mod tests {
         let (_, adjoints) = reverse_adjoints(&mut p, y, x, Seed::One, Name::plain("g"));
         let c = p.index("c", p.extent(k));
         let first = tangent(&mut p, x, Direction::Columns(c));
-        let e = trace(&p, 1, &adjoints, &first, x, c)?;
+        let e = curvature(&p, 1, &adjoints, &first, x, c, Form::Laplacian)?;
         Some(p.expr(&simplify(&p, e)))
     }
 
