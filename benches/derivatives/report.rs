@@ -79,14 +79,15 @@ impl Arch {
                     + w[w.len() - 2] as f64,
                 self.hidden(),
             ),
-            // The tangent sweep along every input of the reverse sweep, the last product
-            // (Wᵀ·D·W) on one triangle.
-            "hessian" | "hessian_to" => (
-                self.forward()
-                    + 2.0 * input * beyond_first
-                    + input * (input + 1.0) / 2.0 * w[1] as f64,
-                self.hidden(),
-            ),
+            // The fewer of two derivations: the tangent sweep along every input of the
+            // reverse sweep, the last product (Wᵀ·D·W) on one triangle; or each layer's
+            // Jacobian, a reverse sweep, and each hidden unit's triangle of curvature.
+            "hessian" | "hessian_to" => {
+                let triangle = input * (input + 1.0) / 2.0;
+                let tangents = 2.0 * input * beyond_first + triangle * w[1] as f64;
+                let curvature = input * beyond_first + reverse + triangle * self.hidden();
+                (self.forward() + tangents.min(curvature), self.hidden())
+            }
             "jacobian" => (self.forward() + out * reverse, self.hidden()),
             _ => (f64::NAN, f64::NAN),
         }
