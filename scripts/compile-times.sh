@@ -76,7 +76,7 @@ fn main() {
     let mut s = net.forward(&x)[0] + net.jacobian(&x)[0][0] + net.jvp(&x, &x)[0];
     s += net.vjp(&x, &[1.0])[0] + net.value(&x) + net.gradient(&x)[0];
     s += net.value_and_gradient(&x).0 + net.hessian(&x)[0][0] + net.hvp(&x, &x)[0];
-    s += net.value_gradient_hessian(&x).0 + net.laplacian(&x);
+    s += net.value_gradient_hessian(&x).0 + net.laplacian(&x) + net.value_gradient_laplacian(&x).2;
     let blocks = [0.5; 16 * 52];
     let (mut g, mut y) = ([0.0; 16 * 52], [0.0; 16]);
     net.gradient_blocks_into(&blocks, &mut g).unwrap();
