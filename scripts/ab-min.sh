@@ -29,6 +29,8 @@
 #
 #   scripts/ab-min.sh REV_A REV_B [ROUNDS [FILTER]]      e.g. scripts/ab-min.sh HEAD~1 HEAD 10
 set -euo pipefail
+# A build failing inside `$(build …)` stops the script (else a stale binary would be timed).
+shopt -s inherit_errexit
 a=$1 b=$2 rounds=${3:-10} filter=${4:-}
 flags_a=${AB_RUSTFLAGS--C target-cpu=native -C llvm-args=-align-all-functions=6}
 flags_b=${AB_RUSTFLAGS_B-$flags_a}
