@@ -1,10 +1,10 @@
 //! The program behind each generated method: the forward pass, differentiated as the
 //! method needs, then optimized.
 
-use crate::block::block;
-use crate::cost;
 use std::collections::HashMap;
 
+use crate::block::block;
+use crate::cost;
 use crate::derive::{
     Direction, Form, Seed, curvature, reverse, reverse_adjoints, tangent, tangent_again,
 };
@@ -210,13 +210,12 @@ pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     let input = f.program.extent(f.program.tensors[f.x].axes[0]);
     let narrow = matches!(input, Extent::Fixed(n) if n < SHORT);
     let tangents = hessian_by(f, with_gradient, false);
-    let cost = |(p, _): &(Program, TensorId)| cost::program(p, WIDE);
-    let (p, h) = match narrow.then(|| hessian_by(f, with_gradient, true)) {
+    let cost = |(p, _, _): &(Program, TensorId, TensorId)| cost::program(p, WIDE);
+    let (p, g, h) = match narrow.then(|| hessian_by(f, with_gradient, true)) {
         Some(curvature) if cost(&curvature) < cost(&tangents) => curvature,
         _ => tangents,
     };
     let returns = if with_gradient {
-        let g = p.outputs[1];
         Returns::Tuple(vec![
             Returns::First(f.y),
             Returns::Array(g),
@@ -228,9 +227,13 @@ pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     (p, returns)
 }
 
-/// The Hessian's program and its tensor `H`: forward over reverse, or (`by_curvature`)
-/// from the adjoints and the first tangents where that applies.
-fn hessian_by(f: &Forward, with_gradient: bool, by_curvature: bool) -> (Program, TensorId) {
+/// The Hessian's program, its gradient `g` and its `H`: forward over reverse, or
+/// (`by_curvature`) from the adjoints and the first tangents where that applies.
+fn hessian_by(
+    f: &Forward,
+    with_gradient: bool,
+    by_curvature: bool,
+) -> (Program, TensorId, TensorId) {
     let mut p = primal(f);
     let forward = p.stmts.len();
     let (g, adjoints) = reverse_adjoints(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
@@ -260,7 +263,7 @@ fn hessian_by(f: &Forward, with_gradient: bool, by_curvature: bool) -> (Program,
         vec![h]
     };
     optimize(&mut p);
-    (p, h)
+    (p, g, h)
 }
 
 /// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
