@@ -3,7 +3,8 @@
 # checked out (a git worktree under target/ab-min) and built, with `-C target-cpu=native`
 # and every function aligned to 64 bytes, into a small timing program
 # (scripts/ab-min/timing.rs: the seed's single-call `forward` and `value_and_gradient`
-# (both also in `f32`), `hvp` (also behind a call that cannot be inlined), `laplacian` and `hessian`,
+# (both also in `f32`), `hvp` (also behind a call that cannot be inlined), `laplacian`,
+# `value_gradient_laplacian` and `hessian`,
 # and its first layer's `dot_rows` against its reverse sweep's `axpys`; the wide network's
 # `value_and_gradient` (also in `f32`), `hvp` and `hessian` (32 samples); the seed's (also
 # in `f32`) and the wide network's batch forward and gradient; four more networks'

@@ -149,6 +149,11 @@ fn main() {
             black_box(seed.laplacian(black_box(x)));
         }
     });
+    fastest("seed-value-gradient-laplacian", &filter, 100, ROWS, || {
+        for x in &rows {
+            black_box(seed.value_gradient_laplacian(black_box(x)));
+        }
+    });
     fastest("seed-value-and-gradient", &filter, 200, ROWS, || {
         for x in &rows {
             black_box(seed.value_and_gradient(black_box(x)));
