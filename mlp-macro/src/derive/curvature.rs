@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use super::reverse::partial;
+use super::reverse::{partial, through};
 use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
 /// Which second derivatives [`curvature`] gives.
@@ -131,23 +131,7 @@ fn second(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Ex
                 None => curved,
             })
         }
-        /* (u + v)'' = u'' or v'', whichever holds the read */
-        Expr::Add(terms) => terms.iter().find_map(|t| second(t, n, seen, opened)),
-        /* (u·v)'' = u''·v, u holding the read */
-        Expr::Mul(factors) => factors.iter().enumerate().find_map(|(i, f)| {
-            let d = second(f, n, seen, opened)?;
-            let mut product = factors.clone();
-            product[i] = d;
-            Some(Expr::Mul(product))
-        }),
-        /* (Σ_v u)'' = u'' when v indexes the read, else Σ_v u'' */
-        Expr::Sum(v, body) => second(body, n, seen, opened).map(|d| {
-            if opened.contains(v) {
-                d
-            } else {
-                Expr::sum(*v, d)
-            }
-        }),
+        _ => through(e, n, seen, opened, second),
     }
 }
 

@@ -146,23 +146,40 @@ pub(super) fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) 
         /* (f^(k)(u))' = f^(k+1)(u)·u' */
         Expr::Act { layer, order, arg } => partial(arg, n, seen, opened)
             .map(|d| Expr::mul(Expr::act(*layer, order + 1, (**arg).clone()), d)),
-        /* (u + v)' = u' or v', whichever holds the read */
-        Expr::Add(terms) => terms.iter().find_map(|t| partial(t, n, seen, opened)),
-        /* (u·v)' = u'·v or u·v', whichever holds the read */
+        _ => through(e, n, seen, opened, partial),
+    }
+}
+
+/// The derivative `d` of a sum, a product or a summation `e` at its `n`-th read (as
+/// [`partial`] counts and opens them), from `d` of the part holding the read: the rules
+/// the first derivative and the second ([`super::curvature`]) share. `None` where no part
+/// holds it, or `e` is none of the three.
+pub(super) fn through(
+    e: &Expr,
+    n: usize,
+    seen: &mut usize,
+    opened: &[IndexId],
+    d: fn(&Expr, usize, &mut usize, &[IndexId]) -> Option<Expr>,
+) -> Option<Expr> {
+    match e {
+        /* d(u + v) = d(u) or d(v), whichever holds the read */
+        Expr::Add(terms) => terms.iter().find_map(|t| d(t, n, seen, opened)),
+        /* d(u·v) = d(u)·v or u·d(v), whichever holds the read (one factor holds it) */
         Expr::Mul(factors) => factors.iter().enumerate().find_map(|(i, f)| {
-            let d = partial(f, n, seen, opened)?;
+            let df = d(f, n, seen, opened)?;
             let mut product = factors.clone();
-            product[i] = d;
+            product[i] = df;
             Some(Expr::Mul(product))
         }),
-        /* (Σ_v u)' = u' when v indexes the read, else Σ_v u' */
-        Expr::Sum(v, body) => partial(body, n, seen, opened).map(|d| {
+        /* d(Σ_v u) = d(u) when v indexes the read, else Σ_v d(u) */
+        Expr::Sum(v, body) => d(body, n, seen, opened).map(|du| {
             if opened.contains(v) {
-                d
+                du
             } else {
-                Expr::sum(*v, d)
+                Expr::sum(*v, du)
             }
         }),
+        Expr::Read(..) | Expr::Num(_) | Expr::Delta(..) | Expr::Act { .. } => None,
     }
 }
 
