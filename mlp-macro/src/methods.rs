@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::block::block;
 use crate::cost;
 use crate::derive::{
-    Direction, Form, Seed, curvature, reverse, reverse_adjoints, tangent, tangent_again,
+    Curve, Direction, Seed, curvature, reverse, reverse_adjoints, tangent, tangent_again,
 };
 use crate::forward::Forward;
 use crate::ir::{Expr, Extent, IndexId, Ix, Mark, Name, Program, Role, Stmt, TensorId};
@@ -197,23 +197,23 @@ pub fn hvp(f: &Forward) -> (Program, Returns) {
 ///   first layer's `n₀(n₀+1)/2·n₁`;
 /// - each unit's curvature weighted by its adjoint, on the layers' Jacobians
 ///   ([`curvature`]): `n₀` products by each matrix past the first, a reverse sweep, and a
-///   triangle's `n₀(n₀+1)/2` products per hidden unit.
+///   triangle's `n₀(n₀+1)/2` products per hidden unit ([`curved`]).
 ///
-/// The second where it costs fewer operations and the input is narrower than a vector
-/// ([`SHORT`]), so that the tangents are laid out a direction to a row and each entry's
-/// sums read them along the rows: the physics-informed shape. The 3-64-64-64-1 network
-/// (87,482 operations against 134,330) took 25 % less time so (`scripts/ab-min.sh`); the
-/// 32-64-64-1 network, whose tangents are read down their columns, 21 % less, but the
-/// 64-128-128-1 network, fewer operations too, 65 % more: its entries' sums read 64 KB
-/// matrices a column at a time.
+/// The one of fewer operations: each layer past the first trades a product by its matrix
+/// (`n₀·n_(l-1)·n_l`) for triangles (`n₀²/2·n_l`), a gain where the layer before is wider
+/// than half the input. The 3-64-64-64-1 network (87,482 operations against 134,330) took
+/// 25 % less time so; the 32-64-64-1 network 53 % less, the 64-128-128-1 network 22–32 %
+/// less (`scripts/ab-min.sh`, AVX-512), once each entry's sums were taken a triangle of
+/// rows at a time as the other form's are, where summed entry by entry, reading the
+/// tangents down their columns, they had made the latter 65 % slower. The seed (52 inputs
+/// against 20 and 10 units) keeps the tangents: by curvature it was no faster.
 pub fn hessian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
-    let input = f.program.extent(f.program.tensors[f.x].axes[0]);
-    let narrow = matches!(input, Extent::Fixed(n) if n < SHORT);
     let tangents = hessian_by(f, with_gradient, false);
+    let curvature = hessian_by(f, with_gradient, true);
     let cost = |(p, _, _): &(Program, TensorId, TensorId)| cost::program(p, WIDE);
-    let (p, g, h) = match narrow.then(|| hessian_by(f, with_gradient, true)) {
-        Some(curvature) if cost(&curvature) < cost(&tangents) => curvature,
-        _ => tangents,
+    let (p, g, h) = match cost(&curvature) < cost(&tangents) {
+        true => curvature,
+        false => tangents,
     };
     let returns = if with_gradient {
         Returns::Tuple(vec![
@@ -240,12 +240,13 @@ fn hessian_by(
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
     let tangents = tangent(&mut p, f.x, Direction::Columns(c));
-    let form = Form::Hessian(k);
     let by_curvature = by_curvature
-        .then(|| curvature(&p, forward, &adjoints, &tangents, f.x, c, form))
-        .flatten();
+        .then(|| curvature(&p, forward, &adjoints, &tangents, f.x))
+        .flatten()
+        .filter(|curves| curves.iter().all(|curve| !curve.free.contains(&k)));
     let h = match (by_curvature, tangents.get(&g)) {
-        (Some(value), _) => {
+        (Some(curves), _) => {
+            let value = curved(&mut p, &curves, k, c);
             let h = p.tensor(Name::plain("H"), Role::Computed, vec![k, c]);
             p.stmts.push(Stmt::new(h, value));
             h
@@ -264,6 +265,45 @@ fn hessian_by(
     };
     optimize(&mut p);
     (p, g, h)
+}
+
+/// `H[k,c] = Σ Σ_J q[J,k]·ṡ[J,c]` for the `curves`, each curve's `q[J,c] = weight[J]·ṡ[J,c]`
+/// a tensor of its own (`q2[i,c] = ā2[i]·c2[i]·ż2[i,c]`, named after the read's layer):
+/// each term of each entry one multiply-add, not three multiplications and an add, and
+/// each sum a product of two matrices, as the tangent form's last `Σ_j W1[j,k]·ż̄1[j,c]`
+/// is, which the kernels take a triangle of rows at a time (`_mlp::sums_lower`). Where
+/// few directions read `q` (three inputs), the scaled weight `q1` is written into the sums
+/// again ([`Inline::ScaledWeights`]).
+fn curved(p: &mut Program, curves: &[Curve], k: IndexId, c: IndexId) -> Expr {
+    // Fewer inputs than a vector's lanes: the tangents are laid out a direction to a row
+    // and each entry is a few dot products along them, which compute the factors in
+    // passing; apart, as tensors, the 3-64-64-64-1 network's `hessian` measured 6–18 %
+    // slower (`scripts/ab-min.sh`, two alignments).
+    if matches!(p.extent(k), Extent::Fixed(n) if n < SHORT) {
+        let terms = curves.iter().map(|curve| {
+            let pair = Expr::mul(curve.dot(k), curve.dot(c));
+            curve.summed(Expr::mul(curve.weight.clone(), pair))
+        });
+        return Expr::Add(terms.collect());
+    }
+    let mut terms = Vec::new();
+    for curve in curves {
+        let layer = p.tensors[curve.read()].name.layer.unwrap_or(0);
+        // Not along an index of one value (the output's `o`, where the last activation
+        // is read by the output layer): that is read at 0.
+        let (single, rows): (Vec<IndexId>, Vec<IndexId>) = curve
+            .free
+            .iter()
+            .partition(|&&v| p.extent(v) == Extent::Fixed(1));
+        let axes = [rows.as_slice(), &[c]].concat();
+        let q = p.tensor(Name::layer("q", layer), Role::Computed, axes);
+        let value = Expr::mul(curve.weight.clone(), curve.dot(c));
+        let value = single.iter().fold(value, |e, &v| e.replace(v, Ix::At(0)));
+        p.stmts.push(Stmt::new(q, value));
+        let at = [rows.as_slice(), &[k]].concat();
+        terms.push(curve.summed(Expr::mul(Expr::read(q, &at), curve.dot(c))));
+    }
+    Expr::Add(terms)
 }
 
 /// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
@@ -285,8 +325,10 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     let (value, g) = if with_gradient {
         let (g, adjoints) = reverse_adjoints(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
         let first = tangent(&mut p, f.x, Direction::Columns(c));
-        let value = curvature(&p, forward, &adjoints, &first, f.x, c, Form::Laplacian)
-            .unwrap_or_else(|| second_tangents(&mut p, f, c, &first));
+        let value = match curvature(&p, forward, &adjoints, &first, f.x) {
+            Some(curves) => crate::derive::laplacian(&curves, c),
+            None => second_tangents(&mut p, f, c, &first),
+        };
         (value, Some(g))
     } else {
         let first = tangent(&mut p, f.x, Direction::Columns(c));
@@ -370,11 +412,12 @@ mod tests {
         chosen == curvature
     }
 
-    /// By curvature where the input is narrower than a vector and that costs fewer
-    /// operations: three inputs and deep layers; not the seed's 52 inputs, nor 32 (fewer
-    /// operations, but tangents read down their columns), nor one hidden layer (as many).
+    /// By curvature where that costs fewer operations: deep layers, or few inputs against
+    /// the hidden layers' widths (each layer past the first trades a product by its matrix
+    /// for a triangle of `n₀(n₀+1)/2` per unit); not the seed's 52 inputs against 20 and
+    /// 10 units, nor one hidden layer (as many either way).
     #[test]
-    fn the_hessian_goes_by_curvature_for_few_inputs() {
+    fn the_hessian_goes_by_curvature_where_it_costs_less() {
         assert!(by_curvature(quote!(64, 64, 64, 1, input = 3)));
         assert!(by_curvature(quote!(
             24,
@@ -383,7 +426,8 @@ mod tests {
             input = 2,
             activation = silu
         )));
-        assert!(!by_curvature(quote!(64, 64, 1, input = 32)));
+        assert!(by_curvature(quote!(64, 64, 1, input = 32)));
+        assert!(by_curvature(quote!(128, 128, 1, input = 64)));
         assert!(!by_curvature(quote!(20, 10, 1, input = 52)));
         assert!(!by_curvature(quote!(5, 1, input = 3, activation = sigmoid)));
     }

@@ -47,9 +47,9 @@ pub use error::ShapeError;
 pub use io::LoadError;
 #[doc(hidden)]
 pub use kernels::{
-    axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of, dot_rows_of_two,
-    lane_scaled_sums_rows, madd, samples, scaled_axpys_of, scaled_sums_rows, serial_sum, sum,
-    sums_rows, sums_symmetric,
+    add_sums_lower, axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
+    dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, samples, scaled_axpys_of,
+    scaled_sums_rows, serial_sum, sum, sums_lower, sums_rows, sums_symmetric,
 };
 
 /// Samples the block kernels behind the batch methods compute at once.

@@ -120,17 +120,19 @@ pub trait Scalar:
     /// The body of [`sums_rows`](crate::sums_rows), likewise; if `LOWER`, each row's lanes
     /// past its diagonal may be left out (as [`sums_symmetric`](crate::sums_symmetric) has
     /// them); with a `scale` (as many rows as `acc`), each sum multiplied by its element
-    /// ([`scaled_sums_rows`](crate::scaled_sums_rows)).
+    /// ([`scaled_sums_rows`](crate::scaled_sums_rows)); if `add`, the sums start from what
+    /// `acc` holds rather than from zero ([`add_sums_lower`](crate::add_sums_lower)).
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
         acc: &mut [[Self; N]; R],
         scale: Option<&[[Self; N]; R]>,
+        add: bool,
         term: impl Fn(usize, usize, usize) -> (Self, Self),
     ) {
         // Every lane: what `LOWER` allows to leave out is computed all the same (only
         // `sums_symmetric` with AVX asks for less).
-        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, term);
+        crate::kernels::scalar_sums_rows::<Self, N, V>(acc, add, term);
         if let Some(scale) = scale {
             crate::kernels::scale_rows(acc, scale);
         }
@@ -171,9 +173,10 @@ macro_rules! avx_kernels {
         fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
             acc: &mut [[Self; N]; R],
             scale: Option<&[[Self; N]; R]>,
+            add: bool,
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::sums_rows::<Self, N, V, R, LOWER>(acc, scale, term)
+            crate::kernels::avx::sums_rows::<Self, N, V, R, LOWER>(acc, scale, add, term)
         }
     };
 }

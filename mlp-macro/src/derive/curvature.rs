@@ -24,30 +24,61 @@ use std::collections::HashMap;
 use super::reverse::{partial, through};
 use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
-/// Which second derivatives [`curvature`] gives.
-#[derive(Clone, Copy, Debug)]
-pub enum Form {
-    /// The Laplacian `Δy`: `Σ_c ṡ[J,c]·ṡ[J,c]`.
-    Laplacian,
-    /// The Hessian `H[k,c]`, `k` its rows (the input's index): `ṡ[J,k]·ṡ[J,c]`.
-    Hessian(IndexId),
+/// One statement's share of the second derivatives, `Σ_J weight[J]·ṡ[J,k]·ṡ[J,c]`: its
+/// adjoint times its second derivative at the read `s[J]` that moves, and that read.
+#[derive(Clone, Debug)]
+pub struct Curve {
+    /// `t̄[I]·∂²e/∂s[J]²`.
+    pub weight: Expr,
+    /// The indices summed over: the statement's axes and the read's own (`J`).
+    pub free: Vec<IndexId>,
+    /// The read `s[J]`.
+    read: TensorId,
+    ixs: Vec<Ix>,
+    /// Its tangents along the columns, `ṡ[J,c]`; none for the input itself (`δ(k,c)`).
+    tangent: Option<TensorId>,
 }
 
-/// `form`'s second derivatives, from the first `statements` statements of `p` (what the
-/// reverse sweep was taken of), their `adjoints`, and the first `tangents` along the
-/// columns `c` of the input `wrt`. `None` where a statement reads two things that move
-/// with the input, or (for the Hessian) sums over its rows' index.
+impl Curve {
+    /// `ṡ[J,c]`: `δ(k,c)` for the input itself.
+    pub fn dot(&self, c: IndexId) -> Expr {
+        match self.tangent {
+            None => Expr::Delta(self.ixs[0], Ix::Var(c)),
+            Some(tangent) => {
+                let mut ixs = self.ixs.clone();
+                ixs.push(Ix::Var(c));
+                Expr::Read(tangent, ixs)
+            }
+        }
+    }
+
+    /// `Σ_J e`, over the indices of [`Self::free`] that `e` mentions.
+    pub fn summed(&self, e: Expr) -> Expr {
+        self.free.iter().rev().fold(e, |e, &v| match e.mentions(v) {
+            true => Expr::sum(v, e),
+            false => e,
+        })
+    }
+
+    /// The read's tensor `s`.
+    pub fn read(&self) -> TensorId {
+        self.read
+    }
+}
+
+/// The curves of the first `statements` statements of `p` (what the reverse sweep was
+/// taken of), from their `adjoints` and the first `tangents` along the columns of the input
+/// `wrt`: one per statement whose value is curved in the read that moves. `None` where a
+/// statement reads two things that move with the input.
 pub fn curvature(
     p: &Program,
     statements: usize,
     adjoints: &HashMap<TensorId, TensorId>,
     tangents: &HashMap<TensorId, TensorId>,
     wrt: TensorId,
-    c: IndexId,
-    form: Form,
-) -> Option<Expr> {
+) -> Option<Vec<Curve>> {
     let moves = |s: TensorId| s == wrt || tangents.contains_key(&s);
-    let mut terms = Vec::new();
+    let mut curves = Vec::new();
     for stmt in &p.stmts[..statements] {
         for (&t, value) in stmt.targets.iter().zip(&stmt.values) {
             let mut reads = Vec::new();
@@ -72,35 +103,28 @@ pub fn curvature(
             let Some(curvature) = second(value, n, &mut 0, &opened) else {
                 continue;
             };
-            /* ṡ[J,c]: δ(k,c) for the input itself */
-            let dot = |c: IndexId| {
-                if *s == wrt {
-                    Expr::Delta(ixs[0], Ix::Var(c))
-                } else {
-                    let mut ixs = ixs.clone();
-                    ixs.push(Ix::Var(c));
-                    Expr::Read(tangents[s], ixs)
-                }
-            };
             let axes = &p.tensors[t].axes;
             let mut free = axes.clone();
             free.extend(opened.iter().filter(|v| !axes.contains(v)));
-            let pair = match form {
-                Form::Laplacian => Expr::sum(c, Expr::mul(dot(c), dot(c))),
-                Form::Hessian(k) if free.contains(&k) => return None,
-                Form::Hessian(k) => Expr::mul(dot(k), dot(c)),
-            };
-            let mut term = Expr::Mul(vec![Expr::read(bar, axes), curvature, pair]);
-            /* Σ over t's axes and the read's */
-            for &v in free.iter().rev() {
-                if term.mentions(v) {
-                    term = Expr::sum(v, term);
-                }
-            }
-            terms.push(term);
+            curves.push(Curve {
+                weight: Expr::mul(Expr::read(bar, axes), curvature),
+                free,
+                read: *s,
+                ixs: ixs.clone(),
+                tangent: (*s != wrt).then(|| tangents[s]),
+            });
         }
     }
-    Some(Expr::Add(terms))
+    Some(curves)
+}
+
+/// The Laplacian `Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c]` of `curves`, `c` the columns.
+pub fn laplacian(curves: &[Curve], c: IndexId) -> Expr {
+    let terms = curves.iter().map(|curve| {
+        let pair = Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)));
+        curve.summed(Expr::mul(curve.weight.clone(), pair))
+    });
+    Expr::Add(terms.collect())
 }
 
 /// `∂²e/∂r²` for `r` the `n`-th read of `e` (in [`Expr::visit_reads`] order), as
@@ -137,33 +161,33 @@ fn second(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) -> Option<Ex
 
 #[cfg(test)]
 mod tests {
-    use super::{Form, curvature};
+    use super::curvature;
     use crate::derive::{Direction, Seed, reverse_adjoints, tangent};
     use crate::ir::{Expr, Fixture, Name, Role, Stmt};
     use crate::passes::simplify::simplify;
 
     /// `Δy` of `y = value`, by [`curvature`], simplified; `None` where it does not apply.
-    fn laplacian(value: impl Fn(usize, usize, usize, usize) -> Expr) -> Option<String> {
+    fn laplacian_of(value: impl Fn(usize, usize, usize, usize) -> Expr) -> Option<String> {
         let Fixture { mut p, x, w, k, j } = Fixture::new();
         let y = p.tensor(Name::plain("y"), Role::Computed, vec![]);
         p.stmts.push(Stmt::new(y, value(x, w, k, j)));
         let (_, adjoints) = reverse_adjoints(&mut p, y, x, Seed::One, Name::plain("g"));
         let c = p.index("c", p.extent(k));
         let first = tangent(&mut p, x, Direction::Columns(c));
-        let e = curvature(&p, 1, &adjoints, &first, x, c, Form::Laplacian)?;
-        Some(p.expr(&simplify(&p, e)))
+        let curves = curvature(&p, 1, &adjoints, &first, x)?;
+        Some(p.expr(&simplify(&p, super::laplacian(&curves, c))))
     }
 
     #[test]
     fn each_unit_curves_by_its_adjoint() {
         /* y = Σ_k tanh(x[k]): Δy = Σ_k tanh''(x[k]) */
         let tanh = |x, _, k, _| Expr::sum(k, Expr::act(1, 0, Expr::read(x, &[k])));
-        assert_eq!(laplacian(tanh).unwrap(), "Σ_k ȳ·tanh''(x[k])");
+        assert_eq!(laplacian_of(tanh).unwrap(), "Σ_k ȳ·tanh''(x[k])");
         /* y = Σ_k tanh(tanh(x[k])): (f(u))'' = f''(u)·u'·u' + f'(u)·u'' */
         let nested =
             |x, _, k, _| Expr::sum(k, Expr::act(1, 0, Expr::act(1, 0, Expr::read(x, &[k]))));
         assert_eq!(
-            laplacian(nested).unwrap(),
+            laplacian_of(nested).unwrap(),
             "Σ_k ȳ·(tanh''(tanh(x[k]))·tanh'(x[k])·tanh'(x[k]) + tanh'(tanh(x[k]))·tanh''(x[k]))"
         );
         /* y = Σ_j W1[j,k]·x[k]: linear, Δy = 0 */
@@ -173,9 +197,9 @@ mod tests {
                 Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k]))),
             )
         };
-        assert_eq!(laplacian(linear).unwrap(), "0");
+        assert_eq!(laplacian_of(linear).unwrap(), "0");
         /* y = Σ_k x[k]·x[k]: two reads that move, whose cross terms the trace leaves out */
         let square = |x, _, k, _| Expr::sum(k, Expr::mul(Expr::read(x, &[k]), Expr::read(x, &[k])));
-        assert_eq!(laplacian(square), None);
+        assert_eq!(laplacian_of(square), None);
     }
 }

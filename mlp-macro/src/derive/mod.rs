@@ -12,6 +12,6 @@ mod curvature;
 mod reverse;
 mod tangent;
 
-pub use curvature::{Form, curvature};
+pub use curvature::{Curve, curvature, laplacian};
 pub use reverse::{Seed, reverse, reverse_adjoints};
 pub use tangent::{Direction, tangent, tangent_again};

@@ -334,6 +334,9 @@ impl Lowering<'_> {
     ) -> Option<TokenStream> {
         let t = stmt.targets[0];
         let tensor = &self.p.tensors[t];
+        if tensor.symmetric && sums.len() > 1 {
+            return self.symmetric_sums(n, stmt, sums, orders);
+        }
         let (&[row, _], [Expr::Sum(v, term)], [Order::Fused]) =
             (tensor.axes.as_slice(), sums, orders)
         else {
@@ -349,7 +352,7 @@ impl Lowering<'_> {
         // min-of-runs A/B on Zen 3).
         let direct = stmt.values[0] == sums[0];
         if tensor.symmetric && !direct {
-            return None;
+            return self.symmetric_sums(n, stmt, sums, orders);
         }
         let short = matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK);
         let long = matches!(
@@ -456,6 +459,57 @@ impl Lowering<'_> {
 }
 
 impl Lowering<'_> {
+    /// A symmetric matrix that is a sum of sums of products (a Hessian by each unit's
+    /// curvature, `H[k,c] = Σ_j q1[j,k]·W1[j,c] + Σ_i q2[i,k]·ż2[i,c]`): its lower triangle
+    /// one sum after the other, each taken as [`_mlp::sums_symmetric`] takes one (a triangle
+    /// of rows side by side), the later ones added onto the first, then mirrored.
+    ///
+    /// ```text
+    /// _mlp::sums_lower::<f64, 32, 64>(&mut *hessian, |k, j, c| (q1[j][k], self.w1[j][c]));
+    /// _mlp::add_sums_lower::<f64, 32, 64>(&mut *hessian, |k, i, c| (q2[i][k], z2_dot[i][c]));
+    /// _mlp::mirror(&mut *hessian);
+    /// ```
+    ///
+    /// Each entry is its sums' terms multiplied and added one at a time in order, where the
+    /// IR adds the sums up: the last bits may differ from a form that sums each apart.
+    fn symmetric_sums(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        sums: &[Expr],
+        orders: &[Order],
+    ) -> Option<TokenStream> {
+        let t = stmt.targets[0];
+        let &[row, lane] = self.p.tensors[t].axes.as_slice() else {
+            return None;
+        };
+        if stmt.values[0] != Expr::Add(sums.to_vec()) || orders.iter().any(|o| *o != Order::Fused) {
+            return None;
+        }
+        let (scalar, lanes) = (&self.cx.scalar, self.extent(lane));
+        let (row_var, lane_var) = (self.var(row), self.var(lane));
+        let into = self.borrow(t, true);
+        let mut body = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
+        for (i, sum) in sums.iter().enumerate() {
+            let Expr::Sum(v, term) = sum else {
+                return None;
+            };
+            let (a, b) = self.product_by_rows(n, term, &[row])?;
+            let (v_var, count) = (self.var(*v), self.extent(*v));
+            let kernel = match i {
+                0 => quote!(sums_lower),
+                _ => quote!(add_sums_lower),
+            };
+            body.extend(quote! {
+                _mlp::#kernel::<#scalar, #lanes, #count>(
+                    #into, |#row_var, #v_var, #lane_var| (#a, #b),
+                );
+            });
+        }
+        body.extend(quote!(_mlp::mirror(#into);));
+        Some(body)
+    }
+
     /// The array `s`, borrowed whole (`&s1`), where `target`'s `value` is `s[axes]·sum`: a
     /// product of two factors, one the sum, the other an array read at the statement's own
     /// indices (`[lane]` or `[row, lane]`), whole.

@@ -212,6 +212,24 @@ fn few_inputs_and_deep() {
     insta::assert_snapshot!("pinn-hessian", method(&expansion, "hessian_to"));
 }
 
+/// A network whose hidden layers are wider than half its input: the Hessian by each unit's
+/// curvature (`methods::hessian`), its scaled tangents `q1`, `q2` tensors of their own and
+/// each layer's share summed onto one lower triangle (`_mlp::sums_lower`, then
+/// `_mlp::add_sums_lower`), then mirrored.
+#[test]
+fn hessian_by_curvature() {
+    let expansion = expand(
+        quote!(16, 16, 1, input = 8),
+        quote!(
+            pub struct Mid;
+        ),
+    );
+    insta::assert_snapshot!(
+        "mid-hessian",
+        method(&expansion, "value_gradient_hessian_to")
+    );
+}
+
 /// The `jacobian` method of `#[mlp(args)]`, formatted.
 fn jacobian(args: TokenStream) -> String {
     let item = quote!(

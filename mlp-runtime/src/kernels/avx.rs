@@ -773,15 +773,16 @@ pub fn sums_rows<
 >(
     acc: &mut [[T; N]; R],
     scale: Option<&[[T; N]; R]>,
+    add: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() } {
-        sums_rows_in::<T, Wide, N, V, R, LOWER>(acc, scale, term)
+        sums_rows_in::<T, Wide, N, V, R, LOWER>(acc, scale, add, term)
     } else {
-        sums_rows_in::<T, Avx, N, V, R, LOWER>(acc, scale, term)
+        sums_rows_in::<T, Avx, N, V, R, LOWER>(acc, scale, add, term)
     }
 }
 
@@ -797,13 +798,16 @@ fn sums_rows_in<
 >(
     acc: &mut [[T; N]; R],
     scale: Option<&[[T; N]; R]>,
+    add: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
 {
     // No terms: sums of zero, as the scalar form has them.
     if const { V == 0 } {
-        acc.fill([T::zero(); N]);
+        if !add {
+            acc.fill([T::zero(); N]);
+        }
         if let Some(scale) = scale {
             super::scale_rows(acc, scale);
         }
@@ -840,10 +844,10 @@ fn sums_rows_in<
     };
     for from in (0..V).step_by(step.max(1)) {
         let terms = from..(from + step).min(V);
-        // The first terms start the sums from zero; the others add to them; the last
-        // scale them.
+        // The first terms start the sums from zero (unless `add`); the others add to them;
+        // the last scale them.
         let part = Part {
-            fresh: from == 0,
+            fresh: from == 0 && !add,
             scale: scale
                 .filter(|_| terms.end == V)
                 .map(|scale| scale.as_ptr().cast::<T>()),

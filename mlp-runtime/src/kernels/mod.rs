@@ -262,7 +262,7 @@ pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     acc: &mut [[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V, R, false>(acc, None, term)
+    T::lanes_sums_rows::<N, V, R, false>(acc, None, false, term)
 }
 
 /// [`sums_rows`], each sum multiplied by the element of `scale` at its place: `out[r][l] =
@@ -276,7 +276,7 @@ pub fn scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R: usiz
     scale: &[[T; N]; R],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V, R, false>(out, Some(scale), term)
+    T::lanes_sums_rows::<N, V, R, false>(out, Some(scale), false, term)
 }
 
 /// [`scaled_sums_rows`] with one `scale` for every row: `out[r][l] = scale[l] · Σ_{v<V}
@@ -290,7 +290,7 @@ pub fn lane_scaled_sums_rows<T: Scalar, const N: usize, const V: usize, const R:
     scale: &[T; N],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    T::lanes_sums_rows::<N, V, R, false>(out, Some(&[*scale; R]), term)
+    T::lanes_sums_rows::<N, V, R, false>(out, Some(&[*scale; R]), false, term)
 }
 
 /// `acc[r][l] = scale[r][l] * acc[r][l]` for every row `r` and lane `l`.
@@ -323,7 +323,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
     if cfg!(all(target_feature = "avx", target_feature = "fma")) {
-        T::lanes_sums_rows::<N, V, N, true>(acc, None, term);
+        T::lanes_sums_rows::<N, V, N, true>(acc, None, false, term);
         T::mirror(acc);
         return;
     }
@@ -338,6 +338,60 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
             acc[l][r] = sums.0[l];
         }
     }
+}
+
+/// A symmetric matrix's lower triangle: `acc[r][l] = Σ_{v<V} a·b` for `(a, b) = term(r,
+/// v, l)` and every `l ≤ r`, each to the bit as [`sums_symmetric`] computes it; the lanes
+/// past each row's diagonal are left unspecified, for [`mirror`] to overwrite. With
+/// [`add_sums_lower`] and [`mirror`], a symmetric matrix that is a sum of such sums (a
+/// Hessian's `Σ_j q1[j,k]·W1[j,c] + Σ_i q2[i,k]·ż2[i,c]`), each a triangle of rows side by
+/// side as [`sums_symmetric`] takes them.
+#[inline(always)]
+pub fn sums_lower<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [[T; N]; N],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    lower::<T, N, V>(acc, false, term);
+}
+
+/// [`sums_lower`] added to what the lower triangle of `acc` holds: `acc[r][l] += Σ_{v<V}
+/// a·b` for every `l ≤ r`, the terms multiplied and added one at a time onto it, in order.
+#[inline(always)]
+pub fn add_sums_lower<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [[T; N]; N],
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    lower::<T, N, V>(acc, true, term);
+}
+
+/// [`sums_lower`] or [`add_sums_lower`].
+// A row's lanes up to its diagonal, indexed as `acc` is: no iterator says that better.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn lower<T: Scalar, const N: usize, const V: usize>(
+    acc: &mut [[T; N]; N],
+    add: bool,
+    term: impl Fn(usize, usize, usize) -> (T, T),
+) {
+    if cfg!(all(target_feature = "avx", target_feature = "fma")) {
+        T::lanes_sums_rows::<N, V, N, true>(acc, None, add, term);
+        return;
+    }
+    for r in 0..N {
+        let mut sums = Aligned([T::zero(); N]);
+        if add {
+            sums.0[..=r].copy_from_slice(&acc[r][..=r]);
+        }
+        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v, l| term(r, v, l));
+        acc[r][..=r].copy_from_slice(&sums.0[..=r]);
+    }
+}
+
+/// `acc[l][r] = acc[r][l]` for every `l < r`: a symmetric matrix from its lower triangle
+/// ([`sums_lower`]), exactly symmetric.
+#[inline(always)]
+pub fn mirror<T: Scalar, const N: usize>(acc: &mut [[T; N]; N]) {
+    T::mirror(acc);
 }
 
 /// `acc[l][r] = acc[r][l]` for every `l < r`, except, in rows `r < from`, those before
@@ -378,14 +432,17 @@ pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
     T::lanes_axpys::<N, V>(acc, len.min(N), term)
 }
 
-/// [`sums_rows`] in scalar lanes: every row zeroed, then its [`scalar_axpys`], [`V_BLOCK`]
-/// terms at a time past [`REGISTER_BLOCKED_TERMS`].
+/// [`sums_rows`] in scalar lanes: every row zeroed (unless `add`), then its
+/// [`scalar_axpys`], [`V_BLOCK`] terms at a time past [`REGISTER_BLOCKED_TERMS`].
 #[inline(always)]
 pub(crate) fn scalar_sums_rows<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]],
+    add: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    acc.fill([T::zero(); N]);
+    if !add {
+        acc.fill([T::zero(); N]);
+    }
     if const { N * V <= REGISTER_BLOCKED_TERMS } {
         for (r, row) in acc.iter_mut().enumerate() {
             scalar_axpys::<T, N, V>(row, N, |v, l| term(r, v, l));
@@ -540,8 +597,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_two, lane_scaled_sums_rows, madd, scalar_axpys, scalar_dot, scaled_axpys_of,
-        scaled_sums_rows, sum, sums_rows, sums_symmetric,
+        dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot,
+        scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -848,6 +905,44 @@ mod tests {
         check::<64, 10>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time.
         check::<100, 50>();
+    }
+
+    /// `sums_lower` of the first terms, `add_sums_lower` of the others, then `mirror`: to
+    /// the bit `sums_symmetric` of all the terms, one after the other (NaN in `acc` stays
+    /// out).
+    #[test]
+    fn lower_sums_added_up_are_the_symmetric_sums_of_all_terms() {
+        fn check<const N: usize, const V1: usize, const V2: usize, const V: usize>() {
+            assert_eq!(V1 + V2, V);
+            let w = |r: usize, v: usize, l: usize| ((r * 131 + v * 31 + l) as f64 * 0.37).sin();
+            let x = |v: usize, l: usize| ((v * 17 + l) as f64 * 1.37).cos() / 7.0;
+            let term = |r, v, l| (w(r, v, l), x(v, l));
+            let (mut parts, mut all) = ([[f64::NAN; N]; N], [[0.0; N]; N]);
+            sums_lower::<f64, N, V1>(&mut parts, term);
+            super::add_sums_lower::<f64, N, V2>(&mut parts, |r, v, l| term(r, V1 + v, l));
+            mirror(&mut parts);
+            sums_symmetric::<f64, N, V>(&mut all, term);
+            let term32 = |r, v, l| (w(r, v, l) as f32, x(v, l) as f32);
+            let (mut parts32, mut all32) = ([[f32::NAN; N]; N], [[0.0; N]; N]);
+            sums_lower::<f32, N, V1>(&mut parts32, term32);
+            super::add_sums_lower::<f32, N, V2>(&mut parts32, |r, v, l| term32(r, V1 + v, l));
+            mirror(&mut parts32);
+            sums_symmetric::<f32, N, V>(&mut all32, term32);
+            assert_eq!(
+                parts.map(|row| row.map(f64::to_bits)),
+                all.map(|row| row.map(f64::to_bits))
+            );
+            assert_eq!(
+                parts32.map(|row| row.map(f32::to_bits)),
+                all32.map(|row| row.map(f32::to_bits))
+            );
+        }
+        check::<1, 3, 2, 5>();
+        check::<7, 13, 6, 19>();
+        check::<12, 20, 10, 30>();
+        check::<33, 13, 7, 20>();
+        check::<52, 20, 10, 30>();
+        check::<64, 128, 128, 256>();
     }
 
     /// Both products of `dot_rows_of_two` are `dot_rows_of`'s to the bit.
