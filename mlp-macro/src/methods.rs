@@ -428,6 +428,13 @@ mod tests {
         )));
         assert!(by_curvature(quote!(64, 64, 1, input = 32)));
         assert!(by_curvature(quote!(128, 128, 1, input = 64)));
+        assert!(by_curvature(quote!(
+            16,
+            12,
+            1,
+            input = 8,
+            activation = [softplus, silu]
+        )));
         assert!(!by_curvature(quote!(20, 10, 1, input = 52)));
         assert!(!by_curvature(quote!(5, 1, input = 3, activation = sigmoid)));
     }

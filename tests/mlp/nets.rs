@@ -117,6 +117,12 @@ pub struct Pinn32;
 #[mlp(33, 33, 1, input = 6, activation = softplus)]
 pub struct Six;
 
+/// Hidden layers wider than half the input: its Hessian by each unit's curvature, the
+/// layers' shares summed onto one triangle (`methods::hessian`), here written out element
+/// by element.
+#[mlp(16, 12, 1, input = 8, activation = [softplus, silu], unroll = all)]
+pub struct Curved;
+
 /// Everything unrolled, the smallest net with a hidden layer.
 #[mlp(3, 1, input = 2, unroll = all)]
 pub struct Tiny;

@@ -258,6 +258,14 @@ fn odd_widths() {
     check_together!(Odd32);
 }
 
+/// The Hessian by curvature (`Odd`, `Odd32` and `Wide` take it through the kernels'
+/// triangles), written out element by element.
+#[test]
+fn curvature_unrolled() {
+    check_second::<Curved>(&[act::<Softplus>(), act::<Silu>(), act::<Identity>()]);
+    check_together!(Curved);
+}
+
 #[test]
 fn few_inputs_and_deep() {
     let tanh = act::<Tanh>();
