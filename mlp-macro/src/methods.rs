@@ -202,7 +202,7 @@ pub fn hvp(f: &Forward) -> (Program, Returns) {
 /// The one of fewer operations: each layer past the first trades a product by its matrix
 /// (`n₀·n_(l-1)·n_l`) for triangles (`n₀²/2·n_l`), a gain where the layer before is wider
 /// than half the input. The 3-64-64-64-1 network (87,482 operations against 134,330) took
-/// 25 % less time so; the 32-64-64-1 network 53 % less, the 64-128-128-1 network 22–32 %
+/// 25 % less time so; the 32-64-64-1 network 28–57 % less, the 64-128-128-1 network 22–32 %
 /// less (`scripts/ab-min.sh`, AVX-512), once each entry's sums were taken a triangle of
 /// rows at a time as the other form's are, where summed entry by entry, reading the
 /// tangents down their columns, they had made the latter 65 % slower. The seed (52 inputs
@@ -271,9 +271,9 @@ fn hessian_by(
 /// a tensor of its own (`q2[i,c] = ā2[i]·c2[i]·ż2[i,c]`, named after the read's layer):
 /// each term of each entry one multiply-add, not three multiplications and an add, and
 /// each sum a product of two matrices, as the tangent form's last `Σ_j W1[j,k]·ż̄1[j,c]`
-/// is, which the kernels take a triangle of rows at a time (`_mlp::sums_lower`). Where
-/// few directions read `q` (three inputs), the scaled weight `q1` is written into the sums
-/// again ([`Inline::ScaledWeights`]).
+/// is, which the kernels take a triangle of rows at a time (`_mlp::sums_lower`). Where the
+/// sums compute each element of the scaled weight `q1 = ā1·c1·W1` a few times only (up to
+/// sixteen inputs), it is written into them again ([`Inline::ScaledWeights`]).
 fn curved(p: &mut Program, curves: &[Curve], k: IndexId, c: IndexId) -> Expr {
     // Fewer inputs than a vector's lanes: the tangents are laid out a direction to a row
     // and each entry is a few dot products along them, which compute the factors in

@@ -352,7 +352,7 @@ impl Lowering<'_> {
         // min-of-runs A/B on Zen 3).
         let direct = stmt.values[0] == sums[0];
         if tensor.symmetric && !direct {
-            return self.symmetric_sums(n, stmt, sums, orders);
+            return None;
         }
         let short = matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK);
         let long = matches!(
