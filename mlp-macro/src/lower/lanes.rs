@@ -11,7 +11,9 @@
 //! any other function of sums has them accumulated first, then a loop over the lanes
 //! (`hvp`'s `d1_dot[j] = c1[j] * z1_dot[j] * accs[0][j] + s1[j] * accs[1][j]`). A matrix of
 //! such sums, one per row (a Jacobian's; a batch's, a row per sample), is summed all rows at
-//! once (`_mlp::sums_rows`, `_mlp::scaled_sums_rows`, `_mlp::lane_scaled_sums_rows`).
+//! once (`_mlp::sums_rows`, `_mlp::scaled_sums_rows`, `_mlp::lane_scaled_sums_rows`); a
+//! symmetric one, a triangle of rows at a time (`_mlp::sums_symmetric`; a sum of such
+//! products, each onto the same triangle: `_mlp::sums_lower`, `_mlp::add_sums_lower`).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

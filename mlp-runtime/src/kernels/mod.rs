@@ -596,7 +596,7 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
+        add_sums_lower, axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
         dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot,
         scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
     };
@@ -919,13 +919,13 @@ mod tests {
             let term = |r, v, l| (w(r, v, l), x(v, l));
             let (mut parts, mut all) = ([[f64::NAN; N]; N], [[0.0; N]; N]);
             sums_lower::<f64, N, V1>(&mut parts, term);
-            super::add_sums_lower::<f64, N, V2>(&mut parts, |r, v, l| term(r, V1 + v, l));
+            add_sums_lower::<f64, N, V2>(&mut parts, |r, v, l| term(r, V1 + v, l));
             mirror(&mut parts);
             sums_symmetric::<f64, N, V>(&mut all, term);
             let term32 = |r, v, l| (w(r, v, l) as f32, x(v, l) as f32);
             let (mut parts32, mut all32) = ([[f32::NAN; N]; N], [[0.0; N]; N]);
             sums_lower::<f32, N, V1>(&mut parts32, term32);
-            super::add_sums_lower::<f32, N, V2>(&mut parts32, |r, v, l| term32(r, V1 + v, l));
+            add_sums_lower::<f32, N, V2>(&mut parts32, |r, v, l| term32(r, V1 + v, l));
             mirror(&mut parts32);
             sums_symmetric::<f32, N, V>(&mut all32, term32);
             assert_eq!(
