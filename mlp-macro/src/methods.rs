@@ -280,10 +280,9 @@ fn curved(p: &mut Program, curves: &[Curve], k: IndexId, c: IndexId) -> Expr {
     // passing; apart, as tensors, the 3-64-64-64-1 network's `hessian` measured 6–18 %
     // slower (`scripts/ab-min.sh`, two alignments).
     if matches!(p.extent(k), Extent::Fixed(n) if n < SHORT) {
-        let terms = curves.iter().map(|curve| {
-            let pair = Expr::mul(curve.dot(k), curve.dot(c));
-            curve.summed(Expr::mul(curve.weight.clone(), pair))
-        });
+        let terms = curves
+            .iter()
+            .map(|curve| curve.weighted(Expr::mul(curve.dot(k), curve.dot(c))));
         return Expr::Add(terms.collect());
     }
     let mut terms = Vec::new();

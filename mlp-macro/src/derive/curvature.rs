@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use super::reverse::{partial, through};
+use super::reverse::{opened, partial, through};
 use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
 /// One statement's share of the second derivatives, `Σ_J weight[J]·ṡ[J,k]·ṡ[J,c]`: its
@@ -60,6 +60,12 @@ impl Curve {
         })
     }
 
+    /// `Σ_J weight[J]·pair`: this statement's share, for `pair` its read's two tangents
+    /// (`ṡ[J,k]·ṡ[J,c]` for a Hessian, `Σ_c ṡ[J,c]·ṡ[J,c]` for a Laplacian).
+    pub fn weighted(&self, pair: Expr) -> Expr {
+        self.summed(Expr::mul(self.weight.clone(), pair))
+    }
+
     /// The read's tensor `s`.
     pub fn read(&self) -> TensorId {
         self.read
@@ -93,13 +99,7 @@ pub fn curvature(
             let Some(&bar) = adjoints.get(&t) else {
                 continue;
             };
-            let opened: Vec<IndexId> = ixs
-                .iter()
-                .filter_map(|ix| match ix {
-                    Ix::Var(v) => Some(*v),
-                    Ix::At(_) => None,
-                })
-                .collect();
+            let opened = opened(ixs);
             let Some(curvature) = second(value, n, &mut 0, &opened) else {
                 continue;
             };
@@ -120,10 +120,9 @@ pub fn curvature(
 
 /// The Laplacian `Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c]` of `curves`, `c` the columns.
 pub fn laplacian(curves: &[Curve], c: IndexId) -> Expr {
-    let terms = curves.iter().map(|curve| {
-        let pair = Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)));
-        curve.summed(Expr::mul(curve.weight.clone(), pair))
-    });
+    let terms = curves
+        .iter()
+        .map(|curve| curve.weighted(Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)))));
     Expr::Add(terms.collect())
 }
 

@@ -97,13 +97,7 @@ fn contributions(
         if !differentiable {
             continue;
         }
-        let opened: Vec<IndexId> = ixs
-            .iter()
-            .filter_map(|ix| match ix {
-                Ix::Var(v) => Some(*v),
-                Ix::At(_) => None,
-            })
-            .collect();
+        let opened = opened(&ixs);
         let Some(partial) = partial(value, n, &mut 0, &opened) else {
             continue;
         };
@@ -131,6 +125,17 @@ fn contributions(
         out.push((s, term));
     }
     out
+}
+
+/// The index variables a read `s[J]` opens (`J`'s variables, not its fixed positions):
+/// differentiated at the read, the sums over them are dropped and they become free.
+pub(super) fn opened(ixs: &[Ix]) -> Vec<IndexId> {
+    ixs.iter()
+        .filter_map(|ix| match ix {
+            Ix::Var(v) => Some(*v),
+            Ix::At(_) => None,
+        })
+        .collect()
 }
 
 /// `∂e/∂(the n-th read of e)`, counting reads in [`Expr::visit_reads`] order; sums over the
