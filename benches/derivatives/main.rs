@@ -275,6 +275,16 @@ fn benches(c: &mut Criterion) {
     g.bench_function("mlp-hessian_to", |b| {
         b.iter(|| net.hessian_to(black_box(&x), black_box(&mut hessian)))
     });
+    let batch = inputs(3, BATCH);
+    g.bench_function("mlp-batch-laplacian", |b| {
+        b.iter(|| net.laplacian_batch(black_box(batch.view())).unwrap())
+    });
+    g.bench_function("mlp-batch-value_gradient_laplacian", |b| {
+        b.iter(|| {
+            net.value_gradient_laplacian_batch(black_box(batch.view()))
+                .unwrap()
+        })
+    });
     g.finish();
 }
 

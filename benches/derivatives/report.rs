@@ -67,12 +67,12 @@ impl Arch {
             // Forward over reverse: the gradient's work twice over.
             "hvp" => (2.0 * value_and_gradient, self.hidden()),
             // The hidden layers' input Jacobians, and their squared norms.
-            "laplacian" => (
+            "laplacian" | "batch-laplacian" => (
                 self.forward() + input * (beyond_first + self.hidden()),
                 self.hidden(),
             ),
             // The Laplacian's, and the reverse sweep of the gradient.
-            "value_gradient_laplacian" => (
+            "value_gradient_laplacian" | "batch-value_gradient_laplacian" => (
                 self.forward()
                     + input * (beyond_first + self.hidden())
                     + reverse
@@ -99,7 +99,9 @@ impl Arch {
         match method {
             "forward" => 1.0,
             "batch-forward" => 1.0 / BLOCK as f64,
-            "batch-gradient" => 2.0 / BLOCK as f64,
+            "batch-gradient" | "batch-laplacian" | "batch-value_gradient_laplacian" => {
+                2.0 / BLOCK as f64
+            }
             _ => 2.0,
         }
     }
@@ -195,6 +197,8 @@ pub fn print() {
                 "hessian_to",
                 "batch-forward",
                 "batch-gradient",
+                "batch-laplacian",
+                "batch-value_gradient_laplacian",
             ] {
                 let id = format!("{implementation}-{method}");
                 let Some(mut ns) = estimate(arch.name, &id) else {

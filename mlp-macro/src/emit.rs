@@ -12,7 +12,7 @@ use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
-use crate::lower::{ActType, Context, Returns, lower, lower_block, lower_into, plural};
+use crate::lower::{ActType, Context, Kernel, Returns, lower, lower_block, lower_into};
 use crate::methods::{self, Sweeps};
 use crate::model::{Act, Input, Model};
 
@@ -30,8 +30,9 @@ pub fn emit(model: &Model) -> TokenStream {
     };
     let item = Item::new(model);
     let definition = item.definition(model);
-    let inherent = item.inherent(model, &f, &cx);
-    let traits = item.traits(model);
+    let stacked = item.stacked_kernels(model, &f, &cx);
+    let inherent = item.inherent(model, &f, &cx, &stacked);
+    let traits = item.traits(model, &stacked);
     quote! {
         #definition
         const _: () = {
@@ -60,6 +61,51 @@ fn act_type(act: &Act) -> ActType {
                 .first()
                 .map_or(Span::call_site(), |s| s.ident.span());
             ActType::Custom(quote_spanned!(span=> #path))
+        }
+    }
+}
+
+/// A block kernel written only where a block's arrays fit on the stack; without it, the
+/// trait's default takes a sample at a time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stacked {
+    Laplacian,
+    ValueGradientLaplacian,
+}
+
+impl Stacked {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Laplacian => "laplacian_blocks",
+            Self::ValueGradientLaplacian => "value_gradient_laplacian_blocks",
+        }
+    }
+
+    /// The `ScalarNetwork` method that calls the kernel.
+    fn trait_method(self, scalar: &Ident) -> TokenStream {
+        let (method, kernel, what) = match self {
+            Self::Laplacian => (
+                quote!(laplacian_blocks_into),
+                quote!(laplacian_blocks),
+                "block Laplacians",
+            ),
+            Self::ValueGradientLaplacian => (
+                quote!(value_gradient_laplacian_blocks_into),
+                quote!(value_gradient_laplacian_blocks),
+                "block result values",
+            ),
+        };
+        quote! {
+            #[inline]
+            fn #method(
+                &self,
+                x: &[#scalar],
+                out: &mut [#scalar],
+            ) -> _mlp::Result<(), _mlp::ShapeError> {
+                let x = _mlp::blocks(x, "block input values")?;
+                self.#kernel(x, _mlp::blocks_mut(out, x.len(), #what)?);
+                _mlp::Result::Ok(())
+            }
         }
     }
 }
@@ -161,7 +207,13 @@ impl Item {
     }
 
     /// The inherent impl: constants, constructors, methods.
-    fn inherent(&self, model: &Model, f: &Forward, cx: &Context) -> TokenStream {
+    fn inherent(
+        &self,
+        model: &Model,
+        f: &Forward,
+        cx: &Context,
+        stacked: &[(Stacked, TokenStream)],
+    ) -> TokenStream {
         let Self {
             ident,
             params,
@@ -173,6 +225,7 @@ impl Item {
         let constants = self.constants(model, &gradient, &hessian);
         let constructors = self.constructors(model);
         let methods = self.methods(model, f, cx, &gradient, &hessian);
+        let kernels = stacked.iter().map(|(_, kernel)| kernel);
         quote! {
             #[allow(
                 // Unrolled code is long and indexes arrays with literals and loop counters.
@@ -184,6 +237,7 @@ impl Item {
                 #constants
                 #constructors
                 #methods
+                #(#kernels)*
             }
         }
     }
@@ -430,38 +484,14 @@ impl Item {
                 }
             }
         };
-        let block = lit(methods::BLOCK);
-        let xs = quote!([[#scalar; #input]; #block]);
-        // `fn name(&self, xs: &[[[T; IN]; B]], ys: &mut [[[T; OUT]; B]])`, the results
-        // written into the caller's memory.
-        let kernel = |name: TokenStream, width: TokenStream, (single, p, r)| {
-            let Returns::Array(out) = r else {
-                unreachable!("a block kernel returns one array")
-            };
-            let body = lower_block(&single, &p, cx, out);
-            let outs = plural(&p.tensors[out].name.rust());
-            quote! {
-                /// A block kernel of the batch methods: each sample to the bit as a single
-                /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
-                /// `xs` in turn, its results into the block of the same index.
-                #[doc(hidden)]
-                #[inline]
-                pub fn #name(&self, xs: &[#xs], #outs: &mut [[[#scalar; #width]; #block]]) {
-                    #body
-                }
-            }
-        };
+        let kernel = |name: &str, block| self.kernel(name, cx, block).unwrap_or_default();
         let mut out = vec![
             method(
                 line("The network's output at `x` ({ops})."),
                 quote!(forward(&self, x: &#x) -> #y),
                 methods::forward(f),
             ),
-            kernel(
-                quote!(forward_blocks),
-                quote!(#output),
-                methods::block_of(methods::forward(f)),
-            ),
+            kernel("forward_blocks", methods::block_of(methods::forward(f))),
             jacobian(
                 if single {
                     line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
@@ -505,8 +535,7 @@ impl Item {
                     methods::gradient(f, false),
                 ),
                 kernel(
-                    quote!(gradient_blocks),
-                    quote!(#input),
+                    "gradient_blocks",
                     methods::block_of(methods::gradient(f, false)),
                 ),
                 method(
@@ -554,8 +583,58 @@ impl Item {
         quote!(#(#out)*)
     }
 
+    /// The block kernel `name` of the batch methods (`fn name(&self, xs: &[[[T; IN]; B]],
+    /// ys: &mut [[[T; OUT]; B]])`, the results written into the caller's memory), if
+    /// [`lower_block`] writes one.
+    fn kernel(
+        &self,
+        name: &str,
+        cx: &Context,
+        (single, p, r): (Program, Program, Returns),
+    ) -> Option<TokenStream> {
+        let scalar = &self.scalar;
+        let input = &self.input;
+        let Kernel {
+            body,
+            results,
+            width,
+        } = lower_block(&single, &p, cx, &r.tensors())?;
+        let (name, block) = (format_ident!("{name}"), lit(methods::BLOCK));
+        Some(quote! {
+            /// A block kernel of the batch methods: each sample to the bit as a single
+            /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
+            /// `xs` in turn, its results into the block of the same index.
+            #[doc(hidden)]
+            #[inline]
+            pub fn #name(&self, xs: &[[[#scalar; #input]; #block]], #results: &mut [[[#scalar; #width]; #block]]) {
+                #body
+            }
+        })
+    }
+
+    /// The Laplacian's block kernels of a one-output network, each where a block's arrays
+    /// fit on the stack ([`methods::stacked_block_of`]).
+    fn stacked_kernels(
+        &self,
+        model: &Model,
+        f: &Forward,
+        cx: &Context,
+    ) -> Vec<(Stacked, TokenStream)> {
+        if model.output() != 1 {
+            return Vec::new();
+        }
+        [Stacked::Laplacian, Stacked::ValueGradientLaplacian]
+            .into_iter()
+            .filter_map(|kind| {
+                let with_gradient = kind == Stacked::ValueGradientLaplacian;
+                let block = methods::stacked_block_of(methods::laplacian(f, with_gradient))?;
+                Some((kind, self.kernel(kind.name(), cx, block)?))
+            })
+            .collect()
+    }
+
     /// `Default` and `mlp::Network`.
-    fn traits(&self, model: &Model) -> TokenStream {
+    fn traits(&self, model: &Model, stacked: &[(Stacked, TokenStream)]) -> TokenStream {
         let Self {
             ident,
             scalar,
@@ -571,6 +650,7 @@ impl Item {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
         };
+        let overrides = stacked.iter().map(|(kind, _)| kind.trait_method(scalar));
         let scalar_network = (model.output() == 1).then(|| {
             quote! {
                 #[automatically_derived]
@@ -650,6 +730,8 @@ impl Item {
                         *gradient = g;
                         _mlp::Result::Ok((value, laplacian))
                     }
+
+                    #(#overrides)*
                 }
             }
         });

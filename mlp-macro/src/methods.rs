@@ -383,6 +383,35 @@ pub fn block_of((single, returns): (Program, Returns)) -> (Program, Program, Ret
     (single, batched, returns)
 }
 
+/// How many values a block kernel's arrays may hold in all for the kernel to be written: they
+/// live on the stack, one set a call (`2¹⁶`: 512 KiB of `f64`, where a thread's stack is 2
+/// MiB unless set otherwise). The Laplacian's kernels for 16 samples of a 3-64-64-64-1
+/// network hold about 30,000; of a 64-128-128-1 network they would hold over 500,000 (its
+/// tangents, 16 × 64 × 128 values a layer).
+pub const STACKED: usize = 1 << 16;
+
+/// [`block_of`], where its arrays hold at most [`STACKED`] values (all of widths the macro
+/// knows): a block kernel for a method whose intermediates grow with the input (the
+/// Laplacian's tangents), written only where a block of them fits on the stack.
+pub fn stacked_block_of(method: (Program, Returns)) -> Option<(Program, Program, Returns)> {
+    let kernel = block_of(method);
+    let p = &kernel.1;
+    let mut values = 0;
+    for stmt in &p.stmts {
+        for &t in &stmt.targets {
+            let mut n = 1;
+            for &axis in &p.tensors[t].axes {
+                let Extent::Fixed(extent) = p.extent(axis) else {
+                    return None;
+                };
+                n *= extent;
+            }
+            values += n;
+        }
+    }
+    (values <= STACKED).then_some(kernel)
+}
+
 #[cfg(test)]
 mod tests {
     use proc_macro2::TokenStream;

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::vec::Vec;
 
+#[cfg(feature = "rayon")]
 use std::vec;
 
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Ix2};
@@ -44,23 +45,26 @@ const RUN: usize = 16;
 
 /// Writes each row's result into a new `(rows, width)` array, [`BLOCK`] rows at a time, up
 /// to [`RUN`] blocks a call: `kernel` takes whole blocks of samples as they lie in `x` (one
-/// row after the other, as block kernels take them) and writes their results likewise. The
-/// last block, if short, is computed padded with zeros.
-pub(crate) fn blocks<T, F>(
+/// row after the other, as block kernels take them) and writes their results likewise;
+/// `single` takes the rows past the last whole block, one at a time (a block padded with
+/// zeros would cost a whole block's work for as little as one row: a batch of one row, 16).
+pub(crate) fn blocks<T, F, S>(
     x: &CowArray<'_, T, Ix2>,
     width: usize,
     kernel: F,
+    single: S,
 ) -> Result<Array2<T>, ShapeError>
 where
     T: Scalar,
     F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
     let runs = Runs::new(x, width);
     let rows = x.nrows();
     #[cfg(feature = "rayon")]
     let out = {
         let mut out = vec![T::zero(); rows * width];
-        runs.all(&mut out, &kernel)?;
+        runs.all(&mut out, &kernel, &single)?;
         out
     };
     #[cfg(not(feature = "rayon"))]
@@ -75,7 +79,7 @@ where
                 start + (rows - i * runs.run).min(runs.run) * width,
                 T::zero(),
             );
-            runs.one(i, &mut out[start..], &kernel)?;
+            runs.one(i, &mut out[start..], &kernel, &single)?;
         }
         out
     };
@@ -86,16 +90,18 @@ where
 /// [`blocks`] into `out`, which must be `(rows, width)` (else an error naming `what` it
 /// holds): written over where it lies if it is in standard layout, without zeroing it
 /// first; else computed apart and copied in.
-pub(crate) fn blocks_into<T, F>(
+pub(crate) fn blocks_into<T, F, S>(
     x: &CowArray<'_, T, Ix2>,
     mut out: ArrayViewMut2<'_, T>,
     width: usize,
     what: &'static str,
     kernel: F,
+    single: S,
 ) -> Result<(), ShapeError>
 where
     T: Scalar,
     F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
     if out.ncols() != width {
         return Err(ShapeError::new(what, width, out.ncols()));
@@ -104,9 +110,9 @@ where
         return Err(ShapeError::new("result rows", x.nrows(), out.nrows()));
     }
     if let Some(slice) = out.as_slice_mut() {
-        return Runs::new(x, width).all(slice, &kernel);
+        return Runs::new(x, width).all(slice, &kernel, &single);
     }
-    out.assign(&blocks(x, width, kernel)?);
+    out.assign(&blocks(x, width, kernel, single)?);
     Ok(())
 }
 
@@ -143,9 +149,10 @@ impl<'a, T: Scalar> Runs<'a, T> {
 
     /// Every run's results into `out` (`(rows, width)`, row-major), across threads with
     /// `rayon`.
-    fn all<F>(&self, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    fn all<F, S>(&self, out: &mut [T], kernel: &F, single: &S) -> Result<(), ShapeError>
     where
         F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+        S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
     {
         let step = (self.run * self.width).max(1);
         #[cfg(feature = "rayon")]
@@ -153,19 +160,20 @@ impl<'a, T: Scalar> Runs<'a, T> {
             use rayon::prelude::*;
             out.par_chunks_mut(step)
                 .enumerate()
-                .try_for_each(|(i, out)| self.one(i, out, kernel))
+                .try_for_each(|(i, out)| self.one(i, out, kernel, single))
         }
         #[cfg(not(feature = "rayon"))]
         out.chunks_mut(step)
             .enumerate()
-            .try_for_each(|(i, out)| self.one(i, out, kernel))
+            .try_for_each(|(i, out)| self.one(i, out, kernel, single))
     }
 
     /// Run `i`'s samples into `out`, their part of the result: the whole blocks in one
-    /// call, then what is left, padded to a block.
-    fn one<F>(&self, i: usize, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    /// call of `kernel`, then the samples left a call of `single` each.
+    fn one<F, S>(&self, i: usize, out: &mut [T], kernel: &F, single: &S) -> Result<(), ShapeError>
     where
         F: Fn(&[T], &mut [T]) -> Result<(), ShapeError>,
+        S: Fn(&[T], &mut [T]) -> Result<(), ShapeError>,
     {
         let (columns, width) = (self.columns, self.width);
         let x = nth_block(&self.x, i, (self.run * columns).max(1));
@@ -175,15 +183,10 @@ impl<'a, T: Scalar> Runs<'a, T> {
         if whole > 0 {
             kernel(x, out)?;
         }
-        if out_rest.is_empty() {
-            return Ok(());
-        }
-        let mut padded = vec![T::zero(); BLOCK * columns];
-        padded[..x_rest.len()].copy_from_slice(x_rest);
-        let mut full = vec![T::zero(); BLOCK * width];
-        kernel(&padded, &mut full)?;
-        out_rest.copy_from_slice(&full[..out_rest.len()]);
-        Ok(())
+        x_rest
+            .chunks(columns.max(1))
+            .zip(out_rest.chunks_mut(width.max(1)))
+            .try_for_each(|(x, out)| single(x, out))
     }
 }
 

@@ -61,4 +61,6 @@ pub use network::{Network, ScalarNetwork};
 pub use parameters::Parameters;
 pub use scalar::Scalar;
 #[doc(hidden)]
-pub use shape::{array, array_mut, blocks, blocks_mut, check_len, flat, flat_mut, square_mut};
+pub use shape::{
+    Aligned, array, array_mut, blocks, blocks_mut, check_len, flat, flat_mut, square_mut,
+};

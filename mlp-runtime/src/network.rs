@@ -148,7 +148,12 @@ pub trait Network: Sized + Sync {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(&x, Self::OUTPUT, |x, y| self.forward_blocks_into(x, y))
+        batch::blocks(
+            &x,
+            Self::OUTPUT,
+            |x, y| self.forward_blocks_into(x, y),
+            |x, y| self.forward_into(x, y),
+        )
     }
 
     /// [`Network::forward_batch`] into `y`, `(n, OUTPUT)`, written over: nothing allocated,
@@ -164,9 +169,14 @@ pub trait Network: Sized + Sync {
         y: ArrayViewMut2<'_, Self::Scalar>,
     ) -> Result<(), ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks_into(&x, y, Self::OUTPUT, "output columns", |x, y| {
-            self.forward_blocks_into(x, y)
-        })
+        batch::blocks_into(
+            &x,
+            y,
+            Self::OUTPUT,
+            "output columns",
+            |x, y| self.forward_blocks_into(x, y),
+            |x, y| self.forward_into(x, y),
+        )
     }
 
     /// The Jacobian at each row of `x`: `(n, INPUT)` to `(n, OUTPUT, INPUT)`.
@@ -299,6 +309,52 @@ pub trait ScalarNetwork: Network {
         gradient: &mut [Self::Scalar],
     ) -> Result<(Self::Scalar, Self::Scalar), ShapeError>;
 
+    /// The block kernel of [`ScalarNetwork::laplacian_batch`]: the Laplacians of
+    /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
+    /// [`ScalarNetwork::laplacian_at`] computes it. `x` holds the samples one after the
+    /// other, `laplacian` one value for each. By default a call per sample: `#[mlp]` writes
+    /// a kernel of its own where a block's intermediates are few enough to be kept on the
+    /// stack (a few hundred KiB).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `laplacian` one value for each sample.
+    #[doc(hidden)]
+    fn laplacian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        laplacian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        per_sample(x, laplacian, Self::INPUT, 1, "block Laplacians", |x, l| {
+            laplacian_row(self, x, l)
+        })
+    }
+
+    /// The block kernel of [`ScalarNetwork::value_gradient_laplacian_batch`]: for each
+    /// sample a row `[value, gradient…, laplacian]` (`INPUT + 2` values), each to the bit as
+    /// [`ScalarNetwork::value_gradient_laplacian_into`] computes it; by default a call per
+    /// sample, as [`ScalarNetwork::laplacian_blocks_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `rows` a row for each sample.
+    #[doc(hidden)]
+    fn value_gradient_laplacian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        rows: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let width = Self::INPUT + 2;
+        per_sample(
+            x,
+            rows,
+            Self::INPUT,
+            width,
+            "block result values",
+            |x, row| value_gradient_laplacian_row(self, x, row),
+        )
+    }
+
     /// The output for each row of `x`: `(n, INPUT)` to `(n,)`.
     ///
     /// # Errors
@@ -321,7 +377,12 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(&x, Self::INPUT, |x, g| self.gradient_blocks_into(x, g))
+        batch::blocks(
+            &x,
+            Self::INPUT,
+            |x, g| self.gradient_blocks_into(x, g),
+            |x, g| self.gradient_into(x, g),
+        )
     }
 
     /// [`ScalarNetwork::value_batch`] into `y`, `(n,)`, written over: nothing allocated.
@@ -354,9 +415,14 @@ pub trait ScalarNetwork: Network {
         gradient: ArrayViewMut2<'_, Self::Scalar>,
     ) -> Result<(), ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks_into(&x, gradient, Self::INPUT, "gradient columns", |x, g| {
-            self.gradient_blocks_into(x, g)
-        })
+        batch::blocks_into(
+            &x,
+            gradient,
+            Self::INPUT,
+            "gradient columns",
+            |x, g| self.gradient_blocks_into(x, g),
+            |x, g| self.gradient_into(x, g),
+        )
     }
 
     /// The Hessian at each row of `x`: `(n, INPUT, INPUT)`.
@@ -403,15 +469,17 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array1<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        let out = batch::map(&x, None, 1, |x, _, l| {
-            l[0] = self.laplacian_at(x)?;
-            Ok(())
-        })?;
+        let out = batch::blocks(
+            &x,
+            1,
+            |x, l| self.laplacian_blocks_into(x, l),
+            |x, l| laplacian_row(self, x, l),
+        )?;
         Ok(out.remove_axis(ndarray::Axis(1)))
     }
 
     /// The output, the gradient and the Laplacian at each row of `x`: `(n,)`, `(n, INPUT)`
-    /// and `(n,)`, by [`ScalarNetwork::value_gradient_laplacian_into`] a row.
+    /// and `(n,)`, each row as [`ScalarNetwork::value_gradient_laplacian_into`] computes it.
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns.
@@ -428,14 +496,67 @@ pub trait ScalarNetwork: Network {
         ),
         ShapeError,
     > {
-        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        // Each row `[value, laplacian, gradient…]`, split afterwards.
-        let out = batch::map(&x, None, Self::INPUT + 2, |x, _, row| {
-            let (ends, gradient) = row.split_at_mut(2);
-            (ends[0], ends[1]) = self.value_gradient_laplacian_into(x, gradient)?;
-            Ok(())
-        })?;
-        let gradient = out.slice(ndarray::s![.., 2..]).to_owned();
-        Ok((out.column(0).to_owned(), gradient, out.column(1).to_owned()))
+        let n = Self::INPUT;
+        let x = batch::rows(x, n, "input columns", None)?;
+        let out = batch::blocks(
+            &x,
+            n + 2,
+            |x, rows| self.value_gradient_laplacian_blocks_into(x, rows),
+            |x, row| value_gradient_laplacian_row(self, x, row),
+        )?;
+        let gradient = out.slice(ndarray::s![.., 1..=n]).to_owned();
+        Ok((
+            out.column(0).to_owned(),
+            gradient,
+            out.column(n + 1).to_owned(),
+        ))
     }
+}
+
+/// `f(x_i, out_i)` for each sample of `x` (`input` values each, a whole number of blocks)
+/// and its `width` results in `out` (else an error naming `what` it holds): a block kernel
+/// a sample at a time.
+fn per_sample<T: Scalar>(
+    x: &[T],
+    out: &mut [T],
+    input: usize,
+    width: usize,
+    what: &'static str,
+    mut f: impl FnMut(&[T], &mut [T]) -> Result<(), ShapeError>,
+) -> Result<(), ShapeError> {
+    let input = input.max(1);
+    let block = input * crate::BLOCK;
+    if !x.len().is_multiple_of(block) {
+        let whole = x.len().div_ceil(block).max(1) * block;
+        return Err(ShapeError::new("block input values", whole, x.len()));
+    }
+    crate::check_len(out.len(), x.len() / input * width, what)?;
+    x.chunks_exact(input)
+        .zip(out.chunks_exact_mut(width))
+        .try_for_each(|(x, out)| f(x, out))
+}
+
+/// `[laplacian]` at `x`: a row of [`ScalarNetwork::laplacian_batch`].
+fn laplacian_row<N: ScalarNetwork>(
+    net: &N,
+    x: &[N::Scalar],
+    out: &mut [N::Scalar],
+) -> Result<(), ShapeError> {
+    crate::check_len(out.len(), 1, "Laplacians")?;
+    out[0] = net.laplacian_at(x)?;
+    Ok(())
+}
+
+/// `[value, gradient…, laplacian]` at `x`: a row of
+/// [`ScalarNetwork::value_gradient_laplacian_batch`].
+fn value_gradient_laplacian_row<N: ScalarNetwork>(
+    net: &N,
+    x: &[N::Scalar],
+    row: &mut [N::Scalar],
+) -> Result<(), ShapeError> {
+    crate::check_len(row.len(), N::INPUT + 2, "result values")?;
+    let (value, rest) = row.split_at_mut(1);
+    let (gradient, laplacian) = rest.split_at_mut(N::INPUT);
+    (value[0], laplacian[0]) = net.value_gradient_laplacian_into(x, gradient)?;
+    Ok(())
 }

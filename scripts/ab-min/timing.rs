@@ -310,6 +310,13 @@ fn main() {
             black_box(pinn.value_gradient_laplacian(black_box(x)));
         }
     });
+    let xp = inputs(3);
+    fastest("pinn-batch-laplacian", &filter, 20, ROWS, || {
+        black_box(pinn.laplacian_batch(black_box(xp.view())).unwrap());
+    });
+    fastest("pinn-batch-value-gradient-laplacian", &filter, 20, ROWS, || {
+        black_box(pinn.value_gradient_laplacian_batch(black_box(xp.view())).unwrap());
+    });
     let mid = Mid::from_parameters_boxed(&parameters::<Mid>()).unwrap();
     let mid_rows = arrays::<32>(&inputs(32));
     fastest("mid-hvp", &filter, 50, ROWS, || {

@@ -144,8 +144,11 @@ fn odd_widths_are_single_calls() {
 /// rows or columns; every sample still its single call to the bit.
 #[test]
 fn few_inputs_are_single_calls() {
-    let x = inputs(16 + 3, 3);
-    scalar_rows_match::<Pinn>(x.view(), x.view());
+    // No row, one (no whole block: a single call), a block and three rows.
+    for rows in [0, 1, 16 + 3] {
+        let x = inputs(rows, 3);
+        scalar_rows_match::<Pinn>(x.view(), x.view());
+    }
     scalar_rows_match::<Pinn32>(inputs(16 + 3, 2).view(), inputs(16 + 3, 2).view());
     let x = inputs(16 + 3, 6);
     scalar_rows_match::<Six>(x.view(), x.view());
@@ -209,6 +212,41 @@ fn wrong_shapes_are_errors() {
     assert_eq!(
         seed.forward_batch(inputs(0, 52).view()).unwrap().dim(),
         (0, 1)
+    );
+    // The block kernels behind the Laplacian's batches check what they are given, whether
+    // the network has kernels of its own (`Pinn`) or takes a sample at a time (`Seed`).
+    let pinn: Pinn = net(0);
+    let mut out = vec![0.0; 5 * 16];
+    let error = pinn.laplacian_blocks_into(&[0.0; 3 * 15], &mut out[..16]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block input values, found 45"
+    );
+    let error = pinn.laplacian_blocks_into(&[0.0; 3 * 16], &mut out[..15]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 16 block Laplacians, found 15"
+    );
+    let error = pinn.value_gradient_laplacian_blocks_into(&[0.0; 3 * 16], &mut out[..79]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 80 block result values, found 79"
+    );
+    let mut out = vec![0.0; 54 * 16];
+    let error = seed.laplacian_blocks_into(&[0.0; 52 * 17], &mut out[..17]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 1664 block input values, found 884"
+    );
+    let error = seed.laplacian_blocks_into(&[0.0; 52 * 16], &mut out[..17]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 16 block Laplacians, found 17"
+    );
+    let error = seed.value_gradient_laplacian_blocks_into(&[0.0; 52 * 16], &mut out[..54 * 15]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 864 block result values, found 810"
     );
 }
 

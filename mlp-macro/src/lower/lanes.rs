@@ -90,6 +90,15 @@ impl Lowering<'_> {
         if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
             return rows;
         }
+        // A block's sums by samples and directions (the tangents of many inputs, a row per
+        // sample and direction): no kernel. Summed a sample at a time as the single call
+        // sums them, they would share no weights across the samples, and a block's
+        // tangents fill more than L1 (the seed's Laplacian so took 7 % longer than its
+        // calls, `value_gradient_laplacian` 61 %); and the lanes' loops below might group a
+        // term's products otherwise than the single call does.
+        if self.blocks && axes.len() > 2 && orders.contains(&Order::Fused) {
+            self.declined.set(true);
+        }
         let mut body = TokenStream::new();
         let into = quote!(#name #([#vars])*);
         // A value that is a matrix's and a vector's sum times an element of an array along

@@ -20,7 +20,7 @@ mod expr;
 mod lanes;
 mod stmt;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -75,6 +75,14 @@ pub enum Returns {
 }
 
 impl Returns {
+    /// The tensors returned, in order.
+    pub fn tensors(&self) -> Vec<TensorId> {
+        match self {
+            Self::Array(t) | Self::First(t) => vec![*t],
+            Self::Tuple(parts) => parts.iter().flat_map(Self::tensors).collect(),
+        }
+    }
+
     /// What is left to return once `t` is written in place: nothing, or a tuple without
     /// it (a pair left of three, not a tuple of one).
     fn without(&self, t: TensorId) -> Option<Self> {
@@ -122,21 +130,42 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
 /// The body of a block kernel computing `p`, the program `single` over a block of samples
 /// ([`crate::block`]), for each block of `xs` in turn: every statement along the samples,
 /// every sum added up in the order `single`'s lowering adds it, so that each sample comes
-/// out to the bit as a single call. Its result `out` is written into the caller's memory,
-/// block by block of a parameter `&mut` of its name with an `s` (copied out of the kernel's
-/// own, a block's gradient cost a tenth of the seed network's batch gradient). The arrays
-/// are declared once, before the loop over the blocks, and written over by each: zeroed
-/// for every block, they took a tenth of the seed's batch gradient too.
+/// out to the bit as a single call. The arrays are declared once, before the loop over the
+/// blocks, and written over by each: zeroed for every block, they took a tenth of the
+/// seed's batch gradient.
+///
+/// Its results go into the caller's memory, block by block of a parameter `&mut` that
+/// [`Kernel::results`] names, [`Kernel::width`] values a sample. A single result of a row a
+/// sample (a gradient) is written there in place (copied out of the kernel's own, a block's
+/// gradient cost a tenth of the seed network's batch gradient); otherwise (several results,
+/// or one value a sample) each sample's are copied into its row side by side, in the order
+/// of `outs`:
 ///
 /// ```text
-/// let mut z1: [[f64; 20]; 16] = [[0.0; 20]; 16];
+/// for b in 0..16 {
+///     result[b][0..1].copy_from_slice(&y[b]);
+///     result[b][1..4].copy_from_slice(&g[b]);
+///     result[b][4] = laplacian[b];
+/// }
+/// ```
+///
+/// ```text
+/// let mut z1: _mlp::Aligned<[[f64; 20]; 16]> = _mlp::Aligned([[0.0; 20]; 16]);
 /// …
 /// for (x, g) in xs.iter().zip(gs) {
 ///     _mlp::dot_block::<f64, 52, 16, 20>(&self.w1, x, |b, j, sum| z1[b][j] = sum + self.b1[j]);
 ///     …
 /// }
 /// ```
-pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -> TokenStream {
+///
+/// `None` if a result's width is not known to the macro (a network generic over its
+/// input) or a result has more than one axis besides the samples'.
+pub fn lower_block(
+    single: &Program,
+    p: &Program,
+    cx: &Context,
+    outs: &[TensorId],
+) -> Option<Kernel> {
     let shapes = vec![Shape::Loops; p.stmts.len()];
     let mut lowering = Lowering::new(p, cx);
     lowering.array = storage(p, &shapes);
@@ -145,25 +174,91 @@ pub fn lower_block(single: &Program, p: &Program, cx: &Context, out: TensorId) -
     // The samples' axis: every argument's first.
     let argument = p.tensors.iter().position(|t| t.role == Role::Argument);
     lowering.samples = argument.and_then(|x| p.tensors[x].axes.first().copied());
-    lowering.out = Some(out);
+    let in_place = match outs {
+        &[out] if p.tensors[out].axes.len() == 2 => Some(out),
+        _ => None,
+    };
+    lowering.out = in_place;
     lowering.blocks = true;
+    // Each result's place in a sample's row, its offset and width, known to the macro
+    // unless it is one written in place.
+    let mut places = Vec::new();
+    let mut width = 0;
+    for &t in outs.iter().filter(|_| in_place.is_none()) {
+        let n = match p.tensors[t].axes[1..] {
+            [] => 1,
+            [axis] => match p.extent(axis) {
+                Extent::Fixed(n) => n,
+                Extent::Input => return None,
+            },
+            _ => return None,
+        };
+        places.push((t, width, n));
+        width += n;
+    }
+    let width = match in_place {
+        Some(out) => lowering.extent(p.tensors[out].axes[1]),
+        None => Literal::usize_unsuffixed(width).into_token_stream(),
+    };
     let stmts: Vec<TokenStream> = p
         .stmts
         .iter()
         .enumerate()
         .map(|(n, s)| lowering.stmt(n, s))
         .collect();
+    if lowering.declined.get() {
+        return None;
+    }
     let declared = lowering.declared.take();
     // The samples, `x` (a block kernel's one argument), in blocks of `xs`.
     let x = argument.map_or_else(|| Ident::new("x", Span::call_site()), |x| lowering.ident(x));
-    let y = lowering.ident(out);
+    let (y, copies) = match in_place {
+        Some(out) => (lowering.ident(out), TokenStream::new()),
+        None => {
+            let y = Ident::new("result", Span::call_site());
+            let b = lowering.var(lowering.samples?);
+            let copies: Vec<TokenStream> = places
+                .iter()
+                .map(|&(t, at, n)| {
+                    let name = lowering.ident(t);
+                    if p.tensors[t].axes.len() == 1 {
+                        let at = Literal::usize_unsuffixed(at);
+                        quote!(#y[#b][#at] = #name[#b];)
+                    } else {
+                        let (from, to) = (
+                            Literal::usize_unsuffixed(at),
+                            Literal::usize_unsuffixed(at + n),
+                        );
+                        quote!(#y[#b][#from..#to].copy_from_slice(&#name[#b]);)
+                    }
+                })
+                .collect();
+            let block = lowering.extent(lowering.samples?);
+            (y, quote!(for #b in 0..#block { #(#copies)* }))
+        }
+    };
     let (xs, ys) = (plural(&x.to_string()), plural(&y.to_string()));
-    quote! {
+    let body = quote! {
         #(#declared)*
         for (#x, #y) in #xs.iter().zip(#ys) {
             #(#stmts)*
+            #copies
         }
-    }
+    };
+    Some(Kernel {
+        body,
+        results: ys,
+        width,
+    })
+}
+
+/// A block kernel's body, with the name and width of its results' parameter.
+pub struct Kernel {
+    pub body: TokenStream,
+    /// `gs` (one result written in place) or `results` (rows of several side by side).
+    pub results: Ident,
+    /// Values a sample: `53` or `IN`.
+    pub width: TokenStream,
 }
 
 /// `xs` for `x`: the name of a run of blocks of `x`.
@@ -241,6 +336,8 @@ struct Lowering<'a> {
     out: Option<TensorId>,
     /// A block kernel: its arrays declared once, before its loop over the blocks.
     blocks: bool,
+    /// A block kernel's statement it cannot take as a sample's call does: no kernel.
+    declined: Cell<bool>,
     /// For a block kernel, the declarations of its arrays, made once before its loop over
     /// the blocks.
     declared: RefCell<Vec<TokenStream>>,
@@ -271,6 +368,7 @@ impl<'a> Lowering<'a> {
                     samples: None,
                     out: None,
                     blocks: false,
+                    declined: Cell::new(false),
                     declared: RefCell::new(Vec::new()),
                     pairs: RefCell::new(Vec::new()),
                 };
@@ -325,7 +423,7 @@ impl<'a> Lowering<'a> {
         }
         if self.blocks {
             self.hoist(&name, &self.array_type(t), value);
-            return quote!(#name = #value;);
+            return quote!(*#name = #value;);
         }
         let ty = self.array_type(t);
         quote!(let mut #name: #ty = #value;)
@@ -344,12 +442,13 @@ impl<'a> Lowering<'a> {
         self.declare(t, value)
     }
 
-    /// `let mut name: ty = value;` among a block kernel's declarations, before its loop
-    /// over the blocks.
+    /// `let mut name: _mlp::Aligned<ty> = _mlp::Aligned(value);` among a block kernel's
+    /// declarations, before its loop over the blocks: from a cache line's start, as the
+    /// kernels' loads of whole vectors want it.
     fn hoist(&self, name: &Ident, ty: &TokenStream, value: &TokenStream) {
         self.declared
             .borrow_mut()
-            .push(quote!(let mut #name: #ty = #value;));
+            .push(quote!(let mut #name: _mlp::Aligned<#ty> = _mlp::Aligned(#value);));
     }
 
     /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a

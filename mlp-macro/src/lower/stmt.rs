@@ -245,12 +245,12 @@ impl Lowering<'_> {
         {
             return None;
         }
+        // In a block kernel, only where the single call adds the sums in lanes too.
+        let lanes = |orders: &Vec<Vec<Order>>| orders[n] == [Order::Lanes];
+        if !self.orders.as_ref().is_none_or(lanes) {
+            return None;
+        }
         if !outer.is_empty() {
-            // In a block kernel, only where the single call adds the sums in lanes too.
-            let lanes = |orders: &Vec<Vec<Order>>| orders[n] == [Order::Lanes];
-            if !self.orders.as_ref().is_none_or(lanes) {
-                return None;
-            }
             let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
             let (scalar, rows) = (&self.cx.scalar, self.extent(row));
             let sums = quote!(let acc: [#scalar; #rows] = _mlp::dot_rows_of(#w, #x););
@@ -343,16 +343,28 @@ impl Lowering<'_> {
     /// each element.
     ///
     /// ```text
-    /// let mut z2: [[f64; 128]; 16] = [[0.0; 128]; 16]; // before the loop over blocks
+    /// let mut z2: _mlp::Aligned<[[f64; 128]; 16]> = …; // before the loop over blocks
     /// _mlp::dot_block::<f64, 128, 16, 128>(
     ///     &self.w2, &a1, |b, i, sum| z2[b][i] = sum + self.b2[i],
     /// );
+    /// ```
+    ///
+    /// Likewise a block's tangents, a row per sample and direction (`ż2[b,c,i] = Σ_j
+    /// W2[i,j]·ȧ1[b,c,j]`, few inputs: [`crate::passes::layout`]): all rows of all samples
+    /// at once, each weight loaded once for several of them, where the single call takes
+    /// each direction's row by `_mlp::dot_rows_of`.
+    ///
+    /// ```text
+    /// _mlp::dot_block::<f64, 64, 48, 64>(&self.w2, _mlp::flat(&a1_dot), |at, i, sum| {
+    ///     let (b, c) = (at / 3, at % 3);
+    ///     z2_dot[b][c][i] = sum;
+    /// });
     /// ```
     fn dot_block(&self, n: usize, stmt: &Stmt) -> Option<TokenStream> {
         let t = stmt.targets[0];
         let tensor = &self.p.tensors[t];
         let orders = self.orders.as_ref()?;
-        let (&[samples, row], false, [Order::Lanes]) = (
+        let ([samples, within @ .., row], false, [Order::Lanes]) = (
             tensor.axes.as_slice(),
             tensor.symmetric,
             orders[n].as_slice(),
@@ -362,40 +374,78 @@ impl Lowering<'_> {
         let [sum @ Expr::Sum(v, term)] = &lanes::top_level_sums(&stmt.values[0])[..] else {
             return None;
         };
-        // Both factors whole matrices read at `[row, v]` and `[samples, v]`.
+        // Both factors whole: a matrix read at `[row, v]`, the samples' rows at `[samples,
+        // (direction,) v]`.
         let Expr::Mul(factors) = &**term else {
             return None;
         };
         let [Expr::Read(w, w_ixs), Expr::Read(x, x_ixs)] = factors.as_slice() else {
             return None;
         };
-        let whole = |t: TensorId, ixs: &[Ix], axes: [IndexId; 2]| {
+        let whole = |t: TensorId, ixs: &[Ix], axes: &[IndexId]| {
             let declared = &self.p.tensors[t].axes;
             self.array[t]
-                && ixs == [Ix::Var(axes[0]), Ix::Var(axes[1])]
-                && declared.len() == 2
-                && (0..2).all(|i| self.p.extent(declared[i]) == self.p.extent(axes[i]))
+                && ixs.len() == axes.len()
+                && ixs.iter().zip(axes).all(|(ix, &a)| *ix == Ix::Var(a))
+                && declared.len() == axes.len()
+                && declared
+                    .iter()
+                    .zip(axes)
+                    .all(|(&d, &a)| self.p.extent(d) == self.p.extent(a))
         };
-        if self.samples != Some(samples)
-            || !whole(*w, w_ixs, [row, *v])
-            || !whole(*x, x_ixs, [samples, *v])
+        let x_axes: Vec<IndexId> = [*samples]
+            .iter()
+            .chain(within)
+            .chain([v])
+            .copied()
+            .collect();
+        if self.samples != Some(*samples)
+            || !whole(*w, w_ixs, &[*row, *v])
+            || !whole(*x, x_ixs, &x_axes)
         {
             return None;
         }
+        // With directions, their count and the block's rows, `B·C`.
+        let directions = match within {
+            [] => None,
+            [direction] => match (self.p.extent(*samples), self.p.extent(*direction)) {
+                (Extent::Fixed(block), Extent::Fixed(count)) => {
+                    Some((*direction, count, block * count))
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
         let (w, x) = (self.borrow(*w, false), self.borrow(*x, false));
         let name = self.ident(t);
         let declare = self.declare_written(t, &self.zeros(&tensor.axes));
-        let (samples_var, row_var) = (self.var(samples), self.var(row));
-        let (count, block, rows) = (self.extent(*v), self.extent(samples), self.extent(row));
+        let (samples_var, row_var) = (self.var(*samples), self.var(*row));
+        let (count, rows) = (self.extent(*v), self.extent(*row));
         let scalar = &self.cx.scalar;
         *self.computed.borrow_mut() = vec![(sum.clone(), quote!(sum))];
         let element = self.expr(n, &stmt.values[0]);
         self.computed.borrow_mut().clear();
+        let Some((direction, per, all)) = directions else {
+            let block = self.extent(*samples);
+            return Some(quote! {
+                #declare
+                _mlp::dot_block::<#scalar, #count, #block, #rows>(
+                    #w, #x, |#samples_var, #row_var, sum| #name[#samples_var][#row_var] = #element,
+                );
+            });
+        };
+        // Each sample's directions are rows as well: `x[b][c]` is row `b·C + c`.
+        let (per, all) = (
+            Literal::usize_unsuffixed(per),
+            Literal::usize_unsuffixed(all),
+        );
+        let direction_var = self.var(direction);
         Some(quote! {
             #declare
-            _mlp::dot_block::<#scalar, #count, #block, #rows>(
-                #w, #x, |#samples_var, #row_var, sum| #name[#samples_var][#row_var] = #element,
-            );
+            _mlp::dot_block::<#scalar, #count, #all, #rows>(#w, _mlp::flat(#x), |at, #row_var, sum| {
+                let (#samples_var, #direction_var) = (at / #per, at % #per);
+                #name[#samples_var][#direction_var][#row_var] = #element;
+            });
         })
     }
 

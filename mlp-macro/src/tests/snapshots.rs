@@ -210,6 +210,54 @@ fn few_inputs_and_deep() {
     );
     insta::assert_snapshot!("pinn-laplacian", method(&expansion, "laplacian"));
     insta::assert_snapshot!("pinn-hessian", method(&expansion, "hessian_to"));
+    insta::assert_snapshot!(
+        "pinn-laplacian-blocks",
+        method(&expansion, "value_gradient_laplacian_blocks")
+    );
+}
+
+/// The Laplacian's block kernels are written where a block's tangents are products by
+/// the weights shared by all its samples and directions (`_mlp::dot_block`), and fit on
+/// the stack: for few inputs, not for the seed's 52 (its tangents a sample at a time),
+/// nor for the 64-128-128-1 network (a block's tangents, 16 × 64 × 128 values a layer),
+/// nor where the input's width is generic.
+#[test]
+fn laplacian_block_kernels() {
+    let kernels = |args: TokenStream| {
+        let expansion = expand(
+            args,
+            quote!(
+                pub struct Net;
+            ),
+        );
+        ["laplacian_blocks", "value_gradient_laplacian_blocks"]
+            .map(|name| expansion.contains(&format!("pub fn {name}(")))
+    };
+    assert_eq!(kernels(quote!(64, 64, 64, 1, input = 3)), [true, true]);
+    assert_eq!(
+        kernels(quote!(16, 16, 1, input = 2, scalar = f32)),
+        [true, true]
+    );
+    assert_eq!(kernels(quote!(64, 1, input = 70)), [true, true]);
+    assert_eq!(kernels(quote!(20, 10, 1, input = 52)), [false, false]);
+    assert_eq!(kernels(quote!(128, 128, 1, input = 64)), [false, false]);
+    assert_eq!(kernels(quote!(8, 6, 1)), [false, false]);
+    assert_eq!(kernels(quote!(20, 10, 3, input = 3)), [false, false]);
+    // The test networks of `tests/mlp/batch.rs`.
+    assert_eq!(
+        kernels(quote!(33, 33, 1, input = 6, activation = softplus)),
+        [true, true]
+    );
+    assert_eq!(kernels(quote!(7, 1, input = 5, unroll = all)), [true, true]);
+    assert_eq!(
+        kernels(quote!(6, 1, input = 5, activation = identity)),
+        [true, true]
+    );
+    assert_eq!(kernels(quote!(33, 17, 1, input = 45)), [false, false]);
+    assert_eq!(
+        kernels(quote!(37, 23, 1, input = 29, scalar = f32)),
+        [false, false]
+    );
 }
 
 /// A network whose hidden layers are wider than half its input: the Hessian by each unit's
