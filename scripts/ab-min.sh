@@ -7,12 +7,12 @@
 # `value_gradient_laplacian` and `hessian`,
 # and its first layer's `dot_rows` against its reverse sweep's `axpys`; the wide network's
 # `value_and_gradient` (also in `f32`), `hvp` and `hessian` (32 samples); the seed's (also
-# in `f32`) and the wide network's batch forward and gradient; four more networks'
+# in `f32`) and the wide network's batch forward, gradient and `hvp`; four more networks'
 # `forward`, `value_and_gradient` and `hvp`; the `jacobian` of a 12-32-32-6 network, a
 # 3-32-32-6 one, a 2-16-40 one and a 784-256-128-10 one (relu; 32 samples); a 3-64-64-64-1
 # network's `forward`, `value_and_gradient`, `hvp`, `laplacian`, `hessian` and
 # `value_gradient_laplacian` (so that revisions before it, `a9a997c`, do not build), and
-# its `laplacian_batch` and `value_gradient_laplacian_batch`; a
+# its `hvp_batch`, `laplacian_batch` and `value_gradient_laplacian_batch`; a
 # 32-64-64-1 one's `hvp`, `laplacian`, `hessian` and `value_gradient_hessian`; over 1,024
 # samples); the two programs then
 # run in turn, ROUNDS times, and each figure is the fastest run of all (ns per sample),

@@ -167,6 +167,13 @@ macro_rules! scalar_group {
         g.bench_function("mlp-f32-batch-gradient", |b| {
             b.iter(|| net32.gradient_batch(black_box(batch32.view())).unwrap())
         });
+        let directions = batch.mapv(|a| -0.5 * a);
+        g.bench_function("mlp-batch-hvp", |b| {
+            b.iter(|| {
+                net.hvp_batch(black_box(batch.view()), black_box(directions.view()))
+                    .unwrap()
+            })
+        });
         g.bench_function("reference-value_and_gradient", |b| {
             b.iter(|| {
                 let x = ArrayView1::from(black_box(&x));

@@ -65,7 +65,7 @@ impl Arch {
             "forward" | "batch-forward" => (self.forward(), self.hidden()),
             "value_and_gradient" | "batch-gradient" => (value_and_gradient, self.hidden()),
             // Forward over reverse: the gradient's work twice over.
-            "hvp" => (2.0 * value_and_gradient, self.hidden()),
+            "hvp" | "batch-hvp" => (2.0 * value_and_gradient, self.hidden()),
             // The hidden layers' input Jacobians, and their squared norms.
             "laplacian" | "batch-laplacian" => (
                 self.forward() + input * (beyond_first + self.hidden()),
@@ -99,9 +99,10 @@ impl Arch {
         match method {
             "forward" => 1.0,
             "batch-forward" => 1.0 / BLOCK as f64,
-            "batch-gradient" | "batch-laplacian" | "batch-value_gradient_laplacian" => {
-                2.0 / BLOCK as f64
-            }
+            "batch-gradient"
+            | "batch-hvp"
+            | "batch-laplacian"
+            | "batch-value_gradient_laplacian" => 2.0 / BLOCK as f64,
             _ => 2.0,
         }
     }
@@ -197,6 +198,7 @@ pub fn print() {
                 "hessian_to",
                 "batch-forward",
                 "batch-gradient",
+                "batch-hvp",
                 "batch-laplacian",
                 "batch-value_gradient_laplacian",
             ] {

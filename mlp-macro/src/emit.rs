@@ -568,6 +568,7 @@ impl Item {
                     quote!(hvp(&self, x: &#x, v: &#x) -> #x),
                     methods::hvp(f),
                 ),
+                kernel("hvp_blocks", methods::block_of(methods::hvp(f))),
                 method(
                     line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
                     quote!(laplacian(&self, x: &#x) -> #scalar),
@@ -593,20 +594,27 @@ impl Item {
         (single, p, r): (Program, Program, Returns),
     ) -> Option<TokenStream> {
         let scalar = &self.scalar;
-        let input = &self.input;
         let Kernel {
             body,
+            arguments,
             results,
             width,
         } = lower_block(&single, &p, cx, &r.tensors())?;
         let (name, block) = (format_ident!("{name}"), lit(methods::BLOCK));
+        let arguments = arguments
+            .iter()
+            .map(|(a, width)| quote!(#a: &[[[#scalar; #width]; #block]]));
         Some(quote! {
             /// A block kernel of the batch methods: each sample to the bit as a single
             /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
             /// `xs` in turn, its results into the block of the same index.
             #[doc(hidden)]
             #[inline]
-            pub fn #name(&self, xs: &[[[#scalar; #input]; #block]], #results: &mut [[[#scalar; #width]; #block]]) {
+            pub fn #name(
+                &self,
+                #(#arguments,)*
+                #results: &mut [[[#scalar; #width]; #block]],
+            ) {
                 #body
             }
         })
@@ -708,6 +716,22 @@ impl Item {
                         let x = _mlp::array(x, "input values")?;
                         let v = _mlp::array(v, "direction values")?;
                         *_mlp::array_mut(hv, "output values")? = self.hvp(x, v);
+                        _mlp::Result::Ok(())
+                    }
+
+                    #[inline]
+
+                    fn hvp_blocks_into(
+                        &self,
+                        x: &[#scalar],
+                        v: &[#scalar],
+                        hv: &mut [#scalar],
+                    ) -> _mlp::Result<(), _mlp::ShapeError> {
+                        _mlp::check_len(v.len(), x.len(), "block direction values")?;
+                        let x = _mlp::blocks(x, "block input values")?;
+                        let v = _mlp::blocks(v, "block direction values")?;
+                        let hv = _mlp::blocks_mut(hv, x.len(), "block output values")?;
+                        self.hvp_blocks(x, v, hv);
                         _mlp::Result::Ok(())
                     }
 

@@ -45,21 +45,23 @@ const RUN: usize = 16;
 
 /// Writes each row's result into a new `(rows, width)` array, [`BLOCK`] rows at a time, up
 /// to [`RUN`] blocks a call: `kernel` takes whole blocks of samples as they lie in `x` (one
-/// row after the other, as block kernels take them) and writes their results likewise;
-/// `single` takes the rows past the last whole block, one at a time (a block padded with
-/// zeros would cost a whole block's work for as little as one row: a batch of one row, 16).
+/// row after the other, as block kernels take them), with the same rows of `v` if given
+/// (else an empty slice), and writes their results likewise; `single` takes the rows past
+/// the last whole block, one at a time (a block padded with zeros would cost a whole
+/// block's work for as little as one row: a batch of one row, 16).
 pub(crate) fn blocks<T, F, S>(
     x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
     width: usize,
     kernel: F,
     single: S,
 ) -> Result<Array2<T>, ShapeError>
 where
     T: Scalar,
-    F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
-    S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    S: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    let runs = Runs::new(x, width);
+    let runs = Runs::new(x, v, width);
     let rows = x.nrows();
     #[cfg(feature = "rayon")]
     let out = {
@@ -92,6 +94,7 @@ where
 /// first; else computed apart and copied in.
 pub(crate) fn blocks_into<T, F, S>(
     x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
     mut out: ArrayViewMut2<'_, T>,
     width: usize,
     what: &'static str,
@@ -100,8 +103,8 @@ pub(crate) fn blocks_into<T, F, S>(
 ) -> Result<(), ShapeError>
 where
     T: Scalar,
-    F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
-    S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    S: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
     if out.ncols() != width {
         return Err(ShapeError::new(what, width, out.ncols()));
@@ -110,16 +113,17 @@ where
         return Err(ShapeError::new("result rows", x.nrows(), out.nrows()));
     }
     if let Some(slice) = out.as_slice_mut() {
-        return Runs::new(x, width).all(slice, &kernel, &single);
+        return Runs::new(x, v, width).all(slice, &kernel, &single);
     }
-    out.assign(&blocks(x, width, kernel, single)?);
+    out.assign(&blocks(x, v, width, kernel, single)?);
     Ok(())
 }
 
 /// The samples of a batch, row-major, in runs of up to [`RUN`] blocks: what one call of a
-/// block kernel takes.
+/// block kernel takes; with directions `v` (as many, as wide), theirs alike.
 struct Runs<'a, T: Clone> {
     x: Cow<'a, [T]>,
+    v: Option<Cow<'a, [T]>>,
     columns: usize,
     width: usize,
     /// Samples a run.
@@ -127,12 +131,13 @@ struct Runs<'a, T: Clone> {
 }
 
 impl<'a, T: Scalar> Runs<'a, T> {
-    fn new(x: &'a CowArray<'_, T, Ix2>, width: usize) -> Self {
+    fn new(x: &'a CowArray<'_, T, Ix2>, v: Option<&'a CowArray<'_, T, Ix2>>, width: usize) -> Self {
         let (rows, columns) = x.dim();
         // Row-major, as `rows` left it: plain slices, row after row.
-        let x = x
-            .as_slice()
-            .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed);
+        let flat = |x: &'a CowArray<'_, T, Ix2>| {
+            x.as_slice()
+                .map_or_else(|| Cow::Owned(x.iter().copied().collect()), Cow::Borrowed)
+        };
         // No longer than the rows need; with threads, short enough that each has some.
         #[cfg(feature = "rayon")]
         let threads = rayon::current_num_threads();
@@ -140,7 +145,8 @@ impl<'a, T: Scalar> Runs<'a, T> {
         let threads = 1;
         let run = RUN.min(rows.div_ceil(BLOCK * threads).max(1)) * BLOCK;
         Self {
-            x,
+            x: flat(x),
+            v: v.map(flat),
             columns,
             width,
             run,
@@ -151,8 +157,8 @@ impl<'a, T: Scalar> Runs<'a, T> {
     /// `rayon`.
     fn all<F, S>(&self, out: &mut [T], kernel: &F, single: &S) -> Result<(), ShapeError>
     where
-        F: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
-        S: Fn(&[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+        F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+        S: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
     {
         let step = (self.run * self.width).max(1);
         #[cfg(feature = "rayon")]
@@ -172,21 +178,31 @@ impl<'a, T: Scalar> Runs<'a, T> {
     /// call of `kernel`, then the samples left a call of `single` each.
     fn one<F, S>(&self, i: usize, out: &mut [T], kernel: &F, single: &S) -> Result<(), ShapeError>
     where
-        F: Fn(&[T], &mut [T]) -> Result<(), ShapeError>,
-        S: Fn(&[T], &mut [T]) -> Result<(), ShapeError>,
+        F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError>,
+        S: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError>,
     {
         let (columns, width) = (self.columns, self.width);
-        let x = nth_block(&self.x, i, (self.run * columns).max(1));
+        let step = (self.run * columns).max(1);
+        let x = nth_block(&self.x, i, step);
+        let v = self.v.as_deref().map_or(&[][..], |v| nth_block(v, i, step));
         let whole = out.len() / width.max(1) / BLOCK * BLOCK;
         let (x, x_rest) = x.split_at(whole * columns);
+        let (v, v_rest) = v.split_at(v.len().min(whole * columns));
         let (out, out_rest) = out.split_at_mut(whole * width);
         if whole > 0 {
-            kernel(x, out)?;
+            kernel(x, v, out)?;
         }
-        x_rest
+        for (n, (x, out)) in x_rest
             .chunks(columns.max(1))
             .zip(out_rest.chunks_mut(width.max(1)))
-            .try_for_each(|(x, out)| single(x, out))
+            .enumerate()
+        {
+            let v = v_rest
+                .get(n * columns..(n + 1) * columns)
+                .unwrap_or_default();
+            single(x, v, out)?;
+        }
+        Ok(())
     }
 }
 

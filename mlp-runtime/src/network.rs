@@ -150,9 +150,10 @@ pub trait Network: Sized + Sync {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         batch::blocks(
             &x,
+            None,
             Self::OUTPUT,
-            |x, y| self.forward_blocks_into(x, y),
-            |x, y| self.forward_into(x, y),
+            |x, _, y| self.forward_blocks_into(x, y),
+            |x, _, y| self.forward_into(x, y),
         )
     }
 
@@ -171,11 +172,12 @@ pub trait Network: Sized + Sync {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         batch::blocks_into(
             &x,
+            None,
             y,
             Self::OUTPUT,
             "output columns",
-            |x, y| self.forward_blocks_into(x, y),
-            |x, y| self.forward_into(x, y),
+            |x, _, y| self.forward_blocks_into(x, y),
+            |x, _, y| self.forward_into(x, y),
         )
     }
 
@@ -291,6 +293,22 @@ pub trait ScalarNetwork: Network {
         hv: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// The block kernel of [`ScalarNetwork::hvp_batch`]: `H(x)·v` for
+    /// [`BLOCK`](crate::BLOCK) samples and directions at once, block after block, each to
+    /// the bit as [`ScalarNetwork::hvp_into`] computes it. `x`, `v` and `hv` hold theirs one
+    /// after the other.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `v` or `hv` as many.
+    #[doc(hidden)]
+    fn hvp_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        v: &[Self::Scalar],
+        hv: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
     /// The Laplacian `Σ_k ∂²y/∂x_k²` at `x`.
     ///
     /// # Errors
@@ -379,9 +397,10 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         batch::blocks(
             &x,
+            None,
             Self::INPUT,
-            |x, g| self.gradient_blocks_into(x, g),
-            |x, g| self.gradient_into(x, g),
+            |x, _, g| self.gradient_blocks_into(x, g),
+            |x, _, g| self.gradient_into(x, g),
         )
     }
 
@@ -417,11 +436,12 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         batch::blocks_into(
             &x,
+            None,
             gradient,
             Self::INPUT,
             "gradient columns",
-            |x, g| self.gradient_blocks_into(x, g),
-            |x, g| self.gradient_into(x, g),
+            |x, _, g| self.gradient_blocks_into(x, g),
+            |x, _, g| self.gradient_into(x, g),
         )
     }
 
@@ -454,9 +474,13 @@ pub trait ScalarNetwork: Network {
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
-        batch::map(&x, Some(&v), Self::INPUT, |x, v, hv| {
-            self.hvp_into(x, v, hv)
-        })
+        batch::blocks(
+            &x,
+            Some(&v),
+            Self::INPUT,
+            |x, v, hv| self.hvp_blocks_into(x, v, hv),
+            |x, v, hv| self.hvp_into(x, v, hv),
+        )
     }
 
     /// The Laplacian at each row of `x`: `(n,)`.
@@ -471,9 +495,10 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let out = batch::blocks(
             &x,
+            None,
             1,
-            |x, l| self.laplacian_blocks_into(x, l),
-            |x, l| laplacian_row(self, x, l),
+            |x, _, l| self.laplacian_blocks_into(x, l),
+            |x, _, l| laplacian_row(self, x, l),
         )?;
         Ok(out.remove_axis(ndarray::Axis(1)))
     }
@@ -500,9 +525,10 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, n, "input columns", None)?;
         let out = batch::blocks(
             &x,
+            None,
             n + 2,
-            |x, rows| self.value_gradient_laplacian_blocks_into(x, rows),
-            |x, row| value_gradient_laplacian_row(self, x, row),
+            |x, _, rows| self.value_gradient_laplacian_blocks_into(x, rows),
+            |x, _, row| value_gradient_laplacian_row(self, x, row),
         )?;
         let gradient = out.slice(ndarray::s![.., 1..=n]).to_owned();
         Ok((

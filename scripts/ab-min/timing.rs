@@ -253,6 +253,13 @@ fn main() {
     fastest("seed-f32-batch-gradient", &filter, 200, ROWS, || {
         black_box(seed32.gradient_batch(black_box(xs32.view())).unwrap());
     });
+    let (vs, vw) = (inputs(52).mapv(|a| -0.5 * a), inputs(64).mapv(|a| -0.5 * a));
+    fastest("seed-batch-hvp", &filter, 200, ROWS, || {
+        black_box(seed.hvp_batch(black_box(xs.view()), black_box(vs.view())).unwrap());
+    });
+    fastest("wide-batch-hvp", &filter, 30, ROWS, || {
+        black_box(wide.hvp_batch(black_box(xw.view()), black_box(vw.view())).unwrap());
+    });
     fastest("wide-batch-forward", &filter, 30, ROWS, || {
         black_box(wide.forward_batch(black_box(xw.view())).unwrap());
     });
@@ -311,6 +318,9 @@ fn main() {
         }
     });
     let xp = inputs(3);
+    fastest("pinn-batch-hvp", &filter, 20, ROWS, || {
+        black_box(pinn.hvp_batch(black_box(xp.view()), black_box(xp.view())).unwrap());
+    });
     fastest("pinn-batch-laplacian", &filter, 20, ROWS, || {
         black_box(pinn.laplacian_batch(black_box(xp.view())).unwrap());
     });

@@ -6,7 +6,7 @@ use mlp::{Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
 use crate::nets::{
-    Deep, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six, Tall,
+    Deep, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six, Tall, Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -127,6 +127,16 @@ fn tiled_layers_are_single_calls() {
     }
 }
 
+/// Rows too long for registers (the 64-128-128-1 network's reverse sums, 128 lanes of 128
+/// terms): a block's `hvp` sums every sample's and its tangent's side by side over `W2`,
+/// each still its single call to the bit.
+#[test]
+fn long_rows_are_single_calls() {
+    let x = inputs(16 + 5, 64);
+    let v = inputs::<f64>(16 + 5, 64).mapv(|a| a * 0.5);
+    scalar_rows_match::<Wide>(x.view(), v.view());
+}
+
 /// Widths that fill no vector evenly, in `f64` and `f32` (sixteen lanes to an AVX-512
 /// vector), one output and five: every sample of a block is its single call to the bit
 /// (the block kernels' last rows, lanes and samples).
@@ -231,6 +241,17 @@ fn wrong_shapes_are_errors() {
     assert_eq!(
         error.unwrap_err().to_string(),
         "expected 80 block result values, found 79"
+    );
+    // `H(x)·v` for blocks of samples and directions, as many of each.
+    let error = pinn.hvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 15], &mut out[..48]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block direction values, found 45"
+    );
+    let error = pinn.hvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 16], &mut out[..47]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block output values, found 47"
     );
     let mut out = vec![0.0; 54 * 16];
     let error = seed.laplacian_blocks_into(&[0.0; 52 * 17], &mut out[..17]);

@@ -210,8 +210,10 @@ pub fn lower_block(
         return None;
     }
     let declared = lowering.declared.take();
-    // The samples, `x` (a block kernel's one argument), in blocks of `xs`.
-    let x = argument.map_or_else(|| Ident::new("x", Span::call_site()), |x| lowering.ident(x));
+    // The samples, `x` (and `v`, the arguments in order), in blocks of `xs` (`vs`).
+    let arguments: Vec<TensorId> = (0..p.tensors.len())
+        .filter(|&t| p.tensors[t].role == Role::Argument)
+        .collect();
     let (y, copies) = match in_place {
         Some(out) => (lowering.ident(out), TokenStream::new()),
         None => {
@@ -237,24 +239,38 @@ pub fn lower_block(
             (y, quote!(for #b in 0..#block { #(#copies)* }))
         }
     };
-    let (xs, ys) = (plural(&x.to_string()), plural(&y.to_string()));
+    let ys = plural(&y.to_string());
+    // `for (x, y) in xs.iter().zip(ys)`; `for ((x, v), y) in xs.iter().zip(vs).zip(ys)`.
+    let (mut each, mut blocks, mut plurals) = (TokenStream::new(), TokenStream::new(), Vec::new());
+    for (n, &t) in arguments.iter().enumerate() {
+        let a = lowering.ident(t);
+        let s = plural(&a.to_string());
+        (each, blocks) = match n {
+            0 => (quote!(#a), quote!(#s.iter())),
+            _ => (quote!((#each, #a)), quote!(#blocks.zip(#s))),
+        };
+        plurals.push((s, lowering.extent(*p.tensors[t].axes.last()?)));
+    }
     let body = quote! {
         #(#declared)*
-        for (#x, #y) in #xs.iter().zip(#ys) {
+        for (#each, #y) in #blocks.zip(#ys) {
             #(#stmts)*
             #copies
         }
     };
     Some(Kernel {
         body,
+        arguments: plurals,
         results: ys,
         width,
     })
 }
 
-/// A block kernel's body, with the name and width of its results' parameter.
+/// A block kernel's body, with the names of its parameters and the width of its results'.
 pub struct Kernel {
     pub body: TokenStream,
+    /// `xs` (and `vs`): the samples, in blocks, of each argument in turn, with their widths.
+    pub arguments: Vec<(Ident, TokenStream)>,
     /// `gs` (one result written in place) or `results` (rows of several side by side).
     pub results: Ident,
     /// Values a sample: `53` or `IN`.

@@ -278,6 +278,20 @@ fn hessian_by_curvature() {
     );
 }
 
+/// A block kernel of `hvp_batch` whose reverse sums and their tangents are too long a row to
+/// be held in registers (rows of 128 lanes, 128 terms): both, for every sample of the
+/// block, by one `_mlp::sums_rows` of 32 rows over `W2` (`lower::lanes`, `shared_block`).
+#[test]
+fn block_sums_over_shared_weights() {
+    let expansion = expand(
+        quote!(128, 128, 1, input = 64),
+        quote!(
+            pub struct Wide;
+        ),
+    );
+    insta::assert_snapshot!("wide-hvp-blocks", method(&expansion, "hvp_blocks"));
+}
+
 /// The `jacobian` method of `#[mlp(args)]`, formatted.
 fn jacobian(args: TokenStream) -> String {
     let item = quote!(
