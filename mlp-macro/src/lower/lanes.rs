@@ -140,17 +140,19 @@ impl Lowering<'_> {
         // target than a sample at a time; for the 64-128-128-1 network's, 29 % faster with
         // AVX-512, where a sample at a time had been 27 % slower than single calls on the
         // default target.)
-        let long = matches!(
-            (self.p.extent(lane), sums.first()),
-            (Extent::Fixed(lanes), Some(Expr::Sum(v, _)))
-                if matches!(self.p.extent(*v), Extent::Fixed(terms) if lanes * terms > REGISTER_BLOCKED_TERMS)
-        );
-        let block = self.blocks && outer.len() == 1 && self.samples == Some(outer[0]) && long;
+        let block = self.blocks && outer.len() == 1 && self.samples == Some(outer[0]);
         let shared = if (vars.is_empty() || block) && !symmetric && !direct {
             self.shared_weights(n, &sums, &orders)
         } else {
             None
-        };
+        }
+        .filter(|s| {
+            let long = matches!(
+                (self.p.extent(lane), self.p.extent(s.v)),
+                (Extent::Fixed(lanes), Extent::Fixed(terms)) if lanes * terms > REGISTER_BLOCKED_TERMS
+            );
+            !block || long
+        });
         // What goes before the loop over the samples.
         let mut before = TokenStream::new();
         if let (Some(shared), true) = (&shared, block) {
@@ -275,9 +277,9 @@ impl Lowering<'_> {
     }
 
     /// [`Lowering::lanes`]' sums over shared weights in a block kernel: every sample's, a
-    /// row per sample and vector, all at once by `_mlp::sums_rows` (the rows of vector `r`
-    /// after those of vector `r - 1`), into an array of their own declared with the
-    /// block's; `computed` gets each sum's element (`accs_d1_dot[1][b][j]`).
+    /// row per sample and vector, all at once by `_mlp::sums_rows` (row `k·B + b` for
+    /// vector `k` and sample `b`), into an array of their own declared with the block's;
+    /// `computed` gets each sum's element (`accs_d1_dot[1][b][j]`).
     ///
     /// ```text
     /// let vectors = [&d2, &d2_dot];
