@@ -148,13 +148,9 @@ pub trait Network: Sized + Sync {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(
-            &x,
-            None,
-            Self::OUTPUT,
-            |x, _, y| self.forward_blocks_into(x, y),
-            |x, _, y| self.forward_into(x, y),
-        )
+        batch::blocks(&x, None, Self::OUTPUT, |x, _, y| {
+            self.forward_blocks_into(x, y)
+        })
     }
 
     /// [`Network::forward_batch`] into `y`, `(n, OUTPUT)`, written over: nothing allocated,
@@ -170,15 +166,9 @@ pub trait Network: Sized + Sync {
         y: ArrayViewMut2<'_, Self::Scalar>,
     ) -> Result<(), ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks_into(
-            &x,
-            None,
-            y,
-            Self::OUTPUT,
-            "output columns",
-            |x, _, y| self.forward_blocks_into(x, y),
-            |x, _, y| self.forward_into(x, y),
-        )
+        batch::blocks_into(&x, None, y, Self::OUTPUT, "output columns", |x, _, y| {
+            self.forward_blocks_into(x, y)
+        })
     }
 
     /// The Jacobian at each row of `x`: `(n, INPUT)` to `(n, OUTPUT, INPUT)`.
@@ -395,13 +385,9 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        batch::blocks(
-            &x,
-            None,
-            Self::INPUT,
-            |x, _, g| self.gradient_blocks_into(x, g),
-            |x, _, g| self.gradient_into(x, g),
-        )
+        batch::blocks(&x, None, Self::INPUT, |x, _, g| {
+            self.gradient_blocks_into(x, g)
+        })
     }
 
     /// [`ScalarNetwork::value_batch`] into `y`, `(n,)`, written over: nothing allocated.
@@ -441,7 +427,6 @@ pub trait ScalarNetwork: Network {
             Self::INPUT,
             "gradient columns",
             |x, _, g| self.gradient_blocks_into(x, g),
-            |x, _, g| self.gradient_into(x, g),
         )
     }
 
@@ -474,13 +459,9 @@ pub trait ScalarNetwork: Network {
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
-        batch::blocks(
-            &x,
-            Some(&v),
-            Self::INPUT,
-            |x, v, hv| self.hvp_blocks_into(x, v, hv),
-            |x, v, hv| self.hvp_into(x, v, hv),
-        )
+        batch::blocks(&x, Some(&v), Self::INPUT, |x, v, hv| {
+            self.hvp_blocks_into(x, v, hv)
+        })
     }
 
     /// The Laplacian at each row of `x`: `(n,)`.
@@ -493,13 +474,7 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array1<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        let out = batch::blocks(
-            &x,
-            None,
-            1,
-            |x, _, l| self.laplacian_blocks_into(x, l),
-            |x, _, l| laplacian_row(self, x, l),
-        )?;
+        let out = batch::blocks(&x, None, 1, |x, _, l| self.laplacian_blocks_into(x, l))?;
         Ok(out.remove_axis(ndarray::Axis(1)))
     }
 
@@ -523,13 +498,9 @@ pub trait ScalarNetwork: Network {
     > {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let out = batch::blocks(
-            &x,
-            None,
-            n + 2,
-            |x, _, rows| self.value_gradient_laplacian_blocks_into(x, rows),
-            |x, _, row| value_gradient_laplacian_row(self, x, row),
-        )?;
+        let out = batch::blocks(&x, None, n + 2, |x, _, rows| {
+            self.value_gradient_laplacian_blocks_into(x, rows)
+        })?;
         let gradient = out.slice(ndarray::s![.., 1..=n]).to_owned();
         Ok((
             out.column(0).to_owned(),

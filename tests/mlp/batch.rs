@@ -154,7 +154,7 @@ fn odd_widths_are_single_calls() {
 /// rows or columns; every sample still its single call to the bit.
 #[test]
 fn few_inputs_are_single_calls() {
-    // No row, one (no whole block: a single call), a block and three rows.
+    // No row, one (a block padded with zeros), a block and three rows.
     for rows in [0, 1, 16 + 3] {
         let x = inputs(rows, 3);
         scalar_rows_match::<Pinn>(x.view(), x.view());
