@@ -66,7 +66,7 @@ fn act_type(act: &Act) -> ActType {
 }
 
 /// A block kernel written only where a block's arrays fit on the stack; without it, the
-/// trait's default takes a sample at a time.
+/// trait's batch method takes a sample at a time.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
     Laplacian,
@@ -81,21 +81,20 @@ impl Stacked {
         }
     }
 
-    /// The `ScalarNetwork` method that calls the kernel.
-    fn trait_method(self, scalar: &Ident) -> TokenStream {
-        let (method, kernel, what) = match self {
-            Self::Laplacian => (
-                quote!(laplacian_blocks_into),
-                quote!(laplacian_blocks),
-                "block Laplacians",
-            ),
-            Self::ValueGradientLaplacian => (
-                quote!(value_gradient_laplacian_blocks_into),
-                quote!(value_gradient_laplacian_blocks),
-                "block result values",
-            ),
+    /// The `ScalarNetwork` items that say the kernel is there and call it: the constant
+    /// `LAPLACIAN_BLOCKS` and the method `laplacian_blocks_into`, for example.
+    fn trait_items(self, scalar: &Ident) -> TokenStream {
+        let name = self.name();
+        let kernel = format_ident!("{name}");
+        let method = format_ident!("{name}_into");
+        let written = format_ident!("{}", name.to_uppercase());
+        let what = match self {
+            Self::Laplacian => "block Laplacians",
+            Self::ValueGradientLaplacian => "block result values",
         };
         quote! {
+            const #written: bool = true;
+
             #[inline]
             fn #method(
                 &self,
@@ -658,7 +657,7 @@ impl Item {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
         };
-        let overrides = stacked.iter().map(|(kind, _)| kind.trait_method(scalar));
+        let overrides = stacked.iter().map(|(kind, _)| kind.trait_items(scalar));
         let scalar_network = (model.output() == 1).then(|| {
             quote! {
                 #[automatically_derived]

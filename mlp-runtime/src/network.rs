@@ -317,6 +317,18 @@ pub trait ScalarNetwork: Network {
         gradient: &mut [Self::Scalar],
     ) -> Result<(Self::Scalar, Self::Scalar), ShapeError>;
 
+    /// Whether [`ScalarNetwork::laplacian_blocks_into`] is a kernel of its own (set by
+    /// `#[mlp]` where it writes one); if not, [`ScalarNetwork::laplacian_batch`] calls
+    /// [`ScalarNetwork::laplacian_at`] a row at a time, and a short last block costs no
+    /// calls for padding.
+    #[doc(hidden)]
+    const LAPLACIAN_BLOCKS: bool = false;
+
+    /// Whether [`ScalarNetwork::value_gradient_laplacian_blocks_into`] is a kernel of its
+    /// own, as [`ScalarNetwork::LAPLACIAN_BLOCKS`].
+    #[doc(hidden)]
+    const VALUE_GRADIENT_LAPLACIAN_BLOCKS: bool = false;
+
     /// The block kernel of [`ScalarNetwork::laplacian_batch`]: the Laplacians of
     /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
     /// [`ScalarNetwork::laplacian_at`] computes it. `x` holds the samples one after the
@@ -474,7 +486,12 @@ pub trait ScalarNetwork: Network {
         x: ArrayView2<'_, Self::Scalar>,
     ) -> Result<Array1<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
-        let out = batch::blocks(&x, None, 1, |x, _, l| self.laplacian_blocks_into(x, l))?;
+        // The branch not taken is not compiled: a constant after monomorphization.
+        let out = if Self::LAPLACIAN_BLOCKS {
+            batch::blocks(&x, None, 1, |x, _, l| self.laplacian_blocks_into(x, l))?
+        } else {
+            batch::map(&x, None, 1, |x, _, l| laplacian_row(self, x, l))?
+        };
         Ok(out.remove_axis(ndarray::Axis(1)))
     }
 
@@ -498,9 +515,15 @@ pub trait ScalarNetwork: Network {
     > {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let out = batch::blocks(&x, None, n + 2, |x, _, rows| {
-            self.value_gradient_laplacian_blocks_into(x, rows)
-        })?;
+        let out = if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
+            batch::blocks(&x, None, n + 2, |x, _, rows| {
+                self.value_gradient_laplacian_blocks_into(x, rows)
+            })?
+        } else {
+            batch::map(&x, None, n + 2, |x, _, row| {
+                value_gradient_laplacian_row(self, x, row)
+            })?
+        };
         let gradient = out.slice(ndarray::s![.., 1..=n]).to_owned();
         Ok((
             out.column(0).to_owned(),

@@ -2,7 +2,9 @@
 //! memory layout; a wrong width is an error.
 
 use mlp::ndarray::{Array2, ArrayView2, Axis, ShapeBuilder};
-use mlp::{Network, ScalarNetwork, mlp};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mlp::{Activation, Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
 use crate::nets::{
@@ -182,6 +184,61 @@ fn unrolled_sums_are_single_calls() {
         let row: [f64; 24] = row.to_vec().try_into().unwrap();
         assert_eq!(outputs.row(i).to_vec(), mixed.forward(&row));
     }
+}
+
+/// `tanh`, counting its evaluations: how many single calls a batch makes.
+struct Counted;
+
+static EVALUATIONS: AtomicUsize = AtomicUsize::new(0);
+
+impl Activation<f64> for Counted {
+    fn value(x: f64) -> f64 {
+        EVALUATIONS.fetch_add(1, Ordering::Relaxed);
+        x.tanh()
+    }
+    fn derivative(x: f64) -> f64 {
+        EVALUATIONS.fetch_add(1, Ordering::Relaxed);
+        1.0 - x.tanh().powi(2)
+    }
+    fn second_derivative(x: f64) -> f64 {
+        EVALUATIONS.fetch_add(1, Ordering::Relaxed);
+        let t = x.tanh();
+        -2.0 * t * (1.0 - t * t)
+    }
+}
+
+/// Many inputs: no Laplacian block kernel (a block would sum its tangents a sample at a
+/// time), so its Laplacian batches go a row at a time.
+#[mlp(20, 10, 1, input = 40, activation = Counted)]
+struct Counting;
+
+/// The evaluations `f` makes (no other test uses `Counted`).
+fn evaluations<R>(f: impl FnOnce() -> R) -> usize {
+    let before = EVALUATIONS.load(Ordering::Relaxed);
+    std::hint::black_box(f());
+    EVALUATIONS.load(Ordering::Relaxed) - before
+}
+
+/// Without a block kernel, a batch of three rows makes three single calls: no call for a
+/// block's padding (thirteen more, before).
+#[test]
+fn batches_without_a_kernel_call_no_padding() {
+    const {
+        assert!(!Counting::LAPLACIAN_BLOCKS && !Counting::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
+        assert!(Pinn::LAPLACIAN_BLOCKS && Pinn::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
+    }
+    let net: Counting = net(2);
+    let x = inputs(3, 40);
+    let row = x.row(0).to_vec();
+    let mut g = vec![0.0; 40];
+    let single = evaluations(|| net.laplacian_at(&row).unwrap());
+    assert!(single > 0);
+    let batch = evaluations(|| net.laplacian_batch(x.view()).unwrap());
+    assert_eq!(batch, 3 * single);
+    let single = evaluations(|| net.value_gradient_laplacian_into(&row, &mut g).unwrap());
+    let batch = evaluations(|| net.value_gradient_laplacian_batch(x.view()).unwrap());
+    assert_eq!(batch, 3 * single);
+    scalar_rows_match::<Counting>(x.view(), x.view());
 }
 
 /// A linear network: its gradient is the same at every input, which the batch kernels
