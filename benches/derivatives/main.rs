@@ -174,6 +174,19 @@ macro_rules! scalar_group {
                     .unwrap()
             })
         });
+        g.bench_function("mlp-batch-jvp", |b| {
+            b.iter(|| {
+                net.jvp_batch(black_box(batch.view()), black_box(directions.view()))
+                    .unwrap()
+            })
+        });
+        let weights = directions.slice(mlp::ndarray::s![.., ..1]).to_owned();
+        g.bench_function("mlp-batch-vjp", |b| {
+            b.iter(|| {
+                net.vjp_batch(black_box(batch.view()), black_box(weights.view()))
+                    .unwrap()
+            })
+        });
         g.bench_function("reference-value_and_gradient", |b| {
             b.iter(|| {
                 let x = ArrayView1::from(black_box(&x));
@@ -245,6 +258,22 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("num-dual-jacobian", |b| {
         b.iter(|| baselines::dual_jacobian(&plain, black_box(&xs)))
+    });
+    let (batch, weights) = (inputs(12, BATCH), inputs(6, BATCH));
+    g.bench_function("mlp-batch-jvp", |b| {
+        b.iter(|| {
+            net.jvp_batch(black_box(batch.view()), black_box(batch.view()))
+                .unwrap()
+        })
+    });
+    g.bench_function("mlp-batch-vjp", |b| {
+        b.iter(|| {
+            net.vjp_batch(black_box(batch.view()), black_box(weights.view()))
+                .unwrap()
+        })
+    });
+    g.bench_function("mlp-batch-jacobian", |b| {
+        b.iter(|| net.jacobian_batch(black_box(batch.view())).unwrap())
     });
     g.finish();
 

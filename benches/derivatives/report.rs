@@ -88,7 +88,14 @@ impl Arch {
                 let curvature = input * beyond_first + reverse + triangle * self.hidden();
                 (self.forward() + tangents.min(curvature), self.hidden())
             }
-            "jacobian" => (self.forward() + out * reverse, self.hidden()),
+            "jacobian" | "batch-jacobian" => (self.forward() + out * reverse, self.hidden()),
+            // The forward sweep and its tangent: every matrix twice.
+            "batch-jvp" => (2.0 * self.forward(), self.hidden()),
+            // The gradient's sweeps, the last layer's matrix for every output.
+            "batch-vjp" => (
+                self.forward() + reverse + w[w.len() - 2] as f64 * out,
+                self.hidden(),
+            ),
             _ => (f64::NAN, f64::NAN),
         }
     }
@@ -101,6 +108,8 @@ impl Arch {
             "batch-forward" => 1.0 / BLOCK as f64,
             "batch-gradient"
             | "batch-hvp"
+            | "batch-jvp"
+            | "batch-vjp"
             | "batch-laplacian"
             | "batch-value_gradient_laplacian" => 2.0 / BLOCK as f64,
             _ => 2.0,
@@ -199,6 +208,9 @@ pub fn print() {
                 "batch-forward",
                 "batch-gradient",
                 "batch-hvp",
+                "batch-jvp",
+                "batch-vjp",
+                "batch-jacobian",
                 "batch-laplacian",
                 "batch-value_gradient_laplacian",
             ] {

@@ -511,11 +511,13 @@ impl Item {
                 quote!(jvp(&self, x: &#x, v: &#x) -> #y),
                 methods::jvp(f),
             ),
+            kernel("jvp_blocks", methods::block_of(methods::jvp(f))),
             method(
                 line("The vector-Jacobian product `uᵀ·J(x)`: the gradient of `u·y` ({ops})."),
                 quote!(vjp(&self, x: &#x, u: &#y) -> #x),
                 methods::vjp(f),
             ),
+            kernel("vjp_blocks", methods::block_of(methods::vjp(f))),
         ];
         if single {
             out.extend([
@@ -726,9 +728,8 @@ impl Item {
                         v: &[#scalar],
                         hv: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
-                        _mlp::check_len(v.len(), x.len(), "block direction values")?;
                         let x = _mlp::blocks(x, "block input values")?;
-                        let v = _mlp::blocks(v, "block direction values")?;
+                        let v = _mlp::blocks_exact(v, x.len(), "block direction values")?;
                         let hv = _mlp::blocks_mut(hv, x.len(), "block output values")?;
                         self.hvp_blocks(x, v, hv);
                         _mlp::Result::Ok(())
@@ -853,6 +854,34 @@ impl Item {
                     let x = _mlp::array(x, "input values")?;
                     let u = _mlp::array(u, "output weights")?;
                     *_mlp::array_mut(uj, "input values")? = self.vjp(x, u);
+                    _mlp::Result::Ok(())
+                }
+
+                #[inline]
+                fn jvp_blocks_into(
+                    &self,
+                    x: &[#scalar],
+                    v: &[#scalar],
+                    jv: &mut [#scalar],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::blocks(x, "block input values")?;
+                    let v = _mlp::blocks_exact(v, x.len(), "block direction values")?;
+                    let jv = _mlp::blocks_mut(jv, x.len(), "block output values")?;
+                    self.jvp_blocks(x, v, jv);
+                    _mlp::Result::Ok(())
+                }
+
+                #[inline]
+                fn vjp_blocks_into(
+                    &self,
+                    x: &[#scalar],
+                    u: &[#scalar],
+                    uj: &mut [#scalar],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::blocks(x, "block input values")?;
+                    let u = _mlp::blocks_exact(u, x.len(), "block output weights")?;
+                    let uj = _mlp::blocks_mut(uj, x.len(), "block input values")?;
+                    self.vjp_blocks(x, u, uj);
                     _mlp::Result::Ok(())
                 }
             }

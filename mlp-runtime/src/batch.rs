@@ -116,11 +116,12 @@ where
 }
 
 /// The samples of a batch, row-major, in runs of up to [`RUN`] blocks: what one call of a
-/// block kernel takes; with directions `v` (as many, as wide), theirs alike.
+/// block kernel takes; with directions `v` (as many rows), theirs alike.
 struct Runs<'a, T: Clone> {
     x: Cow<'a, [T]>,
     v: Option<Cow<'a, [T]>>,
     columns: usize,
+    v_columns: usize,
     width: usize,
     /// Samples a run.
     run: usize,
@@ -144,6 +145,7 @@ impl<'a, T: Scalar> Runs<'a, T> {
             x: flat(x),
             v: v.map(flat),
             columns,
+            v_columns: v.map_or(0, |v| v.ncols()),
             width,
             run,
         }
@@ -175,13 +177,13 @@ impl<'a, T: Scalar> Runs<'a, T> {
     where
         F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError>,
     {
-        let (columns, width) = (self.columns, self.width);
-        let step = (self.run * columns).max(1);
-        let x = nth_block(&self.x, i, step);
-        let v = self.v.as_deref().map_or(&[][..], |v| nth_block(v, i, step));
+        let (columns, v_columns, width) = (self.columns, self.v_columns, self.width);
+        let x = nth_block(&self.x, i, (self.run * columns).max(1));
+        let v =
+            (self.v.as_deref()).map_or(&[][..], |v| nth_block(v, i, (self.run * v_columns).max(1)));
         let whole = out.len() / width.max(1) / BLOCK * BLOCK;
         let (x, x_rest) = x.split_at(whole * columns);
-        let (v, v_rest) = v.split_at(v.len().min(whole * columns));
+        let (v, v_rest) = v.split_at(v.len().min(whole * v_columns));
         let (out, out_rest) = out.split_at_mut(whole * width);
         if whole > 0 {
             kernel(x, v, out)?;
@@ -189,18 +191,18 @@ impl<'a, T: Scalar> Runs<'a, T> {
         if out_rest.is_empty() {
             return Ok(());
         }
-        let padded = |rest: &[T]| {
+        let padded = |rest: &[T], columns: usize| {
             let mut padded = vec![T::zero(); BLOCK * columns];
             padded[..rest.len()].copy_from_slice(rest);
             padded
         };
         let v = if self.v.is_some() {
-            padded(v_rest)
+            padded(v_rest, v_columns)
         } else {
             Vec::new()
         };
         let mut full = vec![T::zero(); BLOCK * width];
-        kernel(&padded(x_rest), &v, &mut full)?;
+        kernel(&padded(x_rest, columns), &v, &mut full)?;
         out_rest.copy_from_slice(&full[..out_rest.len()]);
         Ok(())
     }

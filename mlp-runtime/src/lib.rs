@@ -62,5 +62,6 @@ pub use parameters::Parameters;
 pub use scalar::Scalar;
 #[doc(hidden)]
 pub use shape::{
-    Aligned, array, array_mut, blocks, blocks_mut, check_len, flat, flat_mut, square_mut,
+    Aligned, array, array_mut, blocks, blocks_exact, blocks_mut, check_len, flat, flat_mut,
+    square_mut,
 };

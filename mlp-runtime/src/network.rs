@@ -74,6 +74,36 @@ pub trait Network: Sized + Sync {
         y: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// The block kernel of [`Network::jvp_batch`]: `J(x)·v` for [`BLOCK`](crate::BLOCK)
+    /// samples and directions at once, block after block, each to the bit as
+    /// [`Network::jvp_into`] computes it. `x`, `v` and `jv` hold theirs one after the other.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
+    /// values, `v` as many, or `jv` as many of [`Self::OUTPUT`].
+    #[doc(hidden)]
+    fn jvp_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        v: &[Self::Scalar],
+        jv: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
+    /// The block kernel of [`Network::vjp_batch`]: `uᵀ·J(x)` for [`BLOCK`](crate::BLOCK)
+    /// samples and output weights at once, as [`Network::jvp_blocks_into`]; each to the bit
+    /// as [`Network::vjp_into`] computes it.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
+    /// values, `u` as many of [`Self::OUTPUT`], or `uj` as many of [`Self::INPUT`].
+    #[doc(hidden)]
+    fn vjp_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        u: &[Self::Scalar],
+        uj: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
     /// Writes the Jacobian-vector product `J(x)·v` into `jv` ([`Self::OUTPUT`] values).
     ///
     /// # Errors
@@ -202,8 +232,8 @@ pub trait Network: Sized + Sync {
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
-        batch::map(&x, Some(&v), Self::OUTPUT, |x, v, jv| {
-            self.jvp_into(x, v, jv)
+        batch::blocks(&x, Some(&v), Self::OUTPUT, |x, v, jv| {
+            self.jvp_blocks_into(x, v, jv)
         })
     }
 
@@ -220,8 +250,8 @@ pub trait Network: Sized + Sync {
     ) -> Result<Array2<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let u = batch::rows(u, Self::OUTPUT, "output-weight columns", Some(x.nrows()))?;
-        batch::map(&x, Some(&u), Self::INPUT, |x, u, uj| {
-            self.vjp_into(x, u, uj)
+        batch::blocks(&x, Some(&u), Self::INPUT, |x, u, uj| {
+            self.vjp_blocks_into(x, u, uj)
         })
     }
 }

@@ -74,6 +74,24 @@ pub fn blocks<'a, T, const N: usize, const B: usize>(
     }
 }
 
+/// [`blocks`], exactly `count` of them: a kernel's second argument (directions, output
+/// weights), block by block for its samples'.
+///
+/// # Errors
+/// A [`ShapeError`] if `slice` does not hold exactly `count·N·B` values.
+#[inline]
+pub fn blocks_exact<'a, T, const N: usize, const B: usize>(
+    slice: &'a [T],
+    count: usize,
+    what: &'static str,
+) -> Result<&'a [[[T; N]; B]], ShapeError> {
+    let (expected, found) = (count * N * B, slice.len());
+    if found != expected {
+        return Err(ShapeError::new(what, expected, found));
+    }
+    Ok(slice.as_chunks::<N>().0.as_chunks::<B>().0)
+}
+
 /// [`blocks`], mutable, and exactly `count` of them: a kernel's results, block by block for
 /// its samples'.
 ///

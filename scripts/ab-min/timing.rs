@@ -260,6 +260,17 @@ fn main() {
     fastest("wide-batch-hvp", &filter, 30, ROWS, || {
         black_box(wide.hvp_batch(black_box(xw.view()), black_box(vw.view())).unwrap());
     });
+    // One output: `u` a column.
+    let us = vs.slice(mlp::ndarray::s![.., ..1]).to_owned();
+    fastest("seed-batch-jvp", &filter, 200, ROWS, || {
+        black_box(seed.jvp_batch(black_box(xs.view()), black_box(vs.view())).unwrap());
+    });
+    fastest("seed-batch-vjp", &filter, 200, ROWS, || {
+        black_box(seed.vjp_batch(black_box(xs.view()), black_box(us.view())).unwrap());
+    });
+    fastest("wide-batch-jvp", &filter, 30, ROWS, || {
+        black_box(wide.jvp_batch(black_box(xw.view()), black_box(vw.view())).unwrap());
+    });
     fastest("wide-batch-forward", &filter, 30, ROWS, || {
         black_box(wide.forward_batch(black_box(xw.view())).unwrap());
     });
@@ -278,6 +289,16 @@ fn main() {
         for x in &control_rows {
             black_box(control.jacobian(black_box(x)));
         }
+    });
+    let (xc, uc) = (inputs(12), inputs(6));
+    fastest("control-batch-jvp", &filter, 200, ROWS, || {
+        black_box(control.jvp_batch(black_box(xc.view()), black_box(xc.view())).unwrap());
+    });
+    fastest("control-batch-vjp", &filter, 200, ROWS, || {
+        black_box(control.vjp_batch(black_box(xc.view()), black_box(uc.view())).unwrap());
+    });
+    fastest("control-batch-jacobian", &filter, 100, ROWS, || {
+        black_box(control.jacobian_batch(black_box(xc.view())).unwrap());
     });
     let tall = Tall::from_parameters_boxed(&parameters::<Tall>()).unwrap();
     let tall_rows = arrays::<3>(&inputs(3));

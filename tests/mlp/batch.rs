@@ -26,6 +26,11 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         net.laplacian_batch(x).unwrap(),
     );
     let hvps = net.hvp_batch(x, v).unwrap();
+    let (jvs, vjps) = (
+        net.jvp_batch(x, v).unwrap(),
+        net.vjp_batch(x, v.slice(mlp::ndarray::s![.., ..1]))
+            .unwrap(),
+    );
     let (ys, gs, laplacians_with) = net.value_gradient_laplacian_batch(x).unwrap();
     assert_eq!(
         (ys.len(), gs.dim(), laplacians_with.len()),
@@ -51,6 +56,11 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         assert_eq!(laplacians[i], net.laplacian_at(&row).unwrap());
         net.hvp_into(&row, &vi, &mut g).unwrap();
         assert_eq!(hvps.row(i).to_vec(), g);
+        let mut jv = [zero];
+        net.jvp_into(&row, &vi, &mut jv).unwrap();
+        assert_eq!(jvs.row(i).to_vec(), jv);
+        net.vjp_into(&row, &vi[..1], &mut g).unwrap();
+        assert_eq!(vjps.row(i).to_vec(), g);
         let (y, laplacian) = net.value_gradient_laplacian_into(&row, &mut g).unwrap();
         assert_eq!(
             (ys[i], gs.row(i).to_vec(), laplacians_with[i]),
