@@ -866,7 +866,7 @@ impl Item {
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::blocks(x, "block input values")?;
                     let v = _mlp::blocks_exact(v, x.len(), "block direction values")?;
-                    let jv = _mlp::blocks_mut(jv, x.len(), "block output values")?;
+                    let jv = _mlp::blocks_mut(jv, x.len(), "block jvp values")?;
                     self.jvp_blocks(x, v, jv);
                     _mlp::Result::Ok(())
                 }
@@ -880,7 +880,7 @@ impl Item {
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::blocks(x, "block input values")?;
                     let u = _mlp::blocks_exact(u, x.len(), "block output weights")?;
-                    let uj = _mlp::blocks_mut(uj, x.len(), "block input values")?;
+                    let uj = _mlp::blocks_mut(uj, x.len(), "block vjp values")?;
                     self.vjp_blocks(x, u, uj);
                     _mlp::Result::Ok(())
                 }

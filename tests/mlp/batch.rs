@@ -290,6 +290,33 @@ fn wrong_shapes_are_errors() {
         seed.forward_batch(inputs(0, 52).view()).unwrap().dim(),
         (0, 1)
     );
+    // `J(x)·v` and `uᵀ·J(x)` for blocks: as many directions or output weights as samples.
+    let mut out = vec![0.0; 3 * 16];
+    let error = deep.jvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 17], &mut out[..32]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block direction values, found 51"
+    );
+    let error = deep.jvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 16], &mut out[..31]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 32 block jvp values, found 31"
+    );
+    let error = deep.vjp_blocks_into(&[0.0; 3 * 16], &[0.0; 2 * 15], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 32 block output weights, found 30"
+    );
+    let error = deep.vjp_blocks_into(&[0.0; 3 * 16], &[0.0; 2 * 16], &mut out[..32]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block vjp values, found 32"
+    );
+    let error = deep.vjp_blocks_into(&[0.0; 3 * 15], &[0.0; 2 * 16], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block input values, found 45"
+    );
     // The block kernels behind the Laplacian's batches check what they are given, whether
     // the network has kernels of its own (`Pinn`) or takes a sample at a time (`Seed`).
     let pinn: Pinn = net(0);
