@@ -112,6 +112,7 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
 pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
     lowering.out = Some(out);
+    lowering.aligned = true;
     let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
     let name = lowering.ident(out);
     // Held in scalars (an unrolled method), the result is assigned whole at the end.
@@ -352,6 +353,8 @@ struct Lowering<'a> {
     out: Option<TensorId>,
     /// A block kernel: its arrays declared once, before its loop over the blocks.
     blocks: bool,
+    /// Its matrices from a cache line's start (`_mlp::Aligned`).
+    aligned: bool,
     /// A block kernel's statement it cannot take as a sample's call does: no kernel.
     declined: Cell<bool>,
     /// For a block kernel, the declarations of its arrays, made once before its loop over
@@ -384,6 +387,7 @@ impl<'a> Lowering<'a> {
                     samples: None,
                     out: None,
                     blocks: false,
+                    aligned: false,
                     declined: Cell::new(false),
                     declared: RefCell::new(Vec::new()),
                     pairs: RefCell::new(Vec::new()),
@@ -442,6 +446,9 @@ impl<'a> Lowering<'a> {
             return quote!(*#name = #value;);
         }
         let ty = self.array_type(t);
+        if self.aligned && self.p.tensors[t].axes.len() > 1 {
+            return quote!(let mut #name: _mlp::Aligned<#ty> = _mlp::Aligned(#value););
+        }
         quote!(let mut #name: #ty = #value;)
     }
 
