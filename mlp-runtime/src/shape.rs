@@ -148,10 +148,11 @@ pub fn flat_mut<T, const N: usize, const B: usize, const M: usize>(
     unsafe { &mut *x.as_mut_ptr().cast::<[T; M]>() }
 }
 
-/// A block kernel's array, from a 64-byte boundary: its rows of whole vectors are then read
-/// without a load across two cache lines, as the network's weights are. (On the stack,
-/// an array of `f64` may start anywhere past 8 bytes; the 3-64-64-64-1 network's block
-/// kernels had theirs at 8 past a line.) Read and written as the array it holds.
+/// A block kernel's array, or a matrix of a Hessian method's, from a 64-byte boundary: its
+/// rows of whole vectors are then read without a load across two cache lines, as the
+/// network's weights are. (On the stack, an array of `f64` may start anywhere past 8
+/// bytes; the 3-64-64-64-1 network's block kernels had theirs at 8 past a line.) Read and
+/// written as the array it holds.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
 pub struct Aligned<T>(pub T);

@@ -108,7 +108,8 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
 /// The body of a method computing `p` with one of its results, `out`, written into a
 /// parameter `&mut` of that result's name rather than returned, and returning the rest of
 /// `returns`: nothing is zeroed that the statements write, and nothing copied out of the
-/// method's own array (the seed network's Hessian, 21 KiB).
+/// method's own array (the seed network's Hessian, 21 KiB). The Hessian methods are so
+/// written, and their matrices aligned ([`Lowering::aligned`]).
 pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
     lowering.out = Some(out);
@@ -353,7 +354,11 @@ struct Lowering<'a> {
     out: Option<TensorId>,
     /// A block kernel: its arrays declared once, before its loop over the blocks.
     blocks: bool,
-    /// Its matrices from a cache line's start (`_mlp::Aligned`).
+    /// Its matrices from a cache line's start (`_mlp::Aligned`): a Hessian method's. Its
+    /// tangents' and curvatures' rows are read in whole vectors, none then across two
+    /// lines (AVX-512: the seed's Hessian −4 to −8 %, the 64-128-128-1 network's −9 to
+    /// −14 %). Every method's so measured mixed: the seed's `value_and_gradient` +10 to
+    /// +22 % (BENCHMARKS.md, "The twenty-fourth session").
     aligned: bool,
     /// A block kernel's statement it cannot take as a sample's call does: no kernel.
     declined: Cell<bool>,
