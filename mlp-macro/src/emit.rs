@@ -65,10 +65,12 @@ fn act_type(act: &Act) -> ActType {
     }
 }
 
-/// A block kernel written only where a block's arrays fit on the stack; without it, the
-/// trait's batch method takes a sample at a time.
+/// A block kernel written only where a block's arrays fit on the stack (and, for the
+/// Jacobian, where one program serves every target); without it, the trait's batch method
+/// takes a sample at a time.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
+    Jacobian,
     Laplacian,
     ValueGradientLaplacian,
 }
@@ -76,21 +78,33 @@ enum Stacked {
 impl Stacked {
     fn name(self) -> &'static str {
         match self {
+            Self::Jacobian => "jacobian_blocks",
             Self::Laplacian => "laplacian_blocks",
             Self::ValueGradientLaplacian => "value_gradient_laplacian_blocks",
         }
     }
 
-    /// The `ScalarNetwork` items that say the kernel is there and call it: the constant
-    /// `LAPLACIAN_BLOCKS` and the method `laplacian_blocks_into`, for example.
+    /// The items of the trait it serves (`Network` for the Jacobian, else `ScalarNetwork`)
+    /// that say the kernel is there and call it: the constant `LAPLACIAN_BLOCKS` and the
+    /// method `laplacian_blocks_into`, for example.
     fn trait_items(self, scalar: &Ident) -> TokenStream {
         let name = self.name();
         let kernel = format_ident!("{name}");
         let method = format_ident!("{name}_into");
         let written = format_ident!("{}", name.to_uppercase());
-        let what = match self {
-            Self::Laplacian => "block Laplacians",
-            Self::ValueGradientLaplacian => "block result values",
+        let out = match self {
+            // Each sample's Jacobian as rows of `INPUT` values.
+            Self::Jacobian => {
+                quote!(_mlp::matrix_blocks_mut(
+                    out,
+                    x.len(),
+                    "block jacobian entries"
+                )?)
+            }
+            Self::Laplacian => quote!(_mlp::blocks_mut(out, x.len(), "block Laplacians")?),
+            Self::ValueGradientLaplacian => {
+                quote!(_mlp::blocks_mut(out, x.len(), "block result values")?)
+            }
         };
         quote! {
             const #written: bool = true;
@@ -102,7 +116,7 @@ impl Stacked {
                 out: &mut [#scalar],
             ) -> _mlp::Result<(), _mlp::ShapeError> {
                 let x = _mlp::blocks(x, "block input values")?;
-                self.#kernel(x, _mlp::blocks_mut(out, x.len(), #what)?);
+                self.#kernel(x, #out);
                 _mlp::Result::Ok(())
             }
         }
@@ -599,7 +613,7 @@ impl Item {
             body,
             arguments,
             results,
-            width,
+            row,
         } = lower_block(&single, &p, cx, &r.tensors())?;
         let (name, block) = (format_ident!("{name}"), lit(methods::BLOCK));
         let arguments = arguments
@@ -614,29 +628,38 @@ impl Item {
             pub fn #name(
                 &self,
                 #(#arguments,)*
-                #results: &mut [[[#scalar; #width]; #block]],
+                #results: &mut [[#row; #block]],
             ) {
                 #body
             }
         })
     }
 
-    /// The Laplacian's block kernels of a one-output network, each where a block's arrays
-    /// fit on the stack ([`methods::stacked_block_of`]).
+    /// The Laplacian's block kernels of a one-output network, or the Jacobian's of any
+    /// other, each where a block's arrays fit on the stack ([`methods::stacked_block_of`]).
     fn stacked_kernels(
         &self,
         model: &Model,
         f: &Forward,
         cx: &Context,
     ) -> Vec<(Stacked, TokenStream)> {
-        if model.output() != 1 {
-            return Vec::new();
-        }
-        [Stacked::Laplacian, Stacked::ValueGradientLaplacian]
+        let kinds = match model.output() {
+            1 => vec![Stacked::Laplacian, Stacked::ValueGradientLaplacian],
+            _ => vec![Stacked::Jacobian],
+        };
+        kinds
             .into_iter()
             .filter_map(|kind| {
-                let with_gradient = kind == Stacked::ValueGradientLaplacian;
-                let block = methods::stacked_block_of(methods::laplacian(f, with_gradient))?;
+                let method = match kind {
+                    Stacked::Jacobian => match methods::jacobian(f) {
+                        (sweeps, None) => (sweeps.program, sweeps.returns),
+                        // Two programs, one for each kind of target: not one kernel.
+                        (_, Some(_)) => return None,
+                    },
+                    Stacked::Laplacian => methods::laplacian(f, false),
+                    Stacked::ValueGradientLaplacian => methods::laplacian(f, true),
+                };
+                let block = methods::stacked_block_of(method)?;
                 Some((kind, self.kernel(kind.name(), cx, block)?))
             })
             .collect()
@@ -659,7 +682,14 @@ impl Item {
             Input::Fixed(n) => lit(n * model.output()),
             Input::Generic(_) => quote!(#output * #input),
         };
-        let overrides = stacked.iter().map(|(kind, _)| kind.trait_items(scalar));
+        // The Jacobian's items go to `Network`, the rest to `ScalarNetwork`.
+        let items = |jacobian: bool| {
+            stacked
+                .iter()
+                .filter(move |(kind, _)| (*kind == Stacked::Jacobian) == jacobian)
+                .map(|(kind, _)| kind.trait_items(scalar))
+        };
+        let (jacobian, overrides) = (items(true), items(false));
         let scalar_network = (model.output() == 1).then(|| {
             quote! {
                 #[automatically_derived]
@@ -884,6 +914,8 @@ impl Item {
                     self.vjp_blocks(x, u, uj);
                     _mlp::Result::Ok(())
                 }
+
+                #(#jacobian)*
             }
 
             #scalar_network

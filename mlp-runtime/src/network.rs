@@ -59,6 +59,39 @@ pub trait Network: Sized + Sync {
         jacobian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// Whether [`Network::jacobian_blocks_into`] is a kernel of its own (set by `#[mlp]`
+    /// where it writes one); if not, [`Network::jacobian_batch`] calls
+    /// [`Network::jacobian_into`] a row at a time.
+    #[doc(hidden)]
+    const JACOBIAN_BLOCKS: bool = false;
+
+    /// The block kernel of [`Network::jacobian_batch`]: the Jacobians of
+    /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
+    /// [`Network::jacobian_into`] computes it. `x` holds the samples one after the other,
+    /// `jacobian` their Jacobians likewise (`OUTPUT × INPUT` values each). By default a call
+    /// per sample: `#[mlp]` writes a kernel of its own for networks of several outputs
+    /// whose Jacobian goes the same way on every target.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
+    /// values, or `jacobian` a Jacobian for each sample.
+    #[doc(hidden)]
+    fn jacobian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        jacobian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let entries = Self::OUTPUT * Self::INPUT;
+        per_sample(
+            x,
+            jacobian,
+            Self::INPUT,
+            entries,
+            "block jacobian entries",
+            |x, j| self.jacobian_into(x, j),
+        )
+    }
+
     /// The block kernel of [`Network::forward_batch`]: the outputs of
     /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
     /// [`Network::forward_into`] computes it. `x` holds the samples one after the other, `y`
@@ -212,9 +245,13 @@ pub trait Network: Sized + Sync {
     ) -> Result<Array3<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let n = x.nrows();
-        let flat = batch::map(&x, None, Self::OUTPUT * Self::INPUT, |x, _, j| {
-            self.jacobian_into(x, j)
-        })?;
+        let entries = Self::OUTPUT * Self::INPUT;
+        // The branch not taken is not compiled: a constant after monomorphization.
+        let flat = if Self::JACOBIAN_BLOCKS {
+            batch::blocks(&x, None, entries, |x, _, j| self.jacobian_blocks_into(x, j))?
+        } else {
+            batch::map(&x, None, entries, |x, _, j| self.jacobian_into(x, j))?
+        };
         flat.into_shape_with_order((n, Self::OUTPUT, Self::INPUT))
             .map_err(|_| ShapeError::new("jacobian entries", n * Self::OUTPUT * Self::INPUT, 0))
     }

@@ -74,6 +74,26 @@ pub fn blocks<'a, T, const N: usize, const B: usize>(
     }
 }
 
+/// [`blocks_mut`] of matrices: exactly `count` blocks of `B` samples' `R × N` values each
+/// (a block kernel's Jacobians, a row per output).
+///
+/// # Errors
+/// A [`ShapeError`] if `slice` does not hold exactly `count·B·R·N` values.
+#[inline]
+pub fn matrix_blocks_mut<'a, T, const N: usize, const R: usize, const B: usize>(
+    slice: &'a mut [T],
+    count: usize,
+    what: &'static str,
+) -> Result<&'a mut [[[[T; N]; R]; B]], ShapeError> {
+    let (expected, found) = (count * B * R * N, slice.len());
+    if found != expected {
+        return Err(ShapeError::new(what, expected, found));
+    }
+    // A whole number of blocks: nothing left over.
+    let rows = slice.as_chunks_mut::<N>().0;
+    Ok(rows.as_chunks_mut::<R>().0.as_chunks_mut::<B>().0)
+}
+
 /// [`blocks`], exactly `count` of them: a kernel's second argument (directions, output
 /// weights), block by block for its samples'.
 ///

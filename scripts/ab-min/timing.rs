@@ -32,6 +32,9 @@ struct Net30;
 #[mlp(48, 12, 1, input = 36)]
 struct Net36;
 
+#[mlp(33, 17, 1, input = 45)]
+struct Net45;
+
 // Several outputs: Jacobians.
 #[mlp(32, 32, 6, input = 12)]
 struct Control;
@@ -123,6 +126,19 @@ macro_rules! shape {
                 black_box(net.hvp(black_box(x), black_box(v)));
             }
         });
+        let x = inputs($inputs);
+        fastest(concat!($name, "-batch-laplacian"), $filter, 50, ROWS, || {
+            black_box(net.laplacian_batch(black_box(x.view())).unwrap());
+        });
+        fastest(
+            concat!($name, "-batch-value-gradient-laplacian"),
+            $filter,
+            50,
+            ROWS,
+            || {
+                black_box(net.value_gradient_laplacian_batch(black_box(x.view())).unwrap());
+            },
+        );
     }};
 }
 
@@ -260,6 +276,12 @@ fn main() {
     fastest("wide-batch-hvp", &filter, 30, ROWS, || {
         black_box(wide.hvp_batch(black_box(xw.view()), black_box(vw.view())).unwrap());
     });
+    fastest("seed-batch-laplacian", &filter, 100, ROWS, || {
+        black_box(seed.laplacian_batch(black_box(xs.view())).unwrap());
+    });
+    fastest("seed-batch-value-gradient-laplacian", &filter, 100, ROWS, || {
+        black_box(seed.value_gradient_laplacian_batch(black_box(xs.view())).unwrap());
+    });
     // One output: `u` a column.
     let us = vs.slice(mlp::ndarray::s![.., ..1]).to_owned();
     fastest("seed-batch-jvp", &filter, 200, ROWS, || {
@@ -300,7 +322,15 @@ fn main() {
     fastest("control-batch-jacobian", &filter, 100, ROWS, || {
         black_box(control.jacobian_batch(black_box(xc.view())).unwrap());
     });
+    let (xt, xf) = (inputs(3), inputs(2));
     let tall = Tall::from_parameters_boxed(&parameters::<Tall>()).unwrap();
+    fastest("tall-batch-jacobian", &filter, 100, ROWS, || {
+        black_box(tall.jacobian_batch(black_box(xt.view())).unwrap());
+    });
+    let fan = Fan::from_parameters_boxed(&parameters::<Fan>()).unwrap();
+    fastest("fan-batch-jacobian", &filter, 100, ROWS, || {
+        black_box(fan.jacobian_batch(black_box(xf.view())).unwrap());
+    });
     let tall_rows = arrays::<3>(&inputs(3));
     fastest("tall-jacobian", &filter, 200, ROWS, || {
         for x in &tall_rows {
@@ -370,7 +400,6 @@ fn main() {
             black_box(mid.value_gradient_hessian(black_box(x)));
         }
     });
-    let fan = Fan::from_parameters_boxed(&parameters::<Fan>()).unwrap();
     let fan_rows = arrays::<2>(&inputs(2));
     fastest("fan-jacobian", &filter, 200, ROWS, || {
         for x in &fan_rows {
@@ -388,4 +417,5 @@ fn main() {
     shape!(Net64, 64, "net-64-32-16-1", &filter);
     shape!(Net30, 30, "net-30-30-30-1", &filter);
     shape!(Net36, 36, "net-36-48-12-1", &filter);
+    shape!(Net45, 45, "net-45-33-17-1", &filter);
 }

@@ -122,6 +122,43 @@ fn rows_are_single_calls() {
     multi_rows_match(&net::<Deep>(2), inputs(150, 3).view());
 }
 
+/// A control network's Jacobians (12-32-32-6): a block's reverse sweeps, 16 samples × 6
+/// outputs, summed side by side (`_mlp::sums_rows` of 96 rows), each sample's Jacobian its
+/// single call's to the bit; and the networks with a kernel of tangent sweeps (`Fan`) or
+/// none (`Tall`, whose Jacobian goes by rows or columns with the target).
+#[mlp(32, 32, 6, input = 12)]
+struct Control;
+
+#[test]
+fn jacobian_blocks_are_single_calls() {
+    const {
+        assert!(Control::JACOBIAN_BLOCKS && Fan::JACOBIAN_BLOCKS && OddMulti::JACOBIAN_BLOCKS);
+        assert!(!Tall::JACOBIAN_BLOCKS);
+    }
+    for rows in [0, 1, 16, 2 * 16 + 5] {
+        multi_rows_match(&net::<Control>(4), inputs(rows, 12).view());
+    }
+    let control: Control = net(1);
+    let mut out = vec![0.0; 72 * 16];
+    let error = control.jacobian_blocks_into(&[0.0; 12 * 15], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 192 block input values, found 180"
+    );
+    let error = control.jacobian_blocks_into(&[0.0; 12 * 16], &mut out[..72 * 16 - 1]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 1152 block jacobian entries, found 1151"
+    );
+    // The default, a sample at a time, checks alike.
+    let tall: Tall = net(1);
+    let error = tall.jacobian_blocks_into(&[0.0; 3 * 16], &mut out[..18 * 15]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 288 block jacobian entries, found 270"
+    );
+}
+
 /// Layers of 64 and more inputs: a block's pre-activations tiled by rows and samples
 /// (`_mlp::dot_block`), each still its single call to the bit.
 #[mlp(64, 1, input = 70)]

@@ -90,12 +90,16 @@ impl Lowering<'_> {
         if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
             return rows;
         }
-        // A block's sums by samples and directions (the tangents of many inputs, a row per
-        // sample and direction): no kernel. Summed a sample at a time as the single call
-        // sums them, they would share no weights across the samples, and a block's
-        // tangents fill more than L1 (the seed's Laplacian so took 7 % longer than its
-        // calls, `value_gradient_laplacian` 61 %); and the lanes' loops below might group a
-        // term's products otherwise than the single call does.
+        if let Some(rows) = self.block_rows(n, stmt, lane, &sums, &orders) {
+            return rows;
+        }
+        // Any other block sums by samples and rows (the tangents of many inputs, a row per
+        // sample and direction, whose terms `Self::block_rows` does not take): no kernel.
+        // Summed a sample at a time as the single call sums them, they would share no
+        // weights across the samples, and a block's tangents fill more than L1 (the seed's
+        // Laplacian so took 7 % longer than its calls, `value_gradient_laplacian` 61 %);
+        // and the lanes' loops below might group a term's products otherwise than the
+        // single call does.
         if self.blocks && axes.len() > 2 && orders.contains(&Order::Fused) {
             self.declined.set(true);
         }
@@ -551,7 +555,99 @@ impl Lowering<'_> {
     }
 }
 
+/// How many values a block's rows summed at once ([`Lowering::block_rows`]) may hold.
+const L1_BLOCK_ROWS: usize = 4096;
+
 impl Lowering<'_> {
+    /// In a block kernel, a statement over the samples, rows and lanes whose value is its
+    /// one sum of products, or a function of it (a Jacobian's reverse sweeps, a row per
+    /// output: `δ1[b,r,j] = s1[b,j]·Σ_i W2[i,j]·δ2[b,r,i]`): every sample's rows summed at
+    /// once, `B·R` rows of one `_mlp::sums_rows`, each weight loaded once for several. Each
+    /// row's sums are those of the single call's rows to the bit (its `sums_rows`,
+    /// `lane_scaled_sums_rows` or `axpys`, all the same multiply-adds in the same order),
+    /// and a term's factors are grouped as there (by the row's axis alone).
+    ///
+    /// ```text
+    /// _mlp::sums_rows::<f64, 32, 32, 96>(_mlp::flat_mut(&mut acc_d1), |at, i, j| {
+    ///     let (b, r) = (at / 6, at % 6);
+    ///     (self.w2[i][j], d2[b][r][i])
+    /// });
+    /// for b in _mlp::samples::<16>() { … d1[b][r][j] = s1[b][j] * acc_d1[b][r][j]; … }
+    /// ```
+    fn block_rows(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        lane: IndexId,
+        sums: &[Expr],
+        orders: &[Order],
+    ) -> Option<TokenStream> {
+        let t = stmt.targets[0];
+        let tensor = &self.p.tensors[t];
+        let (&[samples, row, _], [Expr::Sum(v, term)], [Order::Fused], false) =
+            (tensor.axes.as_slice(), sums, orders, tensor.symmetric)
+        else {
+            return None;
+        };
+        let (Extent::Fixed(block), Extent::Fixed(rows)) =
+            (self.p.extent(samples), self.p.extent(row))
+        else {
+            return None;
+        };
+        // A block's rows that stay in L1 (32 KiB of `f64`) while the weights stream past:
+        // a Jacobian's reverse sweeps, a row per output (16 × 6 × 32 values for a
+        // 12-32-32-6 network). Not a Laplacian's tangents, a row per unit and direction
+        // (16 × 17 × 45 for a 45-33-17-1 network: its `laplacian_batch` so took 71 % longer
+        // than by single calls, a 30-30-30-1 network's 9 %).
+        let (Extent::Fixed(lanes), true) = (self.p.extent(lane), self.blocks) else {
+            return None;
+        };
+        if self.samples != Some(samples) || rows < 2 || block * rows * lanes > L1_BLOCK_ROWS {
+            return None;
+        }
+        let (a, b) = self.product_by_rows(n, term, &[row])?;
+        let (scalar, lanes, count) = (&self.cx.scalar, self.extent(lane), self.extent(*v));
+        let all = Literal::usize_unsuffixed(block * rows);
+        let (name, zeros) = (self.ident(t), self.zeros(&tensor.axes));
+        let vars = [samples, row, lane].map(|axis| self.var(axis));
+        let [samples_var, row_var, lane_var] = &vars;
+        let v_var = self.var(*v);
+        let per_row = Literal::usize_unsuffixed(rows);
+        let term = quote! {
+            |at, #v_var, #lane_var| {
+                let (#samples_var, #row_var) = (at / #per_row, at % #per_row);
+                (#a, #b)
+            }
+        };
+        let declare = self.declare_written(t, &zeros);
+        // A value that is the sum itself is summed in place.
+        if stmt.values[0] == sums[0] {
+            let into = self.borrow(t, true);
+            return Some(quote! {
+                #declare
+                _mlp::sums_rows::<#scalar, #lanes, #count, #all>(_mlp::flat_mut(#into), #term);
+            });
+        }
+        let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
+        self.hoist(&acc, &self.array_type(t), &zeros);
+        *self.computed.borrow_mut() = vec![(
+            sums[0].clone(),
+            quote!(#acc[#samples_var][#row_var][#lane_var]),
+        )];
+        let element = self.expr(n, &stmt.values[0]);
+        self.computed.borrow_mut().clear();
+        let each = self.outer_loops(
+            &[samples, row, lane],
+            &vars,
+            quote!(#name[#samples_var][#row_var][#lane_var] = #element;),
+        );
+        Some(quote! {
+            #declare
+            _mlp::sums_rows::<#scalar, #lanes, #count, #all>(_mlp::flat_mut(&mut #acc), #term);
+            #each
+        })
+    }
+
     /// A symmetric matrix that is a sum of sums of products (a Hessian by each unit's
     /// curvature, `H[k,c] = Σ_j q1[j,k]·W1[j,c] + Σ_i q2[i,k]·ż2[i,c]`): its lower triangle
     /// one sum after the other, each taken as [`_mlp::sums_symmetric`] takes one (a triangle

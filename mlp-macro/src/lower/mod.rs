@@ -177,7 +177,7 @@ pub fn lower_block(
     let argument = p.tensors.iter().position(|t| t.role == Role::Argument);
     lowering.samples = argument.and_then(|x| p.tensors[x].axes.first().copied());
     let in_place = match outs {
-        &[out] if p.tensors[out].axes.len() == 2 => Some(out),
+        &[out] if p.tensors[out].axes.len() >= 2 => Some(out),
         _ => None,
     };
     lowering.out = in_place;
@@ -198,10 +198,21 @@ pub fn lower_block(
         places.push((t, width, n));
         width += n;
     }
-    let width = match in_place {
-        Some(out) => lowering.extent(p.tensors[out].axes[1]),
-        None => Literal::usize_unsuffixed(width).into_token_stream(),
-    };
+    // A sample's results: `[f64; 53]`, or a Jacobian's `[[f64; 12]; 6]`.
+    let scalar = &cx.scalar;
+    let mut row = quote!(#scalar);
+    match in_place {
+        Some(out) => {
+            for &axis in p.tensors[out].axes[1..].iter().rev() {
+                let n = lowering.extent(axis);
+                row = quote!([#row; #n]);
+            }
+        }
+        None => {
+            let width = Literal::usize_unsuffixed(width);
+            row = quote!([#row; #width]);
+        }
+    }
     let stmts: Vec<TokenStream> = p
         .stmts
         .iter()
@@ -264,7 +275,7 @@ pub fn lower_block(
         body,
         arguments: plurals,
         results: ys,
-        width,
+        row,
     })
 }
 
@@ -275,8 +286,8 @@ pub struct Kernel {
     pub arguments: Vec<(Ident, TokenStream)>,
     /// `gs` (one result written in place) or `results` (rows of several side by side).
     pub results: Ident,
-    /// Values a sample: `53` or `IN`.
-    pub width: TokenStream,
+    /// A sample's results: `[f64; 53]`, `[f64; IN]` or `[[f64; 12]; 6]`.
+    pub row: TokenStream,
 }
 
 /// `xs` for `x`: the name of a run of blocks of `x`.

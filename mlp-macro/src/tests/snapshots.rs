@@ -180,10 +180,51 @@ fn tiny_multi_output_ir() {
 }
 
 /// A Jacobian of several outputs: each output's reverse sweep a row of one matrix of sums,
-/// the rows side by side (`_mlp::lane_scaled_sums_rows`, `_mlp::sums_rows`).
+/// the rows side by side (`_mlp::lane_scaled_sums_rows`, `_mlp::sums_rows`); in its block
+/// kernel, every sample's rows side by side (`_mlp::sums_rows` of 16 × 6 rows).
 #[test]
 fn control_jacobian() {
     insta::assert_snapshot!("control-jacobian", jacobian(quote!(32, 32, 6, input = 12)));
+    let expansion = expand(
+        quote!(32, 32, 6, input = 12),
+        quote!(
+            pub struct Control;
+        ),
+    );
+    insta::assert_snapshot!(
+        "control-jacobian-blocks",
+        method(&expansion, "jacobian_blocks")
+    );
+}
+
+/// A Jacobian's block kernel is written for a network of several outputs whose Jacobian
+/// goes one way on every target, where a block's arrays fit on the stack: the 12-32-32-6
+/// network's (reverse sweeps), the 2-16-40 one's (tangent sweeps); not the 3-32-32-6 one's
+/// (by rows with AVX and FMA, by columns without), nor the 784-256-128-10 one's (16 × 10 ×
+/// 256 values a layer), nor a one-output network (whose kernel is `gradient_batch`'s).
+#[test]
+fn jacobian_block_kernels() {
+    let kernel = |args: TokenStream| {
+        expand(
+            args,
+            quote!(
+                pub struct Net;
+            ),
+        )
+        .contains("pub fn jacobian_blocks(")
+    };
+    assert!(kernel(quote!(32, 32, 6, input = 12)));
+    assert!(kernel(quote!(16, 40, input = 2, activation = silu)));
+    assert!(kernel(quote!(31, 13, 5, input = 19, activation = silu)));
+    assert!(!kernel(quote!(32, 32, 6, input = 3)));
+    assert!(!kernel(quote!(
+        256,
+        128,
+        10,
+        input = 784,
+        activation = relu
+    )));
+    assert!(!kernel(quote!(20, 10, 1, input = 52)));
 }
 
 /// A Jacobian whose sweeps depend on the target: three inputs fill no vector, so with the
