@@ -195,7 +195,7 @@ impl<T> core::ops::DerefMut for Aligned<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{blocks, blocks_mut, square_mut};
+    use super::{blocks, blocks_exact, blocks_mut, matrix_blocks_mut, square_mut};
     use crate::ShapeError;
 
     #[test]
@@ -224,6 +224,30 @@ mod tests {
             blocks_mut::<u32, 3, 4>(&mut out, 1, "outputs"),
             Err(ShapeError::new("outputs", 12, 24))
         );
+    }
+
+    #[test]
+    fn blocks_of_a_count_are_exact_or_an_error() {
+        let values: Vec<u32> = (0..24).collect();
+        let two = blocks_exact::<u32, 3, 4>(&values, 2, "directions").unwrap();
+        assert_eq!(two[1][3], [21, 22, 23]);
+        assert_eq!(
+            blocks_exact::<u32, 3, 4>(&values, 1, "directions"),
+            Err(ShapeError::new("directions", 12, 24))
+        );
+        // Two blocks of four samples' 2 × 3 matrices, row after row.
+        let mut values: Vec<u32> = (0..48).collect();
+        let matrices = matrix_blocks_mut::<u32, 3, 2, 4>(&mut values, 2, "entries").unwrap();
+        assert_eq!(matrices[1][2], [[36, 37, 38], [39, 40, 41]]);
+        matrices[0][1][1][2] = 0;
+        assert_eq!(values[11], 0);
+        for len in [0, 24, 47, 49] {
+            let mut values = vec![0u32; len];
+            assert_eq!(
+                matrix_blocks_mut::<u32, 3, 2, 4>(&mut values, 2, "entries"),
+                Err(ShapeError::new("entries", 48, len))
+            );
+        }
     }
 
     #[test]

@@ -160,8 +160,10 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
 /// }
 /// ```
 ///
-/// `None` if a result's width is not known to the macro (a network generic over its
-/// input) or a result has more than one axis besides the samples'.
+/// One result is written in place, whatever its shape (a Jacobian's rows); several go out
+/// in rows side by side. `None` if one of several results has a width not known to the
+/// macro (a network generic over its input) or more than one axis besides the samples',
+/// or if a statement cannot be summed as the single call sums it.
 pub fn lower_block(
     single: &Program,
     p: &Program,
