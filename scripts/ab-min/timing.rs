@@ -35,6 +35,16 @@ struct Net36;
 #[mlp(33, 17, 1, input = 45)]
 struct Net45;
 
+// Small: a block's tangents in L1.
+#[mlp(12, 8, 1, input = 20)]
+struct Net20;
+
+#[mlp(10, 10, 1, input = 10)]
+struct Net10;
+
+#[mlp(16, 16, 16, 1, input = 12)]
+struct Net12;
+
 // Several outputs: Jacobians.
 #[mlp(32, 32, 6, input = 12)]
 struct Control;
@@ -418,4 +428,7 @@ fn main() {
     shape!(Net30, 30, "net-30-30-30-1", &filter);
     shape!(Net36, 36, "net-36-48-12-1", &filter);
     shape!(Net45, 45, "net-45-33-17-1", &filter);
+    shape!(Net20, 20, "net-20-12-8-1", &filter);
+    shape!(Net10, 10, "net-10-10-10-1", &filter);
+    shape!(Net12, 12, "net-12-16-16-16-1", &filter);
 }
