@@ -65,9 +65,18 @@ fn act_type(act: &Act) -> ActType {
     }
 }
 
-/// A block kernel written only where a block's arrays fit on the stack (and, for the
-/// Jacobian, where one program serves every target); without it, the trait's batch method
-/// takes a sample at a time.
+/// The `cfg` predicate of a target with the runtime's vector kernels (AVX and FMA).
+fn vector_kernels() -> TokenStream {
+    quote!(all(
+        target_arch = "x86_64",
+        target_feature = "avx",
+        target_feature = "fma"
+    ))
+}
+
+/// A block kernel written only where a block's arrays fit on the stack (for a Jacobian
+/// that goes by rows with the vector kernels and by columns without, each of its two);
+/// without it, the trait's batch method takes a sample at a time.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
     Jacobian,
@@ -410,31 +419,31 @@ impl Item {
         // The Jacobian, whose sweeps may depend on the target's kernels
         // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
         // others', each documented with its count.
-        let jacobian = |docs: Vec<String>,
-                        signature: TokenStream,
-                        sweeps: (Sweeps, Option<Sweeps>)| {
-            let (vector, Some(scalar)) = sweeps else {
-                let (vector, _) = sweeps;
-                return method(docs, signature, (vector.program, vector.returns));
+        let jacobian =
+            |docs: Vec<String>, signature: TokenStream, sweeps: (Sweeps, Option<Sweeps>)| {
+                let (vector, Some(scalar)) = sweeps else {
+                    let (vector, _) = sweeps;
+                    return method(docs, signature, (vector.program, vector.returns));
+                };
+                let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
+                let (with, without) = (lowered(&vector), lowered(&scalar));
+                let ops = format!(
+                    "with AVX and FMA {}, {}; without, {}, {}",
+                    vector.what,
+                    ops(&vector.program, cx),
+                    scalar.what,
+                    ops(&scalar.program, cx)
+                );
+                let avx = vector_kernels();
+                let body = quote! {
+                    #[cfg(#avx)]
+                    let jacobian = { #with };
+                    #[cfg(not(#avx))]
+                    let jacobian = { #without };
+                    jacobian
+                };
+                function(docs, &ops, signature, body)
             };
-            let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
-            let (with, without) = (lowered(&vector), lowered(&scalar));
-            let ops = format!(
-                "with AVX and FMA {}, {}; without, {}, {}",
-                vector.what,
-                ops(&vector.program, cx),
-                scalar.what,
-                ops(&scalar.program, cx)
-            );
-            let body = quote! {
-                #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
-                let jacobian = { #with };
-                #[cfg(not(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma")))]
-                let jacobian = { #without };
-                jacobian
-            };
-            function(docs, &ops, signature, body)
-        };
         let line = |s: &str| vec![format!(" {s}")];
         // A method returning the Hessian (with the value and gradient if `with_gradient`),
         // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
@@ -650,17 +659,30 @@ impl Item {
         kinds
             .into_iter()
             .filter_map(|kind| {
-                let method = match kind {
+                let avx = vector_kernels();
+                let programs = match kind {
                     Stacked::Jacobian => match methods::jacobian(f) {
-                        (sweeps, None) => (sweeps.program, sweeps.returns),
-                        // Two programs, one for each kind of target: not one kernel.
-                        (_, Some(_)) => return None,
+                        (sweeps, None) => vec![(quote!(), (sweeps.program, sweeps.returns))],
+                        // A program for each kind of target: a kernel under each `cfg`.
+                        (vector, Some(scalar)) => vec![
+                            (quote!(#[cfg(#avx)]), (vector.program, vector.returns)),
+                            (quote!(#[cfg(not(#avx))]), (scalar.program, scalar.returns)),
+                        ],
                     },
-                    Stacked::Laplacian => methods::laplacian(f, false),
-                    Stacked::ValueGradientLaplacian => methods::laplacian(f, true),
+                    Stacked::Laplacian => vec![(quote!(), methods::laplacian(f, false))],
+                    Stacked::ValueGradientLaplacian => {
+                        vec![(quote!(), methods::laplacian(f, true))]
+                    }
                 };
-                let block = methods::stacked_block_of(method)?;
-                Some((kind, self.kernel(kind.name(), cx, block)?))
+                let kernels = programs
+                    .into_iter()
+                    .map(|(cfg, method)| {
+                        let block = methods::stacked_block_of(method)?;
+                        let kernel = self.kernel(kind.name(), cx, block)?;
+                        Some(quote!(#cfg #kernel))
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                Some((kind, quote!(#(#kernels)*)))
             })
             .collect()
     }

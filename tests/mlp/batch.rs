@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use mlp::{Activation, Network, ScalarNetwork, mlp};
 
 use crate::common::{input, net};
+use crate::large::Mnist;
 use crate::nets::{
     Deep, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six, Tall, Wide,
 };
@@ -124,8 +125,9 @@ fn rows_are_single_calls() {
 
 /// A control network's Jacobians (12-32-32-6): a block's reverse sweeps, 16 samples × 6
 /// outputs, summed side by side (`_mlp::sums_rows` of 96 rows), each sample's Jacobian its
-/// single call's to the bit; and the networks with a kernel of tangent sweeps (`Fan`) or
-/// none (`Tall`, whose Jacobian goes by rows or columns with the target).
+/// single call's to the bit; likewise by tangent sweeps (`Fan`), by either with the target
+/// (`Tall`: rows with AVX and FMA, columns without), and none (`Mnist`, too large for
+/// the stack).
 #[mlp(32, 32, 6, input = 12)]
 struct Control;
 
@@ -133,7 +135,7 @@ struct Control;
 fn jacobian_blocks_are_single_calls() {
     const {
         assert!(Control::JACOBIAN_BLOCKS && Fan::JACOBIAN_BLOCKS && OddMulti::JACOBIAN_BLOCKS);
-        assert!(!Tall::JACOBIAN_BLOCKS);
+        assert!(Tall::JACOBIAN_BLOCKS && !Mnist::JACOBIAN_BLOCKS);
     }
     for rows in [0, 1, 16, 2 * 16 + 5] {
         multi_rows_match(&net::<Control>(4), inputs(rows, 12).view());
@@ -151,11 +153,12 @@ fn jacobian_blocks_are_single_calls() {
         "expected 1152 block jacobian entries, found 1151"
     );
     // The default, a sample at a time, checks alike.
-    let tall: Tall = net(1);
-    let error = tall.jacobian_blocks_into(&[0.0; 3 * 16], &mut out[..18 * 15]);
+    let large = Mnist::zeros_boxed();
+    let mut out = vec![0.0; 7840 * 16];
+    let error = large.jacobian_blocks_into(&[0.0; 784 * 16], &mut out[..7840 * 15]);
     assert_eq!(
         error.unwrap_err().to_string(),
-        "expected 288 block jacobian entries, found 270"
+        "expected 125440 block jacobian entries, found 117600"
     );
 }
 

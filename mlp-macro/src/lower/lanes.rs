@@ -660,7 +660,7 @@ impl Lowering<'_> {
 
     /// A symmetric matrix that is a sum of sums of products (a Hessian by each unit's
     /// curvature, `H[k,c] = Σ_j q1[j,k]·W1[j,c] + Σ_i q2[i,k]·ż2[i,c]`): its lower triangle
-    /// one sum after the other, each taken as [`_mlp::sums_symmetric`] takes one (a triangle
+    /// one sum after the other, each taken as `_mlp::sums_symmetric` takes one (a triangle
     /// of rows side by side), the later ones added onto the first, then mirrored.
     ///
     /// ```text

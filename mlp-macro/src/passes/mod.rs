@@ -1,4 +1,4 @@
-//! Passes over a [`Program`](crate::ir::Program), one per file, chained by [`optimize`].
+//! Passes over a [`Program`], one per file, chained by [`optimize`].
 
 pub mod contract;
 pub mod dce;

@@ -197,11 +197,11 @@ fn control_jacobian() {
     );
 }
 
-/// A Jacobian's block kernel is written for a network of several outputs whose Jacobian
-/// goes one way on every target, where a block's arrays fit on the stack: the 12-32-32-6
-/// network's (reverse sweeps), the 2-16-40 one's (tangent sweeps); not the 3-32-32-6 one's
-/// (by rows with AVX and FMA, by columns without), nor the 784-256-128-10 one's (16 × 10 ×
-/// 256 values a layer), nor a one-output network (whose kernel is `gradient_batch`'s).
+/// A Jacobian's block kernel is written for a network of several outputs where a block's
+/// arrays fit on the stack: the 12-32-32-6 network's (reverse sweeps), the 2-16-40 one's
+/// (tangent sweeps), the 3-32-32-6 one's (two, each under its `cfg`: by rows with AVX and
+/// FMA, by columns without); not the 784-256-128-10 one's (16 × 10 × 256 values a layer),
+/// nor a one-output network's (whose kernel is `gradient_batch`'s).
 #[test]
 fn jacobian_block_kernels() {
     let kernel = |args: TokenStream| {
@@ -216,7 +216,14 @@ fn jacobian_block_kernels() {
     assert!(kernel(quote!(32, 32, 6, input = 12)));
     assert!(kernel(quote!(16, 40, input = 2, activation = silu)));
     assert!(kernel(quote!(31, 13, 5, input = 19, activation = silu)));
-    assert!(!kernel(quote!(32, 32, 6, input = 3)));
+    let tall = expand(
+        quote!(32, 32, 6, input = 3),
+        quote!(
+            pub struct Tall;
+        ),
+    );
+    // Two of one name: one under each `cfg` (the tests build both).
+    assert_eq!(tall.matches("pub fn jacobian_blocks(").count(), 2);
     assert!(!kernel(quote!(
         256,
         128,
