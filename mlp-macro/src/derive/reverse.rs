@@ -157,7 +157,7 @@ pub(super) fn partial(e: &Expr, n: usize, seen: &mut usize, opened: &[IndexId]) 
 
 /// The derivative `d` of a sum, a product or a summation `e` at its `n`-th read (as
 /// [`partial`] counts and opens them), from `d` of the part holding the read: the rules
-/// the first derivative and the second ([`super::curvature`]) share. `None` where no part
+/// the first derivative and the second ([`super::curvature()`]) share. `None` where no part
 /// holds it, or `e` is none of the three.
 pub(super) fn through(
     e: &Expr,

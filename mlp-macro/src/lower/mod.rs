@@ -137,7 +137,7 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
 /// seed's batch gradient.
 ///
 /// Its results go into the caller's memory, block by block of a parameter `&mut` that
-/// [`Kernel::results`] names, [`Kernel::width`] values a sample. A single result of a row a
+/// [`Kernel::results`] names, [`Kernel::row`] a sample. A single result of a row a
 /// sample (a gradient) is written there in place (copied out of the kernel's own, a block's
 /// gradient cost a tenth of the seed network's batch gradient); otherwise (several results,
 /// or one value a sample) each sample's are copied into its row side by side, in the order
