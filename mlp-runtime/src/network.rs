@@ -70,7 +70,7 @@ pub trait Network: Sized + Sync {
     /// [`Network::jacobian_into`] computes it. `x` holds the samples one after the other,
     /// `jacobian` their Jacobians likewise (`OUTPUT × INPUT` values each). By default a call
     /// per sample: `#[mlp]` writes a kernel of its own for networks of several outputs
-    /// whose Jacobian goes the same way on every target.
+    /// where a block's intermediates fit on the stack.
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
