@@ -110,6 +110,7 @@ impl Arch {
             | "batch-hvp"
             | "batch-jvp"
             | "batch-vjp"
+            | "batch-jacobian"
             | "batch-laplacian"
             | "batch-value_gradient_laplacian" => 2.0 / BLOCK as f64,
             _ => 2.0,
