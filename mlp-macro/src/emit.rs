@@ -30,8 +30,10 @@ pub fn emit(model: &Model) -> TokenStream {
     };
     let item = Item::new(model);
     let definition = item.definition(model);
-    let stacked = item.stacked_kernels(model, &f, &cx);
-    let inherent = item.inherent(model, &f, &cx, &stacked);
+    // The Jacobian's sweeps, for its method and its block kernel.
+    let jacobian = methods::jacobian(&f);
+    let stacked = item.stacked_kernels(model, &f, &cx, &jacobian);
+    let inherent = item.inherent(model, &f, &cx, &jacobian, &stacked);
     let traits = item.traits(model, &stacked);
     quote! {
         #definition
@@ -85,11 +87,22 @@ enum Stacked {
 }
 
 impl Stacked {
-    fn name(self) -> &'static str {
+    /// Its trait method (named after the kernel): the Jacobian's, each sample's as rows of
+    /// `INPUT` values.
+    fn method(self) -> BlocksInto {
         match self {
-            Self::Jacobian => "jacobian_blocks",
-            Self::Laplacian => "laplacian_blocks",
-            Self::ValueGradientLaplacian => "value_gradient_laplacian_blocks",
+            Self::Jacobian => BlocksInto {
+                kernel: "jacobian_blocks",
+                second: None,
+                out: ("jacobian", "block jacobian entries"),
+                matrix: true,
+            },
+            Self::Laplacian => BlocksInto::new("laplacian_blocks", "laplacian", "block Laplacians"),
+            Self::ValueGradientLaplacian => BlocksInto::new(
+                "value_gradient_laplacian_blocks",
+                "out",
+                "block result values",
+            ),
         }
     }
 
@@ -97,35 +110,84 @@ impl Stacked {
     /// that say the kernel is there and call it: the constant `LAPLACIAN_BLOCKS` and the
     /// method `laplacian_blocks_into`, for example.
     fn trait_items(self, scalar: &Ident) -> TokenStream {
-        let name = self.name();
-        let kernel = format_ident!("{name}");
-        let method = format_ident!("{name}_into");
-        let written = format_ident!("{}", name.to_uppercase());
-        let out = match self {
-            // Each sample's Jacobian as rows of `INPUT` values.
-            Self::Jacobian => {
-                quote!(_mlp::matrix_blocks_mut(
-                    out,
-                    x.len(),
-                    "block jacobian entries"
-                )?)
-            }
-            Self::Laplacian => quote!(_mlp::blocks_mut(out, x.len(), "block Laplacians")?),
-            Self::ValueGradientLaplacian => {
-                quote!(_mlp::blocks_mut(out, x.len(), "block result values")?)
-            }
-        };
+        let written = format_ident!("{}", self.method().kernel.to_uppercase());
+        let method = self.method().tokens(scalar);
         quote! {
             const #written: bool = true;
 
+            #method
+        }
+    }
+}
+
+/// A trait method `{kernel}_into(&self, x, [second,] out)` that takes the caller's slices
+/// as blocks, each of `second` and `out` as many as `x`'s, and calls the block kernel.
+#[derive(Clone, Copy)]
+struct BlocksInto {
+    kernel: &'static str,
+    /// A second argument's name and what a `ShapeError` calls its values.
+    second: Option<(&'static str, &'static str)>,
+    /// The results' name and what a `ShapeError` calls them.
+    out: (&'static str, &'static str),
+    /// Whether each sample's result is a matrix (`_mlp::matrix_blocks_mut`).
+    matrix: bool,
+}
+
+impl BlocksInto {
+    const fn new(kernel: &'static str, out: &'static str, what: &'static str) -> Self {
+        Self {
+            kernel,
+            second: None,
+            out: (out, what),
+            matrix: false,
+        }
+    }
+
+    const fn with(self, name: &'static str, what: &'static str) -> Self {
+        Self {
+            second: Some((name, what)),
+            ..self
+        }
+    }
+
+    /// The methods of the block kernels every network of its kind has: `Network`'s, then
+    /// `ScalarNetwork`'s.
+    const NETWORK: [Self; 3] = [
+        Self::new("forward_blocks", "y", "block output values"),
+        Self::new("jvp_blocks", "jv", "block jvp values").with("v", "block direction values"),
+        Self::new("vjp_blocks", "uj", "block vjp values").with("u", "block output weights"),
+    ];
+    const SCALAR_NETWORK: [Self; 2] = [
+        Self::new("gradient_blocks", "gradient", "block gradient values"),
+        Self::new("hvp_blocks", "hv", "block output values").with("v", "block direction values"),
+    ];
+
+    fn tokens(self, scalar: &Ident) -> TokenStream {
+        let kernel = format_ident!("{}", self.kernel);
+        let method = format_ident!("{}_into", self.kernel);
+        let (out, what) = (format_ident!("{}", self.out.0), self.out.1);
+        let view = match self.matrix {
+            true => quote!(matrix_blocks_mut),
+            false => quote!(blocks_mut),
+        };
+        // The second argument, if any: its name and what its error calls it.
+        let (seconds, whats): (Vec<Ident>, Vec<&str>) = self
+            .second
+            .iter()
+            .map(|(name, what)| (format_ident!("{name}"), *what))
+            .unzip();
+        quote! {
             #[inline]
             fn #method(
                 &self,
                 x: &[#scalar],
-                out: &mut [#scalar],
+                #(#seconds: &[#scalar],)*
+                #out: &mut [#scalar],
             ) -> _mlp::Result<(), _mlp::ShapeError> {
                 let x = _mlp::blocks(x, "block input values")?;
-                self.#kernel(x, #out);
+                #(let #seconds = _mlp::blocks_exact(#seconds, x.len(), #whats)?;)*
+                let #out = _mlp::#view(#out, x.len(), #what)?;
+                self.#kernel(x, #(#seconds,)* #out);
                 _mlp::Result::Ok(())
             }
         }
@@ -234,6 +296,7 @@ impl Item {
         model: &Model,
         f: &Forward,
         cx: &Context,
+        jacobian: &(Sweeps, Option<Sweeps>),
         stacked: &[(Stacked, TokenStream)],
     ) -> TokenStream {
         let Self {
@@ -246,7 +309,7 @@ impl Item {
         let hessian = formula::hessian(model, f);
         let constants = self.constants(model, &gradient, &hessian);
         let constructors = self.constructors(model);
-        let methods = self.methods(model, f, cx, &gradient, &hessian);
+        let methods = self.methods(model, f, cx, jacobian, &gradient, &hessian);
         let kernels = stacked.iter().map(|(_, kernel)| kernel);
         quote! {
             #[allow(
@@ -386,6 +449,7 @@ impl Item {
         model: &Model,
         f: &Forward,
         cx: &Context,
+        jacobian_sweeps: &(Sweeps, Option<Sweeps>),
         gradient: &Formula,
         hessian: &Formula,
     ) -> TokenStream {
@@ -420,13 +484,13 @@ impl Item {
         // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
         // others', each documented with its count.
         let jacobian =
-            |docs: Vec<String>, signature: TokenStream, sweeps: (Sweeps, Option<Sweeps>)| {
+            |docs: Vec<String>, signature: TokenStream, sweeps: &(Sweeps, Option<Sweeps>)| {
+                let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
                 let (vector, Some(scalar)) = sweeps else {
                     let (vector, _) = sweeps;
-                    return method(docs, signature, (vector.program, vector.returns));
+                    return function(docs, &ops(&vector.program, cx), signature, lowered(vector));
                 };
-                let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
-                let (with, without) = (lowered(&vector), lowered(&scalar));
+                let (with, without) = (lowered(vector), lowered(scalar));
                 let ops = format!(
                     "with AVX and FMA {}, {}; without, {}, {}",
                     vector.what,
@@ -525,7 +589,7 @@ impl Item {
                     )
                 },
                 quote!(jacobian(&self, x: &#x) -> [#x; #output]),
-                methods::jacobian(f),
+                jacobian_sweeps,
             ),
             method(
                 line(
@@ -651,6 +715,7 @@ impl Item {
         model: &Model,
         f: &Forward,
         cx: &Context,
+        jacobian: &(Sweeps, Option<Sweeps>),
     ) -> Vec<(Stacked, TokenStream)> {
         let kinds = match model.output() {
             1 => vec![Stacked::Laplacian, Stacked::ValueGradientLaplacian],
@@ -661,14 +726,17 @@ impl Item {
             .filter_map(|kind| {
                 let avx = vector_kernels();
                 let programs = match kind {
-                    Stacked::Jacobian => match methods::jacobian(f) {
-                        (sweeps, None) => vec![(quote!(), (sweeps.program, sweeps.returns))],
-                        // A program for each kind of target: a kernel under each `cfg`.
-                        (vector, Some(scalar)) => vec![
-                            (quote!(#[cfg(#avx)]), (vector.program, vector.returns)),
-                            (quote!(#[cfg(not(#avx))]), (scalar.program, scalar.returns)),
-                        ],
-                    },
+                    Stacked::Jacobian => {
+                        let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
+                        match jacobian {
+                            (sweeps, None) => vec![(quote!(), method(sweeps))],
+                            // A program for each kind of target: a kernel under each `cfg`.
+                            (vector, Some(scalar)) => vec![
+                                (quote!(#[cfg(#avx)]), method(vector)),
+                                (quote!(#[cfg(not(#avx))]), method(scalar)),
+                            ],
+                        }
+                    }
                     Stacked::Laplacian => vec![(quote!(), methods::laplacian(f, false))],
                     Stacked::ValueGradientLaplacian => {
                         vec![(quote!(), methods::laplacian(f, true))]
@@ -678,7 +746,7 @@ impl Item {
                     .into_iter()
                     .map(|(cfg, method)| {
                         let block = methods::stacked_block_of(method)?;
-                        let kernel = self.kernel(kind.name(), cx, block)?;
+                        let kernel = self.kernel(kind.method().kernel, cx, block)?;
                         Some(quote!(#cfg #kernel))
                     })
                     .collect::<Option<Vec<_>>>()?;
@@ -712,6 +780,8 @@ impl Item {
                 .map(|(kind, _)| kind.trait_items(scalar))
         };
         let (jacobian, overrides) = (items(true), items(false));
+        let blocks = BlocksInto::NETWORK.map(|m| m.tokens(scalar));
+        let scalar_blocks = BlocksInto::SCALAR_NETWORK.map(|m| m.tokens(scalar));
         let scalar_network = (model.output() == 1).then(|| {
             quote! {
                 #[automatically_derived]
@@ -730,19 +800,6 @@ impl Item {
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input values")?;
                         *_mlp::array_mut(gradient, "gradient entries")? = self.gradient(x);
-                        _mlp::Result::Ok(())
-                    }
-
-                    #[inline]
-
-                    fn gradient_blocks_into(
-                        &self,
-                        x: &[#scalar],
-                        gradient: &mut [#scalar],
-                    ) -> _mlp::Result<(), _mlp::ShapeError> {
-                        let x = _mlp::blocks(x, "block input values")?;
-                        let gradient = _mlp::blocks_mut(gradient, x.len(), "block gradient values")?;
-                        self.gradient_blocks(x, gradient);
                         _mlp::Result::Ok(())
                     }
 
@@ -774,21 +831,6 @@ impl Item {
 
                     #[inline]
 
-                    fn hvp_blocks_into(
-                        &self,
-                        x: &[#scalar],
-                        v: &[#scalar],
-                        hv: &mut [#scalar],
-                    ) -> _mlp::Result<(), _mlp::ShapeError> {
-                        let x = _mlp::blocks(x, "block input values")?;
-                        let v = _mlp::blocks_exact(v, x.len(), "block direction values")?;
-                        let hv = _mlp::blocks_mut(hv, x.len(), "block output values")?;
-                        self.hvp_blocks(x, v, hv);
-                        _mlp::Result::Ok(())
-                    }
-
-                    #[inline]
-
                     fn laplacian_at(&self, x: &[#scalar]) -> _mlp::Result<#scalar, _mlp::ShapeError> {
                         _mlp::Result::Ok(self.laplacian(_mlp::array(x, "input values")?))
                     }
@@ -806,6 +848,8 @@ impl Item {
                         *gradient = g;
                         _mlp::Result::Ok((value, laplacian))
                     }
+
+                    #(#scalar_blocks)*
 
                     #(#overrides)*
                 }
@@ -871,18 +915,6 @@ impl Item {
 
                 #[inline]
 
-                fn forward_blocks_into(
-                    &self,
-                    x: &[#scalar],
-                    y: &mut [#scalar],
-                ) -> _mlp::Result<(), _mlp::ShapeError> {
-                    let x = _mlp::blocks(x, "block input values")?;
-                    self.forward_blocks(x, _mlp::blocks_mut(y, x.len(), "block output values")?);
-                    _mlp::Result::Ok(())
-                }
-
-                #[inline]
-
                 fn jvp_into(
                     &self,
                     x: &[#scalar],
@@ -909,33 +941,7 @@ impl Item {
                     _mlp::Result::Ok(())
                 }
 
-                #[inline]
-                fn jvp_blocks_into(
-                    &self,
-                    x: &[#scalar],
-                    v: &[#scalar],
-                    jv: &mut [#scalar],
-                ) -> _mlp::Result<(), _mlp::ShapeError> {
-                    let x = _mlp::blocks(x, "block input values")?;
-                    let v = _mlp::blocks_exact(v, x.len(), "block direction values")?;
-                    let jv = _mlp::blocks_mut(jv, x.len(), "block jvp values")?;
-                    self.jvp_blocks(x, v, jv);
-                    _mlp::Result::Ok(())
-                }
-
-                #[inline]
-                fn vjp_blocks_into(
-                    &self,
-                    x: &[#scalar],
-                    u: &[#scalar],
-                    uj: &mut [#scalar],
-                ) -> _mlp::Result<(), _mlp::ShapeError> {
-                    let x = _mlp::blocks(x, "block input values")?;
-                    let u = _mlp::blocks_exact(u, x.len(), "block output weights")?;
-                    let uj = _mlp::blocks_mut(uj, x.len(), "block vjp values")?;
-                    self.vjp_blocks(x, u, uj);
-                    _mlp::Result::Ok(())
-                }
+                #(#blocks)*
 
                 #(#jacobian)*
             }
