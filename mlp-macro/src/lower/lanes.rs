@@ -16,7 +16,7 @@
 //! products, each onto the same triangle: `_mlp::sums_lower`, `_mlp::add_sums_lower`).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, format_ident, quote};
 
 use super::{Lowering, Order};
 use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
@@ -29,6 +29,9 @@ const REGISTER_BLOCKED_TERMS: usize = 4096;
 
 /// Rows few enough to be summed side by side whatever else is done with their sums.
 const FEW_ROWS: usize = 4;
+
+/// How many values a block's rows summed at once ([`Lowering::block_rows_fit`]) may hold.
+const L1_BLOCK_ROWS: usize = 4096;
 
 /// Sums of one statement over the same weights ([`Lowering::shared_weights`]): their
 /// positions, the index summed over, the weights' element (`self.w2[i][j]`), and each
@@ -90,11 +93,8 @@ impl Lowering<'_> {
         if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
             return rows;
         }
-        if let Some(rows) = self.block_rows(n, stmt, lane, &sums, &orders) {
-            return rows;
-        }
         // Any other block sums by samples and rows (the tangents of many inputs, a row per
-        // sample and direction, whose terms `Self::block_rows` does not take): no kernel.
+        // sample and direction, whose terms `Self::rows` does not take): no kernel.
         // Summed a sample at a time as the single call sums them, they would share no
         // weights across the samples, and a block's tangents fill more than L1 (the seed's
         // Laplacian so took 7 % longer than its calls, `value_gradient_laplacian` 61 %);
@@ -421,6 +421,22 @@ impl Lowering<'_> {
     /// Any other function of the sums has them summed into a matrix of their own first (in a
     /// block kernel `acc_{name}`, declared with the other arrays before the loop over the
     /// blocks), then a loop over its elements.
+    ///
+    /// In a block kernel, a statement over the samples, rows and lanes likewise (a
+    /// Jacobian's reverse sweeps, a row per output: `δ1[b,r,j] = s1[b,j]·Σ_i W2[i,j]·δ2[b,r,i]`)
+    /// where [`Lowering::block_rows_fit`]: every sample's rows at once, `B·R` rows of one
+    /// `_mlp::sums_rows`, each weight loaded once for several. Each row's sums are those of
+    /// the single call's rows to the bit (its `sums_rows`, `lane_scaled_sums_rows` or
+    /// `axpys`, all the same multiply-adds in the same order), and a term's factors are
+    /// grouped as there (by the row's axis alone).
+    ///
+    /// ```text
+    /// _mlp::sums_rows::<f64, 32, 32, 96>(_mlp::flat_mut(&mut acc_d1), |at, i, j| {
+    ///     let (b, r) = (at / 6, at % 6);
+    ///     (self.w2[i][j], d2[b][r][i])
+    /// });
+    /// for b in _mlp::samples::<16>() { … d1[b][r][j] = s1[b][j] * acc_d1[b][r][j]; … }
+    /// ```
     fn rows(
         &self,
         n: usize,
@@ -434,11 +450,120 @@ impl Lowering<'_> {
         if tensor.symmetric && sums.len() > 1 {
             return self.symmetric_sums(n, stmt, sums, orders);
         }
-        let (&[row, _], [Expr::Sum(v, term)], [Order::Fused]) =
+        let (&[.., row, _], [Expr::Sum(v, term)], [Order::Fused]) =
             (tensor.axes.as_slice(), sums, orders)
         else {
             return None;
         };
+        let (axes, value) = (tensor.axes.as_slice(), &stmt.values[0]);
+        let direct = *value == sums[0];
+        // A matrix's scales (below), or a block's rows flattened: `samples` rows of `rows`.
+        let ((scale, lane_scale), flat) = match axes {
+            [_, _] => (self.row_scales(t, value, &sums[0], row, lane, *v)?, None),
+            &[samples, _, _]
+                if !tensor.symmetric && self.block_rows_fit(term, samples, row, lane) =>
+            {
+                ((None, None), Some(self.p.extent(row).or(0)))
+            }
+            _ => return None,
+        };
+        let (a, b) = self.product_by_rows(n, term, &[row])?;
+        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(axes));
+        let vars: Vec<Ident> = axes.iter().map(|&axis| self.var(axis)).collect();
+        let (row_var, v_var, lane_var) = (self.var(row), self.var(*v), self.var(lane));
+        let (count, lanes) = (self.extent(*v), self.extent(lane));
+        let scalar = &self.cx.scalar;
+        let (rows, term) = match flat {
+            None => (
+                self.extent(row),
+                quote!(|#row_var, #v_var, #lane_var| (#a, #b)),
+            ),
+            Some(per_row) => {
+                let all = Literal::usize_unsuffixed(self.p.extent(axes[0]).or(0) * per_row);
+                let (samples_var, per_row) = (&vars[0], Literal::usize_unsuffixed(per_row));
+                (
+                    all.into_token_stream(),
+                    quote! {
+                        |at, #v_var, #lane_var| {
+                            let (#samples_var, #row_var) = (at / #per_row, at % #per_row);
+                            (#a, #b)
+                        }
+                    },
+                )
+            }
+        };
+        let sum = |acc_mut: TokenStream| match tensor.symmetric {
+            // A symmetric matrix: its lower triangle, mirrored.
+            true => quote! {
+                _mlp::sums_symmetric::<#scalar, #lanes, #count>(#acc_mut, #term);
+            },
+            false => {
+                let acc_mut = match flat {
+                    Some(_) => quote!(_mlp::flat_mut(#acc_mut)),
+                    None => acc_mut,
+                };
+                quote!(_mlp::sums_rows::<#scalar, #lanes, #count, #rows>(#acc_mut, #term);)
+            }
+        };
+        let declare = self.declare_written(t, &zeros);
+        // A value that is the sum itself is summed in place.
+        if direct {
+            let sum = sum(self.borrow(t, true));
+            return Some(quote! {
+                #declare
+                #sum
+            });
+        }
+        // A value that is the sum times an element of a matrix of the same shape (`δ1 =
+        // σ'(z1) ⊙ Σ`) is scaled as it is summed: the sums go straight from registers to
+        // their products, not through a matrix of their own and a loop.
+        for (kernel, scale) in [
+            ("scaled_sums_rows", scale),
+            ("lane_scaled_sums_rows", lane_scale),
+        ] {
+            let (Some(scale), kernel) = (scale, format_ident!("{kernel}")) else {
+                continue;
+            };
+            let into = self.borrow(t, true);
+            return Some(quote! {
+                #declare
+                _mlp::#kernel::<#scalar, #lanes, #count, #rows>(#into, #scale, #term);
+            });
+        }
+        let (acc, declare_acc) = if self.blocks {
+            let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
+            self.hoist(&acc, &ty, &zeros);
+            (acc, TokenStream::new())
+        } else {
+            let acc = Ident::new("acc", Span::call_site());
+            (acc.clone(), quote!(let mut #acc: #ty = #zeros;))
+        };
+        let sum = sum(quote!(&mut #acc));
+        *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc #([#vars])*))];
+        let element = self.expr(n, value);
+        self.computed.borrow_mut().clear();
+        let each = self.outer_loops(axes, &vars, quote!(#name #([#vars])* = #element;));
+        Some(quote! {
+            #declare
+            #declare_acc
+            #sum
+            #each
+        })
+    }
+
+    /// Whether a matrix's rows pay summed side by side ([`Lowering::rows`]), and if so,
+    /// its array of scales, if its value is its sum times an element of an array of its
+    /// shape (`δ1 = σ'(z1) ⊙ Σ`); or else along the lanes, the same for every row.
+    fn row_scales(
+        &self,
+        t: TensorId,
+        value: &Expr,
+        sum: &Expr,
+        row: IndexId,
+        lane: IndexId,
+        v: IndexId,
+    ) -> Option<(Option<TokenStream>, Option<TokenStream>)> {
+        let symmetric = self.p.tensors[t].symmetric;
         // Where each element is a function of its sum (not the sum itself), the sums wait
         // in a matrix of their own. In a single call, for rows longer than a block of
         // samples, that measured slower than a row at a time (the seed's Hessian: 8.7
@@ -447,13 +572,13 @@ impl Lowering<'_> {
         // row, where `sums_rows` holds a few rows' lanes over a block of terms (the wide
         // network's Hessian, whose tangent rows are 64 lanes of 128 terms: 312 → 157 µs,
         // min-of-runs A/B on Zen 3).
-        let direct = stmt.values[0] == sums[0];
-        if tensor.symmetric && !direct {
+        let direct = value == sum;
+        if symmetric && !direct {
             return None;
         }
         let short = matches!(self.p.extent(lane), Extent::Fixed(lanes) if lanes <= BLOCK);
         let long = matches!(
-            (self.p.extent(lane), self.p.extent(*v)),
+            (self.p.extent(lane), self.p.extent(v)),
             (Extent::Fixed(lanes), Extent::Fixed(terms)) if lanes * terms > REGISTER_BLOCKED_TERMS
         );
         // Each row's sums times one vector along the lanes, the same for every row (a
@@ -463,9 +588,7 @@ impl Lowering<'_> {
         // with AVX-512 (two alignments), −12 % with AVX alone and −1 % on the default
         // target, on a Xeon (`scripts/ab-min.sh`; BENCHMARKS.md, "The nineteenth session").
         let lane_scale = match self.p.extent(row) {
-            Extent::Fixed(rows) if rows >= 2 && !tensor.symmetric => {
-                self.scale(t, &stmt.values[0], &sums[0], &[lane])
-            }
+            Extent::Fixed(rows) if rows >= 2 && !symmetric => self.scale(t, value, sum, &[lane]),
             _ => None,
         };
         // A few rows (a network of three inputs: its Hessian's `W3ᵀ·δ̇3[c]`, a row per
@@ -478,184 +601,39 @@ impl Lowering<'_> {
         if !direct && !short && !long && !few && lane_scale.is_none() && self.samples != Some(row) {
             return None;
         }
-        let (a, b) = self.product_by_rows(n, term, &[row])?;
-        let (name, ty, zeros) = (self.ident(t), self.array_type(t), self.zeros(&tensor.axes));
-        let (row_var, v_var, lane_var) = (self.var(row), self.var(*v), self.var(lane));
-        let (rows, count, lanes) = (self.extent(row), self.extent(*v), self.extent(lane));
-        let scalar = &self.cx.scalar;
-        let value = &stmt.values[0];
-        let sum = |acc_mut: &TokenStream| match tensor.symmetric {
-            // A symmetric matrix: its lower triangle, mirrored.
-            true => quote! {
-                _mlp::sums_symmetric::<#scalar, #lanes, #count>(
-                    #acc_mut, |#row_var, #v_var, #lane_var| (#a, #b),
-                );
-            },
-            false => quote! {
-                _mlp::sums_rows::<#scalar, #lanes, #count, #rows>(
-                    #acc_mut, |#row_var, #v_var, #lane_var| (#a, #b),
-                );
-            },
+        let scale = match symmetric {
+            true => None,
+            false => self.scale(t, value, sum, &[row, lane]),
         };
-        let declare = self.declare_written(t, &zeros);
-        // A value that is the sum itself is summed in place.
-        if direct {
-            let sum = sum(&self.borrow(t, true));
-            return Some(quote! {
-                #declare
-                #sum
-            });
-        }
-        // A value that is the sum times an element of a matrix of the same shape (`δ1 =
-        // σ'(z1) ⊙ Σ`) is scaled as it is summed: the sums go straight from registers to
-        // their products, not through a matrix of their own and a loop.
-        if !tensor.symmetric
-            && let Some(scale) = self.scale(t, value, &sums[0], &[row, lane])
-        {
-            let into = self.borrow(t, true);
-            return Some(quote! {
-                #declare
-                _mlp::scaled_sums_rows::<#scalar, #lanes, #count, #rows>(
-                    #into, #scale, |#row_var, #v_var, #lane_var| (#a, #b),
-                );
-            });
-        }
-        if let Some(scale) = lane_scale {
-            let into = self.borrow(t, true);
-            return Some(quote! {
-                #declare
-                _mlp::lane_scaled_sums_rows::<#scalar, #lanes, #count, #rows>(
-                    #into, #scale, |#row_var, #v_var, #lane_var| (#a, #b),
-                );
-            });
-        }
-        let (acc, declare_acc) = if self.blocks {
-            let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
-            self.hoist(&acc, &ty, &zeros);
-            (acc, TokenStream::new())
-        } else {
-            let acc = Ident::new("acc", Span::call_site());
-            (acc.clone(), quote!(let mut #acc: #ty = #zeros;))
-        };
-        let sum = sum(&quote!(&mut #acc));
-        *self.computed.borrow_mut() = vec![(sums[0].clone(), quote!(#acc[#row_var][#lane_var]))];
-        let element = self.expr(n, value);
-        self.computed.borrow_mut().clear();
-        let row_range = self.range(row);
-        Some(quote! {
-            #declare
-            #declare_acc
-            #sum
-            for #row_var in #row_range {
-                for #lane_var in 0..#lanes {
-                    #name[#row_var][#lane_var] = #element;
-                }
-            }
-        })
+        Some((scale, lane_scale))
     }
-}
 
-/// How many values a block's rows summed at once ([`Lowering::block_rows`]) may hold.
-const L1_BLOCK_ROWS: usize = 4096;
-
-impl Lowering<'_> {
-    /// In a block kernel, a statement over the samples, rows and lanes whose value is its
-    /// one sum of products, or a function of it (a Jacobian's reverse sweeps, a row per
-    /// output: `δ1[b,r,j] = s1[b,j]·Σ_i W2[i,j]·δ2[b,r,i]`): every sample's rows summed at
-    /// once, `B·R` rows of one `_mlp::sums_rows`, each weight loaded once for several. Each
-    /// row's sums are those of the single call's rows to the bit (its `sums_rows`,
-    /// `lane_scaled_sums_rows` or `axpys`, all the same multiply-adds in the same order),
-    /// and a term's factors are grouped as there (by the row's axis alone).
-    ///
-    /// ```text
-    /// _mlp::sums_rows::<f64, 32, 32, 96>(_mlp::flat_mut(&mut acc_d1), |at, i, j| {
-    ///     let (b, r) = (at / 6, at % 6);
-    ///     (self.w2[i][j], d2[b][r][i])
-    /// });
-    /// for b in _mlp::samples::<16>() { … d1[b][r][j] = s1[b][j] * acc_d1[b][r][j]; … }
-    /// ```
-    fn block_rows(
-        &self,
-        n: usize,
-        stmt: &Stmt,
-        lane: IndexId,
-        sums: &[Expr],
-        orders: &[Order],
-    ) -> Option<TokenStream> {
-        let t = stmt.targets[0];
-        let tensor = &self.p.tensors[t];
-        let (&[samples, row, _], [Expr::Sum(v, term)], [Order::Fused], false) =
-            (tensor.axes.as_slice(), sums, orders, tensor.symmetric)
-        else {
-            return None;
-        };
-        let (Extent::Fixed(block), Extent::Fixed(rows)) =
-            (self.p.extent(samples), self.p.extent(row))
-        else {
-            return None;
-        };
-        // Rows that share every weight, as many as stay in L1 (32 KiB of `f64`) while the
-        // weights stream past: a Jacobian's reverse sweeps, a row per output (16 × 6 × 32
-        // values for a 12-32-32-6 network). Not a Laplacian's tangents, a row per unit and
-        // direction, each reading its unit's own weights (`W2[i,j]`, rows `[b, i]`): summed
-        // so, a 45-33-17-1 network's `laplacian_batch` took 71 % longer than by single
-        // calls, a 30-30-30-1 network's 9 %, and small networks' (whose tangents fit in
-        // L1) 27 % less to 38 % more, in a noisy hour.
-        let (Extent::Fixed(lanes), true) = (self.p.extent(lane), self.blocks) else {
-            return None;
+    /// Whether a block's statement over the samples, rows and lanes
+    /// ([`Lowering::rows`]) may have all its rows summed at once: rows that share every
+    /// weight, as many as stay in L1 (32 KiB of `f64`) while the weights stream past: a
+    /// Jacobian's reverse sweeps, a row per output (16 × 6 × 32 values for a 12-32-32-6
+    /// network). Not a Laplacian's tangents, a row per unit and direction, each reading its
+    /// unit's own weights (`W2[i,j]`, rows `[b, i]`): summed so, a 45-33-17-1 network's
+    /// `laplacian_batch` took 71 % longer than by single calls, a 30-30-30-1 network's 9 %,
+    /// and small networks' (whose tangents fit in L1) 27 % less to 38 % more, in a noisy
+    /// hour.
+    fn block_rows_fit(&self, term: &Expr, samples: IndexId, row: IndexId, lane: IndexId) -> bool {
+        let (Extent::Fixed(block), Extent::Fixed(rows), Extent::Fixed(lanes)) = (
+            self.p.extent(samples),
+            self.p.extent(row),
+            self.p.extent(lane),
+        ) else {
+            return false;
         };
         let mut shared = true;
         term.visit_reads(&mut |t, ixs, _| {
             shared &= self.p.tensors[t].role != Role::Parameter || !ixs.contains(&Ix::Var(row));
         });
-        if !shared
-            || self.samples != Some(samples)
-            || rows < 2
-            || block * rows * lanes > L1_BLOCK_ROWS
-        {
-            return None;
-        }
-        let (a, b) = self.product_by_rows(n, term, &[row])?;
-        let (scalar, lanes, count) = (&self.cx.scalar, self.extent(lane), self.extent(*v));
-        let all = Literal::usize_unsuffixed(block * rows);
-        let (name, zeros) = (self.ident(t), self.zeros(&tensor.axes));
-        let vars = [samples, row, lane].map(|axis| self.var(axis));
-        let [samples_var, row_var, lane_var] = &vars;
-        let v_var = self.var(*v);
-        let per_row = Literal::usize_unsuffixed(rows);
-        let term = quote! {
-            |at, #v_var, #lane_var| {
-                let (#samples_var, #row_var) = (at / #per_row, at % #per_row);
-                (#a, #b)
-            }
-        };
-        let declare = self.declare_written(t, &zeros);
-        // A value that is the sum itself is summed in place.
-        if stmt.values[0] == sums[0] {
-            let into = self.borrow(t, true);
-            return Some(quote! {
-                #declare
-                _mlp::sums_rows::<#scalar, #lanes, #count, #all>(_mlp::flat_mut(#into), #term);
-            });
-        }
-        let acc = Ident::new(&format!("acc_{name}"), Span::call_site());
-        self.hoist(&acc, &self.array_type(t), &zeros);
-        *self.computed.borrow_mut() = vec![(
-            sums[0].clone(),
-            quote!(#acc[#samples_var][#row_var][#lane_var]),
-        )];
-        let element = self.expr(n, &stmt.values[0]);
-        self.computed.borrow_mut().clear();
-        let each = self.outer_loops(
-            &[samples, row, lane],
-            &vars,
-            quote!(#name[#samples_var][#row_var][#lane_var] = #element;),
-        );
-        Some(quote! {
-            #declare
-            _mlp::sums_rows::<#scalar, #lanes, #count, #all>(_mlp::flat_mut(&mut #acc), #term);
-            #each
-        })
+        shared
+            && self.blocks
+            && self.samples == Some(samples)
+            && rows >= 2
+            && block * rows * lanes <= L1_BLOCK_ROWS
     }
 
     /// A symmetric matrix that is a sum of sums of products (a Hessian by each unit's
