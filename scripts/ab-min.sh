@@ -12,7 +12,8 @@
 # 3-32-32-6 one, a 2-16-40 one and a 784-256-128-10 one (relu; 32 samples); a 3-64-64-64-1
 # network's `forward`, `value_and_gradient`, `hvp`, `laplacian`, `hessian` and
 # `value_gradient_laplacian` (so that revisions before it, `a9a997c`, do not build), and
-# its `hvp_batch`, `laplacian_batch` and `value_gradient_laplacian_batch`; a
+# its `hvp_batch`, `laplacian_batch`, `value_gradient_laplacian_batch` and `hessian_batch`;
+# a 6-33-33-1 one's (softplus) `hessian` and `hessian_batch`; a
 # 32-64-64-1 one's `hvp`, `laplacian`, `hessian` and `value_gradient_hessian`; over 1,024
 # samples); the two programs then
 # run in turn, ROUNDS times, and each figure is the fastest run of all (ns per sample),

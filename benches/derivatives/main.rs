@@ -315,6 +315,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("mlp-batch-laplacian", |b| {
         b.iter(|| net.laplacian_batch(black_box(batch.view())).unwrap())
     });
+    g.bench_function("mlp-batch-hessian", |b| {
+        b.iter(|| net.hessian_batch(black_box(batch.view())).unwrap())
+    });
     g.bench_function("mlp-batch-value_gradient_laplacian", |b| {
         b.iter(|| {
             net.value_gradient_laplacian_batch(black_box(batch.view()))

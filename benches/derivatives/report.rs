@@ -82,7 +82,7 @@ impl Arch {
             // The fewer of two derivations: the tangent sweep along every input of the
             // reverse sweep, the last product (Wᵀ·D·W) on one triangle; or each layer's
             // Jacobian, a reverse sweep, and each hidden unit's triangle of curvature.
-            "hessian" | "hessian_to" => {
+            "hessian" | "hessian_to" | "batch-hessian" => {
                 let triangle = input * (input + 1.0) / 2.0;
                 let tangents = 2.0 * input * beyond_first + triangle * w[1] as f64;
                 let curvature = input * beyond_first + reverse + triangle * self.hidden();
@@ -112,7 +112,8 @@ impl Arch {
             | "batch-vjp"
             | "batch-jacobian"
             | "batch-laplacian"
-            | "batch-value_gradient_laplacian" => 2.0 / BLOCK as f64,
+            | "batch-value_gradient_laplacian"
+            | "batch-hessian" => 2.0 / BLOCK as f64,
             _ => 2.0,
         }
     }
@@ -214,6 +215,7 @@ pub fn print() {
                 "batch-jacobian",
                 "batch-laplacian",
                 "batch-value_gradient_laplacian",
+                "batch-hessian",
             ] {
                 let id = format!("{implementation}-{method}");
                 let Some(mut ns) = estimate(arch.name, &id) else {

@@ -82,13 +82,14 @@ fn vector_kernels() -> TokenStream {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
     Jacobian,
+    Hessian,
     Laplacian,
     ValueGradientLaplacian,
 }
 
 impl Stacked {
-    /// Its trait method (named after the kernel): the Jacobian's, each sample's as rows of
-    /// `INPUT` values.
+    /// Its trait method (named after the kernel): the Jacobian's and the Hessian's, each
+    /// sample's as rows of `INPUT` values.
     fn method(self) -> BlocksInto {
         match self {
             Self::Jacobian => BlocksInto {
@@ -98,6 +99,12 @@ impl Stacked {
                 matrix: true,
             },
             Self::Laplacian => BlocksInto::new("laplacian_blocks", "laplacian", "block Laplacians"),
+            Self::Hessian => BlocksInto {
+                kernel: "hessian_blocks",
+                second: None,
+                out: ("hessian", "block hessian entries"),
+                matrix: true,
+            },
             Self::ValueGradientLaplacian => BlocksInto::new(
                 "value_gradient_laplacian_blocks",
                 "out",
@@ -708,8 +715,9 @@ impl Item {
         })
     }
 
-    /// The Laplacian's block kernels of a one-output network, or the Jacobian's of any
-    /// other, each where a block's arrays fit on the stack ([`methods::stacked_block_of`]).
+    /// The Laplacian's and Hessian's block kernels of a one-output network, or the
+    /// Jacobian's of any other, each where a block's arrays fit on the stack
+    /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
     fn stacked_kernels(
         &self,
         model: &Model,
@@ -718,7 +726,11 @@ impl Item {
         jacobian: &(Sweeps, Option<Sweeps>),
     ) -> Vec<(Stacked, TokenStream)> {
         let kinds = match model.output() {
-            1 => vec![Stacked::Laplacian, Stacked::ValueGradientLaplacian],
+            1 => vec![
+                Stacked::Laplacian,
+                Stacked::ValueGradientLaplacian,
+                Stacked::Hessian,
+            ],
             _ => vec![Stacked::Jacobian],
         };
         kinds
@@ -738,6 +750,7 @@ impl Item {
                         }
                     }
                     Stacked::Laplacian => vec![(quote!(), methods::laplacian(f, false))],
+                    Stacked::Hessian => vec![(quote!(), methods::hessian(f, false))],
                     Stacked::ValueGradientLaplacian => {
                         vec![(quote!(), methods::laplacian(f, true))]
                     }

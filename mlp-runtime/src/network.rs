@@ -339,6 +339,34 @@ pub trait ScalarNetwork: Network {
         hessian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// Whether [`ScalarNetwork::hessian_blocks_into`] is a kernel of its own (set by
+    /// `#[mlp]` where it writes one), as [`ScalarNetwork::LAPLACIAN_BLOCKS`].
+    #[doc(hidden)]
+    const HESSIAN_BLOCKS: bool = false;
+
+    /// The block kernel of [`ScalarNetwork::hessian_batch`]: the Hessians of
+    /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
+    /// [`ScalarNetwork::hessian_into`] computes it (`INPUT × INPUT` values a sample, one
+    /// sample's after the other's). By default a call per sample: `#[mlp]` writes a kernel
+    /// of its own where a block's intermediates are few enough to be kept on the stack (a
+    /// network of few inputs) and its single call computes each entry of the triangle by
+    /// sums of its own.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `hessian` `INPUT × INPUT` values for each sample.
+    #[doc(hidden)]
+    fn hessian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        hessian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let d = Self::INPUT;
+        per_sample(x, hessian, d, d * d, "block hessian entries", |x, h| {
+            self.hessian_into(x, h)
+        })
+    }
+
     /// Writes the Hessian-vector product `H(x)·v` into `hv`.
     ///
     /// # Errors
@@ -520,7 +548,12 @@ pub trait ScalarNetwork: Network {
     ) -> Result<Array3<Self::Scalar>, ShapeError> {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let (n, d) = (x.nrows(), Self::INPUT);
-        let flat = batch::map(&x, None, d * d, |x, _, h| self.hessian_into(x, h))?;
+        // The branch not taken is not compiled: a constant after monomorphization.
+        let flat = if Self::HESSIAN_BLOCKS {
+            batch::blocks(&x, None, d * d, |x, _, h| self.hessian_blocks_into(x, h))?
+        } else {
+            batch::map(&x, None, d * d, |x, _, h| self.hessian_into(x, h))?
+        };
         flat.into_shape_with_order((n, d, d))
             .map_err(|_| ShapeError::new("hessian entries", n * d * d, 0))
     }

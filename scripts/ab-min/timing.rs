@@ -59,6 +59,10 @@ struct Tall;
 #[mlp(64, 64, 64, 1, input = 3)]
 struct Pinn;
 
+/// Six inputs, softplus: a Hessian of 36 entries.
+#[mlp(33, 33, 1, input = 6, activation = softplus)]
+struct Six;
+
 #[mlp(16, 40, input = 2, activation = silu)]
 struct Fan;
 
@@ -387,6 +391,20 @@ fn main() {
     });
     fastest("pinn-batch-value-gradient-laplacian", &filter, 20, ROWS, || {
         black_box(pinn.value_gradient_laplacian_batch(black_box(xp.view())).unwrap());
+    });
+    fastest("pinn-batch-hessian", &filter, 20, ROWS, || {
+        black_box(pinn.hessian_batch(black_box(xp.view())).unwrap());
+    });
+    let six = Six::from_parameters_boxed(&parameters::<Six>()).unwrap();
+    let six_rows = arrays::<6>(&inputs(6));
+    fastest("six-hessian", &filter, 20, ROWS, || {
+        for x in &six_rows {
+            black_box(six.hessian(black_box(x)));
+        }
+    });
+    let xs = inputs(6);
+    fastest("six-batch-hessian", &filter, 20, ROWS, || {
+        black_box(six.hessian_batch(black_box(xs.view())).unwrap());
     });
     let mid = Mid::from_parameters_boxed(&parameters::<Mid>()).unwrap();
     let mid_rows = arrays::<32>(&inputs(32));

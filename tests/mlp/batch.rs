@@ -9,7 +9,8 @@ use mlp::{Activation, Network, ScalarNetwork, mlp};
 use crate::common::{input, net};
 use crate::large::Mnist;
 use crate::nets::{
-    Deep, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six, Tall, Wide,
+    Curved, Deep, Deep1, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, Pinn, Pinn32, Seed, Six,
+    Smooth1, Tall, Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -460,4 +461,48 @@ fn into_arrays_get_what_batches_return() {
     let mut y = Array2::zeros((5, 2));
     let error = seed.forward_batch_into(x.view(), y.view_mut()).unwrap_err();
     assert_eq!(error.to_string(), "expected 1 output columns, found 2");
+}
+
+/// Hessian batches of few inputs by block kernels: each sample's triangle summed as its
+/// single call sums it (`_mlp::dot`, or term by term where unrolled), then mirrored; every
+/// sample its single call to the bit. Too many inputs for the stack (`Seed`, `Odd`) or a
+/// single call that sums whole rows of the triangle at once (`Smooth1`, by
+/// `_mlp::axpys_prefix`): a row at a time.
+#[test]
+fn hessian_blocks_are_single_calls() {
+    const {
+        assert!(Pinn::HESSIAN_BLOCKS && Pinn32::HESSIAN_BLOCKS && Six::HESSIAN_BLOCKS);
+        assert!(Unrolled::HESSIAN_BLOCKS && Curved::HESSIAN_BLOCKS && Deep1::HESSIAN_BLOCKS);
+        assert!(!Seed::HESSIAN_BLOCKS && !Odd::HESSIAN_BLOCKS && !Smooth1::HESSIAN_BLOCKS);
+    }
+    // (`Pinn`, `Pinn32`, `Six` and `Unrolled` in the tests above.) `Curved`'s sums are
+    // written out term by term, one layer's after the other's: in a block each goes on
+    // from the terms before it (`_mlp::serial_sum_onto`), as in its single call; its
+    // `laplacian_batch` differed from its calls in the last bits before it did.
+    for rows in [1, 2 * 16 + 5] {
+        let x = inputs(rows, 8);
+        scalar_rows_match::<Curved>(x.view(), x.view());
+        let x = inputs(rows, 3);
+        scalar_rows_match::<Deep1>(x.view(), x.view());
+    }
+    let pinn: Pinn = net(1);
+    let mut out = vec![0.0; 9 * 16];
+    let error = pinn.hessian_blocks_into(&[0.0; 3 * 15], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 48 block input values, found 45"
+    );
+    let error = pinn.hessian_blocks_into(&[0.0; 3 * 16], &mut out[..9 * 16 - 1]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 144 block hessian entries, found 143"
+    );
+    // The default, a sample at a time, checks alike.
+    let smooth: Smooth1 = net(1);
+    let mut out = vec![0.0; 16 * 16];
+    let error = smooth.hessian_blocks_into(&[0.0; 4 * 16], &mut out[..16 * 15]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 256 block hessian entries, found 240"
+    );
 }

@@ -54,6 +54,25 @@ impl Lowering<'_> {
                 let arg = self.expr(n, arg);
                 (self.cx.call(*layer, method, arg), Prec::Atom)
             }
+            Expr::Add(terms) if self.plain(n) => {
+                // A block kernel's sum after other terms goes on from them, as its single
+                // call's sum written out term by term does.
+                let scalar = &self.cx.scalar;
+                let mut terms = terms.iter();
+                let first = terms.next().map(|t| self.expr(n, t));
+                let chain = terms.fold(first.unwrap_or_default(), |acc, t| match t {
+                    Expr::Sum(v, body) if !self.sum_literal(n, *v) => {
+                        let (count, param) = (self.extent(*v), self.param(*v, body));
+                        let body = self.expr(n, body);
+                        quote!(_mlp::serial_sum_onto::<#scalar, #count>(#acc, |#param| #body))
+                    }
+                    _ => {
+                        let t = self.expr(n, t);
+                        quote!(#acc + #t)
+                    }
+                });
+                (chain, Prec::Add)
+            }
             Expr::Add(terms) => {
                 let terms = terms.iter().map(|t| self.expr(n, t));
                 (quote!(#(#terms)+*), Prec::Add)
@@ -92,12 +111,7 @@ impl Lowering<'_> {
         let scalar = &self.cx.scalar;
         let count = self.extent(v);
         let param = self.param(v, body);
-        // In a block kernel, a sum its single call writes out term by term.
-        let plain = self
-            .orders
-            .as_ref()
-            .is_some_and(|orders| orders[n].contains(&Order::Plain));
-        if plain {
+        if self.plain(n) {
             let body = self.expr(n, body);
             return quote!(_mlp::serial_sum::<#scalar, #count>(|#param| #body));
         }
@@ -106,6 +120,14 @@ impl Lowering<'_> {
         }
         let body = self.expr(n, body);
         quote!(_mlp::sum::<#scalar, #count>(|#param| #body))
+    }
+
+    /// Whether statement `n` is in a block kernel whose single call writes its sums out
+    /// term by term.
+    fn plain(&self, n: usize) -> bool {
+        self.orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&Order::Plain))
     }
 
     /// Reads of the value and slope of layer `layer`'s activation at `arg`, if a statement

@@ -337,7 +337,12 @@ impl Lowering<'_> {
 
 impl Lowering<'_> {
     /// `body` in a loop over each of the `outer` axes (named `vars`), the first outermost.
-    fn outer_loops(&self, outer: &[IndexId], vars: &[Ident], mut body: TokenStream) -> TokenStream {
+    pub(super) fn outer_loops(
+        &self,
+        outer: &[IndexId],
+        vars: &[Ident],
+        mut body: TokenStream,
+    ) -> TokenStream {
         for (&axis, var) in outer.iter().zip(vars).rev() {
             let range = self.range(axis);
             body = quote!(for #var in #range { #body });

@@ -30,6 +30,20 @@ impl Lowering<'_> {
             }
         }
         let symmetric = self.p.tensors[t].symmetric && axes.len() == 2;
+        // A block's symmetric tensor (a Hessian per sample, `[b, k, c]`): each sample's
+        // triangle by the single call's sums, mirrored; unless the single call summed it
+        // along its lanes (`_mlp::sums_lower`, …), whose order no loop here has.
+        if self.blocks && self.p.tensors[t].symmetric {
+            let fused = self
+                .orders
+                .as_ref()
+                .is_some_and(|o| o[n].contains(&Order::Fused));
+            if fused || !self.array[t] {
+                self.declined.set(true);
+                return TokenStream::new();
+            }
+            return self.symmetric_loops(n, stmt, &axes);
+        }
         if let Some(block) = self.dot_block(n, stmt) {
             return block;
         }
@@ -487,21 +501,29 @@ impl Lowering<'_> {
         }
     }
 
-    /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored.
+    /// A symmetric tensor in an array: its lower triangle computed, each entry mirrored (in a
+    /// block kernel, each sample's: the tensor symmetric in its last two axes).
     pub(super) fn symmetric_loops(&self, n: usize, stmt: &Stmt, axes: &[IndexId]) -> TokenStream {
         let t = stmt.targets[0];
         let (name, declare) = (self.ident(t), self.declare_written(t, &self.zeros(axes)));
-        let (row, column) = (self.var(axes[0]), self.var(axes[1]));
-        let count = self.extent(axes[0]);
+        let (outer, square) = axes.split_at(axes.len() - 2);
+        let outer_vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
+        let (row, column) = (self.var(square[0]), self.var(square[1]));
+        let count = self.extent(square[0]);
         let value = self.expr(n, &stmt.values[0]);
-        quote! {
-            #declare
+        let at = quote!(#name #([#outer_vars])*);
+        let triangle = quote! {
             for #row in 0..#count {
                 for #column in 0..=#row {
-                    #name[#row][#column] = #value;
-                    #name[#column][#row] = #name[#row][#column];
+                    #at[#row][#column] = #value;
+                    #at[#column][#row] = #at[#row][#column];
                 }
             }
+        };
+        let body = self.outer_loops(outer, &outer_vars, triangle);
+        quote! {
+            #declare
+            #body
         }
     }
 

@@ -262,6 +262,40 @@ fn few_inputs_and_deep() {
         "pinn-laplacian-blocks",
         method(&expansion, "value_gradient_laplacian_blocks")
     );
+    insta::assert_snapshot!("pinn-hessian-blocks", method(&expansion, "hessian_blocks"));
+}
+
+/// The Hessian's block kernel is written where the Laplacian's would be (a block's arrays
+/// on the stack: few inputs, the input's width known) and the single call computes each
+/// entry of its triangle by sums of its own (`_mlp::dot`, or term by term where unrolled),
+/// which each sample's triangle in a block repeats; not where it sums whole rows of the
+/// triangle at once (`_mlp::sums_lower`, `_mlp::axpys_prefix`), an order no loop over a
+/// block's entries has.
+#[test]
+fn hessian_block_kernels() {
+    let kernel = |args: TokenStream| {
+        expand(
+            args,
+            quote!(
+                pub struct Net;
+            ),
+        )
+        .contains("pub fn hessian_blocks(")
+    };
+    assert!(kernel(quote!(64, 64, 64, 1, input = 3)));
+    assert!(kernel(quote!(33, 33, 1, input = 6, activation = softplus)));
+    assert!(kernel(quote!(7, 1, input = 5, unroll = all)));
+    assert!(!kernel(quote!(10, 10, 1, input = 10)));
+    assert!(!kernel(quote!(
+        5,
+        4,
+        1,
+        input = 4,
+        activation = [sin, silu],
+        output = softplus
+    )));
+    assert!(!kernel(quote!(20, 10, 1, input = 52)));
+    assert!(!kernel(quote!(8, 6, 1)));
 }
 
 /// The Laplacian's block kernels are written where a block's tangents are products by

@@ -92,6 +92,14 @@ pub fn serial_sum<T: Scalar, const N: usize>(term: impl Fn(usize) -> T) -> T {
     }
 }
 
+/// `acc + term(0) + term(1) + …`, one term after the other onto `acc`: as unrolled code adds
+/// a sum that follows other terms (`a + Σ_i t_i` written out is `a + t_0 + t_1 + …`, a
+/// chain from `a`, not `a` plus the sum).
+#[inline(always)]
+pub fn serial_sum_onto<T: Scalar, const N: usize>(acc: T, term: impl Fn(usize) -> T) -> T {
+    (0..N).fold(acc, |sum, i| sum + term(i))
+}
+
 /// `Σ_{i<N} a_i·b_i` for `(a_i, b_i) = term(i)`, in eight lanes of multiply-adds.
 ///
 /// With AVX and FMA, in vector registers written out ([`Scalar::lanes_dot`]): left to
