@@ -220,7 +220,7 @@ fn few_inputs_are_single_calls() {
 }
 
 /// Sums a single call writes out term by term (`unroll`): a block adds each sample's in the
-/// same order (`_mlp::serial_sum`), not in lanes.
+/// same order (`_mlp::serial_sum`, `_mlp::serial_sum_onto`), not in lanes.
 #[mlp(7, 1, input = 5, unroll = all)]
 struct Unrolled;
 
@@ -228,13 +228,8 @@ struct Unrolled;
 fn unrolled_sums_are_single_calls() {
     let x = inputs(150, 5);
     scalar_rows_match::<Unrolled>(x.view(), x.view());
-    let mixed: Mixed = net(4);
-    let x = inputs(150, 24);
-    let outputs = mixed.forward_batch(x.view()).unwrap();
-    for (i, row) in x.rows().into_iter().enumerate() {
-        let row: [f64; 24] = row.to_vec().try_into().unwrap();
-        assert_eq!(outputs.row(i).to_vec(), mixed.forward(&row));
-    }
+    // Some statements written out, others looped (`unroll = 300`).
+    multi_rows_match(&net::<Mixed>(4), inputs(150, 24).view());
 }
 
 /// `tanh`, counting its evaluations: how many single calls a batch makes.
