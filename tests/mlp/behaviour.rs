@@ -105,6 +105,13 @@ fn seed() {
 }
 
 #[test]
+fn one_input() {
+    check::<OneInput>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(OneInput);
+    check::<Curve>(&[act::<Silu>(), act::<Identity>()]);
+}
+
+#[test]
 fn seed_as_loops() {
     check::<SeedLoops>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(SeedLoops);

@@ -127,6 +127,14 @@ pub struct Curved;
 #[mlp(3, 1, input = 2, unroll = all)]
 pub struct Tiny;
 
+/// One input: a function of a line (its Hessian and Laplacian the second derivative).
+#[mlp(16, 16, 1, input = 1)]
+pub struct OneInput;
+
+/// One input, three outputs: a curve in space (its Jacobian a column, its tangent).
+#[mlp(12, 3, input = 1, activation = silu)]
+pub struct Curve;
+
 pub mod custom {
     use super::{Activation, Scalar};
 

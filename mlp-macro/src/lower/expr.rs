@@ -184,6 +184,10 @@ impl Lowering<'_> {
     /// others)`, so that the kernel multiplies the others once for all its rows: for an
     /// inlined scaled weight (`W2[i,j]·s1[j]·W1[j,c]`), `(w2[i][j], s1[j] * w1[j][c])`, the
     /// bits of the tensor it replaces. Else as [`Self::product`].
+    ///
+    /// A block kernel's samples are no such axis: its single call has none, and each
+    /// sample's products must be grouped as there to give its bits (a one-input network's
+    /// gradient, `Σ_j W1[j,0]·s1[j]·(W2ᵀd2)[j]`, is `(W1·s1)·Σ` in both).
     pub(super) fn product_by_rows(
         &self,
         n: usize,
@@ -191,10 +195,11 @@ impl Lowering<'_> {
         rows: &[IndexId],
     ) -> Option<(TokenStream, TokenStream)> {
         let Expr::Mul(factors) = e else { return None };
+        let rows = rows.iter().filter(|&&r| self.samples != Some(r));
         let (row, shared): (Vec<Expr>, Vec<Expr>) = factors
             .iter()
             .cloned()
-            .partition(|f| rows.iter().any(|&r| f.mentions(r)));
+            .partition(|f| rows.clone().any(|&r| f.mentions(r)));
         if factors.len() < 3 || row.is_empty() || shared.is_empty() {
             return self.product(n, e);
         }
