@@ -18,7 +18,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
-use super::{Lowering, Order};
+use super::{Lowering, Order, split_flat};
 use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
 use crate::methods::BLOCK;
 
@@ -485,12 +485,12 @@ impl Lowering<'_> {
             ),
             Some(per_row) => {
                 let all = Literal::usize_unsuffixed(self.p.extent(axes[0]).or(0) * per_row);
-                let (samples_var, per_row) = (&vars[0], Literal::usize_unsuffixed(per_row));
+                let (samples_var, split) = (&vars[0], split_flat(per_row));
                 (
                     all.into_token_stream(),
                     quote! {
                         |at, #v_var, #lane_var| {
-                            let (#samples_var, #row_var) = (at / #per_row, at % #per_row);
+                            let (#samples_var, #row_var) = #split;
                             (#a, #b)
                         }
                     },

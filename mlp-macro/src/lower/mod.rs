@@ -325,6 +325,18 @@ fn orders(p: &Program, cx: &Context) -> Vec<Vec<Order>> {
         .collect()
 }
 
+/// A flattened row index `at` of `per` rows a sample, as `(sample, row)`: `(at / 3, at %
+/// 3)`, or `(at, 0)` for one row (no `% 1`, which Clippy denies in the user's crate).
+fn split_flat(per: usize) -> TokenStream {
+    match per {
+        1 => quote!((at, 0)),
+        _ => {
+            let per = Literal::usize_unsuffixed(per);
+            quote!((at / #per, at % #per))
+        }
+    }
+}
+
 /// How a statement is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Shape {

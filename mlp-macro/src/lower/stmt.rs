@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{Lowering, Order, Shape, lanes, positions};
+use super::{Lowering, Order, Shape, lanes, positions, split_flat};
 use crate::ir::{Expr, Extent, IndexId, Ix, Stmt, TensorId};
 
 impl Lowering<'_> {
@@ -449,15 +449,12 @@ impl Lowering<'_> {
             });
         };
         // Each sample's directions are rows as well: `x[b][c]` is row `b·C + c`.
-        let (per, all) = (
-            Literal::usize_unsuffixed(per),
-            Literal::usize_unsuffixed(all),
-        );
+        let (split, all) = (split_flat(per), Literal::usize_unsuffixed(all));
         let direction_var = self.var(direction);
         Some(quote! {
             #declare
             _mlp::dot_block::<#scalar, #count, #all, #rows>(#w, _mlp::flat(#x), |at, #row_var, sum| {
-                let (#samples_var, #direction_var) = (at / #per, at % #per);
+                let (#samples_var, #direction_var) = #split;
                 #name[#samples_var][#direction_var][#row_var] = #element;
             });
         })
