@@ -9,8 +9,8 @@ use mlp::{Activation, Network, ScalarNetwork, mlp};
 use crate::common::{input, net};
 use crate::large::Mnist;
 use crate::nets::{
-    Curve, Curved, Deep, Deep1, Fan, GenericDeep, Mixed, Odd, Odd32, OddMulti, OneInput, Pinn,
-    Pinn32, Seed, Six, Smooth1, Tall, Wide,
+    Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, Mixed, Narrow, Odd, Odd32, OddMulti,
+    OneInput, Pinn, Pinn32, Seed, Six, Smooth1, Tall, Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -217,10 +217,12 @@ fn few_inputs_are_single_calls() {
     scalar_rows_match::<Six>(x.view(), x.view());
     multi_rows_match(&net::<Tall>(4), inputs(16 + 3, 3).view());
     multi_rows_match(&net::<Fan>(4), inputs(16 + 3, 2).view());
-    // One input.
+    // One input; widths of one.
     let x = inputs(16 + 3, 1);
     scalar_rows_match::<OneInput>(x.view(), x.view());
     multi_rows_match(&net::<Curve>(4), x.view());
+    scalar_rows_match::<Narrow>(x.view(), x.view());
+    multi_rows_match(&net::<Bottleneck>(4), inputs(16 + 3, 2).view());
 }
 
 /// Sums a single call writes out term by term (`unroll`): a block adds each sample's in the

@@ -109,6 +109,9 @@ fn one_input() {
     check::<OneInput>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(OneInput);
     check::<Curve>(&[act::<Silu>(), act::<Identity>()]);
+    check::<Narrow>(&[act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(Narrow);
+    check::<Bottleneck>(&[act::<Silu>(), act::<Identity>()]);
 }
 
 #[test]

@@ -135,6 +135,14 @@ pub struct OneInput;
 #[mlp(12, 3, input = 1, activation = silu)]
 pub struct Curve;
 
+/// Widths of one: every vector a single element, every sum of one term.
+#[mlp(1, 1, input = 1)]
+pub struct Narrow;
+
+/// A bottleneck of one unit between two inputs and two outputs, loops throughout.
+#[mlp(1, 2, input = 2, activation = silu, unroll = none)]
+pub struct Bottleneck;
+
 pub mod custom {
     use super::{Activation, Scalar};
 

@@ -334,3 +334,11 @@ fn one_input() {
     check_directional::<Curve>();
     check_together!(OneInput, rounded);
 }
+
+#[test]
+fn widths_of_one() {
+    check_second::<Narrow>(&[act::<Tanh>(), act::<Identity>()]);
+    check_directional::<Narrow>();
+    check_directional::<Bottleneck>();
+    check_together!(Narrow, rounded);
+}
