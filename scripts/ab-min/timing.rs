@@ -213,6 +213,11 @@ fn main() {
             black_box(seed.hvp(black_box(x), black_box(v)));
         }
     });
+    fastest("seed-jvp", &filter, 200, ROWS, || {
+        for (x, v) in rows.iter().zip(rows.iter().rev()) {
+            black_box(seed.jvp(black_box(x), black_box(v)));
+        }
+    });
     fastest("seed-hvp-outlined", &filter, 200, ROWS, || {
         for (x, v) in rows.iter().zip(rows.iter().rev()) {
             black_box(hvp_outlined(&seed, black_box(x), black_box(v)));
@@ -256,6 +261,11 @@ fn main() {
     fastest("wide-hvp", &filter, 30, ROWS, || {
         for (x, v) in wide_rows.iter().zip(wide_rows.iter().rev()) {
             black_box(wide.hvp(black_box(x), black_box(v)));
+        }
+    });
+    fastest("wide-jvp", &filter, 30, ROWS, || {
+        for (x, v) in wide_rows.iter().zip(wide_rows.iter().rev()) {
+            black_box(wide.jvp(black_box(x), black_box(v)));
         }
     });
     // A wide Hessian takes ~0.3 ms: 32 samples a run.
