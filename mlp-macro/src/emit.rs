@@ -30,10 +30,9 @@ pub fn emit(model: &Model) -> TokenStream {
     };
     let item = Item::new(model);
     let definition = item.definition(model);
-    // The Jacobian's sweeps, for its method and its block kernel.
-    let jacobian = methods::jacobian(&f);
-    let stacked = item.stacked_kernels(model, &f, &cx, &jacobian);
-    let inherent = item.inherent(model, &f, &cx, &jacobian, &stacked);
+    let shared = Shared::new(model, &f);
+    let stacked = item.stacked_kernels(&cx, &shared);
+    let inherent = item.inherent(model, &f, &cx, &shared, &stacked);
     let traits = item.traits(model, &stacked);
     quote! {
         #definition
@@ -201,6 +200,30 @@ impl BlocksInto {
     }
 }
 
+/// The programs of the methods whose block kernels [`Item::stacked_kernels`] writes,
+/// derived once for the method and its kernel.
+struct Shared {
+    /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobian`).
+    jacobian: (Sweeps, Option<Sweeps>),
+    /// A one-output network's `hessian`, `laplacian` and `value_gradient_laplacian`.
+    second: Option<[(Program, Returns); 3]>,
+}
+
+impl Shared {
+    fn new(model: &Model, f: &Forward) -> Self {
+        Self {
+            jacobian: methods::jacobian(f),
+            second: (model.output() == 1).then(|| {
+                [
+                    methods::hessian(f, false),
+                    methods::laplacian(f, false),
+                    methods::laplacian(f, true),
+                ]
+            }),
+        }
+    }
+}
+
 /// The pieces of the item every part needs.
 struct Item {
     ident: Ident,
@@ -303,7 +326,7 @@ impl Item {
         model: &Model,
         f: &Forward,
         cx: &Context,
-        jacobian: &(Sweeps, Option<Sweeps>),
+        shared: &Shared,
         stacked: &[(Stacked, TokenStream)],
     ) -> TokenStream {
         let Self {
@@ -316,7 +339,7 @@ impl Item {
         let hessian = formula::hessian(model, f);
         let constants = self.constants(model, &gradient, &hessian);
         let constructors = self.constructors(model);
-        let methods = self.methods(model, f, cx, jacobian, &gradient, &hessian);
+        let methods = self.methods(model, f, cx, shared, &gradient, &hessian);
         let kernels = stacked.iter().map(|(_, kernel)| kernel);
         quote! {
             #[allow(
@@ -456,7 +479,7 @@ impl Item {
         model: &Model,
         f: &Forward,
         cx: &Context,
-        jacobian_sweeps: &(Sweeps, Option<Sweeps>),
+        shared: &Shared,
         gradient: &Formula,
         hessian: &Formula,
     ) -> TokenStream {
@@ -484,8 +507,8 @@ impl Item {
                     }
                 }
             };
-        let method = |docs: Vec<String>, signature: TokenStream, (p, r): (Program, Returns)| {
-            function(docs, &ops(&p, cx), signature, lower(&p, cx, &r))
+        let method = |docs: Vec<String>, signature: TokenStream, (p, r): &(Program, Returns)| {
+            function(docs, &ops(p, cx), signature, lower(p, cx, r))
         };
         // The Jacobian, whose sweeps may depend on the target's kernels
         // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
@@ -520,13 +543,14 @@ impl Item {
         // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
         // writes the Hessian into the caller's array and returns the rest: the method is
         // that form into a zeroed array.
-        let hessian_methods = |name: &str, with_gradient: bool, mut docs: Vec<String>| {
-            let (p, r) = methods::hessian(f, with_gradient);
+        let hessian_methods = |name: &str, (p, r): &(Program, Returns), mut docs: Vec<String>| {
+            // `(value, gradient, hessian)`, or the Hessian alone.
+            let with_gradient = matches!(r, Returns::Tuple(_));
             let h = *p.outputs.last().expect("the Hessian is the last output");
-            let body = lower_into(&p, cx, &r, h);
+            let body = lower_into(p, cx, r, h);
             // The parameter the body writes through: the tensor's own name (`hessian`).
             let param = format_ident!("{}", p.tensors[h].name.rust());
-            let ops = ops(&p, cx);
+            let ops = ops(p, cx);
             let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
             docs[0] = docs[0].replacen("{ops}", &ops, 1);
             let written = if with_gradient {
@@ -578,13 +602,15 @@ impl Item {
             }
         };
         let kernel = |name: &str, block| self.kernel(name, cx, block).unwrap_or_default();
+        // The programs of a method and its block kernel, each derived once.
+        let (forward, jvp, vjp) = (methods::forward(f), methods::jvp(f), methods::vjp(f));
         let mut out = vec![
             method(
                 line("The network's output at `x` ({ops})."),
                 quote!(forward(&self, x: &#x) -> #y),
-                methods::forward(f),
+                &forward,
             ),
-            kernel("forward_blocks", methods::block_of(methods::forward(f))),
+            kernel("forward_blocks", methods::block_of(forward)),
             jacobian(
                 if single {
                     line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
@@ -596,29 +622,30 @@ impl Item {
                     )
                 },
                 quote!(jacobian(&self, x: &#x) -> [#x; #output]),
-                jacobian_sweeps,
+                &shared.jacobian,
             ),
             method(
                 line(
                     "The Jacobian-vector product `J(x)·v`: how the output moves when `x` moves along `v` ({ops}).",
                 ),
                 quote!(jvp(&self, x: &#x, v: &#x) -> #y),
-                methods::jvp(f),
+                &jvp,
             ),
-            kernel("jvp_blocks", methods::block_of(methods::jvp(f))),
+            kernel("jvp_blocks", methods::block_of(jvp)),
             method(
                 line("The vector-Jacobian product `uᵀ·J(x)`: the gradient of `u·y` ({ops})."),
                 quote!(vjp(&self, x: &#x, u: &#y) -> #x),
-                methods::vjp(f),
+                &vjp,
             ),
-            kernel("vjp_blocks", methods::block_of(methods::vjp(f))),
+            kernel("vjp_blocks", methods::block_of(vjp)),
         ];
-        if single {
+        if let Some([hessian_program, laplacian, value_gradient_laplacian]) = &shared.second {
+            let (gradient_program, hvp) = (methods::gradient(f, false), methods::hvp(f));
             out.extend([
                 method(
                     line("The network's only output at `x` ({ops})."),
                     quote!(value(&self, x: &#x) -> #scalar),
-                    methods::value(f),
+                    &methods::value(f),
                 ),
                 method(
                     formula_doc(
@@ -627,20 +654,17 @@ impl Item {
                         "GRADIENT_LATEX",
                     ),
                     quote!(gradient(&self, x: &#x) -> #x),
-                    methods::gradient(f, false),
+                    &gradient_program,
                 ),
-                kernel(
-                    "gradient_blocks",
-                    methods::block_of(methods::gradient(f, false)),
-                ),
+                kernel("gradient_blocks", methods::block_of(gradient_program)),
                 method(
                     line("The output and its gradient at `x`, sharing one forward sweep ({ops})."),
                     quote!(value_and_gradient(&self, x: &#x) -> (#scalar, #x)),
-                    methods::gradient(f, true),
+                    &methods::gradient(f, true),
                 ),
                 hessian_methods(
                     "hessian",
-                    false,
+                    hessian_program,
                     formula_doc(
                         "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: one \
                          triangle is computed and mirrored ({ops}; [`Self::hessian_to`] writes \
@@ -651,7 +675,7 @@ impl Item {
                 ),
                 hessian_methods(
                     "value_gradient_hessian",
-                    true,
+                    &methods::hessian(f, true),
                     line(
                         "The output, its gradient and its Hessian at `x`, sharing one forward \
                          sweep ({ops}; [`Self::value_gradient_hessian_to`] writes the Hessian \
@@ -661,18 +685,18 @@ impl Item {
                 method(
                     line("The Hessian-vector product `H(x)·v`, without forming `H`: the tangent along `v` of the gradient's reverse sweep ({ops})."),
                     quote!(hvp(&self, x: &#x, v: &#x) -> #x),
-                    methods::hvp(f),
+                    &hvp,
                 ),
-                kernel("hvp_blocks", methods::block_of(methods::hvp(f))),
+                kernel("hvp_blocks", methods::block_of(hvp)),
                 method(
                     line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
                     quote!(laplacian(&self, x: &#x) -> #scalar),
-                    methods::laplacian(f, false),
+                    laplacian,
                 ),
                 method(
                     line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: the Laplacian as each unit's curvature weighted by the gradient's adjoints, so that the gradient costs about what the Laplacian's own products through the layers would ({ops})."),
                     quote!(value_gradient_laplacian(&self, x: &#x) -> (#scalar, #x, #scalar)),
-                    methods::laplacian(f, true),
+                    value_gradient_laplacian,
                 ),
             ]);
         }
@@ -718,29 +742,24 @@ impl Item {
     /// The Laplacian's and Hessian's block kernels of a one-output network, or the
     /// Jacobian's of any other, each where a block's arrays fit on the stack
     /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
-    fn stacked_kernels(
-        &self,
-        model: &Model,
-        f: &Forward,
-        cx: &Context,
-        jacobian: &(Sweeps, Option<Sweeps>),
-    ) -> Vec<(Stacked, TokenStream)> {
-        let kinds = match model.output() {
-            1 => vec![
+    fn stacked_kernels(&self, cx: &Context, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
+        let kinds = match shared.second {
+            Some(_) => vec![
                 Stacked::Laplacian,
                 Stacked::ValueGradientLaplacian,
                 Stacked::Hessian,
             ],
-            _ => vec![Stacked::Jacobian],
+            None => vec![Stacked::Jacobian],
         };
         kinds
             .into_iter()
             .filter_map(|kind| {
                 let avx = vector_kernels();
+                let second = |i: usize| shared.second.as_ref().map(|second| second[i].clone());
                 let programs = match kind {
                     Stacked::Jacobian => {
                         let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
-                        match jacobian {
+                        match &shared.jacobian {
                             (sweeps, None) => vec![(quote!(), method(sweeps))],
                             // A program for each kind of target: a kernel under each `cfg`.
                             (vector, Some(scalar)) => vec![
@@ -749,11 +768,9 @@ impl Item {
                             ],
                         }
                     }
-                    Stacked::Laplacian => vec![(quote!(), methods::laplacian(f, false))],
-                    Stacked::Hessian => vec![(quote!(), methods::hessian(f, false))],
-                    Stacked::ValueGradientLaplacian => {
-                        vec![(quote!(), methods::laplacian(f, true))]
-                    }
+                    Stacked::Hessian => vec![(quote!(), second(0)?)],
+                    Stacked::Laplacian => vec![(quote!(), second(1)?)],
+                    Stacked::ValueGradientLaplacian => vec![(quote!(), second(2)?)],
                 };
                 let kernels = programs
                     .into_iter()
