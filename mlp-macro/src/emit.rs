@@ -91,19 +91,13 @@ impl Stacked {
     /// sample's as rows of `INPUT` values.
     fn method(self) -> BlocksInto {
         match self {
-            Self::Jacobian => BlocksInto {
-                kernel: "jacobian_blocks",
-                second: None,
-                out: ("jacobian", "block jacobian entries"),
-                matrix: true,
-            },
+            Self::Jacobian => {
+                BlocksInto::new("jacobian_blocks", "jacobian", "block jacobian entries").matrix()
+            }
             Self::Laplacian => BlocksInto::new("laplacian_blocks", "laplacian", "block Laplacians"),
-            Self::Hessian => BlocksInto {
-                kernel: "hessian_blocks",
-                second: None,
-                out: ("hessian", "block hessian entries"),
-                matrix: true,
-            },
+            Self::Hessian => {
+                BlocksInto::new("hessian_blocks", "hessian", "block hessian entries").matrix()
+            }
             Self::ValueGradientLaplacian => BlocksInto::new(
                 "value_gradient_laplacian_blocks",
                 "out",
@@ -149,6 +143,15 @@ impl BlocksInto {
         }
     }
 
+    /// Each sample's result a matrix.
+    const fn matrix(self) -> Self {
+        Self {
+            matrix: true,
+            ..self
+        }
+    }
+
+    /// A second argument, `name`.
     const fn with(self, name: &'static str, what: &'static str) -> Self {
         Self {
             second: Some((name, what)),

@@ -15,6 +15,14 @@ fn expand(args: TokenStream, item: TokenStream) -> String {
     }
 }
 
+/// Whether the expansion of `#[mlp(args)]` has a method `name`.
+fn writes(args: TokenStream, name: &str) -> bool {
+    let item = quote!(
+        pub struct Net;
+    );
+    expand(args, item).contains(&format!("pub fn {name}("))
+}
+
 /// The forward pass of `args` and its method programs, in the text form.
 fn programs(args: TokenStream) -> String {
     let model = expand::model(
@@ -204,15 +212,7 @@ fn control_jacobian() {
 /// nor a one-output network's (whose kernel is `gradient_batch`'s).
 #[test]
 fn jacobian_block_kernels() {
-    let kernel = |args: TokenStream| {
-        expand(
-            args,
-            quote!(
-                pub struct Net;
-            ),
-        )
-        .contains("pub fn jacobian_blocks(")
-    };
+    let kernel = |args| writes(args, "jacobian_blocks");
     assert!(kernel(quote!(32, 32, 6, input = 12)));
     assert!(kernel(quote!(16, 40, input = 2, activation = silu)));
     assert!(kernel(quote!(31, 13, 5, input = 19, activation = silu)));
@@ -273,15 +273,7 @@ fn few_inputs_and_deep() {
 /// block's entries has.
 #[test]
 fn hessian_block_kernels() {
-    let kernel = |args: TokenStream| {
-        expand(
-            args,
-            quote!(
-                pub struct Net;
-            ),
-        )
-        .contains("pub fn hessian_blocks(")
-    };
+    let kernel = |args| writes(args, "hessian_blocks");
     assert!(kernel(quote!(64, 64, 64, 1, input = 3)));
     assert!(kernel(quote!(33, 33, 1, input = 6, activation = softplus)));
     assert!(kernel(quote!(7, 1, input = 5, unroll = all)));
@@ -306,14 +298,8 @@ fn hessian_block_kernels() {
 #[test]
 fn laplacian_block_kernels() {
     let kernels = |args: TokenStream| {
-        let expansion = expand(
-            args,
-            quote!(
-                pub struct Net;
-            ),
-        );
         ["laplacian_blocks", "value_gradient_laplacian_blocks"]
-            .map(|name| expansion.contains(&format!("pub fn {name}(")))
+            .map(|name| writes(args.clone(), name))
     };
     assert_eq!(kernels(quote!(64, 64, 64, 1, input = 3)), [true, true]);
     assert_eq!(
