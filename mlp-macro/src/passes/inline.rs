@@ -6,6 +6,8 @@
 //! - its value has no tensor reads (a constant, a Kronecker delta): always;
 //! - it is read exactly once, and every index variable in scope at the read (the reader's
 //!   axes and enclosing sums) indexes the read, so each element is still computed once;
+//!   unless it holds a sum and the read is in another sum's term of a reader with axes
+//!   ([`nests_sum`]);
 //! - it is a weight scaled element by element (`ȧ1[j,c] = s1[j]·W1[j,c]`), read once, in
 //!   a sum's term, by a matrix of few rows: recomputed there, it costs a multiply a term
 //!   (the kernels compute it once for a group of rows) where the tensor costs a store an
@@ -87,7 +89,7 @@ fn next(p: &Program, policy: &Inline<'_>, tried: &HashSet<TensorId>) -> Option<T
         }
         let wanted = match policy {
             Inline::All(keep) => !keep.contains(&t),
-            Inline::Free => !is_act_argument(p, t),
+            Inline::Free => !is_act_argument(p, t) && !nests_sum(p, t),
             Inline::ScaledWeights => scaled_weight(p, t),
         };
         wanted.then_some(t)
@@ -130,6 +132,28 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
         }
     }
     matches!(reads[..], [(true, times)] if times <= RECOMPUTED)
+}
+
+/// Whether `t` holds a sum and is read in another sum's term by a reader with axes:
+/// inlined, each term would compute a dot product of its own, where kept, its sums go
+/// side by side with their neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix
+/// read once for both). The 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with
+/// AVX-512 and 16 % and 3 % on the default target; the seed's unchanged with AVX-512, its
+/// `jvp` 17 % slower on the default target (`scripts/ab-min.sh`, BENCHMARKS.md).
+fn nests_sum(p: &Program, t: TensorId) -> bool {
+    if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
+        return false;
+    }
+    let mut nested = false;
+    for stmt in &p.stmts {
+        let reader = &p.tensors[stmt.targets[0]].axes;
+        for value in &stmt.values {
+            value.visit_reads(&mut |r, _, outer| {
+                nested |= r == t && !outer.is_empty() && !reader.is_empty();
+            });
+        }
+    }
+    nested
 }
 
 /// Whether some activation is applied to `t`.

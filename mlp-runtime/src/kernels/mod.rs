@@ -199,7 +199,7 @@ pub fn dot_rows_of<T: Scalar, const N: usize, const R: usize>(
 /// chain of multiply-adds waiting on the one before: the wide benchmark network's `hvp`
 /// −24 % with AVX-512 (rows of `W` four at a time; two alignments), −18 % with AVX alone
 /// (two at a time; four took −1.5 %), on a Xeon (`scripts/ab-min.sh`). `hvp` calls it for
-/// `W1·x` and `W1·v`, and for `W2·a1` and `W2·ȧ1`; `jvp` for `W1·x` and `W1·v`.
+/// `W1·x` and `W1·v`, and for `W2·a1` and `W2·ȧ1`; so does `jvp`.
 #[inline(always)]
 pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
