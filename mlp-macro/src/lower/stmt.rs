@@ -278,6 +278,16 @@ impl Lowering<'_> {
             pairs.get(n).copied().flatten(),
         ) {
             // Computed with an earlier statement's.
+            // The sums themselves (`jvp`'s `ż2 = W2·ȧ1`): bound, not copied.
+            _ if from_earlier && *value == *sum => {
+                let (t, sums) = (stmt.targets[0], self.paired_sums(n));
+                let name = self.ident(t);
+                if self.out == Some(t) {
+                    return Some(quote!(*#name = #sums;));
+                }
+                let ty = self.array_type(t);
+                return Some(quote!(let #name: #ty = #sums;));
+            }
             _ if from_earlier => {
                 let sums = self.paired_sums(n);
                 quote!(#sums)
