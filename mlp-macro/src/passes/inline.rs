@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 
 use crate::cost;
-use crate::ir::{Expr, Ix, Program, Role, TensorId};
+use crate::ir::{Expr, IndexId, Ix, Program, Role, TensorId};
 use crate::passes::simplify::simplify;
 
 /// Which tensors to inline.
@@ -117,26 +117,19 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
     // Per read: whether it is in a sum's term, and how many times the reader computes
     // each element (its axes that do not index the read).
     let mut reads = Vec::new();
-    for stmt in &p.stmts {
-        let reader = &p.tensors[stmt.targets[0]].axes;
-        for value in &stmt.values {
-            value.visit_reads(&mut |r, ixs, outer| {
-                if r == t {
-                    let times = reader
-                        .iter()
-                        .filter(|&&a| !ixs.contains(&Ix::Var(a)))
-                        .fold(1, |n: usize, &a| n.saturating_mul(p.extent(a).or(WIDE)));
-                    reads.push((!outer.is_empty(), times));
-                }
-            });
-        }
-    }
+    visit_reads_of(p, t, |reader, ixs, outer| {
+        let times = reader
+            .iter()
+            .filter(|&&a| !ixs.contains(&Ix::Var(a)))
+            .fold(1, |n: usize, &a| n.saturating_mul(p.extent(a).or(WIDE)));
+        reads.push((!outer.is_empty(), times));
+    });
     matches!(reads[..], [(true, times)] if times <= RECOMPUTED)
 }
 
 /// Whether `t` holds a sum and is read in another sum's term by a reader with axes:
-/// inlined, each term would compute a dot product of its own, where kept, its sums go
-/// side by side with their neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix
+/// inlined, each term would compute a dot product of its own; kept, its sums go side by
+/// side with their neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix
 /// read once for both). The 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with
 /// AVX-512 and 16 % and 3 % on the default target; the seed's unchanged with AVX-512, its
 /// `jvp` 17 % slower on the default target (`scripts/ab-min.sh`, BENCHMARKS.md).
@@ -145,14 +138,9 @@ fn nests_sum(p: &Program, t: TensorId) -> bool {
         return false;
     }
     let mut nested = false;
-    for stmt in &p.stmts {
-        let reader = &p.tensors[stmt.targets[0]].axes;
-        for value in &stmt.values {
-            value.visit_reads(&mut |r, _, outer| {
-                nested |= r == t && !outer.is_empty() && !reader.is_empty();
-            });
-        }
-    }
+    visit_reads_of(p, t, |reader, _, outer| {
+        nested |= !outer.is_empty() && !reader.is_empty();
+    });
     nested
 }
 
@@ -180,18 +168,25 @@ fn captures_nothing(p: &Program, t: TensorId, value: &Expr) -> bool {
         return true;
     }
     let mut ok = true;
+    visit_reads_of(p, t, |axes, ixs, outer| {
+        let in_scope =
+            |v: &usize| axes.contains(v) || outer.contains(v) || ixs.contains(&Ix::Var(*v));
+        ok &= !bound.iter().any(in_scope);
+    });
+    ok
+}
+
+/// Calls `f` at each read of `t` with the reader's axes, the read's indices and the sums'
+/// variables around it.
+fn visit_reads_of(p: &Program, t: TensorId, mut f: impl FnMut(&[IndexId], &[Ix], &[IndexId])) {
     for stmt in &p.stmts {
-        let axes = &p.tensors[stmt.targets[0]].axes;
-        for e in &stmt.values {
-            e.visit_reads(&mut |r, ixs, outer| {
+        let reader = &p.tensors[stmt.targets[0]].axes;
+        for value in &stmt.values {
+            value.visit_reads(&mut |r, ixs, outer| {
                 if r == t {
-                    let in_scope = |v: &usize| {
-                        axes.contains(v) || outer.contains(v) || ixs.contains(&Ix::Var(*v))
-                    };
-                    ok &= !bound.iter().any(in_scope);
+                    f(reader, ixs, outer);
                 }
             });
         }
     }
-    ok
 }
