@@ -277,8 +277,8 @@ impl Lowering<'_> {
             self.matrix_vector(term, [row, *v], *v),
             pairs.get(n).copied().flatten(),
         ) {
-            // Computed with an earlier statement's.
-            // The sums themselves (`jvp`'s `ż2 = W2·ȧ1`): bound, not copied.
+            // Computed with an earlier statement's; where they are the value itself
+            // (`jvp`'s `ż2 = W2·ȧ1`), bound, not copied.
             _ if from_earlier && *value == *sum => {
                 let (t, sums) = (stmt.targets[0], self.paired_sums(n));
                 let name = self.ident(t);
