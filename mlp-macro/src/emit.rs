@@ -208,20 +208,25 @@ impl BlocksInto {
 struct Shared {
     /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobian`).
     jacobian: (Sweeps, Option<Sweeps>),
-    /// A one-output network's `hessian`, `laplacian` and `value_gradient_laplacian`.
-    second: Option<[(Program, Returns); 3]>,
+    /// A one-output network's second-order methods.
+    second: Option<SecondOrder>,
+}
+
+/// The programs of `hessian`, `laplacian` and `value_gradient_laplacian`.
+struct SecondOrder {
+    hessian: (Program, Returns),
+    laplacian: (Program, Returns),
+    value_gradient_laplacian: (Program, Returns),
 }
 
 impl Shared {
     fn new(model: &Model, f: &Forward) -> Self {
         Self {
             jacobian: methods::jacobian(f),
-            second: (model.output() == 1).then(|| {
-                [
-                    methods::hessian(f, false),
-                    methods::laplacian(f, false),
-                    methods::laplacian(f, true),
-                ]
+            second: (model.output() == 1).then(|| SecondOrder {
+                hessian: methods::hessian(f, false),
+                laplacian: methods::laplacian(f, false),
+                value_gradient_laplacian: methods::laplacian(f, true),
             }),
         }
     }
@@ -642,7 +647,7 @@ impl Item {
             ),
             kernel("vjp_blocks", methods::block_of(vjp)),
         ];
-        if let Some([hessian_program, laplacian, value_gradient_laplacian]) = &shared.second {
+        if let Some(second) = &shared.second {
             let (gradient_program, hvp) = (methods::gradient(f, false), methods::hvp(f));
             out.extend([
                 method(
@@ -667,7 +672,7 @@ impl Item {
                 ),
                 hessian_methods(
                     "hessian",
-                    hessian_program,
+                    &second.hessian,
                     formula_doc(
                         "The Hessian `∂²y/∂x[k]∂x[l]` of the only output at `x`, symmetric: one \
                          triangle is computed and mirrored ({ops}; [`Self::hessian_to`] writes \
@@ -694,12 +699,12 @@ impl Item {
                 method(
                     line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
                     quote!(laplacian(&self, x: &#x) -> #scalar),
-                    laplacian,
+                    &second.laplacian,
                 ),
                 method(
                     line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: the Laplacian as each unit's curvature weighted by the gradient's adjoints, so that the gradient costs about what the Laplacian's own products through the layers would ({ops})."),
                     quote!(value_gradient_laplacian(&self, x: &#x) -> (#scalar, #x, #scalar)),
-                    value_gradient_laplacian,
+                    &second.value_gradient_laplacian,
                 ),
             ]);
         }
@@ -758,7 +763,6 @@ impl Item {
             .into_iter()
             .filter_map(|kind| {
                 let avx = vector_kernels();
-                let second = |i: usize| shared.second.as_ref().map(|second| second[i].clone());
                 let programs = match kind {
                     Stacked::Jacobian => {
                         let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
@@ -771,9 +775,16 @@ impl Item {
                             ],
                         }
                     }
-                    Stacked::Hessian => vec![(quote!(), second(0)?)],
-                    Stacked::Laplacian => vec![(quote!(), second(1)?)],
-                    Stacked::ValueGradientLaplacian => vec![(quote!(), second(2)?)],
+                    Stacked::Hessian => vec![(quote!(), shared.second.as_ref()?.hessian.clone())],
+                    Stacked::Laplacian => {
+                        vec![(quote!(), shared.second.as_ref()?.laplacian.clone())]
+                    }
+                    Stacked::ValueGradientLaplacian => {
+                        vec![(
+                            quote!(),
+                            shared.second.as_ref()?.value_gradient_laplacian.clone(),
+                        )]
+                    }
                 };
                 let kernels = programs
                     .into_iter()

@@ -54,7 +54,7 @@ impl Lowering<'_> {
                 let arg = self.expr(n, arg);
                 (self.cx.call(*layer, method, arg), Prec::Atom)
             }
-            Expr::Add(terms) if self.plain(n) => {
+            Expr::Add(terms) if self.sums_in(n, Order::Plain) => {
                 // A block kernel's sum after other terms goes on from them, as its single
                 // call's sum written out term by term does.
                 let scalar = &self.cx.scalar;
@@ -111,7 +111,7 @@ impl Lowering<'_> {
         let scalar = &self.cx.scalar;
         let count = self.extent(v);
         let param = self.param(v, body);
-        if self.plain(n) {
+        if self.sums_in(n, Order::Plain) {
             let body = self.expr(n, body);
             return quote!(_mlp::serial_sum::<#scalar, #count>(|#param| #body));
         }
@@ -120,14 +120,6 @@ impl Lowering<'_> {
         }
         let body = self.expr(n, body);
         quote!(_mlp::sum::<#scalar, #count>(|#param| #body))
-    }
-
-    /// Whether statement `n` is in a block kernel whose single call writes its sums out
-    /// term by term.
-    fn plain(&self, n: usize) -> bool {
-        self.orders
-            .as_ref()
-            .is_some_and(|orders| orders[n].contains(&Order::Plain))
     }
 
     /// Reads of the value and slope of layer `layer`'s activation at `arg`, if a statement

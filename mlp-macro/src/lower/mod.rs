@@ -495,6 +495,14 @@ impl<'a> Lowering<'a> {
         self.declare(t, value)
     }
 
+    /// Whether statement `n` is in a block kernel whose single call adds one of its sums
+    /// in `order`.
+    fn sums_in(&self, n: usize, order: Order) -> bool {
+        self.orders
+            .as_ref()
+            .is_some_and(|orders| orders[n].contains(&order))
+    }
+
     /// `let mut name: _mlp::Aligned<ty> = _mlp::Aligned(value);` among a block kernel's
     /// declarations, before its loop over the blocks: from a cache line's start, as the
     /// kernels' loads of whole vectors want it.

@@ -34,11 +34,7 @@ impl Lowering<'_> {
         // triangle by the single call's sums, mirrored; unless the single call summed it
         // along its lanes (`_mlp::sums_lower`, …), whose order no loop here has.
         if self.blocks && self.p.tensors[t].symmetric {
-            let fused = self
-                .orders
-                .as_ref()
-                .is_some_and(|o| o[n].contains(&Order::Fused));
-            if fused || !self.array[t] {
+            if self.sums_in(n, Order::Fused) || !self.array[t] {
                 self.declined.set(true);
                 return TokenStream::new();
             }
@@ -97,11 +93,7 @@ impl Lowering<'_> {
     /// its last, where memory allows; in a block kernel, unless the single call adds up a
     /// sum in lanes (element by element, as it does).
     fn along_lanes(&self, n: usize, stmt: &Stmt) -> Option<IndexId> {
-        let lanes_order = self
-            .orders
-            .as_ref()
-            .is_some_and(|orders| orders[n].contains(&Order::Lanes));
-        (self.shape[n] == Shape::Loops && !lanes_order)
+        (self.shape[n] == Shape::Loops && !self.sums_in(n, Order::Lanes))
             .then(|| lanes::lane_axis(self.p, stmt))
             .flatten()
     }
