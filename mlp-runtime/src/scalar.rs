@@ -92,10 +92,11 @@ pub trait Scalar:
         crate::kernels::scalar_dot_block(w, x, element)
     }
 
-    /// The body of [`axpys`](crate::axpys), likewise; `len <= N`.
+    /// The body of [`axpys`](crate::axpys), likewise; `len <= N`, and `len == N` if
+    /// `WHOLE` (which lets the kernels choose their vectors as they are compiled).
     #[doc(hidden)]
     #[inline(always)]
-    fn lanes_axpys<const N: usize, const V: usize>(
+    fn lanes_axpys<const N: usize, const V: usize, const WHOLE: bool>(
         acc: &mut [Self; N],
         len: usize,
         term: impl Fn(usize, usize) -> (Self, Self),
@@ -150,12 +151,12 @@ macro_rules! avx_kernels {
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
         #[inline(always)]
-        fn lanes_axpys<const N: usize, const V: usize>(
+        fn lanes_axpys<const N: usize, const V: usize, const WHOLE: bool>(
             acc: &mut [Self; N],
             len: usize,
             term: impl Fn(usize, usize) -> (Self, Self),
         ) {
-            crate::kernels::avx::axpys::<Self, N, V>(acc, len, term)
+            crate::kernels::avx::axpys::<Self, N, V, WHOLE>(acc, len, term)
         }
 
         #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]

@@ -664,11 +664,11 @@ where
 /// took 22.3 ns in AVX-512's vectors and 23.6 built for AVX2.
 const WIDE_F32_FROM: usize = 64;
 
-/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`),
-/// each lane's terms in order of `v`: in [`held`] registers, or, past
-/// [`REGISTER_BLOCKED_TERMS`], one `v` after the other.
+/// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, for `l < len` (`len <= N`,
+/// and `len == N` if `WHOLE`), each lane's terms in order of `v`: in [`held`] registers,
+/// or, past [`REGISTER_BLOCKED_TERMS`], one `v` after the other.
 #[inline(always)]
-pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
+pub fn axpys<T: crate::Scalar, const N: usize, const V: usize, const WHOLE: bool>(
     acc: &mut [T; N],
     len: usize,
     term: impl Fn(usize, usize) -> (T, T),
@@ -677,9 +677,9 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
-        axpys_in::<T, Wide, N, V>(acc, len, None, term)
+        axpys_in::<T, Wide, N, V, WHOLE>(acc, len, None, term)
     } else {
-        axpys_in::<T, Avx, N, V>(acc, len, None, term)
+        axpys_in::<T, Avx, N, V, WHOLE>(acc, len, None, term)
     }
 }
 
@@ -696,9 +696,9 @@ pub fn scaled_axpys<T: crate::Scalar, const N: usize, const V: usize>(
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
-        axpys_in::<T, Wide, N, V>(out, N, Some(scale), term)
+        axpys_in::<T, Wide, N, V, true>(out, N, Some(scale), term)
     } else {
-        axpys_in::<T, Avx, N, V>(out, N, Some(scale), term)
+        axpys_in::<T, Avx, N, V, true>(out, N, Some(scale), term)
     }
 }
 
@@ -708,7 +708,7 @@ const OPAQUE_FROM: usize = 32;
 
 /// [`axpys`] in vectors `X`; with a `scale`, [`scaled_axpys`].
 #[inline(always)]
-fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
+fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, const WHOLE: bool>(
     acc: &mut [T; N],
     len: usize,
     scale: Option<&[T; N]>,
@@ -724,7 +724,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
         }
         let rows = core::slice::from_mut(acc);
         for v in 0..V {
-            held::<T, X, N, 1>(rows, len, Part::ONTO, v..v + 1, |_, v, l| term(v, l));
+            held::<T, X, N, 1, WHOLE>(rows, len, Part::ONTO, v..v + 1, |_, v, l| term(v, l));
         }
         if let Some(scale) = scale {
             super::scale_rows(rows, core::slice::from_ref(scale));
@@ -750,7 +750,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize>(
             scale: scale.map(|scale| scale.as_ptr()),
         };
         let rows = core::slice::from_mut(acc);
-        held::<T, X, N, 1>(rows, len, part, 0..V, |_, v, l| term(v, l));
+        held::<T, X, N, 1, WHOLE>(rows, len, part, 0..V, |_, v, l| term(v, l));
     }
 }
 
@@ -873,13 +873,15 @@ fn sums_rows_in<
         // `hessian` −10 to −16 % (four A/Bs, two alignments). Five rows by four vectors
         // made the wide network's batch gradient and Hessian 14–16 % slower.
         let mut l = 0;
-        if streamed {
+        if const { streams(N, V, R, LOWER, M) } {
             while l + 2 * X::W <= N {
                 chunk::<T, X, N, R, 2, { 4 * M }, { 2 * M }, M>(acc, l, part, &terms, &term);
                 l += 2 * X::W;
             }
         }
-        while l + 4 * X::W <= N {
+        while const { N - streamed_end(N, X::W, streams(N, V, R, LOWER, M)) >= 4 * X::W }
+            && l + 4 * X::W <= N
+        {
             chunk::<T, X, N, R, 4, { 2 * M }, M, 1>(acc, l, part, &terms, &term);
             l += 4 * X::W;
         }
@@ -894,6 +896,9 @@ fn sums_rows_in<
         if const { left(N, X::W, streams(N, V, R, LOWER, M)) % X::W >= <Avx as Vector<T>>::W } {
             chunk::<T, Avx, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Avx as Vector<T>>::W;
+        }
+        if const { left(N, X::W, streams(N, V, R, LOWER, M)) % <Avx as Vector<T>>::W == 0 } {
+            continue;
         }
         for (r, row) in acc.iter_mut().enumerate() {
             for (l, lane) in row.iter_mut().enumerate().skip(l) {
@@ -917,10 +922,16 @@ const fn streams(n: usize, v: usize, rows: usize, lower: bool, m: usize) -> bool
     n * v > REGISTER_BLOCKED_TERMS && !lower && rows >= 4 * m && rows * v <= REGISTER_BLOCKED_TERMS
 }
 
+/// Where [`sums_rows_in`]'s loop over chunks of two vectors of `w` lanes (if `streamed`)
+/// ends in a row of `n` lanes.
+const fn streamed_end(n: usize, w: usize, streamed: bool) -> usize {
+    if streamed { n / (2 * w) * (2 * w) } else { 0 }
+}
+
 /// How many of a row's `n` lanes [`sums_rows_in`]'s loops over chunks of two (if
 /// `streamed`) and then four vectors of `w` lanes leave.
 const fn left(n: usize, w: usize, streamed: bool) -> usize {
-    let l = if streamed { n / (2 * w) * (2 * w) } else { 0 };
+    let l = streamed_end(n, w, streamed);
     n - l - (n - l) / (4 * w) * (4 * w)
 }
 
@@ -947,16 +958,19 @@ fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     let mut r = 0;
     let mut groups = acc.chunks_exact_mut(G);
     for rows in &mut groups {
-        held::<T, X, N, G>(rows, len(r + G), part, terms.clone(), |g, v, l| {
+        held::<T, X, N, G, false>(rows, len(r + G), part, terms.clone(), |g, v, l| {
             term(r + g, v, l)
         });
         r += G;
     }
-    for row in groups.into_remainder().chunks_mut(1) {
-        held::<T, X, N, 1>(row, len(r + 1), part, terms.clone(), |_, v, l| {
-            term(r, v, l)
-        });
-        r += 1;
+    // The rows left one by one, where there are (else not compiled).
+    if const { N % G != 0 } {
+        for row in groups.into_remainder().chunks_mut(1) {
+            held::<T, X, N, 1, false>(row, len(r + 1), part, terms.clone(), |_, v, l| {
+                term(r, v, l)
+            });
+            r += 1;
+        }
     }
 }
 
@@ -983,7 +997,10 @@ fn chunk<
 ) {
     // Each size of group only where rows are left for it (known from `ROWS`: the others
     // are not compiled).
-    let mut rest = groups::<T, X, N, R, G>(acc, 0, l, part, terms, term);
+    let mut rest: &mut [[T; N]] = acc;
+    if const { ROWS >= G } {
+        rest = groups::<T, X, N, R, G>(rest, 0, l, part, terms, term);
+    }
     if const { ROWS % G >= H } {
         rest = groups::<T, X, N, R, H>(rest, ROWS - rest.len(), l, part, terms, term);
     }
@@ -1042,9 +1059,13 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
 /// Lanes `l < len` of the `G` rows of `rows` (`G` of them), summed over `terms` as `part`
 /// says: in vectors `X`, up to four of each row at a time held in
 /// registers; then, if the rest fills AVX vectors (what is left from AVX-512's), in those;
-/// then single lanes.
+/// then single lanes. If `WHOLE`, `len` is `N`, and which of those a call takes is known
+/// from `N`: in `const` blocks, the others are not compiled (LLVM would drop them once it
+/// knew `len`, but only after inlining every one; a program calling every method of the
+/// seed network built a fifth faster for `native`, BENCHMARKS.md, "The twenty-eighth
+/// session").
 #[inline(always)]
-fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
+fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WHOLE: bool>(
     rows: &mut [[T; N]],
     len: usize,
     part: Part<T>,
@@ -1054,9 +1075,9 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     Avx: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    let mut l = vectors::<T, X, N, G>(rows, 0, len, part, &terms, &term);
+    let mut l = vectors::<T, X, N, G, WHOLE>(rows, len, part, &terms, &term);
     // Fewer lanes than a vector `X` are left: at most one AVX vector of them.
-    if l + <Avx as Vector<T>>::W <= len {
+    if const { !WHOLE || N % X::W >= <Avx as Vector<T>>::W } && l + <Avx as Vector<T>>::W <= len {
         // SAFETY: the target has AVX and FMA; `l + W <= len <= N` keeps each row's lanes
         // in its row (and the scale's), and there are `G` rows.
         unsafe {
@@ -1065,6 +1086,9 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
             columns::<T, Avx, N, 1, G>(at, l, part.fresh, scale, &terms, &term);
         }
         l += <Avx as Vector<T>>::W;
+    }
+    if const { WHOLE && N % <Avx as Vector<T>>::W == 0 } {
+        return;
     }
     for (g, row) in rows.iter_mut().enumerate() {
         for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
@@ -1082,12 +1106,12 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     }
 }
 
-/// Lanes `from..` of [`held`]'s rows in as many whole vectors `X` as fit before `len`, as
-/// `part` says; returns where they end.
+/// Lanes of [`held`]'s rows in as many whole vectors `X` as fit before `len`, as `part`
+/// says (if `WHOLE`, only the sizes of [`columns`] that rows of `N` take are compiled);
+/// returns where they end.
 #[inline(always)]
-fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
+fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WHOLE: bool>(
     rows: &mut [[T; N]],
-    from: usize,
     len: usize,
     part: Part<T>,
     terms: &Range<usize>,
@@ -1096,8 +1120,8 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     let at = rows.as_mut_ptr().cast::<T>();
     // SAFETY (of `add`): the scale has as many rows of `N` as `rows`, and `l < N`.
     let scale = |l: usize| part.scale.map(|scale| unsafe { scale.add(l) });
-    let mut l = from;
-    while l + 4 * X::W <= len {
+    let mut l = 0;
+    while const { !WHOLE || N >= 4 * X::W } && l + 4 * X::W <= len {
         // SAFETY: the target has AVX and FMA (and AVX-512F if `X` is its vectors); `l +
         // 4·W <= len <= N` keeps each row's lanes in its row, and there are `G` rows.
         unsafe { columns::<T, X, N, 4, G>(at.add(l), l, part.fresh, scale(l), terms, term) };
@@ -1106,9 +1130,15 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     // SAFETY: as above, with `l + vectors·W <= len`.
     unsafe {
         match (len - l) / X::W {
-            3 => columns::<T, X, N, 3, G>(at.add(l), l, part.fresh, scale(l), terms, term),
-            2 => columns::<T, X, N, 2, G>(at.add(l), l, part.fresh, scale(l), terms, term),
-            1 => columns::<T, X, N, 1, G>(at.add(l), l, part.fresh, scale(l), terms, term),
+            3 if const { !WHOLE || N % (4 * X::W) / X::W == 3 } => {
+                columns::<T, X, N, 3, G>(at.add(l), l, part.fresh, scale(l), terms, term)
+            }
+            2 if const { !WHOLE || N % (4 * X::W) / X::W == 2 } => {
+                columns::<T, X, N, 2, G>(at.add(l), l, part.fresh, scale(l), terms, term)
+            }
+            1 if const { !WHOLE || N % (4 * X::W) / X::W == 1 } => {
+                columns::<T, X, N, 1, G>(at.add(l), l, part.fresh, scale(l), terms, term)
+            }
             _ => {}
         }
     }

@@ -221,9 +221,12 @@ fn tiled<
                 }
             }
         }
-        for (b, sample) in samples.iter().enumerate().skip(columns) {
-            for (q, w) in w.iter().enumerate().skip(j).take(Q) {
-                element(b, q, dot(w, sample));
+        // The samples left past the last tile, where there are (else not compiled).
+        if const { !B.is_multiple_of(S) } {
+            for (b, sample) in samples.iter().enumerate().skip(columns) {
+                for (q, w) in w.iter().enumerate().skip(j).take(Q) {
+                    element(b, q, dot(w, sample));
+                }
             }
         }
     }

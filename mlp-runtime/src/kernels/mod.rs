@@ -174,7 +174,7 @@ pub fn axpys<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [T; N],
     term: impl Fn(usize, usize) -> (T, T),
 ) {
-    T::lanes_axpys::<N, V>(acc, N, term)
+    T::lanes_axpys::<N, V, true>(acc, N, term)
 }
 
 /// [`dot_rows`] of a whole matrix and a vector, `out[r] = Σ_{i<N} w[r][i]·v[i]` (`W·v`), to
@@ -340,7 +340,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
         // the sums could be misaligned, one in four across lines (the seed network's
         // Hessian, default target, measured 5–9 % slower so).
         let mut sums = Aligned([T::zero(); N]);
-        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v, l| term(r, v, l));
+        T::lanes_axpys::<N, V, false>(&mut sums.0, r + 1, |v, l| term(r, v, l));
         for l in 0..=r {
             acc[r][l] = sums.0[l];
             acc[l][r] = sums.0[l];
@@ -390,7 +390,7 @@ fn lower<T: Scalar, const N: usize, const V: usize>(
         if add {
             sums.0[..=r].copy_from_slice(&acc[r][..=r]);
         }
-        T::lanes_axpys::<N, V>(&mut sums.0, r + 1, |v, l| term(r, v, l));
+        T::lanes_axpys::<N, V, false>(&mut sums.0, r + 1, |v, l| term(r, v, l));
         acc[r][..=r].copy_from_slice(&sums.0[..=r]);
     }
 }
@@ -437,7 +437,7 @@ pub fn axpys_prefix<T: Scalar, const N: usize, const V: usize>(
     } else {
         len
     };
-    T::lanes_axpys::<N, V>(acc, len.min(N), term)
+    T::lanes_axpys::<N, V, false>(acc, len.min(N), term)
 }
 
 /// [`sums_rows`] in scalar lanes: every row zeroed (unless `add`), then its
