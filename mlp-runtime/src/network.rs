@@ -656,7 +656,7 @@ fn per_sample<T: Scalar>(
         .try_for_each(|(x, out)| f(x, out))
 }
 
-/// `[laplacian]` at `x`: a row of [`ScalarNetwork::laplacian_batch`].
+/// `[laplacian]` at `x`: a row of `ScalarNetwork::laplacian_batch` (with `ndarray`).
 fn laplacian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
@@ -668,7 +668,7 @@ fn laplacian_row<N: ScalarNetwork>(
 }
 
 /// `[value, gradient…, laplacian]` at `x`: a row of
-/// [`ScalarNetwork::value_gradient_laplacian_batch`].
+/// `ScalarNetwork::value_gradient_laplacian_batch` (with `ndarray`).
 fn value_gradient_laplacian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],

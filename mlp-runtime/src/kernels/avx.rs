@@ -897,7 +897,8 @@ fn sums_rows_in<
             chunk::<T, Avx, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
-        if const { left(N, X::W, streams(N, V, R, LOWER, M)) % <Avx as Vector<T>>::W == 0 } {
+        if const { left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(<Avx as Vector<T>>::W) }
+        {
             continue;
         }
         for (r, row) in acc.iter_mut().enumerate() {
@@ -964,7 +965,7 @@ fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
         r += G;
     }
     // The rows left one by one, where there are (else not compiled).
-    if const { N % G != 0 } {
+    if const { !N.is_multiple_of(G) } {
         for row in groups.into_remainder().chunks_mut(1) {
             held::<T, X, N, 1, false>(row, len(r + 1), part, terms.clone(), |_, v, l| {
                 term(r, v, l)
@@ -1087,7 +1088,7 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WH
         }
         l += <Avx as Vector<T>>::W;
     }
-    if const { WHOLE && N % <Avx as Vector<T>>::W == 0 } {
+    if const { WHOLE && N.is_multiple_of(<Avx as Vector<T>>::W) } {
         return;
     }
     for (g, row) in rows.iter_mut().enumerate() {

@@ -1,5 +1,5 @@
 //! `tanh` and its derivative over a row, on targets without AVX-512 (which has its own,
-//! [`super::tanh`]). A value is a chain of some forty dependent steps (~75 cycles); the
+//! `kernels/tanh.rs`). A value is a chain of some forty dependent steps (~75 cycles); the
 //! out-of-order window holds only a few values' chains, and the units wait on them. Two
 //! ways to keep more in flight, each the same operations on the same values, so that every
 //! element is [`Tanh::value_and_derivative`]'s to the bit (tested below):
