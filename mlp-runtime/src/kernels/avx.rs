@@ -955,6 +955,8 @@ fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
 ) where
     Avx: Vector<T>,
 {
+    // A square's rows: as many as lanes (the remainder's guard below counts on it).
+    debug_assert_eq!(acc.len(), N);
     let len = |end: usize| N.min(end.div_ceil(X::W) * X::W);
     let mut r = 0;
     let mut groups = acc.chunks_exact_mut(G);
@@ -1062,9 +1064,9 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
 /// registers; then, if the rest fills AVX vectors (what is left from AVX-512's), in those;
 /// then single lanes. If `WHOLE`, `len` is `N`, and which of those a call takes is known
 /// from `N`: in `const` blocks, the others are not compiled (LLVM would drop them once it
-/// knew `len`, but only after inlining every one; a program calling every method of the
-/// seed network built a fifth faster for `native`, BENCHMARKS.md, "The twenty-eighth
-/// session").
+/// knew `len`, but only after inlining every one; with the other such choices, a program
+/// calling every method of the seed network built in a fifth less time for `native`,
+/// BENCHMARKS.md, "The twenty-eighth session").
 #[inline(always)]
 fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WHOLE: bool>(
     rows: &mut [[T; N]],

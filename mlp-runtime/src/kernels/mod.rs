@@ -404,8 +404,8 @@ pub fn mirror<T: Scalar, const N: usize>(acc: &mut [[T; N]; N]) {
 
 /// `acc[l][r] = acc[r][l]` for every `l < r`, except, in rows `r < from`, those before
 /// `r`'s own block of four (`l < r / 4 · 4`): from 0 the whole mirror; from
-/// `avx::mirror_f64` (with AVX), what its blocks leave (the diagonal's blocks, and the rows from the
-/// last whole block on).
+/// `avx::mirror_f64` (with AVX), what its blocks leave (the diagonal's blocks, and the rows
+/// from the last whole block on).
 // The mirror indexes `acc` both ways, `[r][l]` and `[l][r]`: no iterator says that better.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
