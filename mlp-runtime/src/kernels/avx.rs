@@ -306,8 +306,10 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         }
         r += SIDE_BY_SIDE;
     }
-    // (With AVX-512 the rows above leave fewer than four: not compiled there.)
-    while const { !cfg!(target_feature = "avx512f") && N * R <= REGISTER_BLOCKED_TERMS }
+    // (With AVX-512 the rows above leave fewer than four: not compiled there; nor where
+    // the rows by fives leave fewer.)
+    #[cfg(not(target_feature = "avx512f"))]
+    while const { N * R <= REGISTER_BLOCKED_TERMS && R - SIDE_BY_SIDE * fives(N, R) >= 4 }
         && r + 4 <= R
     {
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
@@ -325,11 +327,37 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
         }
         r += 4;
     }
-    while r < R {
-        out[r] = dot_f64::<N>(|i| term(r, i));
-        r += 1;
+    if const { rows_left(N, R) > 0 } {
+        while r < R {
+            out[r] = dot_f64::<N>(|i| term(r, i));
+            r += 1;
+        }
     }
     out
+}
+
+/// How many groups of [`SIDE_BY_SIDE`] rows [`dot_rows_f64`] takes of `r` rows of `n`
+/// terms.
+#[cfg(not(target_feature = "avx512f"))]
+const fn fives(n: usize, r: usize) -> usize {
+    if n >= SIDE_BY_SIDE_TERMS && n * r <= REGISTER_BLOCKED_TERMS {
+        side_by_side_groups(r)
+    } else {
+        0
+    }
+}
+
+/// How many of `r` rows of `n` terms [`dot_rows_f64`] leaves to single dot products: those
+/// its groups of eight, four (and, with AVX alone, five) rows do not take.
+const fn rows_left(n: usize, r: usize) -> usize {
+    if n * r > REGISTER_BLOCKED_TERMS {
+        return r;
+    }
+    #[cfg(target_feature = "avx512f")]
+    let grouped = r;
+    #[cfg(not(target_feature = "avx512f"))]
+    let grouped = r - SIDE_BY_SIDE * fives(n, r);
+    grouped % 4
 }
 
 /// [`sums_symmetric`](super::sums_symmetric)'s mirror in `f64`: every four-by-four block
@@ -369,7 +397,9 @@ pub fn mirror_f64<const N: usize>(acc: &mut [[f64; N]; N]) {
 
 /// Four dot products' sums from their lanes `[l0+l4, l1+l5, l2+l6, l3+l7]` (`a`, `b`, `c`,
 /// `d`) and their tails, each combined as [`dot_f64`] combines one: a transpose of the four
-/// puts each combining step of all four in one vector addition.
+/// puts each combining step of all four in one vector addition. (With AVX-512, rows go
+/// eight and four at a time through `avx512::reduce`.)
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub(super) unsafe fn combine(
     a: __m256d,
