@@ -136,17 +136,26 @@ pub(crate) fn expm1_reduced(r: f64) -> f64 {
     let r4 = r2 * r2;
     let quad = |i: usize| madd(pair(i + 2), r2, pair(i));
     let last = madd(POLYNOMIAL[10], r2, pair(8));
-    let q = madd(last, r4 * r4, madd(quad(4), r4, quad(0)));
+    let q = madd(madd(last, r4, quad(4)), r4, quad(0));
     madd(r2, q, r)
 }
 
 /// `(eⁿ⁺ʳ, 2ⁿ)` from [`reduce`]'s `k` and `q = e^r - 1`, 2ⁿ as 2^(n+b)·2^(-b): `k + (b +
 /// 1023)` holds the exponent n + b in its low bits (k is exactly 1.5·2⁵² + n), which a
 /// shift puts in place: float adds and a shift, all of which vectorize on every x86-64.
+/// `eⁿ⁺ʳ = 2ⁿ + q·2ⁿ` in one multiply-add: one step and one rounding fewer than `(1 +
+/// q)·2ⁿ` (the same bits where the result is normal); at the very top (`b = -1`), where
+/// `2ⁿ` may overflow, from `2ⁿ⁻¹`, doubled.
 #[inline(always)]
 fn scaled(k: f64, q: f64, b: f64, unbias: f64) -> (f64, f64) {
     let two_nb = f64::from_bits((k + (b + 1023.0)).to_bits() << 52);
-    ((1.0 + q) * two_nb * unbias, two_nb * unbias)
+    let two_n = two_nb * unbias;
+    let exp = if b < 0.0 {
+        madd(q, two_nb, two_nb) * unbias
+    } else {
+        madd(q, two_n, two_n)
+    };
+    (exp, two_n)
 }
 
 #[cfg(test)]

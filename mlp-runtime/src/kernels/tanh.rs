@@ -124,7 +124,8 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
             _mm512_castpd_si512(x),
             _mm512_castpd_si512(t),
         );
-        let d = _mm512_mul_pd(_mm512_mul_pd(_mm512_mul_pd(splat(4.0), e), q), q);
+        let e2 = _mm512_add_pd(e, e);
+        let d = _mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(e2, e2), q), q);
         (_mm512_castsi512_pd(t), d)
     }
 }
@@ -137,9 +138,9 @@ unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
         // `a > -MIN/2 ? -MIN/2 : a`: with the argument second, `min` passes a NaN through.
         let a = _mm512_min_pd(splat(-MIN / 2.0), a);
         let k = _mm512_fmadd_pd(a, splat(-2.0 * LOG2_E), splat(SHIFTER));
-        let x = _mm512_mul_pd(splat(-2.0), a);
+        let twice = _mm512_add_pd(a, a);
         let n = _mm512_sub_pd(k, splat(SHIFTER));
-        let r = _mm512_fnmadd_pd(n, splat(LN2_HI), x);
+        let r = _mm512_fnmsub_pd(n, splat(LN2_HI), twice);
         // `madd(-n, LN2_LO, r)`: the product negated is exact, so fnmadd is the same.
         let r = _mm512_fnmadd_pd(n, splat(LN2_LO), r);
         let c = |i: usize| splat(POLYNOMIAL[i]);
@@ -147,14 +148,13 @@ unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
         let pair = |i: usize| _mm512_fmadd_pd(c(i + 1), r, c(i));
         let r4 = _mm512_mul_pd(r2, r2);
         let quad = |i: usize| _mm512_fmadd_pd(pair(i + 2), r2, pair(i));
-        let q = _mm512_fmadd_pd(quad(4), r4, quad(0));
         let last = _mm512_fmadd_pd(c(10), r2, pair(8));
-        let q = _mm512_fmadd_pd(last, _mm512_mul_pd(r4, r4), q);
+        let q = _mm512_fmadd_pd(_mm512_fmadd_pd(last, r4, quad(4)), r4, quad(0));
         let q = _mm512_fmadd_pd(r2, q, r);
-        // `x·2ⁿ` rounded once, as the scalar form's `x·2ⁿ⁺⁶⁰·2⁻⁶⁰` is (its first product
-        // exact, `n + 60` a normal exponent down to the clamp).
-        let exp = _mm512_scalef_pd(_mm512_add_pd(splat(1.0), q), n);
+        // `2ⁿ` rounded once, as the scalar form's `2ⁿ⁺⁶⁰·2⁻⁶⁰` is (`n + 60` a normal
+        // exponent down to the clamp).
         let two_n = _mm512_scalef_pd(splat(1.0), n);
+        let exp = _mm512_fmadd_pd(q, two_n, two_n);
         let expm1 = _mm512_fmadd_pd(q, two_n, _mm512_sub_pd(two_n, splat(1.0)));
         (exp, expm1)
     }
