@@ -37,15 +37,13 @@ pub fn exp_expm1_minus_twice(a: f32) -> (f32, f32) {
     let n = k - SHIFTER;
     let r = madd(-n, LN2_LO, madd(-n, LN2_HI, -2.0 * a));
     let (r2, pair) = (r * r, |i: usize| madd(POLYNOMIAL[i + 1], r, POLYNOMIAL[i]));
-    let q = madd(pair(4), r2 * r2, madd(pair(2), r2, pair(0)));
+    let q = madd(madd(pair(4), r2, pair(2)), r2, pair(0));
     let q = madd(r2, q, r);
     // 2ⁿ as 2ⁿ⁺³⁰·2⁻³⁰: n + 30 is a normal exponent down to the clamp (n ≥ -151).
     let two_nb = f32::from_bits((k + (30.0 + 127.0)).to_bits() << 23);
     let two_n = two_nb * TWO_TO_MINUS_30;
-    (
-        (1.0 + q) * two_nb * TWO_TO_MINUS_30,
-        madd(q, two_n, two_n - 1.0),
-    )
+    // `eⁿ⁺ʳ = 2ⁿ + q·2ⁿ`, as `f64`'s `exp` (`crate::exp`, `scaled`).
+    (madd(q, two_n, two_n), madd(q, two_n, two_n - 1.0))
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
 //! [`crate::exp::exp_expm1_minus_twice`] and
 //! [`Tanh::value_and_derivative`](crate::Tanh), one for one and in the same order, each
 //! correctly rounded per lane, so that every lane is the scalar form's to the bit (tested
-//! below). One exception, of the same bits: the scaling by `2ⁿ`, which the scalar form
-//! builds from the bits of `n` and applies in two products (`x·2ⁿ⁺⁶⁰`, exact, then
-//! `·2⁻⁶⁰`, rounded once), is AVX-512's `vscalefpd`, which rounds `x·2ⁿ` once: an
-//! addition, a shift and a product fewer a vector (`scripts/ab-min.sh`, two alignments,
-//! Zen 4: geometric mean 0.996 and 0.991, the seed's `forward` −2.4 %, its batch gradient
-//! −2 to −3 %). Written out because LLVM, left to vectorize the scalar form, keeps to
-//! 256-bit vectors on the CPUs that tune for them (Intel's server cores among them).
+//! below). The exceptions are of the same bits: `2ⁿ`, which the scalar form builds from
+//! the bits of `n + 60` and scales by `2⁻⁶⁰` (rounded once), is AVX-512's `vscalefpd`,
+//! which rounds `2ⁿ` once: an addition, a shift and a product fewer a vector
+//! (`scripts/ab-min.sh`, two alignments, Zen 4: geometric mean 0.996 and 0.991, the seed's
+//! `forward` −2.4 %, its batch gradient −2 to −3 %); and `-2a` and `4e`, exact either way,
+//! are sums rather than products, which on Zen 4 leaves the multiply-add units, which
+//! bound a row of `tanh`, a step less each. Written out because LLVM, left to vectorize the
+//! scalar form, keeps to 256-bit vectors on the CPUs that tune for them (Intel's server
+//! cores among them).
 
 use core::arch::x86_64::*;
 
@@ -124,6 +126,7 @@ unsafe fn tanh(x: __m512d) -> (__m512d, __m512d) {
             _mm512_castpd_si512(x),
             _mm512_castpd_si512(t),
         );
+        // `4e` as two sums, exact as the product is.
         let e2 = _mm512_add_pd(e, e);
         let d = _mm512_mul_pd(_mm512_mul_pd(_mm512_add_pd(e2, e2), q), q);
         (_mm512_castsi512_pd(t), d)
@@ -138,9 +141,10 @@ unsafe fn exp_expm1_minus_twice(a: __m512d) -> (__m512d, __m512d) {
         // `a > -MIN/2 ? -MIN/2 : a`: with the argument second, `min` passes a NaN through.
         let a = _mm512_min_pd(splat(-MIN / 2.0), a);
         let k = _mm512_fmadd_pd(a, splat(-2.0 * LOG2_E), splat(SHIFTER));
-        let twice = _mm512_add_pd(a, a);
         let n = _mm512_sub_pd(k, splat(SHIFTER));
-        let r = _mm512_fnmsub_pd(n, splat(LN2_HI), twice);
+        // `-2a - n·LN2_HI` as `-(n·LN2_HI) - (a + a)`: the same rounding, a sum for a
+        // product.
+        let r = _mm512_fnmsub_pd(n, splat(LN2_HI), _mm512_add_pd(a, a));
         // `madd(-n, LN2_LO, r)`: the product negated is exact, so fnmadd is the same.
         let r = _mm512_fnmadd_pd(n, splat(LN2_LO), r);
         let c = |i: usize| splat(POLYNOMIAL[i]);

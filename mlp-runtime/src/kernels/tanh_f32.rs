@@ -71,15 +71,14 @@ unsafe fn exp_expm1_minus_twice(a: __m256) -> (__m256, __m256) {
         let c = |i: usize| splat(POLYNOMIAL[i]);
         let r2 = _mm256_mul_ps(r, r);
         let pair = |i: usize| _mm256_fmadd_ps(c(i + 1), r, c(i));
-        let q = _mm256_fmadd_ps(pair(2), r2, pair(0));
-        let q = _mm256_fmadd_ps(pair(4), _mm256_mul_ps(r2, r2), q);
+        let q = _mm256_fmadd_ps(_mm256_fmadd_ps(pair(4), r2, pair(2)), r2, pair(0));
         let q = _mm256_fmadd_ps(r2, q, r);
         // 2ⁿ as 2ⁿ⁺³⁰·2⁻³⁰, as the scalar form's.
         let unbias = splat(TWO_TO_MINUS_30);
         let biased = _mm256_add_ps(k, splat(30.0 + 127.0));
         let two_nb = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(biased)));
-        let exp = _mm256_mul_ps(_mm256_mul_ps(_mm256_add_ps(splat(1.0), q), two_nb), unbias);
         let two_n = _mm256_mul_ps(two_nb, unbias);
+        let exp = _mm256_fmadd_ps(q, two_n, two_n);
         let expm1 = _mm256_fmadd_ps(q, two_n, _mm256_sub_ps(two_n, splat(1.0)));
         (exp, expm1)
     }
