@@ -133,7 +133,7 @@ fn remainder(k: f64, x: f64) -> (f64, f64) {
 /// Estrin's scheme: pairs, then pairs of pairs, which run side by side where Horner's rule
 /// is eleven dependent steps; the three groups then by Horner's rule in `r⁴`, a chain as
 /// short as with `r⁸` and a product fewer (a row of `tanh` is bound by its products: with
-/// the changes of `kernels/tanh.rs` below, 1.02 → 0.95 ns a value on Zen 4).
+/// the other changes of that day in `kernels/tanh.rs`, 1.02 → 0.95 ns a value on Zen 4).
 #[inline(always)]
 pub(crate) fn expm1_reduced(r: f64) -> f64 {
     let (r2, pair) = (r * r, |i: usize| madd(POLYNOMIAL[i + 1], r, POLYNOMIAL[i]));
