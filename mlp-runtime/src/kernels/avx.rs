@@ -287,10 +287,7 @@ pub fn dot_rows_f64<const N: usize, const R: usize>(
     // same multiply-adds by `axpys`). (An `asm` block touching no memory instead, which
     // leaves the code around it free to move, measured the same.)
     #[cfg(not(target_feature = "avx512f"))]
-    while const {
-        N >= SIDE_BY_SIDE_TERMS && N * R <= REGISTER_BLOCKED_TERMS && side_by_side_groups(R) > 0
-    } && r < SIDE_BY_SIDE * const { side_by_side_groups(R) }
-    {
+    while const { fives(N, R) > 0 } && r < SIDE_BY_SIDE * const { fives(N, R) } {
         let term = core::hint::black_box(&term);
         // SAFETY: this module is compiled only with the `avx` and `fma` target features;
         // `r + 5 <= R` keeps the stores in `out`.
