@@ -7,10 +7,11 @@
 //! which rounds `2ⁿ` once: an addition, a shift and a product fewer a vector
 //! (`scripts/ab-min.sh`, two alignments, Zen 4: geometric mean 0.996 and 0.991, the seed's
 //! `forward` −2.4 %, its batch gradient −2 to −3 %); and `-2a` and `4e`, exact either way,
-//! are sums rather than products, which on Zen 4 leaves the multiply-add units, which
-//! bound a row of `tanh`, a step less each. Written out because LLVM, left to vectorize the
-//! scalar form, keeps to 256-bit vectors on the CPUs that tune for them (Intel's server
-//! cores among them).
+//! are sums rather than products, a step less each for Zen 4's multiply-add units (the
+//! row is not bound by those alone: a sum added costs about 0.005 ns a value, a
+//! multiply-add 0.02; BENCHMARKS.md, "The thirtieth session"). Written out because LLVM,
+//! left to vectorize the scalar form, keeps to 256-bit vectors on the CPUs that tune for
+//! them (Intel's server cores among them).
 
 use core::arch::x86_64::*;
 
