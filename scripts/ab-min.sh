@@ -21,9 +21,9 @@
 # criterion's medians (scripts/ab.sh) moved by a fifth between runs, these minima mostly
 # repeat within a few percent (once 8 %, in a busy hour: repeat an A/B whose result
 # matters). Where code lands and how LLVM happens to schedule it move it too, by up to a
-# tenth for the same arithmetic (BENCHMARKS.md, "The placement lottery"), and a build
-# lands the same way every round. Aligning every function takes out where it starts, not
-# the rest: believe a difference of a few percent in one figure only if it holds for
+# tenth for the same arithmetic (docs/performance-log.md, "The placement lottery"), and a
+# build lands the same way every round. Aligning every function takes out where it starts,
+# not the rest: believe a difference of a few percent in one figure only if it holds for
 # another alignment (`-align-all-functions=5` in AB_RUSTFLAGS) and in the geometric mean.
 # FILTER keeps the benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of

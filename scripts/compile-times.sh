@@ -38,7 +38,7 @@ rebuild() {
 }
 
 echo "build of a crate with one network (seconds; dependencies prebuilt):"
-echo "  lib: a library exporting the network, so every method is compiled"
+echo "  lib: a library exporting the network (its methods are #[inline]: compiled where called)"
 echo "  bin: a program calling one method (value_and_gradient, or jacobian if several outputs)"
 for net in "20, 10, 1, input = 52" "128, 128, 1, input = 64" \
            "256, 128, 10, input = 784, activation = relu" "256, 128, 1, input = 784"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How fast this CPU's L1 cache feeds multiply-adds (scripts/l1-loads/main.rs): the figures
-# of BENCHMARKS.md, "The twelfth session". Needs AVX-512F.
+# of docs/performance-log.md, "The twelfth session". Needs AVX-512F.
 #
 #   scripts/l1-loads.sh
 set -euo pipefail

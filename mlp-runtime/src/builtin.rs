@@ -119,7 +119,7 @@ impl<T: Scalar> Activation<T> for Tanh {
     /// `-2·tanh·tanh'`, without computing `tanh` again. Where a layer's second derivative
     /// is wanted, the generated code computes the layer's value with its slope for it
     /// (`passes::fuse` in the macro; the seed network's `hvp` 15–17 % faster with AVX-512,
-    /// BENCHMARKS.md, "The twentieth session").
+    /// docs/performance-log.md, "The twentieth session").
     #[inline(always)]
     fn second_derivative_from(_: T, value: T, slope: T) -> T {
         c::<T>(-2.0) * value * slope

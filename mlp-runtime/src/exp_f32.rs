@@ -4,7 +4,7 @@
 //! platform's `exp` and `expm1` (in `f64`, rounded), tested below; `tanh` built on it
 //! within 3 ulp and its derivative within 8, in `tests/activations`. Against the `f64`
 //! path, the seed's `f32` batch gradient measured 13–26 % faster, depending on the target
-//! (`scripts/ab-min.sh`, BENCHMARKS.md).
+//! (`scripts/ab-min.sh`; docs/performance-log.md, "The thirteenth session").
 
 use crate::kernels::madd;
 

@@ -113,8 +113,8 @@ fn fastest(name: &str, filter: &str, reps: usize, samples: usize, mut f: impl Fn
 
 /// `forward`, `value_and_gradient` and `hvp` of a network of `$inputs` inputs, as
 /// `$name-forward` and so on. A change that moves the seed's figures by a few percent
-/// either way may only have moved its code (BENCHMARKS.md, "The placement lottery"): over
-/// several networks' code, the geometric mean of the ratios says more.
+/// either way may only have moved its code (docs/performance-log.md, "The placement
+/// lottery"): over several networks' code, the geometric mean of the ratios says more.
 macro_rules! shape {
     ($net:ty, $inputs:literal, $name:literal, $filter:expr) => {{
         let net = <$net>::from_parameters_boxed(&parameters::<$net>()).unwrap();

@@ -591,7 +591,8 @@ impl Lowering<'_> {
         // scaled as they leave the registers. Against a row at a time by
         // `_mlp::scaled_axpys_of`, the 12-32-32-6 network's `jacobian` took −9 to −13 %
         // with AVX-512 (two alignments), −12 % with AVX alone and −1 % on the default
-        // target, on a Xeon (`scripts/ab-min.sh`; BENCHMARKS.md, "The nineteenth session").
+        // target, on a Xeon (`scripts/ab-min.sh`; docs/performance-log.md, "The
+        // nineteenth session").
         let lane_scale = match self.p.extent(row) {
             Extent::Fixed(rows) if rows >= 2 && !symmetric => self.scale(t, value, sum, &[lane]),
             _ => None,
@@ -599,8 +600,8 @@ impl Lowering<'_> {
         // A few rows (a network of three inputs: its Hessian's `W3ᵀ·δ̇3[c]`, a row per
         // direction) side by side, each weight read once for all of them, whatever is
         // done with the sums: against a row at a time, that network's `hessian` took −5 to
-        // −6 % with AVX-512 and −9 % with AVX alone (BENCHMARKS.md, "The twenty-first
-        // session").
+        // −6 % with AVX-512 and −9 % with AVX alone (docs/performance-log.md, "The
+        // twenty-first session").
         let few =
             matches!(self.p.extent(row), Extent::Fixed(rows) if (2..=FEW_ROWS).contains(&rows));
         if !direct && !short && !long && !few && lane_scale.is_none() && self.samples != Some(row) {

@@ -383,7 +383,7 @@ struct Lowering<'a> {
     /// tangents' and curvatures' rows are read in whole vectors, none then across two
     /// lines (AVX-512: the seed's Hessian −4 to −8 %, the 64-128-128-1 network's −9 to
     /// −14 %). Every method's so measured mixed: the seed's `value_and_gradient` +10 to
-    /// +22 % (BENCHMARKS.md, "The twenty-fourth session").
+    /// +22 % (docs/performance-log.md, "The twenty-fourth session").
     aligned: bool,
     /// A block kernel's statement it cannot take as a sample's call does: no kernel.
     declined: Cell<bool>,

@@ -132,7 +132,8 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
 /// side with their neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix
 /// read once for both). The 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with
 /// AVX-512 and 16 % and 3 % on the default target; the seed's unchanged with AVX-512, its
-/// `jvp` 17 % slower on the default target (`scripts/ab-min.sh`, BENCHMARKS.md).
+/// `jvp` 17 % slower on the default target (`scripts/ab-min.sh`; docs/performance-log.md,
+/// "The twenty-seventh session").
 fn nests_sum(p: &Program, t: TensorId) -> bool {
     if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
         return false;

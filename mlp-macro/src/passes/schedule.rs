@@ -4,7 +4,7 @@
 //! derivation leaves in three places (the forward pass, the tangents, the second order),
 //! each reading `W2`'s 32 KB again after `W3`'s had pushed it out of L1. Scheduled, its
 //! `laplacian` took −14 to −16 % with AVX-512 and its `hessian` −7 to −11 %
-//! (BENCHMARKS.md, "The twenty-first session").
+//! (docs/performance-log.md, "The twenty-first session").
 //!
 //! Only the order of the statements changes: each computes what it did, to the bit. A
 //! network whose weights fit in L1 together is left as it is, since no order reads them

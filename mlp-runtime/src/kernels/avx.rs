@@ -861,8 +861,8 @@ fn sums_rows_in<
     //
     // Which of the branches below a call takes is known from its sizes: in `const`
     // blocks, those it does not take are not compiled (a program calling every method of
-    // the seed network built 10–15 % faster for `native`; BENCHMARKS.md, "The eighteenth
-    // session").
+    // the seed network built 10–15 % faster for `native`; docs/performance-log.md, "The
+    // eighteenth session").
     let streamed = const { streams(N, V, R, LOWER, M) };
     let step = if N * V > REGISTER_BLOCKED_TERMS && !streamed {
         V_BLOCK
@@ -1093,7 +1093,7 @@ fn groups<'a, T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, co
 /// from `N`: in `const` blocks, the others are not compiled (LLVM would drop them once it
 /// knew `len`, but only after inlining every one; with the other such choices, a program
 /// calling every method of the seed network built in a fifth less time for `native`,
-/// BENCHMARKS.md, "The twenty-eighth session").
+/// docs/performance-log.md, "The twenty-eighth session").
 #[inline(always)]
 fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WHOLE: bool>(
     rows: &mut [[T; N]],

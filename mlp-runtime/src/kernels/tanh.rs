@@ -9,9 +9,9 @@
 //! `forward` −2.4 %, its batch gradient −2 to −3 %); and `-2a` and `4e`, exact either way,
 //! are sums rather than products, a step less each for Zen 4's multiply-add units (the
 //! row is not bound by those alone: a sum added costs about 0.005 ns a value, a
-//! multiply-add 0.02; BENCHMARKS.md, "The thirtieth session"). Written out because LLVM,
-//! left to vectorize the scalar form, keeps to 256-bit vectors on the CPUs that tune for
-//! them (Intel's server cores among them).
+//! multiply-add 0.02; docs/performance-log.md, "The thirtieth session"). Written out
+//! because LLVM, left to vectorize the scalar form, keeps to 256-bit vectors on the CPUs
+//! that tune for them (Intel's server cores among them).
 
 use core::arch::x86_64::*;
 
