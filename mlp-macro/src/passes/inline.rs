@@ -6,8 +6,7 @@
 //! - its value has no tensor reads (a constant, a Kronecker delta): always;
 //! - it is read exactly once, and every index variable in scope at the read (the reader's
 //!   axes and enclosing sums) indexes the read, so each element is still computed once;
-//!   unless it holds a sum and the read is in another sum's term of a reader with axes
-//!   ([`nests_sum`]);
+//!   unless it holds a sum and the read is in another sum's term ([`nests_sum`]);
 //! - it is a weight scaled element by element (`ȧ1[j,c] = s1[j]·W1[j,c]`), read once, in
 //!   a sum's term, by a matrix of few rows: recomputed there, it costs a multiply a term
 //!   (the kernels compute it once for a group of rows) where the tensor costs a store an
@@ -127,21 +126,21 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
     matches!(reads[..], [(true, times)] if times <= RECOMPUTED)
 }
 
-/// Whether `t` holds a sum and is read in another sum's term by a reader with axes:
-/// inlined, each term would compute a dot product of its own; kept, its sums go side by
-/// side with their neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix
-/// read once for both). The 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with
-/// AVX-512 and 16 % and 3 % on the default target; the seed's unchanged with AVX-512, its
-/// `jvp` 17 % slower on the default target (`scripts/ab-min.sh`; docs/performance-log.md,
-/// "The twenty-seventh session").
+/// Whether `t` holds a sum and is read in another sum's term: inlined, each term would
+/// compute a dot product of its own; kept, its sums go side by side with their
+/// neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix read once for both), or
+/// all its rows at once (a Laplacian's `n2[i] = Σ_c ż2[i,c]·ż2[i,c]`, read in `Δy`'s sum
+/// over `i`: `_mlp::dot_rows`, the reductions of eight rows side by side). The
+/// 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with AVX-512 and 16 % and 3 %
+/// on the default target; the seed's unchanged with AVX-512, its `jvp` 17 % slower on the
+/// default target (`scripts/ab-min.sh`; docs/performance-log.md, "The twenty-seventh
+/// session"); for readers without axes, "The thirty-second session".
 fn nests_sum(p: &Program, t: TensorId) -> bool {
     if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
         return false;
     }
     let mut nested = false;
-    visit_reads_of(p, t, |reader, _, outer| {
-        nested |= !outer.is_empty() && !reader.is_empty();
-    });
+    visit_reads_of(p, t, |_, _, outer| nested |= !outer.is_empty());
     nested
 }
 
