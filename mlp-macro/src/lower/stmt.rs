@@ -303,13 +303,6 @@ impl Lowering<'_> {
                 quote!(_mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b)))
             }
         };
-        // Where the sums are the value itself (a Laplacian's `n1[j] = Σ_c W1[j,c]·W1[j,c]`),
-        // bound, not copied; a block kernel's arrays are declared before its loop.
-        let t = stmt.targets[0];
-        if *value == *sum && !self.blocks && self.out != Some(t) {
-            let (name, ty) = (self.ident(t), self.array_type(t));
-            return Some(quote!(let #name: #ty = #sums;));
-        }
         self.rows_then(
             n,
             stmt,

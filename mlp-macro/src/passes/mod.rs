@@ -6,7 +6,6 @@ pub mod fuse;
 pub mod hoist;
 pub mod inline;
 pub mod layout;
-pub mod nested;
 pub mod schedule;
 pub mod simplify;
 
@@ -28,15 +27,13 @@ pub fn arrange(p: &mut Program) {
 }
 
 /// The program simplified, sums pushed into what they sum, cheap intermediates inlined,
-/// dead statements dropped, sums nested in another's term of a statement without axes made
-/// tensors, activation derivatives hoisted (then weights scaled by them inlined) and fused
-/// with their values; its tensors laid out as the rules made them.
+/// dead statements dropped, activation derivatives hoisted (then weights scaled by them
+/// inlined) and fused with their values; its tensors laid out as the rules made them.
 pub fn rewrite(p: &mut Program) {
     simplify::program(p);
     contract::contract(p);
     inline::inline(p, &inline::Inline::Free);
     dce::dce(p);
-    nested::nested(p);
     hoist::hoist(p);
     inline::inline(p, &inline::Inline::ScaledWeights);
     fuse::fuse(p);
