@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use super::reverse::{opened, partial, through};
-use crate::ir::{Expr, IndexId, Ix, Name, Program, Role, Stmt, TensorId};
+use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
 /// One statement's share of the second derivatives, `Σ_J weight[J]·ṡ[J,k]·ṡ[J,c]`: its
 /// adjoint times its second derivative at the read `s[J]` that moves, and that read.
@@ -118,36 +118,12 @@ pub fn curvature(
     Some(curves)
 }
 
-/// The Laplacian `Δy = Σ Σ_J weight[J]·n[J]` of `curves`, `c` the columns, where
-/// `n[J] = Σ_c ṡ[J,c]·ṡ[J,c]`, each read's squared tangent, is a tensor of its own (`n1`,
-/// `n2`, …, by the read's layer), defined in `p`: lowered, the sums of every unit go at
-/// once (`_mlp::dot_rows`, each to the bit its `dot`), where inside `Δy`'s sum over the
-/// units each would be a dot product ending in a reduction of its own. The seed network's
-/// `value_gradient_laplacian` took 5–17 % less time so (docs/performance-log.md, "The
-/// thirty-second session").
-pub fn laplacian(p: &mut Program, curves: &[Curve], c: IndexId) -> Expr {
-    let mut terms = Vec::new();
-    for curve in curves {
-        let squared = Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)));
-        let vars: Option<Vec<IndexId>> = (curve.ixs.iter())
-            .map(|ix| match *ix {
-                Ix::Var(v) => Some(v),
-                Ix::At(_) => None,
-            })
-            .collect();
-        let pair = match vars {
-            Some(vars) if curve.tangent.is_some() => {
-                let layer = p.tensors[curve.read].name.layer.unwrap_or(0);
-                let n = p.tensor(Name::layer("n", layer), Role::Computed, vars.clone());
-                p.stmts.push(Stmt::new(n, squared));
-                Expr::read(n, &vars)
-            }
-            // The input's own tangents are Kronecker deltas, which the sum simplifies away.
-            _ => squared,
-        };
-        terms.push(curve.weighted(pair));
-    }
-    Expr::Add(terms)
+/// The Laplacian `Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c]` of `curves`, `c` the columns.
+pub fn laplacian(curves: &[Curve], c: IndexId) -> Expr {
+    let terms = curves
+        .iter()
+        .map(|curve| curve.weighted(Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)))));
+    Expr::Add(terms.collect())
 }
 
 /// `∂²e/∂r²` for `r` the `n`-th read of `e` (in [`Expr::visit_reads`] order), as
@@ -198,8 +174,7 @@ mod tests {
         let c = p.index("c", p.extent(k));
         let first = tangent(&mut p, x, Direction::Columns(c));
         let curves = curvature(&p, 1, &adjoints, &first, x)?;
-        let laplacian = super::laplacian(&mut p, &curves, c);
-        Some(p.expr(&simplify(&p, laplacian)))
+        Some(p.expr(&simplify(&p, super::laplacian(&curves, c))))
     }
 
     #[test]

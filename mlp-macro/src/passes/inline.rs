@@ -128,13 +128,14 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
 
 /// Whether `t` holds a sum and is read in another sum's term: inlined, each term would
 /// compute a dot product of its own; kept, its sums go side by side with their
-/// neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix read once for both), or
-/// all its rows at once (a Laplacian's `n2[i] = Σ_c ż2[i,c]·ż2[i,c]`, read in `Δy`'s sum
-/// over `i`: `_mlp::dot_rows`, the reductions of eight rows side by side). The
+/// neighbours' (`jvp`'s `ż2 = W2·ȧ1` with `z2 = W2·a1`, the matrix read once for both; the
+/// Laplacian's `Σz̈2 = W2·Σä1`, read in `Δy`'s sum over `i`, with `z2 = W2·a1`). The
 /// 64-128-128-1 network's `jvp` and `jvp_batch` 24 % faster with AVX-512 and 16 % and 3 %
 /// on the default target; the seed's unchanged with AVX-512, its `jvp` 17 % slower on the
 /// default target (`scripts/ab-min.sh`; docs/performance-log.md, "The twenty-seventh
-/// session"); for readers without axes, "The thirty-second session".
+/// session"). Where the reader has no axes (`Δy`), the 3-64-64-64-1 network's `laplacian`
+/// 7–11 % faster, a 20-12-8-1 network's 12 %, the seed's 1–2 % ("The thirty-second
+/// session").
 fn nests_sum(p: &Program, t: TensorId) -> bool {
     if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
         return false;
