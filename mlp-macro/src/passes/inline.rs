@@ -134,7 +134,7 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
 /// on the default target; the seed's unchanged with AVX-512, its `jvp` 17 % slower on the
 /// default target (`scripts/ab-min.sh`; docs/performance-log.md, "The twenty-seventh
 /// session"). Where the reader has no axes (`Δy`), the 3-64-64-64-1 network's `laplacian`
-/// 7–11 % faster, a 20-12-8-1 network's 12 %, the seed's 1–2 % ("The thirty-second
+/// 6–11 % faster, a 20-12-8-1 network's 11–12 %, the seed's 1–5 % ("The thirty-second
 /// session").
 fn nests_sum(p: &Program, t: TensorId) -> bool {
     if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
