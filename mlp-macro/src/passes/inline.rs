@@ -136,7 +136,7 @@ fn scaled_weight(p: &Program, t: TensorId) -> bool {
 /// session"). Where the reader has no axes (`Δy`), with AVX-512 the 3-64-64-64-1
 /// network's `laplacian` 6–11 % faster, a 20-12-8-1 network's 11–12 %, the seed's 1–5 %;
 /// for `x86-64-v3` −11 to +7 % by network (geometric mean +0.5 %), on the default target
-/// +2 to +8 % ("The thirty-second session").
+/// −3 to +8 % (+1.8 %) ("The thirty-second session").
 fn nests_sum(p: &Program, t: TensorId) -> bool {
     if p.value_of(t).is_none_or(|v| v.bound_vars().is_empty()) {
         return false;

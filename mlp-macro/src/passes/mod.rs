@@ -46,7 +46,7 @@ mod tests {
         contract::contract, dce::dce, fuse::fuse, hoist::hoist, inline::Inline, inline::inline,
         layout::layout, schedule::schedule,
     };
-    use crate::ir::{Expr, Extent, Fixture, Name, Program, Role, Stmt};
+    use crate::ir::{Expr, Extent, Fixture, Ix, Name, Program, Role, Stmt};
     use crate::model::{Act, Builtin};
 
     /// The fixture's program, with the statements `stmts` adds and whose outputs it gives.
@@ -102,6 +102,28 @@ mod tests {
                 "v[j] = Σ_k W1[j,k]·u[k]",
                 "y[j] = tanh(v[j])"
             ]
+        );
+    }
+
+    #[test]
+    fn keeps_a_sum_read_in_another_sum_of_a_value_without_axes() {
+        let mut p = program(|p, [x, w, k, j]| {
+            let v = define(
+                p,
+                "v",
+                vec![j],
+                Expr::sum(k, Expr::mul(Expr::read(w, &[j, k]), Expr::read(x, &[k]))),
+            );
+            let weight = Expr::Read(w, vec![Ix::Var(j), Ix::At(0)]);
+            let y = Expr::sum(j, Expr::mul(weight, Expr::read(v, &[j])));
+            vec![define(p, "y", vec![], y)]
+        });
+        inline(&mut p, &Inline::Free);
+        // Read once, element for element, but inlined each of `y`'s terms would be a dot
+        // product of its own (a Laplacian's `Σz̈2` in `Δy`): kept.
+        assert_eq!(
+            text(&p),
+            ["v[j] = Σ_k W1[j,k]·x[k]", "y = Σ_j W1[j,0]·v[j]"]
         );
     }
 
