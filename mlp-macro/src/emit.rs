@@ -502,7 +502,8 @@ impl Item {
         let single = model.output() == 1;
         // A method documented by `docs`, whose first line's `{ops}` becomes `ops`.
         // `#[inline]`: compiled in the crates that call it, and only there; a library
-        // exporting a network does not build every method of it.
+        // exporting a network does not build every method of it. The price: each codegen
+        // unit calling a method compiles a copy (docs/compile-times.md, thirty-third session).
         let function =
             |mut docs: Vec<String>, ops: &str, signature: TokenStream, body: TokenStream| {
                 docs[0] = docs[0].replacen("{ops}", ops, 1);
