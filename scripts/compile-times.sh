@@ -97,3 +97,68 @@ export RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$work/target-native"
 cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml"
 printf '  %-46s every method: release %4.1f (native)\n' "20, 10, 1, input = 52" \
   "$(rebuild release main.rs --bins)"
+
+# The same calls, each in a function of a module of its own: rustc gives each module a
+# codegen unit of its own, so the cores share the work.
+cat > "$work/src/main.rs" <<'RS'
+use mlp::{mlp, Network, ScalarNetwork};
+#[mlp(20, 10, 1, input = 52)]
+pub struct Net;
+macro_rules! modules {
+    ($($m:ident: |$n:ident, $x:ident| $e:expr;)*) => {
+        $(mod $m { use super::*; #[inline(never)] pub fn f($n: &Net, $x: &[f64; 52]) -> f64 { $e } })*
+        fn all(n: &Net, x: &[f64; 52]) -> f64 { 0.0 $(+ $m::f(n, x))* }
+    };
+}
+modules! {
+    m1: |n, x| n.forward(x)[0];
+    m2: |n, x| n.jacobian(x)[0][0];
+    m3: |n, x| n.jvp(x, x)[0];
+    m4: |n, x| n.vjp(x, &[1.0])[0];
+    m5: |n, x| n.value(x);
+    m6: |n, x| n.gradient(x)[0];
+    m7: |n, x| n.value_and_gradient(x).0;
+    m8: |n, x| n.hessian(x)[0][0];
+    m9: |n, x| n.hvp(x, x)[0];
+    m10: |n, x| n.value_gradient_hessian(x).0;
+    m11: |n, x| n.laplacian(x);
+    m12: |n, x| n.value_gradient_laplacian(x).2;
+    m13: |n, x| { let mut g = [0.0; 16 * 52]; n.gradient_blocks_into(&[x[0]; 16 * 52], &mut g).unwrap(); g[0] };
+    m14: |n, x| { let mut y = [0.0; 16]; n.forward_blocks_into(&[x[0]; 16 * 52], &mut y).unwrap(); y[0] };
+}
+fn main() {
+    println!("{}", all(&Net::zeros_boxed(), &[0.5; 52]));
+}
+RS
+cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml"
+printf '  %-46s every method, one module each: release %4.1f (native)\n' \
+  "20, 10, 1, input = 52" "$(rebuild release main.rs --bins)"
+
+# Three methods called from four modules: each module's codegen unit compiles a copy of
+# each `#[inline]` method it calls; through one function of the program's, one copy.
+for through in no yes; do
+  if [ "$through" = yes ]; then call="three(n, x)"; else
+    call="n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)"; fi
+  cat > "$work/src/main.rs" <<RS
+use mlp::mlp;
+#[mlp(20, 10, 1, input = 52)]
+pub struct Net;
+#[allow(dead_code)]
+pub fn three(n: &Net, x: &[f64; 52]) -> f64 {
+    n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)
+}
+macro_rules! modules {
+    (\$(\$m:ident)*) => {
+        \$(mod \$m { use super::*; pub fn f(n: &Net, x: &[f64; 52]) -> f64 { $call } })*
+        fn all(n: &Net, x: &[f64; 52]) -> f64 { 0.0 \$(+ \$m::f(n, x))* }
+    };
+}
+modules! { m1 m2 m3 m4 }
+fn main() {
+    println!("{}", all(&Net::zeros_boxed(), &[0.5; 52]));
+}
+RS
+  cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml" 2>/dev/null
+  printf '  %-46s three methods from four modules (through one function: %s): release %4.1f (native)\n' \
+    "20, 10, 1, input = 52" "$through" "$(rebuild release main.rs --bins)"
+done
