@@ -136,16 +136,17 @@ printf '  %-46s every method, one module each: release %4.1f (native)\n' \
 
 # Three methods called from four modules: each module's codegen unit compiles a copy of
 # each `#[inline]` method it calls; through one function of the program's, one copy.
+three="n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)"
 for through in no yes; do
-  if [ "$through" = yes ]; then call="three(n, x)"; else
-    call="n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)"; fi
+  call="$three"
+  if [ "$through" = yes ]; then call="three(n, x)"; fi
   cat > "$work/src/main.rs" <<RS
 use mlp::mlp;
 #[mlp(20, 10, 1, input = 52)]
 pub struct Net;
 #[allow(dead_code)]
 pub fn three(n: &Net, x: &[f64; 52]) -> f64 {
-    n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)
+    $three
 }
 macro_rules! modules {
     (\$(\$m:ident)*) => {
