@@ -8,6 +8,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 
+use crate::bodies::{Bodies, Signature};
 use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
@@ -27,15 +28,21 @@ pub fn emit(model: &Model) -> TokenStream {
         },
         unroll: model.unroll,
         acts: model.layers.iter().map(|l| act_type(&l.act)).collect(),
+        receiver: quote!(self),
     };
+    let bodies = Bodies::new(model, &cx);
     let item = Item::new(model);
     let definition = item.definition(model);
     let shared = Shared::new(model, &f);
-    let stacked = item.stacked_kernels(&cx, &shared);
-    let inherent = item.inherent(model, &f, &cx, &shared, &stacked);
+    let stacked = item.stacked_kernels(&bodies, &shared);
+    let inherent = item.inherent(model, &f, &bodies, &shared, &stacked);
     let traits = item.traits(model, &stacked);
+    // Outside the `const _` block: rustc names a codegen unit after a module's path, and
+    // the block's has none of its own.
+    let (modules, apart) = bodies.finish();
     quote! {
         #definition
+        #modules
         const _: () = {
             use ::mlp::__private as _mlp;
             // For the built-ins' calls (`_mlp::Tanh::value_row(…)`); a net of user types
@@ -43,6 +50,7 @@ pub fn emit(model: &Model) -> TokenStream {
             #[allow(unused_imports)]
             use _mlp::Activation as _;
             #inherent
+            #apart
             #traits
         };
     }
@@ -232,6 +240,10 @@ impl Shared {
     }
 }
 
+/// A block kernel's programs: a sample's, the block's, and what the block's returns
+/// ([`methods::block_of`]).
+type KernelPrograms = (Program, Program, Returns);
+
 /// The pieces of the item every part needs.
 struct Item {
     ident: Ident,
@@ -333,7 +345,7 @@ impl Item {
         &self,
         model: &Model,
         f: &Forward,
-        cx: &Context,
+        bodies: &Bodies,
         shared: &Shared,
         stacked: &[(Stacked, TokenStream)],
     ) -> TokenStream {
@@ -347,7 +359,7 @@ impl Item {
         let hessian = formula::hessian(model, f);
         let constants = self.constants(model, &gradient, &hessian);
         let constructors = self.constructors(model);
-        let methods = self.methods(model, f, cx, shared, &gradient, &hessian);
+        let methods = self.methods(model, f, bodies, shared, &gradient, &hessian);
         let kernels = stacked.iter().map(|(_, kernel)| kernel);
         quote! {
             #[allow(
@@ -486,7 +498,7 @@ impl Item {
         &self,
         model: &Model,
         f: &Forward,
-        cx: &Context,
+        bodies: &Bodies,
         shared: &Shared,
         gradient: &Formula,
         hessian: &Formula,
@@ -497,39 +509,48 @@ impl Item {
             output,
             ..
         } = self;
+        let cx = bodies.cx();
         let x = quote!([#scalar; #input]);
         let y = quote!([#scalar; #output]);
         let single = model.output() == 1;
-        // A method documented by `docs`, whose first line's `{ops}` becomes `ops`.
-        // `#[inline]`: compiled in the crates that call it, and only there; a library
-        // exporting a network does not build every method of it. The price: each codegen
-        // unit calling a method compiles a copy (docs/compile-times.md, thirty-third session).
-        let function =
-            |mut docs: Vec<String>, ops: &str, signature: TokenStream, body: TokenStream| {
-                docs[0] = docs[0].replacen("{ops}", ops, 1);
-                quote! {
-                    #(#[doc = #docs])*
-                    #[must_use]
-                    #[inline]
-                    pub fn #signature {
-                        #body
-                    }
+        let sig = |name: &str, arguments: &[(&str, TokenStream)], returns: TokenStream| {
+            Signature::new(name, arguments, Some(returns))
+        };
+        // A method documented by `docs`, whose first line's `{ops}` becomes `ops`, its
+        // body of `size` operations lowered by `body` ([`Bodies`]). `#[inline]`: compiled
+        // in the crates that call it, and only there; a library exporting a network does
+        // not build every method of it.
+        let function = |mut docs: Vec<String>,
+                        ops: &str,
+                        signature: Signature,
+                        size: usize,
+                        body: &dyn Fn(&Context) -> TokenStream| {
+            docs[0] = docs[0].replacen("{ops}", ops, 1);
+            let body = bodies.body(&signature, size, body);
+            let signature = signature.method();
+            quote! {
+                #(#[doc = #docs])*
+                #[must_use]
+                #[inline]
+                pub fn #signature {
+                    #body
                 }
-            };
-        let method = |docs: Vec<String>, signature: TokenStream, (p, r): &(Program, Returns)| {
-            function(docs, &ops(p, cx), signature, lower(p, cx, r))
+            }
+        };
+        let method = |docs: Vec<String>, signature: Signature, (p, r): &(Program, Returns)| {
+            function(docs, &ops(p, cx), signature, size(p), &|cx| lower(p, cx, r))
         };
         // The Jacobian, whose sweeps may depend on the target's kernels
         // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
         // others', each documented with its count.
         let jacobian =
-            |docs: Vec<String>, signature: TokenStream, sweeps: &(Sweeps, Option<Sweeps>)| {
-                let lowered = |s: &Sweeps| lower(&s.program, cx, &s.returns);
+            |docs: Vec<String>, signature: Signature, sweeps: &(Sweeps, Option<Sweeps>)| {
+                let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
                 let (vector, Some(scalar)) = sweeps else {
                     let (vector, _) = sweeps;
-                    return function(docs, &ops(&vector.program, cx), signature, lowered(vector));
+                    let (ops, size) = (ops(&vector.program, cx), size(&vector.program));
+                    return function(docs, &ops, signature, size, &|cx| lowered(vector, cx));
                 };
-                let (with, without) = (lowered(vector), lowered(scalar));
                 let ops = format!(
                     "with AVX and FMA {}, {}; without, {}, {}",
                     vector.what,
@@ -538,14 +559,18 @@ impl Item {
                     ops(&scalar.program, cx)
                 );
                 let avx = vector_kernels();
-                let body = quote! {
-                    #[cfg(#avx)]
-                    let jacobian = { #with };
-                    #[cfg(not(#avx))]
-                    let jacobian = { #without };
-                    jacobian
+                let body = |cx: &Context| {
+                    let (with, without) = (lowered(vector, cx), lowered(scalar, cx));
+                    quote! {
+                        #[cfg(#avx)]
+                        let jacobian = { #with };
+                        #[cfg(not(#avx))]
+                        let jacobian = { #without };
+                        jacobian
+                    }
                 };
-                function(docs, &ops, signature, body)
+                let size = size(&vector.program).max(size(&scalar.program));
+                function(docs, &ops, signature, size, &body)
             };
         let line = |s: &str| vec![format!(" {s}")];
         // A method returning the Hessian (with the value and gradient if `with_gradient`),
@@ -556,9 +581,8 @@ impl Item {
             // `(value, gradient, hessian)`, or the Hessian alone.
             let with_gradient = matches!(r, Returns::Tuple(_));
             let h = *p.outputs.last().expect("the Hessian is the last output");
-            let body = lower_into(p, cx, r, h);
             // The parameter the body writes through: the tensor's own name (`hessian`).
-            let param = format_ident!("{}", p.tensors[h].name.rust());
+            let param = p.tensors[h].name.rust();
             let ops = ops(p, cx);
             let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
             docs[0] = docs[0].replacen("{ops}", &ops, 1);
@@ -576,7 +600,7 @@ impl Item {
                 (
                     quote!((#scalar, #x, #hessian)),
                     quote!(#[must_use]),
-                    quote!(-> (#scalar, #x)),
+                    Some(quote!((#scalar, #x))),
                     quote! {
                         let (value, gradient) = self.#to(x, &mut hessian);
                         (value, gradient, hessian)
@@ -586,13 +610,20 @@ impl Item {
                 (
                     hessian.clone(),
                     TokenStream::new(),
-                    TokenStream::new(),
+                    None,
                     quote! {
                         self.#to(x, &mut hessian);
                         hessian
                     },
                 )
             };
+            let signature_to = Signature::new(
+                &to.to_string(),
+                &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
+                rest,
+            );
+            let body = bodies.body(&signature_to, size(p), |cx| lower_into(p, cx, r, h));
+            let signature_to = signature_to.method();
             quote! {
                 #(#[doc = #docs])*
                 #[must_use]
@@ -605,18 +636,18 @@ impl Item {
                 #(#[doc = #docs_to])*
                 #must_use_to
                 #[inline]
-                pub fn #to(&self, x: &#x, #param: &mut #hessian) #rest {
+                pub fn #signature_to {
                     #body
                 }
             }
         };
-        let kernel = |name: &str, block| self.kernel(name, cx, block).unwrap_or_default();
+        let kernel = |name: &str, block| self.kernel(name, bodies, block).unwrap_or_default();
         // The programs of a method and its block kernel, each derived once.
         let (forward, jvp, vjp) = (methods::forward(f), methods::jvp(f), methods::vjp(f));
         let mut out = vec![
             method(
                 line("The network's output at `x` ({ops})."),
-                quote!(forward(&self, x: &#x) -> #y),
+                sig("forward", &[("x", quote!(&#x))], quote!(#y)),
                 &forward,
             ),
             kernel("forward_blocks", methods::block_of(forward)),
@@ -630,20 +661,20 @@ impl Item {
                         "GRADIENT_LATEX",
                     )
                 },
-                quote!(jacobian(&self, x: &#x) -> [#x; #output]),
+                sig("jacobian", &[("x", quote!(&#x))], quote!([#x; #output])),
                 &shared.jacobian,
             ),
             method(
                 line(
                     "The Jacobian-vector product `J(x)·v`: how the output moves when `x` moves along `v` ({ops}).",
                 ),
-                quote!(jvp(&self, x: &#x, v: &#x) -> #y),
+                sig("jvp", &[("x", quote!(&#x)), ("v", quote!(&#x))], quote!(#y)),
                 &jvp,
             ),
             kernel("jvp_blocks", methods::block_of(jvp)),
             method(
                 line("The vector-Jacobian product `uᵀ·J(x)`: the gradient of `u·y` ({ops})."),
-                quote!(vjp(&self, x: &#x, u: &#y) -> #x),
+                sig("vjp", &[("x", quote!(&#x)), ("u", quote!(&#y))], quote!(#x)),
                 &vjp,
             ),
             kernel("vjp_blocks", methods::block_of(vjp)),
@@ -653,7 +684,7 @@ impl Item {
             out.extend([
                 method(
                     line("The network's only output at `x` ({ops})."),
-                    quote!(value(&self, x: &#x) -> #scalar),
+                    sig("value", &[("x", quote!(&#x))], quote!(#scalar)),
                     &methods::value(f),
                 ),
                 method(
@@ -662,13 +693,13 @@ impl Item {
                         gradient,
                         "GRADIENT_LATEX",
                     ),
-                    quote!(gradient(&self, x: &#x) -> #x),
+                    sig("gradient", &[("x", quote!(&#x))], quote!(#x)),
                     &gradient_program,
                 ),
                 kernel("gradient_blocks", methods::block_of(gradient_program)),
                 method(
                     line("The output and its gradient at `x`, sharing one forward sweep ({ops})."),
-                    quote!(value_and_gradient(&self, x: &#x) -> (#scalar, #x)),
+                    sig("value_and_gradient", &[("x", quote!(&#x))], quote!((#scalar, #x))),
                     &methods::gradient(f, true),
                 ),
                 hessian_methods(
@@ -693,18 +724,18 @@ impl Item {
                 ),
                 method(
                     line("The Hessian-vector product `H(x)·v`, without forming `H`: the tangent along `v` of the gradient's reverse sweep ({ops})."),
-                    quote!(hvp(&self, x: &#x, v: &#x) -> #x),
+                    sig("hvp", &[("x", quote!(&#x)), ("v", quote!(&#x))], quote!(#x)),
                     &hvp,
                 ),
                 kernel("hvp_blocks", methods::block_of(hvp)),
                 method(
                     line("The Laplacian `Σ_k ∂²y/∂x[k]²`, without forming the Hessian: the trace is pushed through the layers, so that only their Jacobians are formed ({ops})."),
-                    quote!(laplacian(&self, x: &#x) -> #scalar),
+                    sig("laplacian", &[("x", quote!(&#x))], quote!(#scalar)),
                     &second.laplacian,
                 ),
                 method(
                     line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: the Laplacian as each unit's curvature weighted by the gradient's adjoints, so that the gradient costs about what the Laplacian's own products through the layers would ({ops})."),
-                    quote!(value_gradient_laplacian(&self, x: &#x) -> (#scalar, #x, #scalar)),
+                    sig("value_gradient_laplacian", &[("x", quote!(&#x))], quote!((#scalar, #x, #scalar))),
                     &second.value_gradient_laplacian,
                 ),
             ]);
@@ -715,43 +746,64 @@ impl Item {
     /// The block kernel `name` of the batch methods (`fn name(&self, xs: &[[[T; IN]; B]],
     /// ys: &mut [[[T; OUT]; B]])`, the results written into the caller's memory), if
     /// [`lower_block`] writes one.
-    fn kernel(
+    fn kernel(&self, name: &str, bodies: &Bodies, block: KernelPrograms) -> Option<TokenStream> {
+        let (signature, body) = self.lower_kernel(name, bodies, block)?;
+        Some(self.kernel_method(bodies, &signature, TokenStream::new(), body))
+    }
+
+    /// The signature and the body (lowered apart: [`Bodies`]) of the block kernel `name`.
+    fn lower_kernel(
         &self,
         name: &str,
-        cx: &Context,
-        (single, p, r): (Program, Program, Returns),
-    ) -> Option<TokenStream> {
+        bodies: &Bodies,
+        (single, p, r): KernelPrograms,
+    ) -> Option<(Signature, TokenStream)> {
         let scalar = &self.scalar;
         let Kernel {
             body,
             arguments,
             results,
             row,
-        } = lower_block(&single, &p, cx, &r.tensors())?;
-        let (name, block) = (format_ident!("{name}"), lit(methods::BLOCK));
-        let arguments = arguments
-            .iter()
-            .map(|(a, width)| quote!(#a: &[[[#scalar; #width]; #block]]));
-        Some(quote! {
+        } = lower_block(&single, &p, bodies.cx_apart(), &r.tensors())?;
+        let block = lit(methods::BLOCK);
+        let mut arguments: Vec<(Ident, TokenStream)> = arguments
+            .into_iter()
+            .map(|(a, width)| (a, quote!(&[[[#scalar; #width]; #block]])))
+            .collect();
+        arguments.push((results, quote!(&mut [[#row; #block]])));
+        Some((
+            Signature::of(format_ident!("{name}"), arguments, None),
+            body,
+        ))
+    }
+
+    /// A block kernel's method under `cfg`, its body written apart.
+    fn kernel_method(
+        &self,
+        bodies: &Bodies,
+        signature: &Signature,
+        cfg: TokenStream,
+        body: TokenStream,
+    ) -> TokenStream {
+        let call = bodies.apart(signature, &cfg, body);
+        let signature = signature.method();
+        quote! {
             /// A block kernel of the batch methods: each sample to the bit as a single
             /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
             /// `xs` in turn, its results into the block of the same index.
+            #cfg
             #[doc(hidden)]
             #[inline]
-            pub fn #name(
-                &self,
-                #(#arguments,)*
-                #results: &mut [[#row; #block]],
-            ) {
-                #body
+            pub fn #signature {
+                #call
             }
-        })
+        }
     }
 
     /// The Laplacian's and Hessian's block kernels of a one-output network, or the
     /// Jacobian's of any other, each where a block's arrays fit on the stack
     /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
-    fn stacked_kernels(&self, cx: &Context, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
+    fn stacked_kernels(&self, bodies: &Bodies, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
         let kinds = match shared.second {
             Some(_) => vec![
                 Stacked::Laplacian,
@@ -787,14 +839,19 @@ impl Item {
                         )]
                     }
                 };
-                let kernels = programs
+                // Every kernel of the kind lowered before any is written: all or none.
+                let lowered = programs
                     .into_iter()
                     .map(|(cfg, method)| {
                         let block = methods::stacked_block_of(method)?;
-                        let kernel = self.kernel(kind.method().kernel, cx, block)?;
-                        Some(quote!(#cfg #kernel))
+                        let (signature, body) =
+                            self.lower_kernel(kind.method().kernel, bodies, block)?;
+                        Some((cfg, signature, body))
                     })
                     .collect::<Option<Vec<_>>>()?;
+                let kernels = lowered.into_iter().map(|(cfg, signature, body)| {
+                    self.kernel_method(bodies, &signature, cfg, body)
+                });
                 Some((kind, quote!(#(#kernels)*)))
             })
             .collect()
@@ -1061,6 +1118,12 @@ fn ops(p: &Program, cx: &Context) -> String {
         terms.push(c0.to_string());
     }
     format!("{} floating-point operations", terms.join(" + "))
+}
+
+/// The operations of a method's body, at an input one wide if the width is generic: what
+/// decides where it goes ([`Bodies`]).
+fn size(p: &Program) -> usize {
+    cost::program(p, 1)
 }
 
 /// `summary`, then the formula in text and LaTeX (the constant `latex` holds the latter).

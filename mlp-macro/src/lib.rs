@@ -13,6 +13,7 @@
 
 mod args;
 mod block;
+mod bodies;
 mod check;
 mod cost;
 mod derive;

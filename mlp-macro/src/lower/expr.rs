@@ -258,7 +258,7 @@ impl Lowering<'_> {
         quote!(&#row)
     }
 
-    /// One element of a tensor: `self.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
+    /// One element of a tensor: `net.w1[j][k]`, `x[k]`, `z1_3`, `a1[j]`.
     pub(super) fn read(&self, t: TensorId, ixs: &[Ix]) -> TokenStream {
         if !self.array[t] {
             let at: Vec<usize> = ixs
@@ -273,7 +273,10 @@ impl Lowering<'_> {
         }
         let name = self.ident(t);
         let base = match self.p.tensors[t].role {
-            Role::Parameter => quote!(self.#name),
+            Role::Parameter => {
+                let receiver = &self.cx.receiver;
+                quote!(#receiver.#name)
+            }
             Role::Argument | Role::Computed => quote!(#name),
         };
         let ixs = ixs.iter().map(|ix| self.ix(*ix));

@@ -31,6 +31,7 @@ use crate::model::Unroll;
 use crate::passes::simplify::simplify;
 
 /// What lowering needs to know beyond the program.
+#[derive(Clone)]
 pub struct Context {
     /// The scalar type, `f64` or `f32`.
     pub scalar: Ident,
@@ -40,9 +41,13 @@ pub struct Context {
     pub unroll: Unroll,
     /// The activation type of each layer, first to last, as emitted code names it.
     pub acts: Vec<ActType>,
+    /// How the code names the network: `self` in a method, `net` in a body compiled
+    /// apart from its method.
+    pub receiver: TokenStream,
 }
 
 /// An activation type, as emitted code names it.
+#[derive(Clone)]
 pub enum ActType {
     /// A built-in, `_mlp::Tanh`, called as `_mlp::Tanh::value(z)` (the trait is in scope).
     Builtin(TokenStream),
@@ -512,13 +517,16 @@ impl<'a> Lowering<'a> {
             .push(quote!(let mut #name: _mlp::Aligned<#ty> = _mlp::Aligned(#value);));
     }
 
-    /// A whole tensor borrowed: `&z1` (`&mut z1`), `&self.w1`, an argument as it is (a
+    /// A whole tensor borrowed: `&z1` (`&mut z1`), `&net.w1`, an argument as it is (a
     /// reference already), or `&*g` (`&mut *g`) for the result written in place.
     fn borrow(&self, t: TensorId, mutable: bool) -> TokenStream {
         let name = self.ident(t);
         match (self.p.tensors[t].role, self.out == Some(t), mutable) {
             (Role::Argument, ..) => quote!(#name),
-            (Role::Parameter, ..) => quote!(&self.#name),
+            (Role::Parameter, ..) => {
+                let receiver = &self.cx.receiver;
+                quote!(&#receiver.#name)
+            }
             (_, true, false) => quote!(&*#name),
             (_, true, true) => quote!(&mut *#name),
             (_, false, false) => quote!(&#name),
