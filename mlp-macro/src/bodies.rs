@@ -176,6 +176,10 @@ impl<'a> Bodies<'a> {
                 )]
                 impl #module::#name::Body {
                     fn run<const #param: usize>(net: &#net, #(#names: #types),*) #returns {
+                        Self::body::<#param>(net, #(#names),*)
+                    }
+                    #[inline(never)]
+                    fn body<const #param: usize>(net: &#net, #(#names: #types),*) #returns {
                         #body
                     }
                 }
