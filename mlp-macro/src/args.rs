@@ -10,7 +10,7 @@ use syn::punctuated::Punctuated;
 use syn::{Lit, LitInt, Path, Token};
 
 use crate::errors::Errors;
-use crate::model::{Act, Builtin, ScalarType, Unroll};
+use crate::model::{Act, Builtin, Limit, ScalarType};
 use crate::suggest::closest;
 
 /// The arguments as written, each value already checked on its own.
@@ -27,7 +27,9 @@ pub struct Args {
     /// `scalar = f32 | f64`.
     pub scalar: Option<ScalarType>,
     /// `unroll = all | none | N`.
-    pub unroll: Option<Unroll>,
+    pub unroll: Option<Limit>,
+    /// `inline = all | none | N`.
+    pub inline: Option<Limit>,
 }
 
 /// The value of `activation`.
@@ -38,7 +40,14 @@ pub enum Activations {
     List(Vec<Act>, Span),
 }
 
-const KEYS: [&str; 5] = ["input", "activation", "output", "scalar", "unroll"];
+const KEYS: [&str; 6] = [
+    "input",
+    "activation",
+    "output",
+    "scalar",
+    "unroll",
+    "inline",
+];
 
 /// Parses the attribute's tokens; every error is collected before any is returned.
 pub fn parse(tokens: TokenStream) -> syn::Result<Args> {
@@ -153,7 +162,8 @@ impl Parser {
         if !KEYS.contains(&name.as_str()) {
             let hint = match closest(&name, KEYS) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => "expected `input`, `activation`, `output`, `scalar` or `unroll`".into(),
+                None => "expected `input`, `activation`, `output`, `scalar`, `unroll` or `inline`"
+                    .into(),
             };
             self.errors
                 .at(key, format!("unknown argument `{name}`; {hint}"));
@@ -170,7 +180,8 @@ impl Parser {
                 "activation" => "<activation>` or `activation = [<activation>, …]",
                 "output" => "<activation>",
                 "scalar" => "f32` or `scalar = f64",
-                _ => "all`, `unroll = none` or `unroll = <integer>",
+                "unroll" => "all`, `unroll = none` or `unroll = <integer>",
+                _ => "all`, `inline = none` or `inline = <integer>",
             };
             self.errors.at(
                 key,
@@ -211,7 +222,8 @@ impl Parser {
                 }
             }
             "scalar" => self.args.scalar = self.scalar(value),
-            _ => self.args.unroll = self.unroll(value),
+            "unroll" => self.args.unroll = self.limit(&name, value),
+            _ => self.args.inline = self.limit(&name, value),
         }
     }
 
@@ -305,33 +317,38 @@ impl Parser {
         }
     }
 
-    fn unroll(&mut self, value: &[TokenTree]) -> Option<Unroll> {
+    /// The value of `unroll` or `inline` (`key`).
+    fn limit(&mut self, key: &str, value: &[TokenTree]) -> Option<Limit> {
         match value {
-            [TokenTree::Ident(policy)] if policy == "all" => Some(Unroll::All),
-            [TokenTree::Ident(policy)] if policy == "none" => Some(Unroll::None),
+            [TokenTree::Ident(policy)] if policy == "all" => Some(Limit::All),
+            [TokenTree::Ident(policy)] if policy == "none" => Some(Limit::None),
             [TokenTree::Literal(lit)] => match syn::parse2::<LitInt>(lit.to_token_stream()) {
                 Ok(int) => match int.base10_parse::<usize>() {
-                    Ok(limit) => Some(Unroll::UpTo(limit)),
+                    Ok(limit) => Some(Limit::UpTo(limit)),
                     Err(_) => {
                         self.errors.at(
                             lit,
-                            format!("`unroll` limit `{lit}` does not fit in `usize`"),
+                            format!("`{key}` limit `{lit}` does not fit in `usize`"),
                         );
                         None
                     }
                 },
-                Err(_) => self.unroll_error(value),
+                Err(_) => self.limit_error(key, value),
             },
-            _ => self.unroll_error(value),
+            _ => self.limit_error(key, value),
         }
     }
 
-    fn unroll_error(&mut self, value: &[TokenTree]) -> Option<Unroll> {
+    fn limit_error(&mut self, key: &str, value: &[TokenTree]) -> Option<Limit> {
+        let what = match key {
+            "unroll" => "a statement may have to be unrolled",
+            _ => "a method's body may have to stay in the method",
+        };
         self.errors.at(
             tokens(value),
             format!(
-                "expected `unroll = all`, `unroll = none` or `unroll = <integer>` \
-                 (the most floating-point operations a statement may have to be unrolled), found `unroll = {}`",
+                "expected `{key} = all`, `{key} = none` or `{key} = <integer>` \
+                 (the most floating-point operations {what}), found `{key} = {}`",
                 tokens(value)
             ),
         );
@@ -353,7 +370,7 @@ mod tests {
     use quote::quote;
 
     use super::{Activations, parse};
-    use crate::model::{Act, Builtin, ScalarType, Unroll};
+    use crate::model::{Act, Builtin, Limit, ScalarType};
 
     fn messages(tokens: TokenStream) -> Vec<String> {
         match parse(tokens) {
@@ -373,6 +390,7 @@ mod tests {
             output = sigmoid,
             scalar = f32,
             unroll = 100,
+            inline = 2000,
         ))
         .unwrap();
         let widths: Vec<usize> = args.widths.iter().map(|w| w.0).collect();
@@ -385,9 +403,11 @@ mod tests {
         assert!(matches!(&acts[1], Act::Custom(path) if path.segments.len() == 2));
         assert_eq!(args.output, Some(Act::Builtin(Builtin::Sigmoid)));
         assert_eq!(args.scalar, Some(ScalarType::F32));
-        assert_eq!(args.unroll, Some(Unroll::UpTo(100)));
-        let args = parse(quote!(1, unroll = none, activation = Cube)).unwrap();
-        assert_eq!(args.unroll, Some(Unroll::None));
+        assert_eq!(args.unroll, Some(Limit::UpTo(100)));
+        assert_eq!(args.inline, Some(Limit::UpTo(2000)));
+        let args = parse(quote!(1, unroll = none, activation = Cube, inline = none)).unwrap();
+        assert_eq!(args.unroll, Some(Limit::None));
+        assert_eq!(args.inline, Some(Limit::None));
         assert!(matches!(
             args.activation,
             Some(Activations::One(Act::Custom(_), _))
@@ -438,7 +458,7 @@ mod tests {
             ),
             (
                 quote!(20, width = 3),
-                "unknown argument `width`; expected `input`, `activation`, `output`, `scalar` or `unroll`",
+                "unknown argument `width`; expected `input`, `activation`, `output`, `scalar`, `unroll` or `inline`",
             ),
             (
                 quote!(20, outptu = tanh),
@@ -447,6 +467,18 @@ mod tests {
             (
                 quote!(20, scalar = f32, scalar = f64),
                 "duplicate `scalar` argument",
+            ),
+            (
+                quote!(20, inlined = none),
+                "unknown argument `inlined`; did you mean `inline`?",
+            ),
+            (
+                quote!(20, inline =),
+                "expected `inline = all`, `inline = none` or `inline = <integer>`, found `inline =` with no value",
+            ),
+            (
+                quote!(20, inline = 99999999999999999999999),
+                "`inline` limit `99999999999999999999999` does not fit in `usize`",
             ),
             (
                 quote!(20, scalar = "f32"),
@@ -473,6 +505,15 @@ mod tests {
         assert!(
             unroll[0]
                 .starts_with("expected `unroll = all`, `unroll = none` or `unroll = <integer>`")
+        );
+        let inline = messages(quote!(1, inline = always));
+        assert_eq!(
+            inline,
+            [
+                "expected `inline = all`, `inline = none` or `inline = <integer>` (the most \
+                 floating-point operations a method's body may have to stay in the method), \
+                 found `inline = always`"
+            ]
         );
     }
 

@@ -1,22 +1,23 @@
-//! Where a method's body goes: in the method, or compiled apart from it.
+//! Where a method's body goes: in the method, or compiled apart from it (`inline`).
 //!
-//! Every method is `#[inline]`, so that only the crates calling it compile it. A small
-//! body stays in its method, where a call would cost more than it saves. A larger one is
-//! an associated function of a type of its own module's, `__mlp_Net::hessian_to::Body`,
-//! which the method calls:
+//! Every method is `#[inline]`, so that only the crates calling it compile it. By
+//! default (`inline = all`) its body is the method's own, and the caller's code may take
+//! it in: the seed's `value_and_gradient` called in a loop ran 19–23 % faster so than as
+//! a call (LLVM then schedules each sample's latency-bound chain among the loop's code).
+//! A body the attribute's `inline` does not admit is instead an associated function of a
+//! type of its own module's, `__mlp_Net::hessian_to::Body`, which the method calls:
 //!
 //! - rustc files a function under its `Self` type's module's codegen unit, so that a
-//!   program calling many methods has their bodies compiled in parallel, where a program's
-//!   calls in one function had every body inlined into one unit;
+//!   program calling many methods has their bodies compiled in parallel, where the bodies
+//!   inlined into one function of the program are one unit's work;
 //! - not `#[inline]`, a body is compiled once in a crate, not once in every codegen unit
 //!   calling its method;
 //! - generic (over the input width, or over a parameter nothing uses), it is still compiled
 //!   only in the crates that call it.
 //!
-//! The seed network's every method, called from one function: 2.6–3.3 s of release build
-//! on two cores where the bodies inlined took 4.8–5.8 s; the call costs the seed's
-//! `value_and_gradient` nothing measurable, a 3-16-16-1 network's 4–7 %
-//! (docs/performance-log.md, the thirty-third and thirty-fourth sessions).
+//! A program calling the seed's every method from `main`, on two cores: 2.5–3.1 s of
+//! release build with `inline = none`, 5.1–5.6 s without (`-C target-cpu=native`;
+//! docs/performance-log.md, "The thirty-fourth session").
 
 use std::cell::RefCell;
 
@@ -24,12 +25,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::lower::Context;
-use crate::model::{Input, Model};
-
-/// The operation count from which a method's body is compiled apart. A 3-16-16-1
-/// network's `value_and_gradient` (about 1,400) lost 4–5 % to the call; the seed's
-/// (5,000) nothing.
-const APART: usize = 2_000;
+use crate::model::{Input, Limit, Model};
 
 /// A method's signature, without its `&self`.
 pub struct Signature {
@@ -80,6 +76,8 @@ impl Signature {
 
 /// The bodies of a network's methods, and those written apart.
 pub struct Bodies<'a> {
+    /// The bodies kept in their methods, by their operations (`inline`).
+    policy: Limit,
     /// Lowering for a body in its method, which names the network `self`.
     inline: &'a Context,
     /// Lowering for a body apart, which names it `net`.
@@ -105,6 +103,7 @@ impl<'a> Bodies<'a> {
             Input::Generic(name) => (quote!(#ident<#name>), name.clone(), quote!(#name)),
         };
         Self {
+            policy: model.inline,
             inline,
             apart: Context {
                 receiver: quote!(net),
@@ -118,38 +117,32 @@ impl<'a> Bodies<'a> {
         }
     }
 
-    /// Lowering for a body in its method.
-    pub fn cx(&self) -> &Context {
+    /// How the documentation's operation counts are read (the input width's name).
+    pub fn counting(&self) -> &Context {
         self.inline
     }
 
-    /// Lowering for a body apart.
-    pub fn cx_apart(&self) -> &Context {
-        &self.apart
-    }
-
-    /// The body of the method `signature`, of `ops` operations: `body` lowered in the
-    /// method when small, else a call of it lowered apart.
-    pub fn body(
-        &self,
-        signature: &Signature,
-        ops: usize,
-        body: impl Fn(&Context) -> TokenStream,
-    ) -> TokenStream {
-        match ops < APART {
-            true => body(self.inline),
-            false => self.apart(signature, &TokenStream::new(), body(&self.apart)),
+    /// Lowering for a body of `ops` operations: in its method, or apart.
+    pub fn cx(&self, ops: usize) -> &Context {
+        match self.policy.admits(ops) {
+            true => self.inline,
+            false => &self.apart,
         }
     }
 
-    /// The call of `body`, the method `signature`'s, written apart under `cfg` (`#[cfg(…)]`
-    /// or nothing).
-    pub fn apart(
+    /// The body of the method `signature` under `cfg` (`#[cfg(…)]` or nothing), of `ops`
+    /// operations, lowered by [`Self::cx`]: `body` itself when `inline` admits it, else a
+    /// call of it, written apart.
+    pub fn body(
         &self,
         signature: &Signature,
         cfg: &TokenStream,
+        ops: usize,
         body: TokenStream,
     ) -> TokenStream {
+        if self.policy.admits(ops) {
+            return body;
+        }
         let Self {
             module,
             net,
@@ -176,10 +169,6 @@ impl<'a> Bodies<'a> {
                 )]
                 impl #module::#name::Body {
                     fn run<const #param: usize>(net: &#net, #(#names: #types),*) #returns {
-                        Self::body::<#param>(net, #(#names),*)
-                    }
-                    #[inline(never)]
-                    fn body<const #param: usize>(net: &#net, #(#names: #types),*) #returns {
                         #body
                     }
                 }

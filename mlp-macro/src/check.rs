@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span};
 use crate::args::{Activations, Args};
 use crate::errors::Errors;
 use crate::item::Struct;
-use crate::model::{Act, Builtin, Input, Layer, Model, ScalarType, Unroll};
+use crate::model::{Act, Builtin, Input, Layer, Limit, Model, ScalarType};
 
 /// The model `args` and `item` describe; `None` (with the reasons in `errors`) if they break
 /// a rule.
@@ -41,7 +41,8 @@ pub fn model(args: Args, item: Struct, errors: &mut Errors) -> Option<Model> {
         input: input?,
         layers,
         scalar: args.scalar.unwrap_or(ScalarType::F64),
-        unroll: args.unroll.unwrap_or(Unroll::DEFAULT),
+        unroll: args.unroll.unwrap_or(Limit::UNROLL),
+        inline: args.inline.unwrap_or(Limit::INLINE),
     })
 }
 
@@ -170,7 +171,7 @@ mod tests {
     use quote::quote;
 
     use crate::expand::model;
-    use crate::model::{Act, Builtin, Input, ScalarType, Unroll};
+    use crate::model::{Act, Builtin, Input, Limit, ScalarType};
 
     fn error(args: TokenStream, item: TokenStream) -> String {
         match model(args, item) {
@@ -192,7 +193,7 @@ mod tests {
         let acts: Vec<&Act> = m.layers.iter().map(|l| &l.act).collect();
         let (tanh, identity) = (Act::Builtin(Builtin::Tanh), Act::Builtin(Builtin::Identity));
         assert_eq!(acts, [&tanh, &tanh, &identity]);
-        assert_eq!((m.scalar, m.unroll), (ScalarType::F64, Unroll::DEFAULT));
+        assert_eq!((m.scalar, m.unroll), (ScalarType::F64, Limit::UNROLL));
     }
 
     #[test]

@@ -509,7 +509,7 @@ impl Item {
             output,
             ..
         } = self;
-        let cx = bodies.cx();
+        let cx = bodies.counting();
         let x = quote!([#scalar; #input]);
         let y = quote!([#scalar; #output]);
         let single = model.output() == 1;
@@ -526,7 +526,7 @@ impl Item {
                         size: usize,
                         body: &dyn Fn(&Context) -> TokenStream| {
             docs[0] = docs[0].replacen("{ops}", ops, 1);
-            let body = bodies.body(&signature, size, body);
+            let body = bodies.body(&signature, &TokenStream::new(), size, body(bodies.cx(size)));
             let signature = signature.method();
             quote! {
                 #(#[doc = #docs])*
@@ -622,7 +622,9 @@ impl Item {
                 &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
                 rest,
             );
-            let body = bodies.body(&signature_to, size(p), |cx| lower_into(p, cx, r, h));
+            let ops = size(p);
+            let body = lower_into(p, bodies.cx(ops), r, h);
+            let body = bodies.body(&signature_to, &TokenStream::new(), ops, body);
             let signature_to = signature_to.method();
             quote! {
                 #(#[doc = #docs])*
@@ -747,45 +749,45 @@ impl Item {
     /// ys: &mut [[[T; OUT]; B]])`, the results written into the caller's memory), if
     /// [`lower_block`] writes one.
     fn kernel(&self, name: &str, bodies: &Bodies, block: KernelPrograms) -> Option<TokenStream> {
-        let (signature, body) = self.lower_kernel(name, bodies, block)?;
-        Some(self.kernel_method(bodies, &signature, TokenStream::new(), body))
+        let (signature, ops, body) = self.lower_kernel(name, bodies, block)?;
+        Some(self.kernel_method(bodies, &signature, TokenStream::new(), ops, body))
     }
 
-    /// The signature and the body (lowered apart: [`Bodies`]) of the block kernel `name`.
+    /// The signature, the size (its sample's operations: [`Bodies`]) and the body of the
+    /// block kernel `name`.
     fn lower_kernel(
         &self,
         name: &str,
         bodies: &Bodies,
         (single, p, r): KernelPrograms,
-    ) -> Option<(Signature, TokenStream)> {
+    ) -> Option<(Signature, usize, TokenStream)> {
         let scalar = &self.scalar;
         let Kernel {
             body,
             arguments,
             results,
             row,
-        } = lower_block(&single, &p, bodies.cx_apart(), &r.tensors())?;
+        } = lower_block(&single, &p, bodies.cx(size(&single)), &r.tensors())?;
         let block = lit(methods::BLOCK);
         let mut arguments: Vec<(Ident, TokenStream)> = arguments
             .into_iter()
             .map(|(a, width)| (a, quote!(&[[[#scalar; #width]; #block]])))
             .collect();
         arguments.push((results, quote!(&mut [[#row; #block]])));
-        Some((
-            Signature::of(format_ident!("{name}"), arguments, None),
-            body,
-        ))
+        let signature = Signature::of(format_ident!("{name}"), arguments, None);
+        Some((signature, size(&single), body))
     }
 
-    /// A block kernel's method under `cfg`, its body written apart.
+    /// A block kernel's method under `cfg`, of `ops` operations a sample ([`Bodies`]).
     fn kernel_method(
         &self,
         bodies: &Bodies,
         signature: &Signature,
         cfg: TokenStream,
+        ops: usize,
         body: TokenStream,
     ) -> TokenStream {
-        let call = bodies.apart(signature, &cfg, body);
+        let body = bodies.body(signature, &cfg, ops, body);
         let signature = signature.method();
         quote! {
             /// A block kernel of the batch methods: each sample to the bit as a single
@@ -795,7 +797,7 @@ impl Item {
             #[doc(hidden)]
             #[inline]
             pub fn #signature {
-                #call
+                #body
             }
         }
     }
@@ -844,13 +846,13 @@ impl Item {
                     .into_iter()
                     .map(|(cfg, method)| {
                         let block = methods::stacked_block_of(method)?;
-                        let (signature, body) =
+                        let (signature, ops, body) =
                             self.lower_kernel(kind.method().kernel, bodies, block)?;
-                        Some((cfg, signature, body))
+                        Some((cfg, signature, ops, body))
                     })
                     .collect::<Option<Vec<_>>>()?;
-                let kernels = lowered.into_iter().map(|(cfg, signature, body)| {
-                    self.kernel_method(bodies, &signature, cfg, body)
+                let kernels = lowered.into_iter().map(|(cfg, signature, ops, body)| {
+                    self.kernel_method(bodies, &signature, cfg, ops, body)
                 });
                 Some((kind, quote!(#(#kernels)*)))
             })

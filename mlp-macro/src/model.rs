@@ -19,7 +19,9 @@ pub struct Model {
     /// The scalar type.
     pub scalar: ScalarType,
     /// Which statements are emitted unrolled.
-    pub unroll: Unroll,
+    pub unroll: Limit,
+    /// Which methods' bodies are emitted in their methods, the others compiled apart.
+    pub inline: Limit,
 }
 
 impl Model {
@@ -180,22 +182,38 @@ impl ScalarType {
     }
 }
 
-/// Which statements are written out in full, as straight-line code.
+/// Which pieces of code a policy takes, by their floating-point operations: `unroll`'s
+/// statements written out in full, as straight-line code (the others as vector loops along
+/// memory, or dot products row by row); `inline`'s method bodies kept in their methods
+/// (the others compiled apart: `crate::bodies`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unroll {
-    /// Every statement written out (but for loops over a generic input width).
+pub enum Limit {
+    /// Every one (for `unroll`, but for loops over a generic input width).
     All,
-    /// Every statement as loops.
+    /// None.
     None,
-    /// A statement written out when it costs at most this many floating-point operations;
-    /// the others as vector loops along memory, or dot products row by row.
+    /// Those of at most this many operations.
     UpTo(usize),
 }
 
-impl Unroll {
-    /// The default, chosen by measurement (BENCHMARKS.md): nothing written out in full.
-    /// Straight-line sums are chains of dependent additions, and scalar activation calls do
-    /// not vectorize; loops along memory and eight-lane dot products are faster at every
-    /// size measured, and build in a fraction of the time.
-    pub const DEFAULT: Unroll = Unroll::None;
+impl Limit {
+    /// `unroll`'s default, chosen by measurement (BENCHMARKS.md): nothing written out in
+    /// full. Straight-line sums are chains of dependent additions, and scalar activation
+    /// calls do not vectorize; loops along memory and eight-lane dot products are faster at
+    /// every size measured, and build in a fraction of the time.
+    pub const UNROLL: Limit = Limit::None;
+
+    /// `inline`'s default: every body in its method, which the caller's code may then
+    /// take in; apart, the seed's `value_and_gradient` called in a loop took 19–23 % longer
+    /// (docs/performance-log.md, "The thirty-fourth session").
+    pub const INLINE: Limit = Limit::All;
+
+    /// Whether the policy takes a piece of `ops` operations.
+    pub fn admits(self, ops: usize) -> bool {
+        match self {
+            Self::All => true,
+            Self::None => false,
+            Self::UpTo(limit) => ops <= limit,
+        }
+    }
 }

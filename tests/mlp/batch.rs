@@ -9,8 +9,8 @@ use mlp::{Activation, Network, ScalarNetwork, mlp};
 use crate::common::{input, net};
 use crate::large::Mnist;
 use crate::nets::{
-    Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, Mixed, Narrow, Odd, Odd32, OddMulti,
-    OneInput, Pinn, Pinn32, Seed, Six, Smooth1, Tall, Wide,
+    Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, GenericMulti, Mixed, Narrow, Odd,
+    Odd32, OddMulti, OneInput, Pinn, Pinn32, Seed, SeedApart, Six, Smooth1, Tall, Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -105,6 +105,7 @@ fn rows_are_single_calls() {
         let x = inputs(rows, 52);
         let v = inputs::<f64>(rows, 52).mapv(|a| a * 0.5);
         scalar_rows_match::<Seed>(x.view(), v.view());
+        scalar_rows_match::<SeedApart>(x.view(), v.view());
     }
     let x = inputs(37, 52);
     // Column-major and strided views compute the same.
@@ -122,6 +123,7 @@ fn rows_are_single_calls() {
     scalar_rows_match::<GenericDeep<5>>(inputs(150, 5).view(), inputs(150, 5).view());
 
     multi_rows_match(&net::<Deep>(2), inputs(150, 3).view());
+    multi_rows_match(&net::<GenericMulti<4>>(2), inputs(150, 4).view());
 }
 
 /// A control network's Jacobians (12-32-32-6): a block's reverse sweeps, 16 samples × 6

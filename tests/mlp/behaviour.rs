@@ -115,6 +115,12 @@ fn one_input() {
 }
 
 #[test]
+fn seed_apart() {
+    check::<SeedApart>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_scalar_output!(SeedApart);
+}
+
+#[test]
 fn seed_as_loops() {
     check::<SeedLoops>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
     check_scalar_output!(SeedLoops);

@@ -2,6 +2,7 @@
 //! One test binary (modules inside), so that the suite links once.
 
 mod accuracy;
+mod apart;
 mod api;
 mod batch;
 mod behaviour;

@@ -13,6 +13,10 @@ pub struct Seed;
 #[mlp(20, 10, 1, input = 52, unroll = none)]
 pub struct SeedLoops;
 
+/// The same, every method's body compiled apart from its method (`inline = none`).
+#[mlp(20, 10, 1, input = 52, inline = none)]
+pub struct SeedApart;
+
 /// A wider one, where sums have 64 and 128 terms: a row of the Hessian's tangents (64 lanes
 /// of 128 terms) is more than `axpys` holds in registers, so those go by `sums_rows`.
 #[mlp(128, 128, 1, input = 64)]
@@ -50,12 +54,13 @@ pub struct Scalar32;
 #[mlp(6, 1)]
 pub struct Generic;
 
-/// Generic over a named input width, three outputs, looped.
-#[mlp(5, 3, activation = sin, unroll = none)]
+/// Generic over a named input width, three outputs, looped, its bodies compiled apart.
+#[mlp(5, 3, activation = sin, unroll = none, inline = none)]
 pub struct GenericMulti<const D: usize>;
 
-/// Custom activations, named by a path.
-#[mlp(6, 2, input = 3, activation = custom::Softsign, output = custom::Cube)]
+/// Custom activations, named by a path; the bodies of more than 40 operations compiled
+/// apart, where the path is still the user's.
+#[mlp(6, 2, input = 3, activation = custom::Softsign, output = custom::Cube, inline = 40)]
 pub struct Custom;
 
 /// A statement limit that unrolls some statements and loops others.
@@ -74,8 +79,9 @@ pub struct Smooth1;
 #[mlp(6, 1, input = 3, activation = custom::Softsign, output = custom::Cube)]
 pub struct Custom1;
 
-/// One output, generic over its input width, two gelu layers, looped.
-#[mlp(8, 6, 1, activation = gelu, unroll = none)]
+/// One output, generic over its input width, two gelu layers, looped, its bodies compiled
+/// apart.
+#[mlp(8, 6, 1, activation = gelu, unroll = none, inline = none)]
 pub struct GenericDeep;
 
 /// Widths that fill no vector evenly (45 = 5·8 + 5, 33 = 4·8 + 1, 17 = 2·8 + 1 lanes of
@@ -96,6 +102,10 @@ pub struct OddMulti;
 /// vector: `methods::jacobian`).
 #[mlp(32, 32, 6, input = 3)]
 pub struct Tall;
+
+/// The same, its bodies compiled apart: the block kernel's two, one under each `cfg`.
+#[mlp(32, 32, 6, input = 3, inline = none)]
+pub struct TallApart;
 
 /// Two inputs and forty outputs: its Jacobian by tangent sweeps, one per input.
 #[mlp(16, 40, input = 2, activation = silu)]

@@ -212,9 +212,12 @@ macro_rules! check_together {
 fn seed() {
     check_second::<Seed>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
     check_second::<SeedLoops>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
+    check_second::<SeedApart>(&[act::<Tanh>(), act::<Tanh>(), act::<Identity>()]);
     check_directional::<Seed>();
+    check_directional::<SeedApart>();
     check_together!(Seed);
     check_together!(SeedLoops);
+    check_together!(SeedApart);
 }
 
 #[test]

@@ -27,7 +27,7 @@ use quote::{ToTokens, quote};
 
 use crate::cost;
 use crate::ir::{Expr, Extent, IndexId, Ix, Program, Role, Stmt, TensorId};
-use crate::model::Unroll;
+use crate::model::Limit;
 use crate::passes::simplify::simplify;
 
 /// What lowering needs to know beyond the program.
@@ -38,7 +38,7 @@ pub struct Context {
     /// The generic input width's parameter, if the net has one.
     pub input: Option<Ident>,
     /// The unroll policy.
-    pub unroll: Unroll,
+    pub unroll: Limit,
     /// The activation type of each layer, first to last, as emitted code names it.
     pub acts: Vec<ActType>,
     /// How the code names the network: `self` in a method, `net` in a body compiled
@@ -357,12 +357,10 @@ enum Shape {
 /// Measured (BENCHMARKS.md): loops whose sums run in eight lanes are as fast as unrolled
 /// code from a few hundred operations up, and build in a fraction of the time; LLVM's
 /// release pipeline spends seconds on every few thousand lines of straight-line code.
-fn shape(p: &Program, s: &Stmt, unroll: Unroll) -> Shape {
-    match unroll {
-        Unroll::All => Shape::Unrolled,
-        Unroll::None => Shape::Loops,
-        Unroll::UpTo(limit) if cost::stmt(p, s, 1) <= limit => Shape::Unrolled,
-        Unroll::UpTo(_) => Shape::Loops,
+fn shape(p: &Program, s: &Stmt, unroll: Limit) -> Shape {
+    match unroll.admits(cost::stmt(p, s, 1)) {
+        true => Shape::Unrolled,
+        false => Shape::Loops,
     }
 }
 

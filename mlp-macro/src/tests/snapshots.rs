@@ -179,6 +179,35 @@ fn tiny_loops() {
     );
 }
 
+/// Bodies compiled apart (`inline`): those of more than 22 operations (counted at an input
+/// one wide) each an associated function of a type of its own module's
+/// (`__mlp_Pair::jacobian::Body`), generic over the input width and called by its method;
+/// `forward`, of 21, kept in its method.
+#[test]
+fn generic_apart() {
+    let item = quote!(
+        pub struct Pair<const D: usize>;
+    );
+    insta::assert_snapshot!(
+        "generic-apart",
+        expand(quote!(3, 2, activation = sin, inline = 22), item)
+    );
+}
+
+/// A Jacobian whose sweeps depend on the target (rows with AVX and FMA, columns without)
+/// compiled apart: the block kernel's two bodies, each under its `cfg`, functions of one
+/// type.
+#[test]
+fn tall_apart() {
+    let expansion = expand(
+        quote!(32, 32, 6, input = 3, inline = none),
+        quote!(
+            pub struct Tall;
+        ),
+    );
+    insta::assert_snapshot!("tall-apart", expansion);
+}
+
 #[test]
 fn tiny_multi_output_ir() {
     insta::assert_snapshot!(

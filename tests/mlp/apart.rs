@@ -1,0 +1,132 @@
+//! Bodies compiled apart from their methods (`inline`): the same code, called rather than
+//! taken in, so the same bits as the bodies kept in their methods. (`batch.rs` checks the
+//! apart block kernels against these single calls; `behaviour.rs` and `second_order.rs`
+//! check them against the oracles.)
+
+use mlp::ndarray::Array2;
+use mlp::{Network, mlp};
+
+use crate::common::{input, net};
+use crate::nets::{Seed, SeedApart, Tall, TallApart};
+
+/// The bits of each value.
+fn bits(values: &[f64]) -> Vec<u64> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+/// Asserts that two results of a method hold the same bits, naming the method.
+macro_rules! same {
+    ($method:literal, $a:expr, $b:expr) => {
+        assert_eq!(
+            bits($a),
+            bits($b),
+            "{} apart differs from in its method",
+            $method
+        )
+    };
+}
+
+#[test]
+fn seed_apart_is_the_seed_to_the_bit() {
+    let (kept, apart): (Seed, SeedApart) = (net(7), net(7));
+    for sample in 0..4 {
+        let x: [f64; 52] = input(52, sample).try_into().unwrap();
+        let v: [f64; 52] = input(52, sample + 100).try_into().unwrap();
+        same!("forward", &kept.forward(&x), &apart.forward(&x));
+        same!(
+            "jacobian",
+            kept.jacobian(&x).as_flattened(),
+            apart.jacobian(&x).as_flattened()
+        );
+        same!("jvp", &kept.jvp(&x, &v), &apart.jvp(&x, &v));
+        same!("vjp", &kept.vjp(&x, &[1.5]), &apart.vjp(&x, &[1.5]));
+        same!("value", &[kept.value(&x)], &[apart.value(&x)]);
+        same!("gradient", &kept.gradient(&x), &apart.gradient(&x));
+        let (a, b) = (kept.value_and_gradient(&x), apart.value_and_gradient(&x));
+        same!("value_and_gradient", &[a.0], &[b.0]);
+        same!("value_and_gradient", &a.1, &b.1);
+        let (a, b) = (kept.hessian(&x), apart.hessian(&x));
+        same!("hessian", a.as_flattened(), b.as_flattened());
+        let (a, b) = (
+            kept.value_gradient_hessian(&x),
+            apart.value_gradient_hessian(&x),
+        );
+        same!("value_gradient_hessian", &[a.0], &[b.0]);
+        same!("value_gradient_hessian", &a.1, &b.1);
+        same!(
+            "value_gradient_hessian",
+            a.2.as_flattened(),
+            b.2.as_flattened()
+        );
+        same!("hvp", &kept.hvp(&x, &v), &apart.hvp(&x, &v));
+        same!("laplacian", &[kept.laplacian(&x)], &[apart.laplacian(&x)]);
+        let (a, b) = (
+            kept.value_gradient_laplacian(&x),
+            apart.value_gradient_laplacian(&x),
+        );
+        same!("value_gradient_laplacian", &[a.0, a.2], &[b.0, b.2]);
+        same!("value_gradient_laplacian", &a.1, &b.1);
+    }
+}
+
+/// A limit between the methods' sizes: the small bodies kept, the large ones apart, and
+/// each method's result the same either way.
+#[mlp(8, 4, 1, input = 3, activation = silu, inline = 150)]
+struct Split;
+
+#[mlp(8, 4, 1, input = 3, activation = silu)]
+struct Kept;
+
+#[test]
+fn a_limit_splits_the_methods() {
+    let (kept, split): (Kept, Split) = (net(3), net(3));
+    for sample in 0..4 {
+        let x: [f64; 3] = input(3, sample).try_into().unwrap();
+        let v: [f64; 3] = input(3, sample + 100).try_into().unwrap();
+        same!("forward", &kept.forward(&x), &split.forward(&x));
+        same!("gradient", &kept.gradient(&x), &split.gradient(&x));
+        same!("hvp", &kept.hvp(&x, &v), &split.hvp(&x, &v));
+        same!(
+            "hessian",
+            kept.hessian(&x).as_flattened(),
+            split.hessian(&x).as_flattened()
+        );
+        same!("laplacian", &[kept.laplacian(&x)], &[split.laplacian(&x)]);
+    }
+}
+
+/// A Jacobian whose sweeps depend on the target, and its block kernel, apart.
+#[test]
+fn tall_apart_is_tall_to_the_bit() {
+    let (kept, apart): (Tall, TallApart) = (net(5), net(5));
+    // A block kernel, whose bodies are compared below.
+    const { assert!(TallApart::JACOBIAN_BLOCKS) };
+    for sample in 0..4 {
+        let x: [f64; 3] = input(3, sample).try_into().unwrap();
+        same!(
+            "jacobian",
+            kept.jacobian(&x).as_flattened(),
+            apart.jacobian(&x).as_flattened()
+        );
+        same!("forward", &kept.forward(&x), &apart.forward(&x));
+    }
+    let x = Array2::from_shape_vec((37, 3), input(37 * 3, 11)).unwrap();
+    let (a, b) = (
+        kept.jacobian_batch(x.view()).unwrap(),
+        apart.jacobian_batch(x.view()).unwrap(),
+    );
+    same!(
+        "jacobian_batch",
+        a.as_slice().unwrap(),
+        b.as_slice().unwrap()
+    );
+    let (a, b) = (
+        kept.forward_batch(x.view()).unwrap(),
+        apart.forward_batch(x.view()).unwrap(),
+    );
+    same!(
+        "forward_batch",
+        a.as_slice().unwrap(),
+        b.as_slice().unwrap()
+    );
+}
