@@ -97,6 +97,11 @@ export RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$work/target-native"
 cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml"
 printf '  %-46s every method: release %4.1f (native)\n' "20, 10, 1, input = 52" \
   "$(rebuild release main.rs --bins)"
+# And with every body compiled apart (`inline = none`), each in a codegen unit of its own.
+sed -i 's/input = 52)]/input = 52, inline = none)]/' "$work/src/main.rs"
+cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml"
+printf '  %-46s every method, inline = none: release %4.1f (native)\n' "20, 10, 1, input = 52" \
+  "$(rebuild release main.rs --bins)"
 
 # The same calls, each in a function of a module of its own: rustc gives each module a
 # codegen unit of its own, so the cores share the work.
@@ -135,14 +140,16 @@ printf '  %-46s every method, one module each: release %4.1f (native)\n' \
   "20, 10, 1, input = 52" "$(rebuild release main.rs --bins)"
 
 # Three methods called from four modules: each module's codegen unit compiles a copy of
-# each `#[inline]` method it calls; through one function of the program's, one copy.
+# each `#[inline]` method it calls; through one function of the program's, one copy; with
+# `inline = none`, each body once, apart.
 three="n.value_and_gradient(x).0 + n.hessian(x)[0][1] + n.laplacian(x)"
-for through in no yes; do
-  call="$three"
-  if [ "$through" = yes ]; then call="three(n, x)"; fi
+for how in "each module calling them" "through one function" "inline = none"; do
+  call="$three" options=""
+  if [ "$how" = "through one function" ]; then call="three(n, x)"; fi
+  if [ "$how" = "inline = none" ]; then options=", inline = none"; fi
   cat > "$work/src/main.rs" <<RS
 use mlp::mlp;
-#[mlp(20, 10, 1, input = 52)]
+#[mlp(20, 10, 1, input = 52$options)]
 pub struct Net;
 #[allow(dead_code)]
 pub fn three(n: &Net, x: &[f64; 52]) -> f64 {
@@ -160,6 +167,6 @@ fn main() {
 }
 RS
   cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml" 2>/dev/null
-  printf '  %-46s three methods from four modules (through one function: %s): release %4.1f (native)\n' \
-    "20, 10, 1, input = 52" "$through" "$(rebuild release main.rs --bins)"
+  printf '  %-46s three methods from four modules (%s): release %4.1f (native)\n' \
+    "20, 10, 1, input = 52" "$how" "$(rebuild release main.rs --bins)"
 done

@@ -21,12 +21,14 @@ fn ui() {
 
 /// The snapshots of `mlp-macro/src/tests/snapshots.rs` that are whole expansions, and what
 /// each needs besides to build.
-const EXPANSIONS: [(&str, &str); 5] = [
+const EXPANSIONS: [(&str, &str); 7] = [
     ("seed", ""),
     ("tiny-loops", ""),
     ("tiny-unrolled", ""),
     ("generic", ""),
     ("custom", SOFTSIGN),
+    ("generic-apart", ""),
+    ("tall-apart", ""),
 ];
 
 /// The activation the `custom` snapshot names (`acts::Softsign`).
