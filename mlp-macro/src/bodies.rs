@@ -2,10 +2,11 @@
 //!
 //! Every method is `#[inline]`, so that only the crates calling it compile it. By
 //! default (`inline = all`) its body is the method's own, and the caller's code may take
-//! it in: the seed's `value_and_gradient` called in a loop ran 19–23 % faster so than as
-//! a call (LLVM then schedules each sample's latency-bound chain among the loop's code).
-//! A body the attribute's `inline` does not admit is instead an associated function of a
-//! type of its own module's, `__mlp_Net::hessian_to::Body`, which the method calls:
+//! it in: called in a loop, the seed's `value_and_gradient` took 19–23 % longer apart
+//! than so (LLVM inlines it into the loop, where the next sample's work overlaps its
+//! chain of dependent steps). A body the attribute's `inline` does not admit is instead
+//! an associated function of a type of its own module's, `__mlp_Net::hessian_to::Body`,
+//! which the method calls:
 //!
 //! - rustc files a function under its `Self` type's module's codegen unit, so that a
 //!   program calling many methods has their bodies compiled in parallel, where the bodies
@@ -15,8 +16,8 @@
 //! - generic (over the input width, or over a parameter nothing uses), it is still compiled
 //!   only in the crates that call it.
 //!
-//! A program calling the seed's every method from `main`, on two cores: 2.5–3.1 s of
-//! release build with `inline = none`, 5.1–5.6 s without (`-C target-cpu=native`;
+//! A program calling the seed's every method from `main`, on two cores: 2.8 s of release
+//! build with `inline = none`, 4.5–5.1 s without (`-C target-cpu=native`;
 //! docs/performance-log.md, "The thirty-fourth session").
 
 use std::cell::RefCell;
