@@ -624,9 +624,9 @@ impl Item {
                 &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
                 rest,
             );
-            let ops = size(p);
-            let body = lower_into(p, bodies.cx(ops), r, h);
-            let body = bodies.body(&signature_to, &TokenStream::new(), ops, body);
+            let operations = size(p);
+            let body = lower_into(p, bodies.cx(operations), r, h);
+            let body = bodies.body(&signature_to, &TokenStream::new(), operations, body);
             let signature_to = signature_to.method();
             quote! {
                 #(#[doc = #docs])*
@@ -792,10 +792,10 @@ impl Item {
         let body = bodies.body(signature, &cfg, ops, body);
         let signature = signature.method();
         quote! {
+            #cfg
             /// A block kernel of the batch methods: each sample to the bit as a single
             /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
             /// `xs` in turn, its results into the block of the same index.
-            #cfg
             #[doc(hidden)]
             #[inline]
             pub fn #signature {
