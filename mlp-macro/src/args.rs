@@ -10,7 +10,7 @@ use syn::punctuated::Punctuated;
 use syn::{Lit, LitInt, Path, Token};
 
 use crate::errors::Errors;
-use crate::model::{Act, Builtin, Limit, ScalarType};
+use crate::model::{Act, Builtin, Inline, Limit, ScalarType};
 use crate::suggest::closest;
 
 /// The arguments as written, each value already checked on its own.
@@ -28,8 +28,8 @@ pub struct Args {
     pub scalar: Option<ScalarType>,
     /// `unroll = all | none | N`.
     pub unroll: Option<Limit>,
-    /// `inline = all | none | N`.
-    pub inline: Option<Limit>,
+    /// `inline = auto | all | none | N`.
+    pub inline: Option<Inline>,
 }
 
 /// The value of `activation`.
@@ -181,7 +181,7 @@ impl Parser {
                 "output" => "<activation>",
                 "scalar" => "f32` or `scalar = f64",
                 "unroll" => "all`, `unroll = none` or `unroll = <integer>",
-                _ => "all`, `inline = none` or `inline = <integer>",
+                _ => "auto`, `inline = all`, `inline = none` or `inline = <integer>",
             };
             self.errors.at(
                 key,
@@ -223,7 +223,12 @@ impl Parser {
             }
             "scalar" => self.args.scalar = self.scalar(value),
             "unroll" => self.args.unroll = self.limit(&name, value),
-            _ => self.args.inline = self.limit(&name, value),
+            _ => {
+                self.args.inline = match value {
+                    [TokenTree::Ident(policy)] if policy == "auto" => Some(Inline::Auto),
+                    _ => self.limit(&name, value).map(Inline::Limit),
+                }
+            }
         }
     }
 
@@ -340,14 +345,17 @@ impl Parser {
     }
 
     fn limit_error(&mut self, key: &str, value: &[TokenTree]) -> Option<Limit> {
-        let what = match key {
-            "unroll" => "a statement may have to be unrolled",
-            _ => "a method's body may have to stay in the method",
+        let (auto, what) = match key {
+            "unroll" => ("", "a statement may have to be unrolled"),
+            _ => (
+                "`inline = auto`, ",
+                "a method's body may have to stay in the method",
+            ),
         };
         self.errors.at(
             tokens(value),
             format!(
-                "expected `{key} = all`, `{key} = none` or `{key} = <integer>` \
+                "expected {auto}`{key} = all`, `{key} = none` or `{key} = <integer>` \
                  (the most floating-point operations {what}), found `{key} = {}`",
                 tokens(value)
             ),
@@ -370,7 +378,7 @@ mod tests {
     use quote::quote;
 
     use super::{Activations, parse};
-    use crate::model::{Act, Builtin, Limit, ScalarType};
+    use crate::model::{Act, Builtin, Inline, Limit, ScalarType};
 
     fn messages(tokens: TokenStream) -> Vec<String> {
         match parse(tokens) {
@@ -404,14 +412,17 @@ mod tests {
         assert_eq!(args.output, Some(Act::Builtin(Builtin::Sigmoid)));
         assert_eq!(args.scalar, Some(ScalarType::F32));
         assert_eq!(args.unroll, Some(Limit::UpTo(100)));
-        assert_eq!(args.inline, Some(Limit::UpTo(2000)));
+        assert_eq!(args.inline, Some(Inline::Limit(Limit::UpTo(2000))));
         let args = parse(quote!(1, unroll = none, activation = Cube, inline = none)).unwrap();
         assert_eq!(args.unroll, Some(Limit::None));
-        assert_eq!(args.inline, Some(Limit::None));
+        assert_eq!(args.inline, Some(Inline::Limit(Limit::None)));
         assert!(matches!(
             args.activation,
             Some(Activations::One(Act::Custom(_), _))
         ));
+        let args = parse(quote!(1, inline = auto)).unwrap();
+        assert_eq!(args.inline, Some(Inline::Auto));
+        assert_eq!(parse(quote!(1)).unwrap().inline, None);
     }
 
     /// One mistake per line: the tokens, and the message.
@@ -474,7 +485,7 @@ mod tests {
             ),
             (
                 quote!(20, inline =),
-                "expected `inline = all`, `inline = none` or `inline = <integer>`, found `inline =` with no value",
+                "expected `inline = auto`, `inline = all`, `inline = none` or `inline = <integer>`, found `inline =` with no value",
             ),
             (
                 quote!(20, inline = 99999999999999999999999),
@@ -510,8 +521,8 @@ mod tests {
         assert_eq!(
             inline,
             [
-                "expected `inline = all`, `inline = none` or `inline = <integer>` (the most \
-                 floating-point operations a method's body may have to stay in the method), \
+                "expected `inline = auto`, `inline = all`, `inline = none` or `inline = \
+                 <integer>` (the most floating-point operations a method's body may have to stay in the method), \
                  found `inline = always`"
             ]
         );

@@ -1,13 +1,12 @@
 //! Where a method's body goes: in the method, or compiled apart from it (`inline`).
 //!
-//! Every method is `#[inline]`, so that only the crates calling it compile it. By
-//! default (`inline = all`) its body is the method's own, and the caller's code may take
-//! it in: called in a loop and built with the vector kernels, the seed's
-//! `value_and_gradient` took 19–23 % longer apart than so (LLVM inlines it into the loop,
-//! where the next sample's work overlaps its chain of dependent steps; on the default
-//! target, nothing measurable). A body the attribute's `inline` does not admit is instead
-//! an associated function of a type of its own module's, `__mlp_Net::hessian_to::Body`,
-//! which the method calls:
+//! Every method is `#[inline]`, so that only the crates calling it compile it. A body in
+//! its method may be taken into the caller's code: called in a loop and built with the
+//! vector kernels, the seed's `value_and_gradient` took 19–23 % longer apart than so (LLVM
+//! inlines it into the loop, where the next sample's work overlaps its chain of dependent
+//! steps); on the default target, no measurable time. A body apart is an associated
+//! function of a type of its own module's, `__mlp_Net::hessian_to::Body`, which the
+//! method calls:
 //!
 //! - rustc files a function under its `Self` type's module's codegen unit, so that a
 //!   program calling many methods has their bodies compiled in parallel, where the bodies
@@ -17,9 +16,14 @@
 //! - generic (over the input width, or over a parameter nothing uses), it is still compiled
 //!   only in the crates that call it.
 //!
+//! By default (`inline = auto`) a body of more than [`Inline::AUTO`] operations is apart,
+//! but `#[cfg_attr(<vector kernels>, inline)]`: where the target has the vector kernels it
+//! is copied into its callers' codegen units, as a method's own body is, and LLVM inlines
+//! it as one. `inline = all | none | N` place the bodies alike on every target.
+//!
 //! A program calling the seed's every method from `main`, on two cores: 2.8 s of release
-//! build with `inline = none`, 4.5–5.1 s without (`-C target-cpu=native`;
-//! docs/performance-log.md, "The thirty-fourth session").
+//! build with `inline = none`, 4.5–5.1 s with every body in its method (`-C
+//! target-cpu=native`; docs/performance-log.md, "The thirty-fourth session").
 
 use std::cell::RefCell;
 
@@ -27,7 +31,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::lower::Context;
-use crate::model::{Input, Limit, Model};
+use crate::model::{Inline, Input, Model};
+use crate::targets::{Targets, vector_kernels};
 
 /// A method's signature, without its `&self`.
 pub struct Signature {
@@ -76,10 +81,26 @@ impl Signature {
     }
 }
 
+/// Where a body goes, as [`Bodies::place`] decides: in its method, or apart.
+#[derive(Clone, Copy)]
+pub struct Place {
+    /// The targets it is compiled for.
+    targets: Targets,
+    /// Whether it is written apart.
+    apart: bool,
+}
+
+impl Place {
+    /// The `#[cfg(…)]` of its method, or nothing.
+    pub fn cfg(self) -> TokenStream {
+        self.targets.cfg()
+    }
+}
+
 /// The bodies of a network's methods, and those written apart.
 pub struct Bodies<'a> {
-    /// The bodies kept in their methods, by their operations (`inline`).
-    policy: Limit,
+    /// The bodies kept in their methods (`inline`).
+    policy: Inline,
     /// Lowering for a body in its method, which names the network `self`.
     inline: &'a Context,
     /// Lowering for a body apart, which names it `net`.
@@ -124,25 +145,27 @@ impl<'a> Bodies<'a> {
         self.inline
     }
 
-    /// Lowering for a body of `ops` operations: in its method, or apart.
-    pub fn cx(&self, ops: usize) -> &Context {
-        match self.policy.admits(ops) {
-            true => self.inline,
-            false => &self.apart,
+    /// Where a body of `ops` operations compiled for `targets` goes.
+    pub fn place(&self, ops: usize, targets: Targets) -> Place {
+        let apart = match self.policy {
+            Inline::Limit(limit) => !limit.admits(ops),
+            Inline::Auto => targets != Targets::Vector && !Inline::AUTO.admits(ops),
+        };
+        Place { targets, apart }
+    }
+
+    /// Lowering for a body at `place`.
+    pub fn cx(&self, place: Place) -> &Context {
+        match place.apart {
+            false => self.inline,
+            true => &self.apart,
         }
     }
 
-    /// The body of the method `signature` under `cfg` (`#[cfg(…)]` or nothing), of `ops`
-    /// operations, lowered by [`Self::cx`]: `body` itself when `inline` admits it, else a
-    /// call of it, written apart.
-    pub fn body(
-        &self,
-        signature: &Signature,
-        cfg: &TokenStream,
-        ops: usize,
-        body: TokenStream,
-    ) -> TokenStream {
-        if self.policy.admits(ops) {
+    /// The body of the method `signature` at `place`, lowered by [`Self::cx`]: `body`
+    /// itself in its method, else a call of it, written apart.
+    pub fn body(&self, signature: &Signature, place: Place, body: TokenStream) -> TokenStream {
+        if !place.apart {
             return body;
         }
         let Self {
@@ -160,6 +183,11 @@ impl<'a> Bodies<'a> {
         let (names, types): (Vec<&Ident>, Vec<&TokenStream>) =
             arguments.iter().map(|(name, ty)| (name, ty)).unzip();
         let returns = returns.as_ref().map(|r| quote!(-> #r));
+        let cfg = place.targets.cfg();
+        let inline = (self.policy == Inline::Auto && place.targets == Targets::All).then(|| {
+            let avx = vector_kernels();
+            quote!(#[cfg_attr(#avx, inline)])
+        });
         self.written.borrow_mut().push((
             name.clone(),
             quote! {
@@ -170,6 +198,7 @@ impl<'a> Bodies<'a> {
                     clippy::identity_op,
                 )]
                 impl #module::#name::Body {
+                    #inline
                     fn run<const #param: usize>(net: &#net, #(#names: #types),*) #returns {
                         #body
                     }
@@ -189,9 +218,17 @@ impl<'a> Bodies<'a> {
         let module = self.module;
         let (mut names, impls): (Vec<Ident>, Vec<TokenStream>) = written.into_iter().unzip();
         names.dedup();
+        let auto = (self.policy == Inline::Auto).then(|| {
+            quote! {
+                ///
+                /// Where the target has the vector kernels (AVX and FMA) the bodies are
+                /// `#[inline]`, compiled in their callers' units as a method's own body.
+            }
+        });
         let module = quote! {
             /// A module for each method whose body is compiled apart, holding a type that
             /// names it, so that rustc compiles each in a codegen unit of its own.
+            #auto
             #[doc(hidden)]
             #[allow(non_snake_case)]
             mod #module {

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span};
 use crate::args::{Activations, Args};
 use crate::errors::Errors;
 use crate::item::Struct;
-use crate::model::{Act, Builtin, Input, Layer, Limit, Model, ScalarType};
+use crate::model::{Act, Builtin, Inline, Input, Layer, Limit, Model, ScalarType};
 
 /// The model `args` and `item` describe; `None` (with the reasons in `errors`) if they break
 /// a rule.
@@ -42,7 +42,7 @@ pub fn model(args: Args, item: Struct, errors: &mut Errors) -> Option<Model> {
         layers,
         scalar: args.scalar.unwrap_or(ScalarType::F64),
         unroll: args.unroll.unwrap_or(Limit::UNROLL),
-        inline: args.inline.unwrap_or(Limit::INLINE),
+        inline: args.inline.unwrap_or(Inline::Auto),
     })
 }
 

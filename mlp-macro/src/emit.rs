@@ -10,7 +10,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 
-use crate::bodies::{Bodies, Signature};
+use crate::bodies::{Bodies, Place, Signature};
 use crate::cost;
 use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
@@ -18,6 +18,7 @@ use crate::ir::Program;
 use crate::lower::{ActType, Context, Kernel, Returns, lower, lower_block, lower_into};
 use crate::methods::{self, Sweeps};
 use crate::model::{Act, Input, Model};
+use crate::targets::{Targets, vector_kernels};
 
 /// The generated item.
 pub fn emit(model: &Model) -> TokenStream {
@@ -74,15 +75,6 @@ fn act_type(act: &Act) -> ActType {
             ActType::Custom(quote_spanned!(span=> #path))
         }
     }
-}
-
-/// The `cfg` predicate of a target with the runtime's vector kernels (AVX and FMA).
-fn vector_kernels() -> TokenStream {
-    quote!(all(
-        target_arch = "x86_64",
-        target_feature = "avx",
-        target_feature = "fma"
-    ))
 }
 
 /// A block kernel written only where a block's arrays fit on the stack (for a Jacobian
@@ -528,7 +520,8 @@ impl Item {
                         size: usize,
                         body: &dyn Fn(&Context) -> TokenStream| {
             docs[0] = docs[0].replacen("{ops}", ops, 1);
-            let body = bodies.body(&signature, &TokenStream::new(), size, body(bodies.cx(size)));
+            let place = bodies.place(size, Targets::All);
+            let body = bodies.body(&signature, place, body(bodies.cx(place)));
             let signature = signature.method();
             quote! {
                 #(#[doc = #docs])*
@@ -624,9 +617,9 @@ impl Item {
                 &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
                 rest,
             );
-            let operations = size(p);
-            let body = lower_into(p, bodies.cx(operations), r, h);
-            let body = bodies.body(&signature_to, &TokenStream::new(), operations, body);
+            let place = bodies.place(size(p), Targets::All);
+            let body = lower_into(p, bodies.cx(place), r, h);
+            let body = bodies.body(&signature_to, place, body);
             let signature_to = signature_to.method();
             quote! {
                 #(#[doc = #docs])*
@@ -645,7 +638,10 @@ impl Item {
                 }
             }
         };
-        let kernel = |name: &str, block| self.kernel(name, bodies, block).unwrap_or_default();
+        let kernel = |name: &str, block| {
+            self.kernel(name, bodies, Targets::All, block)
+                .unwrap_or_default()
+        };
         // The programs of a method and its block kernel, each derived once.
         let (forward, jvp, vjp) = (methods::forward(f), methods::jvp(f), methods::vjp(f));
         let mut out = vec![
@@ -750,26 +746,34 @@ impl Item {
     /// The block kernel `name` of the batch methods (`fn name(&self, xs: &[[[T; IN]; B]],
     /// ys: &mut [[[T; OUT]; B]])`, the results written into the caller's memory), if
     /// [`lower_block`] writes one.
-    fn kernel(&self, name: &str, bodies: &Bodies, block: KernelPrograms) -> Option<TokenStream> {
-        let (signature, ops, body) = self.lower_kernel(name, bodies, block)?;
-        Some(self.kernel_method(bodies, &signature, TokenStream::new(), ops, body))
+    fn kernel(
+        &self,
+        name: &str,
+        bodies: &Bodies,
+        targets: Targets,
+        block: KernelPrograms,
+    ) -> Option<TokenStream> {
+        let (signature, place, body) = self.lower_kernel(name, bodies, targets, block)?;
+        Some(self.kernel_method(bodies, &signature, place, body))
     }
 
-    /// The signature, the size (its sample's operations: [`Bodies`]) and the body of the
-    /// block kernel `name`.
+    /// The signature, the place (by its sample's operations: [`Bodies`]) and the body of
+    /// the block kernel `name` for `targets`.
     fn lower_kernel(
         &self,
         name: &str,
         bodies: &Bodies,
+        targets: Targets,
         (single, p, r): KernelPrograms,
-    ) -> Option<(Signature, usize, TokenStream)> {
+    ) -> Option<(Signature, Place, TokenStream)> {
+        let place = bodies.place(size(&single), targets);
         let scalar = &self.scalar;
         let Kernel {
             body,
             arguments,
             results,
             row,
-        } = lower_block(&single, &p, bodies.cx(size(&single)), &r.tensors())?;
+        } = lower_block(&single, &p, bodies.cx(place), &r.tensors())?;
         let block = lit(methods::BLOCK);
         let mut arguments: Vec<(Ident, TokenStream)> = arguments
             .into_iter()
@@ -777,19 +781,19 @@ impl Item {
             .collect();
         arguments.push((results, quote!(&mut [[#row; #block]])));
         let signature = Signature::of(format_ident!("{name}"), arguments, None);
-        Some((signature, size(&single), body))
+        Some((signature, place, body))
     }
 
-    /// A block kernel's method under `cfg`, of `ops` operations a sample ([`Bodies`]).
+    /// A block kernel's method at `place` ([`Bodies`]).
     fn kernel_method(
         &self,
         bodies: &Bodies,
         signature: &Signature,
-        cfg: TokenStream,
-        ops: usize,
+        place: Place,
         body: TokenStream,
     ) -> TokenStream {
-        let body = bodies.body(signature, &cfg, ops, body);
+        let cfg = place.cfg();
+        let body = bodies.body(signature, place, body);
         let signature = signature.method();
         quote! {
             #cfg
@@ -819,26 +823,27 @@ impl Item {
         kinds
             .into_iter()
             .filter_map(|kind| {
-                let avx = vector_kernels();
                 let programs = match kind {
                     Stacked::Jacobian => {
                         let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
                         match &shared.jacobian {
-                            (sweeps, None) => vec![(quote!(), method(sweeps))],
+                            (sweeps, None) => vec![(Targets::All, method(sweeps))],
                             // A program for each kind of target: a kernel under each `cfg`.
                             (vector, Some(scalar)) => vec![
-                                (quote!(#[cfg(#avx)]), method(vector)),
-                                (quote!(#[cfg(not(#avx))]), method(scalar)),
+                                (Targets::Vector, method(vector)),
+                                (Targets::Scalar, method(scalar)),
                             ],
                         }
                     }
-                    Stacked::Hessian => vec![(quote!(), shared.second.as_ref()?.hessian.clone())],
+                    Stacked::Hessian => {
+                        vec![(Targets::All, shared.second.as_ref()?.hessian.clone())]
+                    }
                     Stacked::Laplacian => {
-                        vec![(quote!(), shared.second.as_ref()?.laplacian.clone())]
+                        vec![(Targets::All, shared.second.as_ref()?.laplacian.clone())]
                     }
                     Stacked::ValueGradientLaplacian => {
                         vec![(
-                            quote!(),
+                            Targets::All,
                             shared.second.as_ref()?.value_gradient_laplacian.clone(),
                         )]
                     }
@@ -846,15 +851,13 @@ impl Item {
                 // Every kernel of the kind lowered before any is written: all or none.
                 let lowered = programs
                     .into_iter()
-                    .map(|(cfg, method)| {
+                    .map(|(targets, method)| {
                         let block = methods::stacked_block_of(method)?;
-                        let (signature, ops, body) =
-                            self.lower_kernel(kind.method().kernel, bodies, block)?;
-                        Some((cfg, signature, ops, body))
+                        self.lower_kernel(kind.method().kernel, bodies, targets, block)
                     })
                     .collect::<Option<Vec<_>>>()?;
-                let kernels = lowered.into_iter().map(|(cfg, signature, ops, body)| {
-                    self.kernel_method(bodies, &signature, cfg, ops, body)
+                let kernels = lowered.into_iter().map(|(signature, place, body)| {
+                    self.kernel_method(bodies, &signature, place, body)
                 });
                 Some((kind, quote!(#(#kernels)*)))
             })

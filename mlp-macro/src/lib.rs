@@ -30,6 +30,7 @@ mod methods;
 mod model;
 mod passes;
 mod suggest;
+mod targets;
 
 #[cfg(test)]
 mod tests;

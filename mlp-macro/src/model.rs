@@ -21,7 +21,7 @@ pub struct Model {
     /// Which statements are emitted unrolled.
     pub unroll: Limit,
     /// Which methods' bodies are emitted in their methods, the others compiled apart.
-    pub inline: Limit,
+    pub inline: Inline,
 }
 
 impl Model {
@@ -203,11 +203,6 @@ impl Limit {
     /// every size measured, and build in a fraction of the time.
     pub const UNROLL: Limit = Limit::None;
 
-    /// `inline`'s default: every body in its method, which the caller's code may then
-    /// take in; apart, the seed's `value_and_gradient` called in a loop took 19–23 % longer
-    /// (docs/performance-log.md, "The thirty-fourth session").
-    pub const INLINE: Limit = Limit::All;
-
     /// Whether the policy takes a piece of `ops` operations.
     pub fn admits(self, ops: usize) -> bool {
         match self {
@@ -216,4 +211,23 @@ impl Limit {
             Self::UpTo(limit) => ops <= limit,
         }
     }
+}
+
+/// Which method bodies stay in their methods (`inline`); the others are compiled apart
+/// (`crate::bodies`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inline {
+    /// `inline = all | none | N`: those the limit admits, on every target.
+    Limit(Limit),
+    /// `inline = auto`, the default: on a target with the vector kernels every body; on
+    /// the others those of at most [`Inline::AUTO`] operations, the rest apart, where
+    /// that costs no measurable time and halves the build of a program calling many
+    /// methods.
+    Auto,
+}
+
+impl Inline {
+    /// `auto`'s limit where the target lacks the vector kernels: a call is a few
+    /// nanoseconds, a body of 1,000 operations some hundreds there.
+    pub const AUTO: Limit = Limit::UpTo(1000);
 }

@@ -271,6 +271,59 @@ fn tall_jacobian() {
     insta::assert_snapshot!("tall-jacobian", jacobian(quote!(32, 32, 6, input = 3)));
 }
 
+/// `inline = auto`, the default: a body of more than 1,000 operations apart, and
+/// `#[inline]` where the target has the vector kernels (the seed's every body), a smaller
+/// one in its method; a block kernel written for one side of the vector kernels, in its
+/// method with them and apart without. `inline = all` keeps every body in its method.
+#[test]
+fn inline_auto() {
+    let net = |args| {
+        expand(
+            args,
+            quote!(
+                pub struct Net;
+            ),
+        )
+    };
+    let calls = |code: &str| code.matches("::Body::run::<0>(self").count();
+    let seed = net(quote!(20, 10, 1, input = 52));
+    let inlined = "#[cfg_attr(\n            all(target_arch = \"x86_64\", target_feature = \"avx\", \
+                   target_feature = \"fma\"),\n            inline\n        )]\n        fn run<";
+    let apart = [
+        "forward",
+        "forward_blocks",
+        "jacobian",
+        "jvp",
+        "jvp_blocks",
+        "vjp",
+        "vjp_blocks",
+        "value",
+        "gradient",
+        "gradient_blocks",
+        "value_and_gradient",
+        "hessian_to",
+        "value_gradient_hessian_to",
+        "hvp",
+        "hvp_blocks",
+        "laplacian",
+        "value_gradient_laplacian",
+    ];
+    for name in apart {
+        assert!(
+            seed.contains(&format!("__mlp_Net::{name}::Body::run::<0>(self")),
+            "{name}"
+        );
+    }
+    assert_eq!(calls(&seed), apart.len());
+    assert_eq!(seed.matches(inlined).count(), apart.len());
+    assert!(!net(quote!(20, 10, 1, input = 52, inline = all)).contains("__mlp_"));
+    assert!(!net(quote!(4, 1, input = 3)).contains("__mlp_"));
+    let tall = net(quote!(32, 32, 6, input = 3));
+    assert_eq!(tall.matches("pub fn jacobian_blocks(").count(), 2);
+    assert_eq!(calls(&tall), tall.matches(inlined).count() + 1);
+    assert!(tall.contains("__mlp_Net::jacobian_blocks::Body::run::<0>(self, xs, jacobians)"));
+}
+
 /// A network shaped like a physics-informed one, whose weights do not fit in L1 together:
 /// its tangents laid out a direction to a row (`passes::layout`), the products by each
 /// matrix brought together (`passes::schedule`: in the `laplacian`, `W2`'s five, then
@@ -397,19 +450,33 @@ fn jacobian(args: TokenStream) -> String {
     method(&expand(args, item), "jacobian")
 }
 
-/// The method `name` of a formatted expansion, from its signature to its closing brace.
+/// The method `name` of a formatted expansion, from its signature to its closing brace,
+/// and its body's `impl` where it is written apart (`crate::bodies`).
 fn method(expansion: &str, name: &str) -> String {
     let lines: Vec<&str> = expansion.lines().collect();
-    let signature = format!("pub fn {name}(");
-    let start = lines
+    // The lines from the first that starts with `start` to the closing brace at its indent.
+    let block = |start: &str| {
+        let first = lines
+            .iter()
+            .position(|line| line.trim_start().starts_with(start))?;
+        let indent = &lines[first][..lines[first].len() - lines[first].trim_start().len()];
+        let end = (first..lines.len())
+            .find(|&i| lines[i] == format!("{indent}}}"))
+            .expect("the block ends");
+        Some(lines[first..=end].join("\n"))
+    };
+    let method = block(&format!("pub fn {name}(")).expect("the method is in the expansion");
+    let body = format!("::{name}::Body {{");
+    let apart = lines
         .iter()
-        .position(|line| line.trim_start().starts_with(&signature))
-        .expect("the method is in the expansion");
-    let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
-    let end = (start..lines.len())
-        .find(|&i| lines[i] == format!("{indent}}}"))
-        .expect("the method ends");
-    lines[start..=end].join("\n")
+        .map(|line| line.trim_start())
+        .find(|line| line.starts_with("impl __mlp_") && line.ends_with(&body))
+        .and_then(block);
+    [Some(method), apart]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 #[test]
