@@ -186,7 +186,7 @@ impl<'a> Bodies<'a> {
         let cfg = place.targets.cfg();
         let inline = (self.policy == Inline::Auto && place.targets == Targets::All).then(|| {
             let avx = vector_kernels();
-            quote!(#[cfg_attr(#avx, inline(always))])
+            quote!(#[cfg_attr(#avx, inline)])
         });
         self.written.borrow_mut().push((
             name.clone(),
