@@ -219,10 +219,11 @@ impl Limit {
 pub enum Inline {
     /// `inline = all | none | N`: those the limit admits, on every target.
     Limit(Limit),
-    /// `inline = auto`, the default: on a target with the vector kernels every body; on
-    /// the others those of at most [`Inline::AUTO`] operations, the rest apart, where
-    /// that costs no measurable time and shortens the build of a program calling many
-    /// methods by a quarter.
+    /// `inline = auto`, the default: where the target lacks the vector kernels, those of
+    /// at most [`Inline::AUTO`] operations, the rest apart (which costs a loop no
+    /// measurable time there, and shortens the build of a program calling many methods by
+    /// a quarter); where it has them, the same, but each body apart `#[inline]` as a
+    /// method's own (`crate::bodies`).
     Auto,
 }
 
