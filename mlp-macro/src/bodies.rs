@@ -90,6 +90,8 @@ pub struct Place {
     targets: Targets,
     /// Whether it is written apart.
     apart: bool,
+    /// Whether, apart, it is `#[inline]` where the target has the vector kernels.
+    inline: bool,
 }
 
 impl Place {
@@ -153,7 +155,26 @@ impl<'a> Bodies<'a> {
             Inline::Limit(limit) => !limit.admits(ops),
             Inline::Auto => targets != Targets::Vector && !Inline::AUTO.admits(ops),
         };
-        Place { targets, apart }
+        let inline = self.policy == Inline::Auto;
+        Place {
+            targets,
+            apart,
+            inline,
+        }
+    }
+
+    /// Where a block kernel of `ops` operations a sample, compiled for `targets`, goes:
+    /// as [`Self::place`] decides for its block's operations, but under `auto` apart on
+    /// every target, not `#[inline]`.
+    pub fn kernel_place(&self, ops: usize, targets: Targets) -> Place {
+        match self.policy {
+            Inline::Limit(_) => self.place(ops, targets),
+            Inline::Auto => Place {
+                targets,
+                apart: !Inline::AUTO.admits(ops * crate::methods::BLOCK),
+                inline: false,
+            },
+        }
     }
 
     /// Lowering for a body at `place`.
@@ -186,7 +207,7 @@ impl<'a> Bodies<'a> {
             arguments.iter().map(|(name, ty)| (name, ty)).unzip();
         let returns = returns.as_ref().map(|r| quote!(-> #r));
         let cfg = place.targets.cfg();
-        let inline = (self.policy == Inline::Auto && place.targets == Targets::All).then(|| {
+        let inline = (place.inline && place.targets == Targets::All).then(|| {
             let avx = vector_kernels();
             quote!(#[cfg_attr(#avx, inline)])
         });

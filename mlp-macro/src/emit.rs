@@ -766,7 +766,7 @@ impl Item {
         targets: Targets,
         (single, p, r): KernelPrograms,
     ) -> Option<(Signature, Place, TokenStream)> {
-        let place = bodies.place(size(&single), targets);
+        let place = bodies.kernel_place(size(&single), targets);
         let scalar = &self.scalar;
         let Kernel {
             body,
