@@ -16,23 +16,26 @@
 //! - generic (over the input width, or over a parameter nothing uses), it is still compiled
 //!   only in the crates that call it.
 //!
-//! By default (`inline = auto`) a body of more than [`Inline::AUTO`] operations is apart,
-//! but `#[cfg_attr(<vector kernels>, inline)]`: where the target has the vector kernels it
-//! is copied into its callers' codegen units, as a method's own body is, for LLVM to take
-//! in or not (the seed's timing program kept some such bodies as functions that it had
-//! inlined as methods: −6 to +8 % a line, 1.001–1.004 over all). `inline = all | none |
-//! N` place the bodies alike on every target.
+//! By default (`inline = auto`) a method's body of more than [`Inline::AUTO`] operations
+//! is apart, but `#[cfg_attr(<vector kernels>, inline)]`: where the target has the vector
+//! kernels it is copied into its callers' codegen units, as a method's own body is, for
+//! LLVM to take in or not (the seed's timing program kept some such bodies as functions
+//! that it had inlined as methods: −6 to +8 % a line, 1.001–1.004 over all). A block
+//! kernel of more than [`Inline::AUTO`] operations a block (16 samples) is apart on every
+//! target: one call a block costs nothing measurable. `inline = all | none | N` place the
+//! bodies alike on every target, a block kernel by its sample's operations.
 //!
 //! A program calling the seed's every method from `main`, on two cores: 2.8 s of release
 //! build with `inline = none`, 4.5–5.1 s with every body in its method (`-C
 //! target-cpu=native`; docs/performance-log.md, "The thirty-fourth session").
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::lower::Context;
+use crate::methods::BLOCK;
 use crate::model::{Inline, Input, Model};
 use crate::targets::{Targets, vector_kernels};
 
@@ -120,6 +123,8 @@ pub struct Bodies<'a> {
     /// The bodies written apart: each one's method's name, and its function (a method's
     /// name twice for a body under each of two `cfg`s).
     written: RefCell<Vec<(Ident, TokenStream)>>,
+    /// Whether one of them is `#[inline]` where the target has the vector kernels.
+    inlined: Cell<bool>,
 }
 
 impl<'a> Bodies<'a> {
@@ -141,6 +146,7 @@ impl<'a> Bodies<'a> {
             param,
             arg,
             written: RefCell::default(),
+            inlined: Cell::default(),
         }
     }
 
@@ -149,31 +155,30 @@ impl<'a> Bodies<'a> {
         self.inline
     }
 
-    /// Where a body of `ops` operations compiled for `targets` goes.
-    pub fn place(&self, ops: usize, targets: Targets) -> Place {
-        let apart = match self.policy {
-            Inline::Limit(limit) => !limit.admits(ops),
-            Inline::Auto => targets != Targets::Vector && !Inline::AUTO.admits(ops),
+    /// Where a method's body of `ops` operations goes.
+    pub fn method(&self, ops: usize) -> Place {
+        let (apart, inline) = match self.policy {
+            Inline::Limit(limit) => (!limit.admits(ops), false),
+            Inline::Auto => (!Inline::AUTO.admits(ops), true),
         };
-        let inline = self.policy == Inline::Auto;
         Place {
-            targets,
+            targets: Targets::All,
             apart,
             inline,
         }
     }
 
     /// Where a block kernel of `ops` operations a sample, compiled for `targets`, goes:
-    /// as [`Self::place`] decides for its block's operations, but under `auto` apart on
-    /// every target, not `#[inline]`.
-    pub fn kernel_place(&self, ops: usize, targets: Targets) -> Place {
-        match self.policy {
-            Inline::Limit(_) => self.place(ops, targets),
-            Inline::Auto => Place {
-                targets,
-                apart: !Inline::AUTO.admits(ops * crate::methods::BLOCK),
-                inline: false,
-            },
+    /// under `auto`, apart on every target past [`Inline::AUTO`] operations a block.
+    pub fn kernel(&self, ops: usize, targets: Targets) -> Place {
+        let apart = match self.policy {
+            Inline::Limit(limit) => !limit.admits(ops),
+            Inline::Auto => !Inline::AUTO.admits(ops * BLOCK),
+        };
+        Place {
+            targets,
+            apart,
+            inline: false,
         }
     }
 
@@ -207,7 +212,8 @@ impl<'a> Bodies<'a> {
             arguments.iter().map(|(name, ty)| (name, ty)).unzip();
         let returns = returns.as_ref().map(|r| quote!(-> #r));
         let cfg = place.targets.cfg();
-        let inline = (place.inline && place.targets == Targets::All).then(|| {
+        let inline = place.inline.then(|| {
+            self.inlined.set(true);
             let avx = vector_kernels();
             quote!(#[cfg_attr(#avx, inline)])
         });
@@ -241,17 +247,18 @@ impl<'a> Bodies<'a> {
         let module = self.module;
         let (mut names, impls): (Vec<Ident>, Vec<TokenStream>) = written.into_iter().unzip();
         names.dedup();
-        let auto = (self.policy == Inline::Auto).then(|| {
+        let inlined = self.inlined.get().then(|| {
             quote! {
                 ///
-                /// Where the target has the vector kernels (AVX and FMA) the bodies are
-                /// `#[inline]`, compiled in their callers' units as a method's own body.
+                /// Where the target has the vector kernels (AVX and FMA) the methods'
+                /// bodies (not the block kernels') are `#[inline]`, compiled in their
+                /// callers' units as a method's own body.
             }
         });
         let module = quote! {
             /// A module for each method whose body is compiled apart, holding a type that
             /// names it, so that rustc compiles each in a codegen unit of its own.
-            #auto
+            #inlined
             #[doc(hidden)]
             #[allow(non_snake_case)]
             mod #module {

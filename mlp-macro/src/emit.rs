@@ -520,7 +520,7 @@ impl Item {
                         size: usize,
                         body: &dyn Fn(&Context) -> TokenStream| {
             docs[0] = docs[0].replacen("{ops}", ops, 1);
-            let place = bodies.place(size, Targets::All);
+            let place = bodies.method(size);
             let body = bodies.body(&signature, place, body(bodies.cx(place)));
             let signature = signature.method();
             quote! {
@@ -617,7 +617,7 @@ impl Item {
                 &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
                 rest,
             );
-            let place = bodies.place(size(p), Targets::All);
+            let place = bodies.method(size(p));
             let body = lower_into(p, bodies.cx(place), r, h);
             let body = bodies.body(&signature_to, place, body);
             let signature_to = signature_to.method();
@@ -766,7 +766,7 @@ impl Item {
         targets: Targets,
         (single, p, r): KernelPrograms,
     ) -> Option<(Signature, Place, TokenStream)> {
-        let place = bodies.kernel_place(size(&single), targets);
+        let place = bodies.kernel(size(&single), targets);
         let scalar = &self.scalar;
         let Kernel {
             body,

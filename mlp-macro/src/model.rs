@@ -219,18 +219,18 @@ impl Limit {
 pub enum Inline {
     /// `inline = all | none | N`: those the limit admits, on every target.
     Limit(Limit),
-    /// `inline = auto`, the default: where the target lacks the vector kernels, those of
-    /// at most [`Inline::AUTO`] operations, the rest apart (which costs a loop no
-    /// measurable time there, and shortens the build of a program calling many methods by
-    /// a quarter); where it has them, the same, but each body apart `#[inline]` as a
-    /// method's own (`crate::bodies`).
+    /// `inline = auto`, the default: bodies of at most [`Inline::AUTO`] operations, a
+    /// block kernel's counted for its block; the others apart, a method's `#[inline]`
+    /// where the target has the vector kernels (`crate::bodies`). Without them, and for
+    /// the block kernels on every target, apart costs a loop no measurable time, and it
+    /// shortens the build of a program calling many methods by a third.
     Auto,
 }
 
 impl Inline {
-    /// `auto`'s limit where the target lacks the vector kernels. Apart there, bodies of
-    /// 1,400–15,000 operations called in a loop took 4–12 % longer, of 17,000 and more
-    /// (the seed's Laplacians and Hessians) −3 to +3 % (docs/performance-log.md, "The
-    /// thirty-fifth session").
+    /// `auto`'s limit. Apart on the default target, methods' bodies of 1,400–15,000
+    /// operations called in a loop took 4–12 % longer, of 17,000 and more (the seed's
+    /// Laplacians and Hessians) −3 to +3 %; the block kernels −24 to +3 %
+    /// (docs/performance-log.md, "The thirty-fifth session").
     pub const AUTO: Limit = Limit::UpTo(16_000);
 }

@@ -271,12 +271,12 @@ fn tall_jacobian() {
     insta::assert_snapshot!("tall-jacobian", jacobian(quote!(32, 32, 6, input = 3)));
 }
 
-/// `inline = auto`, the default: a body of more than 16,000 operations apart, and
-/// `#[inline]` where the target has the vector kernels (the seed's Hessians and
-/// Laplacians), a smaller one in its method; a block kernel written for one side of the
-/// vector kernels, in its method with them and apart without (the 3-42-42-6 network's
-/// Jacobian, by rows and by columns, more than 16,000 operations a sample by columns).
-/// `inline = all` keeps every body in its method.
+/// `inline = auto`, the default: a method's body of more than 16,000 operations apart,
+/// and `#[inline]` where the target has the vector kernels (the seed's Hessians and
+/// Laplacians), a smaller one in its method; a block kernel of more than 16,000 operations
+/// a block apart on every target, not `#[inline]` (the seed's every kernel; the 3-42-42-6
+/// network's two Jacobian kernels, one under each `cfg`). `inline = all` keeps every body
+/// in its method.
 #[test]
 fn inline_auto() {
     let net = |args| {
@@ -291,26 +291,36 @@ fn inline_auto() {
     let inlined = "#[cfg_attr(\n            all(target_arch = \"x86_64\", target_feature = \"avx\", \
                    target_feature = \"fma\"),\n            inline\n        )]\n        fn run<";
     let seed = net(quote!(20, 10, 1, input = 52));
-    let apart = [
+    let methods = [
         "hessian_to",
         "value_gradient_hessian_to",
         "laplacian",
         "value_gradient_laplacian",
     ];
-    for name in apart {
+    let kernels = [
+        "forward_blocks",
+        "jvp_blocks",
+        "vjp_blocks",
+        "gradient_blocks",
+        "hvp_blocks",
+    ];
+    for name in methods.iter().chain(&kernels) {
         assert!(
             seed.contains(&format!("__mlp_Net::{name}::Body::run::<0>(self")),
             "{name}"
         );
     }
-    assert_eq!(calls(&seed), apart.len());
-    assert_eq!(seed.matches(inlined).count(), apart.len());
+    assert_eq!(calls(&seed), methods.len() + kernels.len());
+    assert_eq!(seed.matches(inlined).count(), methods.len());
     assert!(!net(quote!(20, 10, 1, input = 52, inline = all)).contains("__mlp_"));
-    assert!(!net(quote!(12, 8, 1, input = 20)).contains("__mlp_"));
+    assert!(!net(quote!(8, 1, input = 4)).contains("__mlp_"));
     let tall = net(quote!(42, 42, 6, input = 3));
     assert_eq!(tall.matches("pub fn jacobian_blocks(").count(), 2);
-    assert!(tall.contains("__mlp_Net::jacobian_blocks::Body::run::<0>(self, xs, jacobians)"));
-    assert_eq!(calls(&tall), tall.matches(inlined).count() + 1);
+    let kernel = "__mlp_Net::jacobian_blocks::Body::run::<0>(self, xs, jacobians)";
+    assert_eq!(tall.matches(kernel).count(), 2);
+    // Every method's body apart is `#[inline]` with the vector kernels, no kernel's.
+    let kernels = tall.matches("_blocks::Body::run::<0>(self").count();
+    assert_eq!(calls(&tall), tall.matches(inlined).count() + kernels);
 }
 
 /// A network shaped like a physics-informed one, whose weights do not fit in L1 together:
