@@ -55,7 +55,14 @@ use proc_macro::TokenStream;
 /// - `unroll = N`, `unroll = all` or `unroll = none` (the default): statements of at most `N`
 ///   floating-point operations are emitted as straight-line code, larger ones as fixed-bound
 ///   loops. Loops are the default because they were measured faster and quicker to build
-///   (BENCHMARKS.md).
+///   (BENCHMARKS.md);
+/// - `inline = auto` (the default), `inline = all`, `inline = none` or `inline = N`: method
+///   bodies of more than `N` operations (a block kernel's: a sample's) are compiled apart,
+///   once, each in a codegen unit of its own, and called; the others stay in their
+///   `#[inline]` methods, for the caller's code to take in. `auto` puts apart the block
+///   kernels of more than 16,000 operations a block and, where the target lacks AVX and
+///   FMA, the bodies of more than 16,000 operations: where that costs a loop nothing
+///   measurable (the README's "Building for speed").
 ///
 /// A built-in activation is a lower-case name: `identity`, `tanh`, `sigmoid`, `relu`,
 /// `leaky_relu`, `softplus`, `elu`, `silu`, `gelu`, `sin`. Anything else is a path to a type
