@@ -86,7 +86,8 @@ impl Signature {
     }
 }
 
-/// Where a body goes, as [`Bodies::method`] or [`Bodies::kernel`] decides: in its method, or apart.
+/// Where a body goes, as [`Bodies::method`] or [`Bodies::kernel`] decides: in its method,
+/// or apart.
 #[derive(Clone, Copy)]
 pub struct Place {
     /// The targets it is compiled for.
