@@ -29,7 +29,7 @@
 //! build with `inline = none`, 4.5–5.1 s with every body in its method (`-C
 //! target-cpu=native`; docs/performance-log.md, "The thirty-fourth session").
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -121,11 +121,9 @@ pub struct Bodies<'a> {
     param: Ident,
     /// Its argument at a call: `IN` or `0`.
     arg: TokenStream,
-    /// The bodies written apart: each one's method's name, and its function (a method's
-    /// name twice for a body under each of two `cfg`s).
-    written: RefCell<Vec<(Ident, TokenStream)>>,
-    /// Whether one of them is `#[inline]` where the target has the vector kernels.
-    inlined: Cell<bool>,
+    /// The bodies written apart: each one's method's name, its place, and its function (a
+    /// method's name twice for a body under each of two `cfg`s).
+    written: RefCell<Vec<(Ident, Place, TokenStream)>>,
 }
 
 impl<'a> Bodies<'a> {
@@ -147,7 +145,6 @@ impl<'a> Bodies<'a> {
             param,
             arg,
             written: RefCell::default(),
-            inlined: Cell::default(),
         }
     }
 
@@ -212,14 +209,14 @@ impl<'a> Bodies<'a> {
         let (names, types): (Vec<&Ident>, Vec<&TokenStream>) =
             arguments.iter().map(|(name, ty)| (name, ty)).unzip();
         let returns = returns.as_ref().map(|r| quote!(-> #r));
-        let cfg = place.targets.cfg();
+        let cfg = place.cfg();
         let inline = place.inline.then(|| {
-            self.inlined.set(true);
             let avx = vector_kernels();
             quote!(#[cfg_attr(#avx, inline)])
         });
         self.written.borrow_mut().push((
             name.clone(),
+            place,
             quote! {
                 #cfg
                 #[allow(
@@ -246,9 +243,7 @@ impl<'a> Bodies<'a> {
             return (TokenStream::new(), TokenStream::new());
         }
         let module = self.module;
-        let (mut names, impls): (Vec<Ident>, Vec<TokenStream>) = written.into_iter().unzip();
-        names.dedup();
-        let inlined = self.inlined.get().then(|| {
+        let inlined = written.iter().any(|(_, place, _)| place.inline).then(|| {
             quote! {
                 ///
                 /// Where the target has the vector kernels (AVX and FMA) the methods'
@@ -256,6 +251,11 @@ impl<'a> Bodies<'a> {
                 /// callers' units as a method's own body.
             }
         });
+        let (mut names, impls): (Vec<Ident>, Vec<TokenStream>) = written
+            .into_iter()
+            .map(|(name, _, function)| (name, function))
+            .unzip();
+        names.dedup();
         let module = quote! {
             /// A module for each method whose body is compiled apart, holding a type that
             /// names it, so that rustc compiles each in a codegen unit of its own.

@@ -17,6 +17,11 @@ pub struct SeedLoops;
 #[mlp(20, 10, 1, input = 52, inline = none)]
 pub struct SeedApart;
 
+/// The same, every body in its method (`inline = all`): [`Seed`] has its Hessians,
+/// Laplacians and block kernels apart where the target lacks the vector kernels.
+#[mlp(20, 10, 1, input = 52, inline = all)]
+pub struct SeedKept;
+
 /// A wider one, where sums have 64 and 128 terms: a row of the Hessian's tangents (64 lanes
 /// of 128 terms) is more than `axpys` holds in registers, so those go by `sums_rows`.
 #[mlp(128, 128, 1, input = 64)]
@@ -106,6 +111,10 @@ pub struct Tall;
 /// The same, its bodies compiled apart: the block kernel's two, one under each `cfg`.
 #[mlp(32, 32, 6, input = 3, inline = none)]
 pub struct TallApart;
+
+/// The same, every body in its method ([`Tall`]'s block kernels are apart).
+#[mlp(32, 32, 6, input = 3, inline = all)]
+pub struct TallKept;
 
 /// Two inputs and forty outputs: its Jacobian by tangent sweeps, one per input.
 #[mlp(16, 40, input = 2, activation = silu)]
