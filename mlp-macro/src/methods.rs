@@ -325,7 +325,7 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
         let (g, adjoints) = reverse_adjoints(&mut p, f.y, f.x, Seed::One, Name::plain("g"));
         let first = tangent(&mut p, f.x, Direction::Columns(c));
         let value = match curvature(&p, forward, &adjoints, &first, f.x) {
-            Some(curves) => crate::derive::laplacian(&mut p, &curves, c),
+            Some(curves) => crate::derive::laplacian(&curves, c),
             None => second_tangents(&mut p, f, c, &first),
         };
         (value, Some(g))

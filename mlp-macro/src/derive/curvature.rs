@@ -22,8 +22,7 @@
 use std::collections::HashMap;
 
 use super::reverse::{opened, partial, through};
-use crate::ir::{Expr, Extent, IndexId, Ix, Name, Program, Role, Stmt, TensorId};
-use crate::passes::layout::SHORT;
+use crate::ir::{Expr, IndexId, Ix, Program, TensorId};
 
 /// One statement's share of the second derivatives, `Σ_J weight[J]·ṡ[J,k]·ṡ[J,c]`: its
 /// adjoint times its second derivative at the read `s[J]` that moves, and that read.
@@ -70,20 +69,6 @@ impl Curve {
     /// The read's tensor `s`.
     pub fn read(&self) -> TensorId {
         self.read
-    }
-
-    /// The indices `J` of the read, if it moves with the input through a tangent and reads
-    /// its tensor at distinct indices alone (`z2[i]`): the axes of a tensor over its reads.
-    fn axes(&self) -> Option<Vec<IndexId>> {
-        self.tangent?;
-        let mut axes = Vec::new();
-        for ix in &self.ixs {
-            match *ix {
-                Ix::Var(v) if !axes.contains(&v) => axes.push(v),
-                _ => return None,
-            }
-        }
-        Some(axes)
     }
 }
 
@@ -134,29 +119,11 @@ pub fn curvature(
 }
 
 /// The Laplacian `Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c]` of `curves`, `c` the columns.
-///
-/// Along [`SHORT`] columns or more, each read's sums of squares are a tensor of their own
-/// (`n2[i] = Σ_c ż2[i,c]·ż2[i,c]`, named after the read's layer), so that they are summed a
-/// group of rows at a time (`_mlp::dot_rows`, each row's bits its `_mlp::dot`'s) rather
-/// than one row inside each term of the weighted sum: the seed's
-/// `value_gradient_laplacian` took 17 % less time so. Along fewer, the tangents are laid
-/// out a direction to a row and each square is a few steps along it.
-pub fn laplacian(p: &mut Program, curves: &[Curve], c: IndexId) -> Expr {
-    let short = matches!(p.extent(c), Extent::Fixed(n) if n < SHORT);
-    let mut terms = Vec::new();
-    for curve in curves {
-        let squares = Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)));
-        let axes = curve.axes();
-        let (false, Some(axes)) = (short, axes) else {
-            terms.push(curve.weighted(squares));
-            continue;
-        };
-        let layer = p.tensors[curve.read()].name.layer.unwrap_or(0);
-        let n = p.tensor(Name::layer("n", layer), Role::Computed, axes.clone());
-        p.stmts.push(Stmt::new(n, squares));
-        terms.push(curve.weighted(Expr::read(n, &axes)));
-    }
-    Expr::Add(terms)
+pub fn laplacian(curves: &[Curve], c: IndexId) -> Expr {
+    let terms = curves
+        .iter()
+        .map(|curve| curve.weighted(Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)))));
+    Expr::Add(terms.collect())
 }
 
 /// `∂²e/∂r²` for `r` the `n`-th read of `e` (in [`Expr::visit_reads`] order), as
@@ -207,8 +174,7 @@ mod tests {
         let c = p.index("c", p.extent(k));
         let first = tangent(&mut p, x, Direction::Columns(c));
         let curves = curvature(&p, 1, &adjoints, &first, x)?;
-        let laplacian = super::laplacian(&mut p, &curves, c);
-        Some(p.expr(&simplify(&p, laplacian)))
+        Some(p.expr(&simplify(&p, super::laplacian(&curves, c))))
     }
 
     #[test]

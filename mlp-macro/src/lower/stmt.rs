@@ -272,8 +272,13 @@ impl Lowering<'_> {
             // Computed with an earlier statement's; where they are the value itself
             // (`jvp`'s `ż2 = W2·ȧ1`), bound, not copied.
             _ if from_earlier && *value == *sum => {
-                let sums = self.paired_sums(n);
-                return Some(self.bound(stmt.targets[0], quote!(#sums)));
+                let (t, sums) = (stmt.targets[0], self.paired_sums(n));
+                let name = self.ident(t);
+                if self.out == Some(t) {
+                    return Some(quote!(*#name = #sums;));
+                }
+                let ty = self.array_type(t);
+                return Some(quote!(let #name: #ty = #sums;));
             }
             _ if from_earlier => {
                 let sums = self.paired_sums(n);
@@ -298,10 +303,6 @@ impl Lowering<'_> {
                 quote!(_mlp::dot_rows::<#scalar, #count, #rows>(|#row_param, #v_param| (#a, #b)))
             }
         };
-        // The sums themselves, bound; a block kernel declares its arrays before its loop.
-        if *value == *sum && !self.blocks {
-            return Some(self.bound(stmt.targets[0], sums));
-        }
         self.rows_then(
             n,
             stmt,
@@ -310,16 +311,6 @@ impl Lowering<'_> {
             sum,
             quote!(let acc: [#scalar; #rows] = #sums;),
         )
-    }
-
-    /// `t` bound to `sums`, an array of its values (or written through, if the output).
-    fn bound(&self, t: TensorId, sums: TokenStream) -> TokenStream {
-        let name = self.ident(t);
-        if self.out == Some(t) {
-            return quote!(*#name = #sums;);
-        }
-        let ty = self.array_type(t);
-        quote!(let #name: #ty = #sums;)
     }
 
     /// `sums` (which binds `acc`), then statement `n`'s value for each row, `acc[row]` for
