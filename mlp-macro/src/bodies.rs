@@ -86,13 +86,6 @@ impl Signature {
     }
 }
 
-/// The methods whose body, apart under `auto`, is `#[inline]` where the target has the
-/// vector kernels: the seed's `value_gradient_laplacian` took 20–27 % longer in a loop
-/// called apart (its batch, a call a sample, 21 %), where its `laplacian`, `hessian_to`
-/// and `value_gradient_hessian_to`, the larger networks' every method and the block
-/// kernels lost nothing measurable (docs/performance-log.md, "The thirty-sixth session").
-const TAKEN_IN: &[&str] = &["value_gradient_laplacian"];
-
 /// Where a body goes, as [`Bodies::method`] or [`Bodies::kernel`] decides: in its method,
 /// or apart.
 #[derive(Clone, Copy)]
@@ -160,14 +153,11 @@ impl<'a> Bodies<'a> {
         self.inline
     }
 
-    /// Where the body of the method `signature`, of `ops` operations, goes.
-    pub fn method(&self, signature: &Signature, ops: usize) -> Place {
+    /// Where a method's body of `ops` operations goes.
+    pub fn method(&self, ops: usize) -> Place {
         let (apart, inline) = match self.policy {
             Inline::Limit(limit) => (!limit.admits(ops), false),
-            Inline::Auto => (
-                !Inline::AUTO.admits(ops),
-                TAKEN_IN.contains(&signature.name.to_string().as_str()),
-            ),
+            Inline::Auto => (!Inline::AUTO.admits(ops), Inline::VECTOR.admits(ops)),
         };
         Place {
             targets: Targets::All,

@@ -520,7 +520,7 @@ impl Item {
                         size: usize,
                         body: &dyn Fn(&Context) -> TokenStream| {
             docs[0] = docs[0].replacen("{ops}", ops, 1);
-            let place = bodies.method(&signature, size);
+            let place = bodies.method(size);
             let body = bodies.body(&signature, place, body(bodies.cx(place)));
             let signature = signature.method();
             quote! {
@@ -617,7 +617,7 @@ impl Item {
                 &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
                 rest,
             );
-            let place = bodies.method(&signature_to, size(p));
+            let place = bodies.method(size(p));
             let body = lower_into(p, bodies.cx(place), r, h);
             let body = bodies.body(&signature_to, place, body);
             let signature_to = signature_to.method();

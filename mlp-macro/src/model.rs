@@ -233,4 +233,8 @@ impl Inline {
     /// Laplacians and Hessians) −3 to +3 %; the block kernels −24 to +3 %
     /// (docs/performance-log.md, "The thirty-fifth session").
     pub const AUTO: Limit = Limit::UpTo(16_000);
+
+    /// `auto`'s limit for a method's body apart to be `#[inline]` where the target has the
+    /// vector kernels. (trial)
+    pub const VECTOR: Limit = Limit::UpTo(64_000);
 }

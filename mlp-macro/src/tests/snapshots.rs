@@ -540,3 +540,14 @@ fn expansion_sizes() {
         );
     }
 }
+
+#[test]
+#[ignore]
+fn dump_ops() {
+    for args in [quote!(32, 32, 6, input = 12), quote!(16, 16, 16, 1, input = 12), quote!(64, 64, 64, 1, input = 3), quote!(128, 128, 1, input = 64)] {
+        let e = expand(args.clone(), quote!(pub struct Net;));
+        println!("{args}");
+        for l in e.lines().filter(|l| l.contains("operations") && l.contains("///")) { println!("  {}", l.trim()); }
+        for l in e.lines().filter(|l| l.contains("::Body::run::<0>(self")) { println!("  APART {}", l.trim()); }
+    }
+}
