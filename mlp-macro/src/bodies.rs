@@ -17,17 +17,19 @@
 //!   only in the crates that call it.
 //!
 //! By default (`inline = auto`) a method's body of more than [`Inline::AUTO`] operations
-//! is apart, but `#[cfg_attr(<vector kernels>, inline)]`: where the target has the vector
-//! kernels it is copied into its callers' codegen units, as a method's own body is, for
-//! LLVM to take in or not (the seed's timing program kept some such bodies as functions
-//! that it had inlined as methods: −6 to +8 % a line, 1.001–1.004 over all). A block
-//! kernel of more than [`Inline::AUTO`] operations a block (16 samples) is apart on every
-//! target: one call a block costs nothing measurable. `inline = all | none | N` place the
-//! bodies alike on every target, a block kernel by its sample's operations.
+//! is apart; one of at most [`Inline::VECTOR`] is `#[cfg_attr(<vector kernels>, inline)]`:
+//! where the target has the vector kernels it is copied into its callers' codegen units,
+//! as a method's own body is, for LLVM to take in or not (the seed's timing program kept
+//! some such bodies as functions that it had inlined as methods: −6 to +8 % a line,
+//! 1.001–1.004 over all). Larger bodies (the seed's Hessians) are compiled once on every
+//! target, as is a block kernel of more than [`Inline::AUTO`] operations a block (16
+//! samples): one call costs nothing measurable. `inline = all | none | N` place the bodies
+//! alike on every target, a block kernel by its sample's operations.
 //!
-//! A program calling the seed's every method from `main`, on two cores: 2.8 s of release
-//! build with `inline = none`, 4.5–5.1 s with every body in its method (`-C
-//! target-cpu=native`; docs/performance-log.md, "The thirty-fourth session").
+//! A program calling the seed's every method from `main`, on two cores, `-C
+//! target-cpu=native`: 1.9 s of release build by default, 3.0–3.1 s with the Hessians
+//! `#[inline]` as well, 4.5–5.1 s with every body in its method (docs/performance-log.md,
+//! "The thirty-fourth session" and after).
 
 use std::cell::RefCell;
 
@@ -246,8 +248,8 @@ impl<'a> Bodies<'a> {
         let inlined = written.iter().any(|(_, place, _)| place.inline).then(|| {
             quote! {
                 ///
-                /// Where the target has the vector kernels (AVX and FMA) the methods'
-                /// bodies (not the block kernels') are `#[inline]`, compiled in their
+                /// Where the target has the vector kernels (AVX and FMA) the bodies
+                /// marked `cfg_attr(…, inline)` are `#[inline]`, compiled in their
                 /// callers' units as a method's own body.
             }
         });

@@ -60,9 +60,9 @@ use proc_macro::TokenStream;
 ///   bodies of more than `N` operations (a block kernel's: a sample's) are compiled apart,
 ///   once, each in a codegen unit of its own, and called; the others stay in their
 ///   `#[inline]` methods, for the caller's code to take in. `auto` puts apart the block
-///   kernels of more than 16,000 operations a block and, where the target lacks AVX and
-///   FMA, the bodies of more than 16,000 operations: where that costs a loop nothing
-///   measurable (the README's "Building for speed").
+///   kernels of more than 16,000 operations a block, the bodies of more than 80,000 and,
+///   where the target lacks AVX and FMA, those of more than 16,000: where that costs a
+///   loop nothing measurable (the README's "Building for speed").
 ///
 /// A built-in activation is a lower-case name: `identity`, `tanh`, `sigmoid`, `relu`,
 /// `leaky_relu`, `softplus`, `elu`, `silu`, `gelu`, `sin`. Anything else is a path to a type

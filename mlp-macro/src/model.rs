@@ -220,10 +220,11 @@ pub enum Inline {
     /// `inline = all | none | N`: those the limit admits, on every target.
     Limit(Limit),
     /// `inline = auto`, the default: bodies of at most [`Inline::AUTO`] operations, a
-    /// block kernel's counted for its block; the others apart, a method's `#[inline]`
-    /// where the target has the vector kernels (`crate::bodies`). Without them, and for
-    /// the block kernels on every target, apart costs a loop no measurable time, and it
-    /// shortens the build of a program calling many methods by a third.
+    /// block kernel's counted for its block; the others apart, a method's of at most
+    /// [`Inline::VECTOR`] `#[inline]` where the target has the vector kernels
+    /// (`crate::bodies`). Without them, for the block kernels, and with them past
+    /// [`Inline::VECTOR`], apart costs a loop no measurable time, and it shortens the
+    /// build of a program calling many methods by a third.
     Auto,
 }
 
@@ -235,6 +236,11 @@ impl Inline {
     pub const AUTO: Limit = Limit::UpTo(16_000);
 
     /// `auto`'s limit for a method's body apart to be `#[inline]` where the target has the
-    /// vector kernels. (trial)
-    pub const VECTOR: Limit = Limit::UpTo(64_000);
+    /// vector kernels, copied into its callers' units for LLVM to take in. Not so, in a
+    /// loop, the seed's `value_gradient_laplacian` (38,887 operations) took 20–27 % longer,
+    /// a 12-32-32-6 network's `jacobian` (19,928) 6 %, a 3-64-64-64-1 network's `hvp`
+    /// (67,709) 3–4 %; the Hessians of 87,000 operations and more nothing (−4 to +1 %),
+    /// and they are most of the build of a program calling the seed's every method
+    /// (docs/performance-log.md, "The thirty-sixth session").
+    pub const VECTOR: Limit = Limit::UpTo(80_000);
 }
