@@ -335,9 +335,6 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     };
     let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
     p.stmts.push(Stmt::new(laplacian, value));
-    if let Some(g) = g {
-        last_but_one(&mut p, g);
-    }
     let returns = match g {
         Some(g) => {
             p.outputs = vec![f.y, g, laplacian];
@@ -354,25 +351,6 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     };
     optimize(&mut p);
     (p, returns)
-}
-
-/// Moves the statement computing `t`, which no other reads, to just before the last one.
-/// The gradient's last sum so goes between the tangents' sums and the Laplacian, which
-/// reads them: right after the stores of an array, its loads waited on them, and the
-/// seed's `value_gradient_laplacian` called as a function took 10–25 % longer (inlined
-/// into a loop, 0–2 %; docs/performance-log.md, "The thirty-sixth session").
-fn last_but_one(p: &mut Program, t: TensorId) {
-    let Some(n) = p.stmts.iter().position(|s| s.targets.contains(&t)) else {
-        return;
-    };
-    let mut read = false;
-    for value in p.stmts.iter().flat_map(|s| &s.values) {
-        value.visit_reads(&mut |r, _, _| read |= r == t);
-    }
-    if !read {
-        let stmt = p.stmts.remove(n);
-        p.stmts.insert(p.stmts.len() - 1, stmt);
-    }
 }
 
 /// `Σ_c ÿ[0,c]`, by the second tangents of the `first` along the columns `c`.
