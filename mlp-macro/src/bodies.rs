@@ -27,9 +27,9 @@
 //! alike on every target, a block kernel by its sample's operations.
 //!
 //! A program calling the seed's every method from `main`, on two cores, `-C
-//! target-cpu=native`: 1.9 s of release build by default, 3.0–3.1 s with the Hessians
-//! `#[inline]` as well, 4.5–5.1 s with every body in its method (docs/performance-log.md,
-//! "The thirty-fourth session" and after).
+//! target-cpu=native`: 1.9–2.1 s of release build by default, 2.9–3.2 s with the Hessians
+//! `#[inline]` as well, 3.3–3.5 s with every body in its method (docs/performance-log.md,
+//! "The thirty-sixth session").
 
 use std::cell::RefCell;
 
