@@ -239,8 +239,10 @@ impl Inline {
     /// vector kernels, copied into its callers' units for LLVM to take in. Not so, in a
     /// loop, the seed's `value_gradient_laplacian` (38,887 operations) took 20–27 % longer,
     /// a 12-32-32-6 network's `jacobian` (19,928) 6 %, a 3-64-64-64-1 network's `hvp`
-    /// (67,709) 3–4 %; the Hessians of 87,000 operations and more nothing (−4 to +1 %),
-    /// and they are most of the build of a program calling the seed's every method
-    /// (docs/performance-log.md, "The thirty-sixth session").
+    /// (67,709) 3–4 %; bodies of 85,000 operations and more −4 to +5 % (the
+    /// 3-64-64-64-1 network's `value_gradient_laplacian` +5 % at one alignment, 0 % at
+    /// another; the seed's `hessian` −4 %), and the seed's Hessians are most of the build
+    /// of a program calling its every method (docs/performance-log.md, "The thirty-sixth
+    /// session").
     pub const VECTOR: Limit = Limit::UpTo(80_000);
 }

@@ -273,10 +273,10 @@ fn tall_jacobian() {
 
 /// `inline = auto`, the default: a method's body of more than 16,000 operations apart
 /// (the seed's Hessians and Laplacians), and `#[inline]` where the target has the vector
-/// kernels up to 80,000 (the Laplacians), a smaller one in its method; a block kernel of more than 16,000 operations
-/// a block apart on every target, not `#[inline]` (the seed's every kernel; the 3-42-42-6
-/// network's two Jacobian kernels, one under each `cfg`). `inline = all` keeps every body
-/// in its method.
+/// kernels up to 80,000 (the Laplacians), a smaller one in its method; a block kernel of
+/// more than 16,000 operations a block apart on every target, not `#[inline]` (the seed's
+/// every kernel; the 3-42-42-6 network's two Jacobian kernels, one under each `cfg`).
+/// `inline = all` keeps every body in its method.
 #[test]
 fn inline_auto() {
     let net = |args| {
