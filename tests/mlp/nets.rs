@@ -17,8 +17,9 @@ pub struct SeedLoops;
 #[mlp(20, 10, 1, input = 52, inline = none)]
 pub struct SeedApart;
 
-/// The same, every body in its method (`inline = all`): [`Seed`] has its Hessians,
-/// Laplacians and block kernels apart where the target lacks the vector kernels.
+/// The same, every body in its method (`inline = all`): [`Seed`] has its block kernels
+/// and Hessians apart on every target, its Laplacians where the target lacks the vector
+/// kernels.
 #[mlp(20, 10, 1, input = 52, inline = all)]
 pub struct SeedKept;
 
