@@ -27,12 +27,6 @@ pub(crate) mod tanh;
     target_feature = "avx2",
     target_feature = "fma"
 ))]
-pub(crate) mod tanh_avx2;
-#[cfg(all(
-    target_arch = "x86_64",
-    target_feature = "avx2",
-    target_feature = "fma"
-))]
 pub(crate) mod tanh_f32;
 pub(crate) mod tanh_row;
 
