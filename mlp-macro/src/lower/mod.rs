@@ -119,6 +119,7 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
     let mut lowering = Lowering::new(p, cx);
     lowering.out = Some(out);
     lowering.aligned = true;
+    let frame = lowering.frame();
     let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
     let name = lowering.ident(out);
     // Held in scalars (an unrolled method), the result is assigned whole at the end.
@@ -128,6 +129,7 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
     });
     let rest = returns.without(out).map(|r| lowering.returns(&r));
     quote! {
+        #frame
         #(#stmts)*
         #assign
         #rest
@@ -271,7 +273,9 @@ pub fn lower_block(
         };
         plurals.push((s, lowering.extent(*p.tensors[t].axes.last()?)));
     }
+    let frame = lowering.frame();
     let body = quote! {
+        #frame
         #(#declared)*
         for (#each, #y) in #blocks.zip(#ys) {
             #(#stmts)*
@@ -434,12 +438,23 @@ impl<'a> Lowering<'a> {
     fn body(&self, returns: &Returns) -> TokenStream {
         let (pairs, order) = self.pairs();
         *self.pairs.borrow_mut() = pairs;
+        let frame = self.frame();
         let stmts = order.into_iter().map(|n| self.stmt(n, &self.p.stmts[n]));
         let result = self.returns(returns);
         quote! {
+            #frame
             #(#stmts)*
             #result
         }
+    }
+
+    /// `_mlp::align_frame();` where the body holds a computed tensor in an array: its
+    /// frame then starts on a cache line, so that no vector it reads from the stack
+    /// straddles two, wherever the caller's stack is (a body of scalars has nothing there).
+    fn frame(&self) -> Option<TokenStream> {
+        let arrays = (0..self.p.tensors.len())
+            .any(|t| self.p.tensors[t].role == Role::Computed && self.array[t]);
+        arrays.then(|| quote!(_mlp::align_frame();))
     }
 
     fn extent(&self, index: IndexId) -> TokenStream {

@@ -20,6 +20,7 @@ pub(crate) mod avx;
 pub(crate) mod avx512;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
 pub(crate) mod block;
+mod frame;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
 #[cfg(all(
@@ -29,6 +30,8 @@ pub(crate) mod tanh;
 ))]
 pub(crate) mod tanh_f32;
 pub(crate) mod tanh_row;
+
+pub use frame::align_frame;
 
 /// Up to how many terms [`axpys`] holds lanes in registers while `v` goes by: beyond, the
 /// matrix they read column-wise no longer stays in a 32 KiB L1 cache, and one row at a time
