@@ -24,6 +24,10 @@ pub fn align_frame() {
         let line = core::mem::MaybeUninit::<Line>::uninit();
         // SAFETY: the assembly is empty: it reads nothing, writes nothing, and leaves the
         // stack and the flags alone; it only takes the address.
+        #[allow(
+            clippy::pointers_in_nomem_asm_block,
+            reason = "the address is all the assembly takes: it reads nothing through it"
+        )]
         unsafe {
             core::arch::asm!(
                 "/* {0} */",
