@@ -159,7 +159,7 @@ impl<'a> Bodies<'a> {
     pub fn method(&self, ops: usize) -> Place {
         let (apart, inline) = match self.policy {
             Inline::Limit(limit) => (!limit.admits(ops), false),
-            Inline::Auto => (!Inline::AUTO.admits(ops), false),
+            Inline::Auto => (!Inline::AUTO.admits(ops), Inline::VECTOR.admits(ops)),
         };
         Place {
             targets: Targets::All,
