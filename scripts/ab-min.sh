@@ -25,6 +25,9 @@
 # build lands the same way every round. Aligning every function takes out where it starts,
 # not the rest: believe a difference of a few percent in one figure only if it holds for
 # another alignment (`-align-all-functions=5` in AB_RUSTFLAGS) and in the geometric mean.
+# Each round is a new process, its stack at a new offset from a cache line (revisions
+# before the thirty-seventh session's `_mlp::align_frame` moved with it by up to a tenth:
+# a figure of theirs is its luckiest round's).
 # FILTER keeps the benchmarks whose names contain it; AB_RUSTFLAGS replaces the flags
 # (`AB_RUSTFLAGS= scripts/ab-min.sh …` for the default target), and AB_RUSTFLAGS_B those of
 # REV_B alone, to compare two targets (`AB_RUSTFLAGS_B="-C target-cpu=x86-64-v3"
