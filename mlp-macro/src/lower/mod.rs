@@ -107,7 +107,9 @@ impl Returns {
 
 /// The body of a method computing `p` and returning `returns`.
 pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
-    Lowering::new(p, cx).body(returns)
+    let mut lowering = Lowering::new(p, cx);
+    lowering.aligned = true;
+    lowering.body(returns)
 }
 
 /// The body of a method computing `p` with one of its results, `out`, written into a
