@@ -109,7 +109,6 @@ impl Returns {
 pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
     lowering.aligned = true;
-    lowering.returned = returns.tensors();
     lowering.body(returns)
 }
 
@@ -395,7 +394,6 @@ struct Lowering<'a> {
     /// −14 %). Every method's so measured mixed: the seed's `value_and_gradient` +10 to
     /// +22 % (docs/performance-log.md, "The twenty-fourth session").
     aligned: bool,
-    returned: Vec<TensorId>,
     /// A block kernel's statement it cannot take as a sample's call does: no kernel.
     declined: Cell<bool>,
     /// For a block kernel, the declarations of its arrays, made once before its loop over
@@ -429,7 +427,6 @@ impl<'a> Lowering<'a> {
                     out: None,
                     blocks: false,
                     aligned: false,
-                    returned: Vec::new(),
                     declined: Cell::new(false),
                     declared: RefCell::new(Vec::new()),
                     pairs: RefCell::new(Vec::new()),
@@ -499,7 +496,7 @@ impl<'a> Lowering<'a> {
             return quote!(*#name = #value;);
         }
         let ty = self.array_type(t);
-        if self.aligned && self.p.tensors[t].axes.len() > 1 && !self.returned.contains(&t) {
+        if self.aligned && self.p.tensors[t].axes.len() > 1 {
             return quote!(let mut #name: _mlp::Aligned<#ty> = _mlp::Aligned(#value););
         }
         quote!(let mut #name: #ty = #value;)
