@@ -107,9 +107,7 @@ impl Returns {
 
 /// The body of a method computing `p` and returning `returns`.
 pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
-    let mut lowering = Lowering::new(p, cx);
-    lowering.aligned = true;
-    lowering.body(returns)
+    Lowering::new(p, cx).body(returns)
 }
 
 /// The body of a method computing `p` with one of its results, `out`, written into a
