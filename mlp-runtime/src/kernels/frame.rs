@@ -7,12 +7,13 @@
 //! or 48 bytes past a cache line, half of those reads and writes straddle two lines. On a
 //! Zen 4 the seed network's `value_gradient_laplacian`, called apart, took 1,030–1,090 ns
 //! so and 845–885 ns at 0 or 32 bytes, the same code; the 3-64-64-64-1 network's
-//! `laplacian` and `hvp` 6–8 % more or less by the same bytes (docs/performance-log.md,
+//! `laplacian` and `hvp` 6–9 % more or less by the same bytes (docs/performance-log.md,
 //! "The thirty-seventh session"). Realigned to 64 bytes, a frame is laid out the same way
 //! every time, its vector spills on whole lines.
 
-/// Aligns the frame of the function it is inlined into to 64 bytes, on targets with the
-/// vector kernels (AVX); elsewhere nothing. A 64-byte aligned local whose address an empty
+/// Aligns the frame of the function it is inlined into to 64 bytes, on targets with AVX's
+/// 256-bit vectors (SSE's 16 bytes never straddle a line of the 16-byte aligned stack);
+/// elsewhere nothing. A 64-byte aligned local whose address an empty
 /// `asm!` takes (touching no memory) makes LLVM realign the frame in the function's
 /// prologue: a few instructions a call, once for a body inlined into a loop's function.
 #[inline(always)]
