@@ -525,6 +525,54 @@ fn errors_keep_the_item() {
     assert!(out.ends_with("pub struct Net ;"), "{out}");
 }
 
+/// A body realigns its frame (`_mlp::align_frame`) first thing where it keeps a computed
+/// array, and only there: every body of the seed, a block kernel whatever its network,
+/// but no single call written out in scalars.
+#[test]
+fn frames_aligned_where_arrays_are() {
+    let net = |args| {
+        expand(
+            args,
+            quote!(
+                pub struct Net;
+            ),
+        )
+    };
+    // The first statement of a method's body: its `run` where it is written apart.
+    let first = |code: &str, name: &str| {
+        let text = method(code, name);
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines
+            .iter()
+            .rposition(|line| line.trim_start().starts_with("fn run<"))
+            .or_else(|| {
+                let signature = format!("pub fn {name}(");
+                lines.iter().position(|line| line.contains(&signature))
+            })
+            .expect("a body");
+        let open = (header..lines.len())
+            .find(|&i| lines[i].trim_end().ends_with('{'))
+            .expect("its brace");
+        lines[open + 1].trim().to_string()
+    };
+    let seed = net(quote!(20, 10, 1, input = 52));
+    let bodies = [
+        "forward",
+        "value_and_gradient",
+        "jvp",
+        "hvp",
+        "laplacian",
+        "hessian_to",
+        "gradient_blocks",
+    ];
+    for name in bodies {
+        assert_eq!(first(&seed, name), "_mlp::align_frame();", "{name}");
+    }
+    let tiny = net(quote!(3, 1, input = 2, unroll = all));
+    assert!(!method(&tiny, "value_and_gradient").contains("align_frame"));
+    assert_eq!(first(&tiny, "gradient_blocks"), "_mlp::align_frame();");
+}
+
 /// The size of the expansion of a few architectures (run by `scripts/compile-times.sh`).
 #[test]
 #[ignore = "a measurement, printed for docs/compile-times.md"]
