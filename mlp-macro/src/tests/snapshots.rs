@@ -15,12 +15,19 @@ fn expand(args: TokenStream, item: TokenStream) -> String {
     }
 }
 
+/// The expansion of `#[mlp(args)] pub struct Net;`, formatted.
+fn expand_net(args: TokenStream) -> String {
+    expand(
+        args,
+        quote!(
+            pub struct Net;
+        ),
+    )
+}
+
 /// Whether the expansion of `#[mlp(args)]` has a method `name`.
 fn writes(args: TokenStream, name: &str) -> bool {
-    let item = quote!(
-        pub struct Net;
-    );
-    expand(args, item).contains(&format!("pub fn {name}("))
+    expand_net(args).contains(&format!("pub fn {name}("))
 }
 
 /// The forward pass of `args` and its method programs, in the text form.
@@ -279,18 +286,10 @@ fn tall_jacobian() {
 /// `inline = all` keeps every body in its method.
 #[test]
 fn inline_auto() {
-    let net = |args| {
-        expand(
-            args,
-            quote!(
-                pub struct Net;
-            ),
-        )
-    };
     let calls = |code: &str| code.matches("::Body::run::<0>(self").count();
     let inlined = "#[cfg_attr(\n            all(target_arch = \"x86_64\", target_feature = \"avx\", \
                    target_feature = \"fma\"),\n            inline\n        )]\n        fn run<";
-    let seed = net(quote!(20, 10, 1, input = 52));
+    let seed = expand_net(quote!(20, 10, 1, input = 52));
     let methods = [
         "hessian_to",
         "value_gradient_hessian_to",
@@ -320,9 +319,9 @@ fn inline_auto() {
     };
     assert!(copied("laplacian") && copied("value_gradient_laplacian"));
     assert_eq!(seed.matches(inlined).count(), 2);
-    assert!(!net(quote!(20, 10, 1, input = 52, inline = all)).contains("__mlp_"));
-    assert!(!net(quote!(8, 1, input = 4)).contains("__mlp_"));
-    let tall = net(quote!(42, 42, 6, input = 3));
+    assert!(!expand_net(quote!(20, 10, 1, input = 52, inline = all)).contains("__mlp_"));
+    assert!(!expand_net(quote!(8, 1, input = 4)).contains("__mlp_"));
+    let tall = expand_net(quote!(42, 42, 6, input = 3));
     assert_eq!(tall.matches("pub fn jacobian_blocks(").count(), 2);
     let kernel = "__mlp_Net::jacobian_blocks::Body::run::<0>(self, xs, jacobians)";
     assert_eq!(tall.matches(kernel).count(), 2);
@@ -452,10 +451,7 @@ fn block_sums_over_shared_weights() {
 
 /// The `jacobian` method of `#[mlp(args)]`, formatted.
 fn jacobian(args: TokenStream) -> String {
-    let item = quote!(
-        pub struct Net;
-    );
-    method(&expand(args, item), "jacobian")
+    method(&expand_net(args), "jacobian")
 }
 
 /// The method `name` of a formatted expansion, from its signature to its closing brace,
@@ -530,14 +526,6 @@ fn errors_keep_the_item() {
 /// but no single call written out in scalars.
 #[test]
 fn frames_aligned_where_arrays_are() {
-    let net = |args| {
-        expand(
-            args,
-            quote!(
-                pub struct Net;
-            ),
-        )
-    };
     // The first statement of a method's body: its `run` where it is written apart.
     let first = |code: &str, name: &str| {
         let text = method(code, name);
@@ -555,7 +543,7 @@ fn frames_aligned_where_arrays_are() {
             .expect("its brace");
         lines[open + 1].trim().to_string()
     };
-    let seed = net(quote!(20, 10, 1, input = 52));
+    let seed = expand_net(quote!(20, 10, 1, input = 52));
     let bodies = [
         "forward",
         "value_and_gradient",
@@ -568,7 +556,7 @@ fn frames_aligned_where_arrays_are() {
     for name in bodies {
         assert_eq!(first(&seed, name), "_mlp::align_frame();", "{name}");
     }
-    let tiny = net(quote!(3, 1, input = 2, unroll = all));
+    let tiny = expand_net(quote!(3, 1, input = 2, unroll = all));
     assert!(!method(&tiny, "value_and_gradient").contains("align_frame"));
     assert_eq!(first(&tiny, "gradient_blocks"), "_mlp::align_frame();");
 }
@@ -584,12 +572,7 @@ fn expansion_sizes() {
         quote!(256, 128, 1, input = 784),
     ];
     for args in nets {
-        let code = expand(
-            args.clone(),
-            quote!(
-                pub struct Net;
-            ),
-        );
+        let code = expand_net(args.clone());
         println!(
             "{args}\t{} lines\t{} KiB",
             code.lines().count(),
