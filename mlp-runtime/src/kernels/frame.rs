@@ -6,16 +6,16 @@
 //! to the next (the kernel places the stack at random) and with the callers' frames: at 16
 //! or 48 bytes past a cache line, half of those reads and writes straddle two lines. On a
 //! Zen 4 the seed network's `value_gradient_laplacian`, called apart, took 1,030–1,090 ns
-//! so and 845–885 ns at 0 or 32 bytes, the same code; the 3-64-64-64-1 network's
+//! at 16 or 48 bytes and 845–885 at 0 or 32, the same code; the 3-64-64-64-1 network's
 //! `laplacian` and `hvp` 6–9 % more or less by the same bytes (docs/performance-log.md,
 //! "The thirty-seventh session"). Realigned to 64 bytes, a frame is laid out the same way
 //! every time, its vector spills on whole lines.
 
 /// Aligns the frame of the function it is inlined into to 64 bytes, on targets with AVX's
 /// 256-bit vectors (SSE's 16 bytes never straddle a line of the 16-byte aligned stack);
-/// elsewhere nothing. A 64-byte aligned local whose address an empty
-/// `asm!` takes (touching no memory) makes LLVM realign the frame in the function's
-/// prologue: a few instructions a call, once for a body inlined into a loop's function.
+/// elsewhere nothing. A 64-byte aligned local whose address an empty `asm!` takes
+/// (touching no memory) makes LLVM realign the frame in the function's prologue: a few
+/// instructions a call, once for a body inlined into a loop's function.
 #[inline(always)]
 pub fn align_frame() {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
