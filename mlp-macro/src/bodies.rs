@@ -214,7 +214,7 @@ impl<'a> Bodies<'a> {
         let cfg = place.cfg();
         let inline = place.inline.then(|| {
             let avx = vector_kernels();
-            quote!(#[cfg_attr(#avx, inline(always))])
+            quote!(#[cfg_attr(#avx, inline)])
         });
         self.written.borrow_mut().push((
             name.clone(),
