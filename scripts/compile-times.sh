@@ -96,7 +96,7 @@ printf '  %-46s every method, inline = all: release %4.1f\n' "20, 10, 1, input =
 sed -i 's/, inline = all)]/)]/' "$work/src/main.rs"
 # And built for x86-64-v3, as the README advises: the AVX kernels take longer to compile,
 # and only the block kernels and the bodies of more than 80,000 operations (the Hessians)
-# are apart.
+# are compiled once, apart (the Laplacians' bodies, apart but `#[inline]`, are copied).
 export RUSTFLAGS="-C target-cpu=x86-64-v3" CARGO_TARGET_DIR="$work/target-v3"
 cargo build -q --all-targets --release --manifest-path "$work/Cargo.toml"
 printf '  %-46s every method: release %4.1f (x86-64-v3)\n' "20, 10, 1, input = 52" \

@@ -238,7 +238,7 @@ impl Inline {
     /// `auto`'s limit for a method's body apart to be `#[inline]` where the target has the
     /// vector kernels, copied into its callers' units for LLVM to take in. Called apart
     /// instead, in a loop, the seed's `value_gradient_laplacian` (38,887 operations) took
-    /// 20–27 % longer, a 12-32-32-6 network's `jacobian` (19,928) 6 %, a 3-64-64-64-1
+    /// 20–27 % longer (18 % with frames aligned, the thirty-seventh session), a 12-32-32-6 network's `jacobian` (19,928) 6 %, a 3-64-64-64-1
     /// network's `hvp` (67,709) 3–4 %; bodies of 85,000 operations and more −4 to +5 %
     /// (the 3-64-64-64-1 network's `value_gradient_laplacian` +5 % at one alignment, 0 % at
     /// another; the seed's `hessian` −4 %), and the seed's Hessians are most of the build

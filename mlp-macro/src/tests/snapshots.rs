@@ -522,8 +522,9 @@ fn errors_keep_the_item() {
 }
 
 /// A body realigns its frame (`_mlp::align_frame`) first thing where it keeps a computed
-/// array, and only there: every body of the seed, a block kernel whatever its network,
-/// but no single call written out in scalars.
+/// array, and only there: seven of the seed's bodies, single calls and a block kernel, and
+/// a fully unrolled network's block kernel, but not its single call written out in
+/// scalars.
 #[test]
 fn frames_aligned_where_arrays_are() {
     // The first statement of a method's body: its `run` where it is written apart.

@@ -5,8 +5,8 @@
 //! to 16 bytes only, and where a frame starts modulo 64 changes from one run of a program
 //! to the next (the kernel places the stack at random) and with the callers' frames: at 16
 //! or 48 bytes past a cache line, half of those reads and writes straddle two lines. On a
-//! Zen 4 the seed network's `value_gradient_laplacian`, called apart, took 1,030–1,090 ns
-//! at 16 or 48 bytes and 845–885 at 0 or 32, the same code; the 3-64-64-64-1 network's
+//! Zen 4 the seed network's `value_gradient_laplacian`, called apart, took 1,030–1,094 ns
+//! at 16 or 48 bytes and 845–888 at 0 or 32, the same code; the 3-64-64-64-1 network's
 //! `laplacian` and `hvp` 6–9 % more or less by the same bytes (docs/performance-log.md,
 //! "The thirty-seventh session"). Realigned to 64 bytes, a frame is laid out the same way
 //! every time, its vector spills on whole lines.
