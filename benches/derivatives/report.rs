@@ -66,12 +66,16 @@ impl Arch {
             "value_and_gradient" | "batch-gradient" => (value_and_gradient, self.hidden()),
             // Forward over reverse: the gradient's work twice over.
             "hvp" | "batch-hvp" => (2.0 * value_and_gradient, self.hidden()),
-            // The hidden layers' input Jacobians, and their squared norms.
+            // The hidden layers' input Jacobians, their squared norms, and the second-order
+            // sums through every layer past the first (`z̈_l = W_l·ä_(l-1)`; a reverse sweep
+            // over those layers for the adjoints, the other way to weigh each unit's
+            // curvature, costs about as much).
             "laplacian" | "batch-laplacian" => (
-                self.forward() + input * (beyond_first + self.hidden()),
+                self.forward() + input * (beyond_first + self.hidden()) + beyond_first,
                 self.hidden(),
             ),
-            // The Laplacian's, and the reverse sweep of the gradient.
+            // The Laplacian's Jacobians and squared norms, and the gradient's reverse sweep,
+            // whose adjoints weigh each unit's curvature.
             "value_gradient_laplacian" | "batch-value_gradient_laplacian" => (
                 self.forward()
                     + input * (beyond_first + self.hidden())
