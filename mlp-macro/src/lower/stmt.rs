@@ -1,6 +1,6 @@
 //! Statements: each as unrolled `let`s, an array literal (or `from_fn` inside one), or loops.
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, TokenStream, TokenTree};
 use quote::quote;
 
 use super::{Lowering, Order, Shape, lanes, positions, split_flat};
@@ -98,18 +98,27 @@ impl Lowering<'_> {
             .flatten()
     }
 
-    /// Statement `n` as [`Lowering::dot_rows`] writes it with `_mlp::dot_rows_of(w, x)`: its
-    /// row index, the matrix and the vector, and the vector's tensor (read whole, `x[k]`).
-    fn dot_rows_of(&self, n: usize) -> Option<(IndexId, TokenStream, TokenStream, TensorId)> {
+    /// Statement `n` as [`Lowering::dot_rows`] writes it with `_mlp::dot_rows_of`: of one
+    /// vector, or of a vector per direction (a matrix of products stored a direction to a
+    /// row, `ż2[c,i] = Σ_j W2[i,j]·ȧ1[c,j]`).
+    fn products_of(&self, n: usize) -> Option<Products> {
         let stmt = &self.p.stmts[n];
         let t = stmt.targets[0];
-        let (1, &[row], true, false) = (
+        let (1, axes, true, false) = (
             stmt.targets.len(),
             self.p.tensors[t].axes.as_slice(),
             self.array[t],
             self.blocks,
         ) else {
             return None;
+        };
+        let (directions, row) = match *axes {
+            [row] => (None, row),
+            [c, row] if !self.p.tensors[t].symmetric => match self.p.extent(c) {
+                Extent::Fixed(count) if !self.free_literal(n, c) => (Some((c, count)), row),
+                _ => return None,
+            },
+            _ => return None,
         };
         // What `stmt` tries before `dot_rows`: an activation's row, and loops along lanes.
         if matches!(stmt.values[0], Expr::Act { .. }) || self.along_lanes(n, stmt).is_some() {
@@ -125,11 +134,27 @@ impl Lowering<'_> {
         let Expr::Mul(factors) = &**term else {
             return None;
         };
+        let read = directions.map_or(vec![Ix::Var(*v)], |(c, _)| vec![Ix::Var(c), Ix::Var(*v)]);
         let vector = factors.iter().find_map(|f| match f {
-            Expr::Read(t, ixs) if ixs[..] == [Ix::Var(*v)] => Some(*t),
+            Expr::Read(t, ixs) if *ixs == read => Some(*t),
             _ => None,
         })?;
-        Some((row, w, x, vector))
+        let last = match directions {
+            Some((c, count)) => {
+                let last = Literal::usize_unsuffixed(count.checked_sub(1)?);
+                at_index(x.clone(), &self.var(c), &quote!(#last))
+            }
+            None => x.clone(),
+        };
+        Some(Products {
+            row,
+            v: *v,
+            directions,
+            w,
+            x,
+            last,
+            vector,
+        })
     }
 
     /// For each statement written `_mlp::dot_rows_of(w, x)`, the first later one written
@@ -140,7 +165,14 @@ impl Lowering<'_> {
     /// Returns the pairs and the order to write the statements in.
     pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
         let count = self.p.stmts.len();
-        let ops: Vec<_> = (0..count).map(|n| self.dot_rows_of(n)).collect();
+        // A partner with directions lends its last one, left over from its own pairs.
+        let ops: Vec<_> = (0..count)
+            .map(|n| {
+                self.products_of(n)
+                    .filter(|p| p.directions.is_none_or(|(_, count)| count % 2 == 1))
+                    .map(|p| (p.row, p.w, p.last, p.vector, p.directions.is_some()))
+            })
+            .collect();
         // A tensor's one writer (none for an argument or a weight); a tensor written twice
         // (none is, today) pins its statements where they are.
         let writers = |t: TensorId| {
@@ -169,7 +201,7 @@ impl Lowering<'_> {
         while n_at < order.len() {
             let n = order[n_at];
             n_at += 1;
-            let Some((row, w, x, _)) = &ops[n] else {
+            let Some((row, w, x, _, false)) = &ops[n] else {
                 continue;
             };
             if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
@@ -195,7 +227,7 @@ impl Lowering<'_> {
                 Some(moving)
             };
             let partner = order[n_at..].iter().find_map(|&m| {
-                let (_, w_m, x_m, vector) = ops[m].as_ref()?;
+                let (_, w_m, x_m, vector, _) = ops[m].as_ref()?;
                 let same = w_m.to_string() == w.to_string() && x_m.to_string() != x.to_string();
                 (!taken[m] && same)
                     .then(|| moving(m, *vector))
@@ -257,6 +289,9 @@ impl Lowering<'_> {
             return None;
         }
         if !outer.is_empty() {
+            if let Some(products) = self.products_of(n).filter(|p| p.directions.is_some()) {
+                return self.direction_pairs(n, stmt, &products, sum);
+            }
             let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
             let (scalar, rows) = (&self.cx.scalar, self.extent(row));
             let sums = quote!(let acc: [#scalar; #rows] = _mlp::dot_rows_of(#w, #x););
@@ -286,7 +321,7 @@ impl Lowering<'_> {
             }
             // This one's and a later statement's, one read of `w` for both.
             (Some((w, x)), Some(m)) => {
-                let (_, _, v_m, _) = self.dot_rows_of(m)?;
+                let v_m = self.products_of(m)?.last;
                 let (later, count) = (self.paired_sums(m), self.extent(*v));
                 let Extent::Fixed(r) = self.p.extent(row) else {
                     return None;
@@ -324,19 +359,9 @@ impl Lowering<'_> {
         sum: &Expr,
         sums: TokenStream,
     ) -> Option<TokenStream> {
-        let (row_var, rows) = (self.var(row), self.extent(row));
         let t = stmt.targets[0];
-        let name = self.ident(t);
         let declare = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
-        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
-        let value = self.expr(n, &stmt.values[0]);
-        self.computed.borrow_mut().clear();
-        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
-        let each = quote! {
-            for #row_var in 0..#rows {
-                #name #([#vars])* [#row_var] = #value;
-            }
-        };
+        let each = self.each_row(n, stmt, outer, row, sum);
         Some(match outer {
             [] => quote! {
                 #sums
@@ -351,6 +376,106 @@ impl Lowering<'_> {
                 }
             }
         })
+    }
+
+    /// `for i in 0..rows { t[…][i] = value; }`: statement `n`'s value for each row, `acc[i]`
+    /// for its `sum`, inside whatever binds the `outer` axes.
+    fn each_row(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        outer: &[IndexId],
+        row: IndexId,
+        sum: &Expr,
+    ) -> TokenStream {
+        let (row_var, rows) = (self.var(row), self.extent(row));
+        let name = self.ident(stmt.targets[0]);
+        *self.computed.borrow_mut() = vec![(sum.clone(), quote!(acc[#row_var]))];
+        let value = self.expr(n, &stmt.values[0]);
+        self.computed.borrow_mut().clear();
+        let vars: Vec<Ident> = outer.iter().map(|&a| self.var(a)).collect();
+        quote! {
+            for #row_var in 0..#rows {
+                #name #([#vars])* [#row_var] = #value;
+            }
+        }
+    }
+
+    /// A matrix of products by one matrix, a direction to a row (`ż2[c,i] = Σ_j
+    /// W2[i,j]·ȧ1[c,j]`), two directions at a time: `_mlp::dot_rows_of_two`, each row of
+    /// `w` loaded once for both (each product's bits its own `_mlp::dot_rows_of`'s). An
+    /// odd one out comes from an earlier statement's product by the same matrix where
+    /// [`Lowering::pairs`] found one (`z2 = W2·a1`), else alone. A 64 × 64 matrix fills
+    /// Zen 4's L1 by itself, and each product read it from L2 anew: the 3-64-64-64-1
+    /// network's `value_gradient_laplacian`, its four products by `W2` and four by `W3` two
+    /// at a time, 2.50 µs against 2.90 (a scratch copy; docs/performance-log.md, "The
+    /// thirty-eighth session").
+    ///
+    /// ```text
+    /// for c in (0..2).step_by(2) {
+    ///     let (acc, acc_next) = _mlp::dot_rows_of_two::<f64, 64, 64, 128>(&self.w2, &a1_dot[c], &a1_dot[c + 1]);
+    ///     for i in 0..64 { z2_dot[c][i] = acc[i]; }
+    ///     let (c, acc) = (c + 1, acc_next);
+    ///     for i in 0..64 { z2_dot[c][i] = acc[i]; }
+    /// }
+    /// {
+    ///     let (c, acc) = (2, acc_z2_dot);
+    ///     for i in 0..64 { z2_dot[c][i] = acc[i]; }
+    /// }
+    /// ```
+    fn direction_pairs(
+        &self,
+        n: usize,
+        stmt: &Stmt,
+        products: &Products,
+        sum: &Expr,
+    ) -> Option<TokenStream> {
+        let (Some((dir, count)), Extent::Fixed(r)) =
+            (products.directions, self.p.extent(products.row))
+        else {
+            return None;
+        };
+        let (scalar, rows, len) = (
+            &self.cx.scalar,
+            self.extent(products.row),
+            self.extent(products.v),
+        );
+        let (c, w) = (self.var(dir), &products.w);
+        let t = stmt.targets[0];
+        let mut out = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
+        let each = self.each_row(n, stmt, &[dir], products.row, sum);
+        let (x, x_next) = (&products.x, at_index(products.x.clone(), &c, &quote!(#c + 1)));
+        if count >= 2 {
+            let (both, paired) = (
+                Literal::usize_unsuffixed(2 * r),
+                Literal::usize_unsuffixed(count / 2 * 2),
+            );
+            out.extend(quote! {
+                for #c in (0..#paired).step_by(2) {
+                    let (acc, acc_next) = _mlp::dot_rows_of_two::<#scalar, #len, #rows, #both>(#w, #x, #x_next);
+                    #each
+                    let (#c, acc) = (#c + 1, acc_next);
+                    #each
+                }
+            });
+        }
+        if count % 2 == 1 {
+            let last = Literal::usize_unsuffixed(count - 1);
+            let sums = if self.pairs.borrow().contains(&Some(n)) {
+                let sums = self.paired_sums(n);
+                quote!(#sums)
+            } else {
+                let x_last = &products.last;
+                quote!(_mlp::dot_rows_of(#w, #x_last))
+            };
+            out.extend(quote! {
+                {
+                    let (#c, acc): (usize, [#scalar; #rows]) = (#last, #sums);
+                    #each
+                }
+            });
+        }
+        Some(out)
     }
 
     /// A layer's pre-activations for a block of samples, `z[b][j] = Σ_k W[j,k]·a[b][k] +
@@ -638,4 +763,44 @@ impl Lowering<'_> {
             #body
         }
     }
+}
+
+/// A statement's products by one matrix ([`Lowering::products_of`]).
+struct Products {
+    /// The rows' index, and the sum's.
+    row: IndexId,
+    v: IndexId,
+    /// The directions' index and count, for a matrix of products.
+    directions: Option<(IndexId, usize)>,
+    /// The matrix and the vector borrowed whole (direction `c`'s, `&a1_dot[c]`), and the
+    /// last direction's (`&a1_dot[2]`; the vector again where there are no directions).
+    w: TokenStream,
+    x: TokenStream,
+    last: TokenStream,
+    /// The vector's tensor.
+    vector: TensorId,
+}
+
+/// `tokens` with every index `[c]` made `[at]`: another direction's operand (`&a1_dot[c]`
+/// to `&a1_dot[c + 1]` or `&a1_dot[2]`).
+fn at_index(tokens: TokenStream, c: &Ident, at: &TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                let index = group.delimiter() == Delimiter::Bracket
+                    && matches!(&inner[..], [TokenTree::Ident(i)] if i == c);
+                let stream = if index {
+                    at.clone()
+                } else {
+                    at_index(group.stream(), c, at)
+                };
+                let mut new = Group::new(group.delimiter(), stream);
+                new.set_span(group.span());
+                TokenTree::Group(new)
+            }
+            other => other,
+        })
+        .collect()
 }
