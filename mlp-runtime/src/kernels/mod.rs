@@ -210,11 +210,6 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
     const { assert!(R2 == 2 * R) };
-    // Without AVX and FMA, eight products' lanes side by side are more than SSE's sixteen
-    // registers hold: a product at a time.
-    if !cfg!(all(target_feature = "avx", target_feature = "fma")) {
-        return (dot_rows_of(w, x), dot_rows_of(w, v));
-    }
     let term = |r: usize, i: usize| (w[r / 2][i], if r.is_multiple_of(2) { x[i] } else { v[i] });
     let (mut wx, mut wv) = ([T::zero(); R], [T::zero(); R]);
     let mut put = |from: usize, sums: &[T]| {
