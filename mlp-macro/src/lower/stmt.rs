@@ -160,7 +160,9 @@ impl Lowering<'_> {
     /// For each statement written `_mlp::dot_rows_of(w, x)`, the first later one written
     /// `_mlp::dot_rows_of(w, v)` with the same `w` and a `v` known there: an argument, computed
     /// before, or computed by statements that can move up to just before it (all they read
-    /// known there). The first computes both (`_mlp::dot_rows_of_two`), reading `w` once:
+    /// known there), or a matrix of such products a direction to a row with an odd count of
+    /// directions (its last one). The first computes both (`_mlp::dot_rows_of_two`, or
+    /// `_mlp::dot_rows_of_pair` for a tangent), reading `w` once:
     /// `hvp`'s `W1·x` and `W1·v`, then `W2·a1` and `W2·ȧ1` once `ȧ1 = s1·W1·v` moves up.
     /// Returns the pairs and the order to write the statements in.
     pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
@@ -258,7 +260,8 @@ impl Lowering<'_> {
         (pairs, order)
     }
 
-    /// The sums statement `m` takes from an earlier statement's `_mlp::dot_rows_of_two`.
+    /// The sums statement `m` takes from an earlier statement's `_mlp::dot_rows_of_two` (or
+    /// `_pair`).
     fn paired_sums(&self, m: usize) -> Ident {
         let name = self.ident(self.p.stmts[m].targets[0]);
         Ident::new(&format!("acc_{name}"), name.span())
@@ -321,14 +324,20 @@ impl Lowering<'_> {
             }
             // This one's and a later statement's, one read of `w` for both.
             (Some((w, x)), Some(m)) => {
-                let v_m = self.products_of(m)?.last;
+                let partner = self.products_of(m)?;
+                let v_m = &partner.last;
+                // A tangent's product as the other products of its matrix of tangents.
+                let kernel = match partner.directions {
+                    Some(_) => quote!(dot_rows_of_pair),
+                    None => quote!(dot_rows_of_two),
+                };
                 let (later, count) = (self.paired_sums(m), self.extent(*v));
                 let Extent::Fixed(r) = self.p.extent(row) else {
                     return None;
                 };
                 let both = Literal::usize_unsuffixed(2 * r);
                 return self.rows_then(n, stmt, &[], row, sum, quote! {
-                    let (acc, #later) = _mlp::dot_rows_of_two::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
+                    let (acc, #later) = _mlp::#kernel::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
                 });
             }
             (Some((w, x)), None) => quote!(_mlp::dot_rows_of(#w, #x)),
@@ -402,8 +411,9 @@ impl Lowering<'_> {
     }
 
     /// A matrix of products by one matrix, a direction to a row (`ż2[c,i] = Σ_j
-    /// W2[i,j]·ȧ1[c,j]`), two directions at a time: `_mlp::dot_rows_of_two`, each row of
-    /// `w` loaded once for both (each product's bits its own `_mlp::dot_rows_of`'s). An
+    /// W2[i,j]·ȧ1[c,j]`), two directions at a time: `_mlp::dot_rows_of_pair`, each row of
+    /// `w` loaded once for both where the target has AVX and FMA (each product's bits its
+    /// own `_mlp::dot_rows_of`'s). An
     /// odd one out comes from an earlier statement's product by the same matrix where
     /// [`Lowering::pairs`] found one (`z2 = W2·a1`), else alone. A 64 × 64 matrix fills
     /// Zen 4's L1 by itself, and each product read it from L2 anew: the 3-64-64-64-1
@@ -413,7 +423,7 @@ impl Lowering<'_> {
     ///
     /// ```text
     /// for c in (0..2).step_by(2) {
-    ///     let (acc, acc_next) = _mlp::dot_rows_of_two::<f64, 64, 64, 128>(&self.w2, &a1_dot[c], &a1_dot[c + 1]);
+    ///     let (acc, acc_next) = _mlp::dot_rows_of_pair::<f64, 64, 64, 128>(&self.w2, &a1_dot[c], &a1_dot[c + 1]);
     ///     for i in 0..64 { z2_dot[c][i] = acc[i]; }
     ///     let (c, acc) = (c + 1, acc_next);
     ///     for i in 0..64 { z2_dot[c][i] = acc[i]; }
@@ -444,7 +454,10 @@ impl Lowering<'_> {
         let t = stmt.targets[0];
         let mut out = self.declare_written(t, &self.zeros(&self.p.tensors[t].axes));
         let each = self.each_row(n, stmt, &[dir], products.row, sum);
-        let (x, x_next) = (&products.x, at_index(products.x.clone(), &c, &quote!(#c + 1)));
+        let (x, x_next) = (
+            &products.x,
+            at_index(products.x.clone(), &c, &quote!(#c + 1)),
+        );
         if count >= 2 {
             let (both, paired) = (
                 Literal::usize_unsuffixed(2 * r),
@@ -452,7 +465,7 @@ impl Lowering<'_> {
             );
             out.extend(quote! {
                 for #c in (0..#paired).step_by(2) {
-                    let (acc, acc_next) = _mlp::dot_rows_of_two::<#scalar, #len, #rows, #both>(#w, #x, #x_next);
+                    let (acc, acc_next) = _mlp::dot_rows_of_pair::<#scalar, #len, #rows, #both>(#w, #x, #x_next);
                     #each
                     let (#c, acc) = (#c + 1, acc_next);
                     #each
