@@ -236,20 +236,23 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
 }
 
 /// [`dot_rows_of_two`] for two directions' tangents (`W2·ȧ1[c]` and `W2·ȧ1[c + 1]`, or a
-/// layer's `W2·a1` and its last tangent), where AVX and FMA are there; else a product at a
-/// time, each to the same bits. On Zen 4 the 3-64-64-64-1 network's
-/// `value_gradient_laplacian` took −15 % so with AVX-512, −16 % with AVX2, and +64 % on the
-/// default target, where a product at a time keeps it as it was (`scripts/ab-min.sh`;
-/// docs/performance-log.md, "The thirty-eighth session"). `hvp`'s pairs (`W1·x` and
-/// `W1·v`) keep [`dot_rows_of_two`] everywhere: on the default target a product at a time
-/// made some networks' `hvp` faster by up to a third and others slower by up to a fifth.
+/// layer's `W2·a1` and its last tangent), where AVX and FMA are there and the matrix is
+/// half of an L1 cache or more (16 KiB), which a product at a time reads from L2 again
+/// once the other matrices have had the cache; else a product at a time, each to the same
+/// bits. On Zen 4 the 3-64-64-64-1 network's `value_gradient_laplacian` took −15 % so with
+/// AVX-512, −16 % with AVX2, and +64 % on the default target; the 2-16-40 network's
+/// `jacobian` (a 5 KiB matrix) +3 and +8 % (`scripts/ab-min.sh`; docs/performance-log.md,
+/// "The thirty-eighth session"). `hvp`'s pairs (`W1·x` and `W1·v`) keep
+/// [`dot_rows_of_two`] everywhere: on the default target a product at a time made some
+/// networks' `hvp` faster by up to a third and others slower by up to a fifth.
 #[inline(always)]
 pub fn dot_rows_of_pair<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
     x: &[T; N],
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
-    if cfg!(all(target_feature = "avx", target_feature = "fma")) {
+    let large = const { N * R * core::mem::size_of::<T>() >= 16 * 1024 };
+    if large && cfg!(all(target_feature = "avx", target_feature = "fma")) {
         dot_rows_of_two::<T, N, R, R2>(w, x, v)
     } else {
         (dot_rows_of(w, x), dot_rows_of(w, v))
