@@ -632,8 +632,8 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         add_sums_lower, axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot,
-        scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
+        dot_rows_of_pair, dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, scalar_axpys,
+        scalar_dot, scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -980,7 +980,8 @@ mod tests {
         check::<64, 128, 128, 256>();
     }
 
-    /// Both products of `dot_rows_of_two` are `dot_rows_of`'s to the bit.
+    /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
+    /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
     #[test]
     fn dot_rows_of_two_is_two_dot_rows_of() {
         fn check<const N: usize, const R: usize, const R2: usize>() {
@@ -989,20 +990,28 @@ mod tests {
             });
             let x: [f64; N] = core::array::from_fn(|i| ((i * 17) as f64 * 1.37).cos() / 7.0);
             let v: [f64; N] = core::array::from_fn(|i| ((i * 5) as f64 * 0.91).sin() * 3.0);
-            let (wx, wv) = dot_rows_of_two::<f64, N, R, R2>(&w, &x, &v);
-            assert_eq!(wx.map(f64::to_bits), dot_rows_of(&w, &x).map(f64::to_bits));
-            assert_eq!(wv.map(f64::to_bits), dot_rows_of(&w, &v).map(f64::to_bits));
+            for (wx, wv) in [
+                dot_rows_of_two::<f64, N, R, R2>(&w, &x, &v),
+                dot_rows_of_pair::<f64, N, R, R2>(&w, &x, &v),
+            ] {
+                assert_eq!(wx.map(f64::to_bits), dot_rows_of(&w, &x).map(f64::to_bits));
+                assert_eq!(wv.map(f64::to_bits), dot_rows_of(&w, &v).map(f64::to_bits));
+            }
             let w32 = w.map(|row| row.map(|w| w as f32));
             let (x32, v32) = (x.map(|x| x as f32), v.map(|v| v as f32));
-            let (wx, wv) = dot_rows_of_two::<f32, N, R, R2>(&w32, &x32, &v32);
-            assert_eq!(
-                wx.map(f32::to_bits),
-                dot_rows_of(&w32, &x32).map(f32::to_bits)
-            );
-            assert_eq!(
-                wv.map(f32::to_bits),
-                dot_rows_of(&w32, &v32).map(f32::to_bits)
-            );
+            for (wx, wv) in [
+                dot_rows_of_two::<f32, N, R, R2>(&w32, &x32, &v32),
+                dot_rows_of_pair::<f32, N, R, R2>(&w32, &x32, &v32),
+            ] {
+                assert_eq!(
+                    wx.map(f32::to_bits),
+                    dot_rows_of(&w32, &x32).map(f32::to_bits)
+                );
+                assert_eq!(
+                    wv.map(f32::to_bits),
+                    dot_rows_of(&w32, &v32).map(f32::to_bits)
+                );
+            }
         }
         check::<52, 20, 40>();
         check::<3, 4, 8>();
