@@ -562,6 +562,38 @@ fn frames_aligned_where_arrays_are() {
     assert_eq!(first(&tiny, "gradient_blocks"), "_mlp::align_frame();");
 }
 
+/// A matrix's products by a layer's tangents go two directions at a time, the odd one out
+/// with the layer's own product (`W2·a1`): the 3-64-64-64-1 network's
+/// `value_gradient_laplacian` reads `W2` and `W3` twice each for their eight products
+/// (`_mlp::dot_rows_of_pair`), not once per product; with an even count of directions,
+/// every direction in a pair and the layer's product alone.
+#[test]
+fn tangent_products_in_pairs() {
+    // How many calls of `kernel` take matrix `w`.
+    let calls = |code: &str, kernel: &str, w: &str| {
+        code.split(&format!("_mlp::{kernel}"))
+            .skip(1)
+            .filter(|call| call.split(';').next().is_some_and(|c| c.contains(w)))
+            .count()
+    };
+    let pinn = method(
+        &expand_net(quote!(64, 64, 64, 1, input = 3)),
+        "value_gradient_laplacian",
+    );
+    for w in ["&net.w2,", "&net.w3,"] {
+        assert_eq!(calls(&pinn, "dot_rows_of_pair", w), 2, "{w}\n{pinn}");
+        assert_eq!(calls(&pinn, "dot_rows_of(", w), 0, "{w}\n{pinn}");
+    }
+    let even = method(
+        &expand_net(quote!(64, 64, 64, 1, input = 4)),
+        "value_gradient_laplacian",
+    );
+    for w in ["&net.w2,", "&net.w3,"] {
+        assert_eq!(calls(&even, "dot_rows_of_pair", w), 1, "{w}\n{even}");
+        assert_eq!(calls(&even, "dot_rows_of(", w), 1, "{w}\n{even}");
+    }
+}
+
 /// The size of the expansion of a few architectures (run by `scripts/compile-times.sh`).
 #[test]
 #[ignore = "a measurement, printed for docs/compile-times.md"]
