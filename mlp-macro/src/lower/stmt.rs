@@ -172,7 +172,6 @@ impl Lowering<'_> {
             .map(|n| {
                 self.products_of(n)
                     .filter(|p| p.directions.is_none_or(|(_, count)| count % 2 == 1))
-                    .map(|p| (p.row, p.w, p.last, p.vector, p.directions.is_some()))
             })
             .collect();
         // A tensor's one writer (none for an argument or a weight); a tensor written twice
@@ -203,7 +202,14 @@ impl Lowering<'_> {
         while n_at < order.len() {
             let n = order[n_at];
             n_at += 1;
-            let Some((row, w, x, _, false)) = &ops[n] else {
+            let Some(Products {
+                row,
+                w,
+                last: x,
+                directions: None,
+                ..
+            }) = &ops[n]
+            else {
                 continue;
             };
             if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
@@ -229,10 +235,11 @@ impl Lowering<'_> {
                 Some(moving)
             };
             let partner = order[n_at..].iter().find_map(|&m| {
-                let (_, w_m, x_m, vector, _) = ops[m].as_ref()?;
-                let same = w_m.to_string() == w.to_string() && x_m.to_string() != x.to_string();
+                let partner = ops[m].as_ref()?;
+                let same = partner.w.to_string() == w.to_string()
+                    && partner.last.to_string() != x.to_string();
                 (!taken[m] && same)
-                    .then(|| moving(m, *vector))
+                    .then(|| moving(m, partner.vector))
                     .flatten()
                     .map(|d| (m, d))
             });
@@ -413,9 +420,9 @@ impl Lowering<'_> {
     /// A matrix of products by one matrix, a direction to a row (`ż2[c,i] = Σ_j
     /// W2[i,j]·ȧ1[c,j]`), two directions at a time: `_mlp::dot_rows_of_pair`, each row of
     /// `w` loaded once for both where the target has AVX and FMA (each product's bits its
-    /// own `_mlp::dot_rows_of`'s). An
-    /// odd one out comes from an earlier statement's product by the same matrix where
-    /// [`Lowering::pairs`] found one (`z2 = W2·a1`), else alone. A 64 × 64 matrix fills
+    /// own `_mlp::dot_rows_of`'s). An odd one out comes from an earlier statement's
+    /// product by the same matrix where [`Lowering::pairs`] found one (`z2 = W2·a1`), else
+    /// alone. A 64 × 64 matrix fills
     /// Zen 4's L1 by itself, and each product read it from L2 anew: the 3-64-64-64-1
     /// network's `value_gradient_laplacian`, its four products by `W2` and four by `W3` two
     /// at a time, 2.50 µs against 2.90 (a scratch copy; docs/performance-log.md, "The
@@ -483,7 +490,7 @@ impl Lowering<'_> {
             };
             out.extend(quote! {
                 {
-                    let (#c, acc): (usize, [#scalar; #rows]) = (#last, #sums);
+                    let (#c, acc) = (#last, #sums);
                     #each
                 }
             });
