@@ -120,7 +120,7 @@ pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -
     lowering.out = Some(out);
     lowering.aligned = true;
     let frame = lowering.frame();
-    let stmts = p.stmts.iter().enumerate().map(|(n, s)| lowering.stmt(n, s));
+    let stmts = lowering.stmts();
     let name = lowering.ident(out);
     // Held in scalars (an unrolled method), the result is assigned whole at the end.
     let assign = (!lowering.array[out]).then(|| {
@@ -436,16 +436,25 @@ impl<'a> Lowering<'a> {
 
     /// The statements, then the result.
     fn body(&self, returns: &Returns) -> TokenStream {
-        let (pairs, order) = self.pairs();
-        *self.pairs.borrow_mut() = pairs;
         let frame = self.frame();
-        let stmts = order.into_iter().map(|n| self.stmt(n, &self.p.stmts[n]));
+        let stmts = self.stmts();
         let result = self.returns(returns);
         quote! {
             #frame
             #(#stmts)*
             #result
         }
+    }
+
+    /// The statements, in the order [`Lowering::pairs`] gives them, each product by a matrix
+    /// paired where it can be with a later one by the same matrix.
+    fn stmts(&self) -> Vec<TokenStream> {
+        let (pairs, order) = self.pairs();
+        *self.pairs.borrow_mut() = pairs;
+        order
+            .into_iter()
+            .map(|n| self.stmt(n, &self.p.stmts[n]))
+            .collect()
     }
 
     /// `_mlp::align_frame();` where the body holds a computed tensor in an array: its

@@ -565,8 +565,9 @@ fn frames_aligned_where_arrays_are() {
 /// A matrix's products by a layer's tangents go two directions at a time, the odd one out
 /// with the layer's own product (`W2·a1`): the 3-64-64-64-1 network's
 /// `value_gradient_laplacian` reads `W2` and `W3` twice each for their eight products
-/// (`_mlp::dot_rows_of_pair`), not once per product; with an even count of directions,
-/// every direction in a pair and the layer's product alone.
+/// (`_mlp::dot_rows_of_pair`), not once per product, and so does its `hessian_to` (written
+/// into the caller's matrix); with an even count of directions, every direction in a pair
+/// and the layer's product alone.
 #[test]
 fn tangent_products_in_pairs() {
     // How many calls of `kernel` take matrix `w`.
@@ -576,13 +577,13 @@ fn tangent_products_in_pairs() {
             .filter(|call| call.split(';').next().is_some_and(|c| c.contains(w)))
             .count()
     };
-    let pinn = method(
-        &expand_net(quote!(64, 64, 64, 1, input = 3)),
-        "value_gradient_laplacian",
-    );
-    for w in ["&net.w2,", "&net.w3,"] {
-        assert_eq!(calls(&pinn, "dot_rows_of_pair", w), 2, "{w}\n{pinn}");
-        assert_eq!(calls(&pinn, "dot_rows_of(", w), 0, "{w}\n{pinn}");
+    let pinn = expand_net(quote!(64, 64, 64, 1, input = 3));
+    for name in ["value_gradient_laplacian", "hessian_to"] {
+        let body = method(&pinn, name);
+        for w in ["&net.w2,", "&net.w3,"] {
+            assert_eq!(calls(&body, "dot_rows_of_pair", w), 2, "{name} {w}\n{body}");
+            assert_eq!(calls(&body, "dot_rows_of(", w), 0, "{name} {w}\n{body}");
+        }
     }
     let even = method(
         &expand_net(quote!(64, 64, 64, 1, input = 4)),
