@@ -36,7 +36,7 @@ const L1_BLOCK_ROWS: usize = 4096;
 /// Sums of one statement over the same weights ([`Lowering::shared_weights`]): their
 /// positions, the index summed over, the weights' element (`self.w2[i][j]`), and each
 /// sum's vector borrowed whole (`&d2`).
-struct Shared {
+pub(super) struct Shared {
     sums: Vec<usize>,
     v: IndexId,
     weights: TokenStream,
@@ -92,6 +92,9 @@ impl Lowering<'_> {
         };
         if let Some(rows) = self.rows(n, stmt, lane, &sums, &orders) {
             return rows;
+        }
+        if let Some(pair) = self.transposed_pair(n) {
+            return pair;
         }
         // Any other block sums by samples and rows (the tangents of many inputs, a row per
         // sample and direction, whose terms `Self::rows` does not take): no kernel.
@@ -185,9 +188,15 @@ impl Lowering<'_> {
                 computed.push((sums[i].clone(), quote!(accs[#row][#lane_var])));
             }
         }
+        // A sum an earlier statement computed with its own (`_mlp::axpys_of_two`).
+        let earlier = self.transposed_computed(n);
         for (i, (sum, &order)) in sums.iter().zip(&orders).enumerate() {
             let Expr::Sum(v, term) = sum else { continue };
             if shared.as_ref().is_some_and(|s| s.sums.contains(&i)) {
+                continue;
+            }
+            if let Some((_, acc)) = earlier.as_ref().filter(|(at, _)| *at == i) {
+                computed.push((sum.clone(), quote!(#acc[#lane_var])));
                 continue;
             }
             let suffix = if i == 0 { String::new() } else { i.to_string() };
@@ -353,7 +362,12 @@ impl Lowering<'_> {
     /// The first sums of statement `n`'s `sums` that multiply the same weights (`W[v,l]`,
     /// over the same index `v`) by different vectors (`δ[v]`, each a whole array), as
     /// multiply-adds, if there are two or more.
-    fn shared_weights(&self, n: usize, sums: &[Expr], orders: &[Order]) -> Option<Shared> {
+    pub(super) fn shared_weights(
+        &self,
+        n: usize,
+        sums: &[Expr],
+        orders: &[Order],
+    ) -> Option<Shared> {
         // The weights as written, the index summed over (its name, which the weights'
         // tokens use, and its extent), and the vector.
         let key = |i: usize| {
@@ -696,7 +710,7 @@ impl Lowering<'_> {
     /// The array `s`, borrowed whole (`&s1`), where `target`'s `value` is `s[axes]·sum`: a
     /// product of two factors, one the sum, the other an array read at the statement's own
     /// indices (`[lane]` or `[row, lane]`), whole.
-    fn scale(
+    pub(super) fn scale(
         &self,
         target: TensorId,
         value: &Expr,

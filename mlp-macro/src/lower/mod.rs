@@ -19,6 +19,7 @@
 mod expr;
 mod lanes;
 mod stmt;
+mod transposed;
 
 use std::cell::{Cell, RefCell};
 

@@ -92,7 +92,7 @@ impl Lowering<'_> {
     /// The axis statement `n` is looped along, innermost ([`Lowering::lanes`]), if it is:
     /// its last, where memory allows; in a block kernel, unless the single call adds up a
     /// sum in lanes (element by element, as it does).
-    fn along_lanes(&self, n: usize, stmt: &Stmt) -> Option<IndexId> {
+    pub(super) fn along_lanes(&self, n: usize, stmt: &Stmt) -> Option<IndexId> {
         (self.shape[n] == Shape::Loops && !self.sums_in(n, Order::Lanes))
             .then(|| lanes::lane_axis(self.p, stmt))
             .flatten()
@@ -174,6 +174,7 @@ impl Lowering<'_> {
                     .filter(|p| p.directions.is_none_or(|(_, count)| count % 2 == 1))
             })
             .collect();
+        let transposed: Vec<_> = (0..count).map(|n| self.transposed_of(n)).collect();
         // A tensor's one writer (none for an argument or a weight); a tensor written twice
         // (none is, today) pins its statements where they are.
         let writers = |t: TensorId| {
@@ -202,17 +203,7 @@ impl Lowering<'_> {
         while n_at < order.len() {
             let n = order[n_at];
             n_at += 1;
-            let Some(Products {
-                row,
-                w,
-                last: x,
-                directions: None,
-                ..
-            }) = &ops[n]
-            else {
-                continue;
-            };
-            if taken[n] || !matches!(self.p.extent(*row), Extent::Fixed(_)) {
+            if taken[n] {
                 continue;
             }
             // The statements that must move before `n` for `m`'s vector to be known there:
@@ -234,15 +225,38 @@ impl Lowering<'_> {
                 }
                 Some(moving)
             };
-            let partner = order[n_at..].iter().find_map(|&m| {
-                let partner = ops[m].as_ref()?;
-                let same = partner.w.to_string() == w.to_string()
-                    && partner.last.to_string() != x.to_string();
-                (!taken[m] && same)
-                    .then(|| moving(m, partner.vector))
-                    .flatten()
-                    .map(|d| (m, d))
-            });
+            let later = &order[n_at..];
+            let partner = match (&ops[n], &transposed[n]) {
+                (
+                    Some(Products {
+                        row,
+                        w,
+                        last: x,
+                        directions: None,
+                        ..
+                    }),
+                    _,
+                ) if matches!(self.p.extent(*row), Extent::Fixed(_)) => {
+                    later.iter().find_map(|&m| {
+                        let partner = ops[m].as_ref()?;
+                        let same = partner.w.to_string() == w.to_string()
+                            && partner.last.to_string() != x.to_string();
+                        (!taken[m] && same)
+                            .then(|| moving(m, partner.vector))
+                            .flatten()
+                            .map(|d| (m, d))
+                    })
+                }
+                // A reverse sweep's product and a later statement's sum by the same matrix.
+                (_, Some(own)) => later.iter().find_map(|&m| {
+                    let partner = self.transposed_partner(own, m)?;
+                    (!taken[m])
+                        .then(|| moving(m, partner.vector))
+                        .flatten()
+                        .map(|d| (m, d))
+                }),
+                _ => continue,
+            };
             let Some((m, mut moving)) = partner else {
                 continue;
             };
@@ -269,7 +283,7 @@ impl Lowering<'_> {
 
     /// The sums statement `m` takes from an earlier statement's `_mlp::dot_rows_of_two` (or
     /// `_pair`).
-    fn paired_sums(&self, m: usize) -> Ident {
+    pub(super) fn paired_sums(&self, m: usize) -> Ident {
         let name = self.ident(self.p.stmts[m].targets[0]);
         Ident::new(&format!("acc_{name}"), name.span())
     }

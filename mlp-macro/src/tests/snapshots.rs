@@ -347,6 +347,7 @@ fn few_inputs_and_deep() {
     );
     insta::assert_snapshot!("pinn-laplacian", method(&expansion, "laplacian"));
     insta::assert_snapshot!("pinn-hessian", method(&expansion, "hessian_to"));
+    insta::assert_snapshot!("pinn-hvp", method(&expansion, "hvp"));
     insta::assert_snapshot!(
         "pinn-laplacian-blocks",
         method(&expansion, "value_gradient_laplacian_blocks")
@@ -593,6 +594,23 @@ fn tangent_products_in_pairs() {
         assert_eq!(calls(&even, "dot_rows_of_pair", w), 1, "{w}\n{even}");
         assert_eq!(calls(&even, "dot_rows_of(", w), 1, "{w}\n{even}");
     }
+}
+
+/// A reverse sweep's two products by one matrix come from one read of it: the
+/// 3-64-64-64-1 network's `hvp` takes `ā2 = W3ᵀ·δ3` (which `δ2` and `δ̇2` both read) and
+/// `δ̇2`'s `W3ᵀ·δ̇3` from one `_mlp::axpys_of_two`, `δ̇3` computed before both; the 52-20-10-1
+/// network, whose `δ2` and `δ̇2` are sums of the same statement, and whose `ā1` only `δ1`
+/// reads, has none to pair.
+#[test]
+fn reverse_products_in_pairs() {
+    let hvp = method(&expand_net(quote!(64, 64, 64, 1, input = 3)), "hvp");
+    let pair = "let (a2_bar, acc_d2_dot) = _mlp::axpys_of_two(&net.w3, &d3, &d3_dot);";
+    assert_eq!(hvp.matches(pair).count(), 1, "{hvp}");
+    assert!(!hvp.contains("axpys_of(&mut acc, &net.w3"), "{hvp}");
+    let (d3_dot, pair_at) = (hvp.find("d3_dot[h] =").unwrap(), hvp.find(pair).unwrap());
+    assert!(d3_dot < pair_at, "{hvp}");
+    let seed = method(&expand_net(quote!(20, 10, 1, input = 52)), "hvp");
+    assert!(!seed.contains("axpys_of_two"), "{seed}");
 }
 
 /// The size of the expansion of a few architectures (run by `scripts/compile-times.sh`).

@@ -270,6 +270,24 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
     axpys::<T, N, V>(acc, |v, l| (w[v][l], d[v]))
 }
 
+/// `(Wᵀ·d, Wᵀ·e)`: [`axpys_of`] of one matrix and two vectors into zeros, each result to
+/// the bit its own call's, the matrix read once for both (by [`sums_rows`], the two rows
+/// side by side). A reverse sweep's adjoint and its tangent's sum, `ā2 = W3ᵀ·δ3` and
+/// `W3ᵀ·δ̇3`, once `δ̇3` moves up to be known with `δ3`: a 3-64-64-64-1 network's `hvp`,
+/// whose 32 KiB `W3` a second read would take from L2 again.
+#[inline(always)]
+pub fn axpys_of_two<T: Scalar, const N: usize, const V: usize>(
+    w: &[[T; N]; V],
+    d: &[T; V],
+    e: &[T; V],
+) -> ([T; N], [T; N]) {
+    let mut accs = [[T::zero(); N]; 2];
+    let vectors = [d, e];
+    sums_rows::<T, N, V, 2>(&mut accs, |r, v, l| (w[v][l], vectors[r][v]));
+    let [wd, we] = accs;
+    (wd, we)
+}
+
 /// [`axpys_of`] into zeros, each sum multiplied by the element of `scale` at its place:
 /// `out[l] = scale[l] · Σ_{v<V} w[v][l]·d[v]` (`s ⊙ Wᵀ·d`, a reverse sweep's `δ1 = σ'(z1)
 /// ⊙ W2ᵀδ2`), to the bit `scale[l] * s` for [`axpys_of`]'s sum `s`. Where AVX and FMA are
@@ -631,9 +649,10 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::{
-        add_sums_lower, axpy, axpys, axpys_of, axpys_prefix, dot, dot_block, dot_rows, dot_rows_of,
-        dot_rows_of_pair, dot_rows_of_two, lane_scaled_sums_rows, madd, mirror, scalar_axpys,
-        scalar_dot, scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
+        add_sums_lower, axpy, axpys, axpys_of, axpys_of_two, axpys_prefix, dot, dot_block,
+        dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_two, lane_scaled_sums_rows, madd,
+        mirror, scalar_axpys, scalar_dot, scaled_axpys_of, scaled_sums_rows, sum, sums_lower,
+        sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -982,6 +1001,44 @@ mod tests {
 
     /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
     /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
+    #[test]
+    fn axpys_of_two_is_two_axpys_of() {
+        fn check<const N: usize, const V: usize>() {
+            let w: [[f64; N]; V] = core::array::from_fn(|v| {
+                core::array::from_fn(|l| ((v * 131 + l * 31) as f64 * 0.37).sin() * 1e2)
+            });
+            let d: [f64; V] = core::array::from_fn(|v| ((v * 17) as f64 * 1.37).cos() / 7.0);
+            let e: [f64; V] = core::array::from_fn(|v| ((v * 5) as f64 * 0.91).sin() * 3.0);
+            let alone = |x: &[f64; V]| {
+                let mut acc = [0.0; N];
+                axpys_of(&mut acc, &w, x);
+                acc.map(f64::to_bits)
+            };
+            let (wd, we) = axpys_of_two(&w, &d, &e);
+            assert_eq!(
+                (wd.map(f64::to_bits), we.map(f64::to_bits)),
+                (alone(&d), alone(&e))
+            );
+            let w32 = w.map(|row| row.map(|w| w as f32));
+            let (d32, e32) = (d.map(|x| x as f32), e.map(|x| x as f32));
+            let alone = |x: &[f32; V]| {
+                let mut acc = [0.0; N];
+                axpys_of(&mut acc, &w32, x);
+                acc.map(f32::to_bits)
+            };
+            let (wd, we) = axpys_of_two(&w32, &d32, &e32);
+            assert_eq!(
+                (wd.map(f32::to_bits), we.map(f32::to_bits)),
+                (alone(&d32), alone(&e32))
+            );
+        }
+        check::<64, 64>();
+        check::<20, 10>();
+        check::<3, 7>();
+        check::<13, 45>();
+        check::<130, 23>();
+    }
+
     #[test]
     fn dot_rows_of_two_is_two_dot_rows_of() {
         fn check<const N: usize, const R: usize, const R2: usize>() {
