@@ -272,9 +272,12 @@ pub fn axpys_of<T: Scalar, const N: usize, const V: usize>(
 
 /// `(Wᵀ·d, Wᵀ·e)`: [`axpys_of`] of one matrix and two vectors into zeros, each result to
 /// the bit its own call's, the matrix read once for both (by [`sums_rows`], the two rows
-/// side by side). A reverse sweep's adjoint and its tangent's sum, `ā2 = W3ᵀ·δ3` and
-/// `W3ᵀ·δ̇3`, once `δ̇3` moves up to be known with `δ3`: a 3-64-64-64-1 network's `hvp`,
-/// whose 32 KiB `W3` a second read would take from L2 again.
+/// side by side) where it is 4 KiB or more; else one product after the other. A reverse
+/// sweep's adjoint and its tangent's sum, `ā2 = W3ᵀ·δ3` and `W3ᵀ·δ̇3`, once `δ̇3` moves up
+/// to be known with `δ3`. On Zen 4 the 3-64-64-64-1 network's `hvp` took −6 to −7 % so
+/// (AVX-512; −9 % AVX2), a 30-30-30-1 network's −6 %; a 12-16-16-16-1 network's (a 2 KiB
+/// `W3`) +2 % side by side, −4 % one after the other (`scripts/ab-min.sh`;
+/// docs/performance-log.md, "The thirty-ninth session").
 #[inline(always)]
 pub fn axpys_of_two<T: Scalar, const N: usize, const V: usize>(
     w: &[[T; N]; V],
@@ -282,8 +285,14 @@ pub fn axpys_of_two<T: Scalar, const N: usize, const V: usize>(
     e: &[T; V],
 ) -> ([T; N], [T; N]) {
     let mut accs = [[T::zero(); N]; 2];
-    let vectors = [d, e];
-    sums_rows::<T, N, V, 2>(&mut accs, |r, v, l| (w[v][l], vectors[r][v]));
+    if const { N * V * core::mem::size_of::<T>() >= 4 * 1024 } {
+        let vectors = [d, e];
+        sums_rows::<T, N, V, 2>(&mut accs, |r, v, l| (w[v][l], vectors[r][v]));
+    } else {
+        let [wd, we] = &mut accs;
+        axpys_of(wd, w, d);
+        axpys_of(we, w, e);
+    }
     let [wd, we] = accs;
     (wd, we)
 }
@@ -1032,6 +1041,8 @@ mod tests {
                 (alone(&d32), alone(&e32))
             );
         }
+        // Both sides of the 4 KiB line: 64 × 64, 130 × 23 and (in `f64`) 13 × 45 side by
+        // side; 20 × 10, 3 × 7 and 13 × 45 in `f32` one after the other.
         check::<64, 64>();
         check::<20, 10>();
         check::<3, 7>();
