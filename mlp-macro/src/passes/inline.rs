@@ -39,10 +39,6 @@ const WIDE: usize = 1024;
 /// rows, one at a time) 4–5 %; the wide network's Hessian (128 rows) 4 % slower.
 const RECOMPUTED: usize = 16;
 
-/// A matrix of this many elements or more (16 KiB of `f64`) is read from L2 again by a
-/// second product once other matrices have had L1 ([`shares_matrix`]).
-const LARGE: usize = 2048;
-
 /// Inlines tensors into their readers until none qualifies.
 pub fn inline(p: &mut Program, policy: &Inline<'_>) {
     // Tensors found not worth inlining, until an inlining changes the program.
@@ -92,7 +88,7 @@ fn next(p: &Program, policy: &Inline<'_>, tried: &HashSet<TensorId>) -> Option<T
         }
         let wanted = match policy {
             Inline::All(keep) => !keep.contains(&t),
-            Inline::Free => !is_act_argument(p, t) && !nests_sum(p, t) && !shares_matrix(p, t),
+            Inline::Free => !is_act_argument(p, t) && !nests_sum(p, t),
             Inline::ScaledWeights => scaled_weight(p, t),
         };
         wanted.then_some(t)
@@ -148,76 +144,6 @@ fn nests_sum(p: &Program, t: TensorId) -> bool {
     let mut nested = false;
     visit_reads_of(p, t, |_, _, outer| nested |= !outer.is_empty());
     nested
-}
-
-/// Whether `t` is a matrix's product by a vector (`Σz̈2[i] = Σ_j W2[i,j]·Σä1[j]`) whose
-/// matrix another statement multiplies by a vector too (`z2 = W2·a1`): kept, the lowering
-/// computes the two from one read of the matrix ([`crate::lower`]'s pairs), where inlined
-/// into an element's value (`Σä2[i] = … + s2[i]·Σ_j W2[i,j]·Σä1[j]`) each element would
-/// add up a dot product of its own, its matrix read once more.
-fn shares_matrix(p: &Program, t: TensorId) -> bool {
-    // The matrix a sum `Σ_v W[r,v]·x[v]` multiplies.
-    let matrix = |e: &Expr| {
-        let Expr::Sum(v, term) = e else { return None };
-        let Expr::Mul(factors) = &**term else {
-            return None;
-        };
-        let [Expr::Read(a, a_ixs), Expr::Read(b, b_ixs)] = &factors[..] else {
-            return None;
-        };
-        [(a, a_ixs), (b, b_ixs)].into_iter().find_map(|(w, ixs)| {
-            let by_rows = matches!(ixs[..], [Ix::Var(r), Ix::Var(c)] if r != *v && c == *v);
-            (p.tensors[*w].role == Role::Parameter && by_rows).then_some(*w)
-        })
-    };
-    let Some(w) = p.value_of(t).and_then(matrix) else {
-        return false;
-    };
-    let elements: usize = p.tensors[w]
-        .axes
-        .iter()
-        .map(|&a| p.extent(a).or(WIDE))
-        .product();
-    if p.tensors[t].axes.len() != 1 || elements < LARGE {
-        return false;
-    }
-    // Read by one statement, outside its sums, that has a sum of its own: the lowering
-    // pairs a statement of one matrix product (and a scale), not one of two sums.
-    let readers: Vec<&Expr> = p
-        .stmts
-        .iter()
-        .flat_map(|s| &s.values)
-        .filter(|v| {
-            let mut reads = false;
-            v.visit_reads(&mut |r, _, _| reads |= r == t);
-            reads
-        })
-        .collect();
-    let [reader] = readers[..] else {
-        return false;
-    };
-    let mut in_sum = false;
-    reader.visit_reads(&mut |r, _, outer| in_sum |= r == t && !outer.is_empty());
-    if in_sum || !has_sum(reader) {
-        return false;
-    }
-    let mut shared = false;
-    for stmt in p.stmts.iter().filter(|s| !s.targets.contains(&t)) {
-        for value in &stmt.values {
-            value.walk(&mut |e| shared |= matrix(e) == Some(w));
-        }
-    }
-    shared
-}
-
-/// Whether `e` has a sum outside any other.
-fn has_sum(e: &Expr) -> bool {
-    match e {
-        Expr::Sum(..) => true,
-        Expr::Act { arg, .. } => has_sum(arg),
-        Expr::Add(es) | Expr::Mul(es) => es.iter().any(has_sum),
-        Expr::Num(_) | Expr::Read(..) | Expr::Delta(..) => false,
-    }
 }
 
 /// Whether some activation is applied to `t`.
