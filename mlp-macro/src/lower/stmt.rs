@@ -164,6 +164,8 @@ impl Lowering<'_> {
     /// directions (its last one). The first computes both (`_mlp::dot_rows_of_two`, or
     /// `_mlp::dot_rows_of_pair` for a tangent), reading `w` once:
     /// `hvp`'s `W1·x` and `W1·v`, then `W2·a1` and `W2·ȧ1` once `ȧ1 = s1·W1·v` moves up.
+    /// Likewise for a statement written `_mlp::axpys_of(acc, w, d)` and a later sum `Wᵀ·e`
+    /// in another's value ([`super::transposed`]: `hvp`'s `ā2 = W3ᵀ·δ3` and `W3ᵀ·δ̇3`).
     /// Returns the pairs and the order to write the statements in.
     pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
         let count = self.p.stmts.len();
