@@ -48,9 +48,9 @@ pub use io::LoadError;
 #[doc(hidden)]
 pub use kernels::{
     add_sums_lower, align_frame, axpy, axpys, axpys_of, axpys_of_two, axpys_prefix, dot, dot_block,
-    dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_two, lane_scaled_sums_rows, madd, mirror,
-    samples, scaled_axpys_of, scaled_sums_rows, serial_sum, serial_sum_onto, sum, sums_lower,
-    sums_rows, sums_symmetric,
+    dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_three, dot_rows_of_two,
+    lane_scaled_sums_rows, madd, mirror, samples, scaled_axpys_of, scaled_sums_rows, serial_sum,
+    serial_sum_onto, sum, sums_lower, sums_rows, sums_symmetric,
 };
 
 /// Samples the block kernels behind the batch methods compute at once.

@@ -400,7 +400,7 @@ struct Lowering<'a> {
     declared: RefCell<Vec<TokenStream>>,
     /// Per statement: the later one whose `W·v` it computes with its own `W·x`
     /// (`_mlp::dot_rows_of_two`), if any ([`Lowering::pairs`]).
-    pairs: RefCell<Vec<Option<usize>>>,
+    pairs: RefCell<Vec<Vec<usize>>>,
 }
 
 impl<'a> Lowering<'a> {

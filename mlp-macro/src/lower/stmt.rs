@@ -77,7 +77,15 @@ impl Lowering<'_> {
             // call per element.
             let declare = self.declare_written(t, &self.zeros(&axes));
             let vars: Vec<Ident> = axes.iter().map(|&v| self.var(v)).collect();
+            // A sum an earlier statement computed with its own product by the matrix.
+            if self.partnered(n)
+                && let Some((products, sum)) = self.inner_products(n)
+            {
+                let (acc, row) = (self.paired_sums(n), self.var(products.row));
+                *self.computed.borrow_mut() = vec![(sum, quote!(#acc[#row]))];
+            }
             let value = self.expr(n, &stmt.values[0]);
+            self.computed.borrow_mut().clear();
             let body = self.looped(&axes, quote!(#name #([#vars])* = #value;));
             return quote! {
                 #declare
@@ -157,6 +165,77 @@ impl Lowering<'_> {
         })
     }
 
+    /// A matrix's product by a vector among the other sums of a vector's statement written
+    /// element by element (`Σä2[i] = c2[i]·Σ_c ż2[c,i]·ż2[c,i] + s2[i]·Σ_j W2[i,j]·Σä1[j]`),
+    /// which an earlier statement's `_mlp::dot_rows_of_pair` or `_three` may compute for it
+    /// in place of a dot product per element; and that sum.
+    fn inner_products(&self, n: usize) -> Option<(Products, Expr)> {
+        let stmt = &self.p.stmts[n];
+        let t = stmt.targets[0];
+        let tensor = &self.p.tensors[t];
+        let (1, &[row], true, false, None) = (
+            stmt.targets.len(),
+            tensor.axes.as_slice(),
+            self.array[t],
+            self.blocks,
+            &self.orders,
+        ) else {
+            return None;
+        };
+        // What `stmt` tries before its loop: an activation's row, loops along lanes, and
+        // `dot_rows` (one sum).
+        let sums = lanes::top_level_sums(&stmt.values[0]);
+        let elsewhere = matches!(stmt.values[0], Expr::Act { .. })
+            || self.along_lanes(n, stmt).is_some()
+            || self.out == Some(t)
+            || tensor.symmetric
+            || self.free_literal(n, row)
+            || sums.len() < 2;
+        if elsewhere {
+            return None;
+        }
+        let mut found = sums.into_iter().filter_map(|sum| {
+            let Expr::Sum(v, term) = &sum else {
+                return None;
+            };
+            let Expr::Mul(factors) = &**term else {
+                return None;
+            };
+            if self.sum_literal(n, *v) {
+                return None;
+            }
+            let (w, x) = self.matrix_vector(term, [row, *v], *v)?;
+            let vector = factors.iter().find_map(|f| match f {
+                Expr::Read(t, ixs) if ixs[..] == [Ix::Var(*v)] => Some(*t),
+                _ => None,
+            })?;
+            let products = Products {
+                row,
+                v: *v,
+                directions: None,
+                w,
+                last: x.clone(),
+                x,
+                vector,
+            };
+            Some((products, sum.clone()))
+        });
+        let one = found.next()?;
+        found.next().is_none().then_some(one)
+    }
+
+    /// Whether statement `m` takes sums an earlier statement computed ([`Lowering::pairs`]).
+    pub(super) fn partnered(&self, m: usize) -> bool {
+        self.pairs.borrow().iter().any(|p| p.contains(&m))
+    }
+
+    /// The product statement `m` takes from an earlier statement: its whole value's, or
+    /// one sum's among others.
+    fn partner(&self, m: usize) -> Option<Products> {
+        self.products_of(m)
+            .or_else(|| self.inner_products(m).map(|(products, _)| products))
+    }
+
     /// For each statement written `_mlp::dot_rows_of(w, x)`, the first later one written
     /// `_mlp::dot_rows_of(w, v)` with the same `w` and a `v` known there: an argument, computed
     /// before, or computed by statements that can move up to just before it (all they read
@@ -167,7 +246,7 @@ impl Lowering<'_> {
     /// Likewise for a statement written `_mlp::axpys_of(acc, w, d)` and a later sum `Wᵀ·e`
     /// in another's value ([`super::transposed`]: `hvp`'s `ā2 = W3ᵀ·δ3` and `W3ᵀ·δ̇3`).
     /// Returns the pairs and the order to write the statements in.
-    pub(super) fn pairs(&self) -> (Vec<Option<usize>>, Vec<usize>) {
+    pub(super) fn pairs(&self) -> (Vec<Vec<usize>>, Vec<usize>) {
         let count = self.p.stmts.len();
         // A partner with directions lends its last one, left over from its own pairs.
         let ops: Vec<_> = (0..count)
@@ -176,6 +255,10 @@ impl Lowering<'_> {
                     .filter(|p| p.directions.is_none_or(|(_, count)| count % 2 == 1))
             })
             .collect();
+        let inner: Vec<_> = (0..count)
+            .map(|n| self.inner_products(n).map(|(products, _)| products))
+            .collect();
+        let candidate = |m: usize| ops[m].as_ref().or(inner[m].as_ref());
         let transposed: Vec<_> = (0..count).map(|n| self.transposed_of(n)).collect();
         // A tensor's one writer (none for an argument or a weight); a tensor written twice
         // (none is, today) pins its statements where they are.
@@ -199,7 +282,7 @@ impl Lowering<'_> {
             reads
         };
         let at = |order: &[usize], s: usize| order.iter().position(|&o| o == s);
-        let (mut pairs, mut taken) = (vec![None; count], vec![false; count]);
+        let (mut pairs, mut taken) = (vec![Vec::new(); count], vec![false; count]);
         let mut order: Vec<usize> = (0..count).collect();
         let mut n_at = 0;
         while n_at < order.len() {
@@ -238,11 +321,18 @@ impl Lowering<'_> {
                         ..
                     }),
                     _,
-                ) if matches!(self.p.extent(*row), Extent::Fixed(_)) => {
+                ) if matches!(self.p.extent(*row), Extent::Fixed(_)) && pairs[n].len() < 2 => {
+                    // Its own vector and its partners' so far: each partner brings another.
+                    let mut vectors = vec![x.to_string()];
+                    vectors.extend(
+                        pairs[n]
+                            .iter()
+                            .filter_map(|&m| candidate(m).map(|partner| partner.last.to_string())),
+                    );
                     later.iter().find_map(|&m| {
-                        let partner = ops[m].as_ref()?;
+                        let partner = candidate(m)?;
                         let same = partner.w.to_string() == w.to_string()
-                            && partner.last.to_string() != x.to_string();
+                            && !vectors.contains(&partner.last.to_string());
                         (!taken[m] && same)
                             .then(|| moving(m, partner.vector))
                             .flatten()
@@ -250,7 +340,7 @@ impl Lowering<'_> {
                     })
                 }
                 // A reverse sweep's product and a later statement's sum by the same matrix.
-                (_, Some(own)) => later.iter().find_map(|&m| {
+                (_, Some(own)) if pairs[n].is_empty() => later.iter().find_map(|&m| {
                     let partner = self.transposed_partner(own, m)?;
                     (!taken[m])
                         .then(|| moving(m, partner.vector))
@@ -268,7 +358,12 @@ impl Lowering<'_> {
             let n_now = at(&order, n).unwrap_or(0);
             order.splice(n_now..n_now, moving.iter().copied());
             n_at = n_now + moving.len() + 1;
-            (pairs[n], taken[m]) = (Some(m), true);
+            pairs[n].push(m);
+            taken[m] = true;
+            // A product by rows may take a second partner (`_mlp::dot_rows_of_three`).
+            if ops[n].is_some() {
+                n_at -= 1;
+            }
         }
         // Every statement still after the writers of what it reads (checked wherever the
         // macro is built with debug assertions: the tests' expansions).
@@ -325,10 +420,10 @@ impl Lowering<'_> {
         }
         let (scalar, rows) = (&self.cx.scalar, self.extent(row));
         let pairs = self.pairs.borrow();
-        let from_earlier = pairs.contains(&Some(n));
+        let from_earlier = self.partnered(n);
         let sums = match (
             self.matrix_vector(term, [row, *v], *v),
-            pairs.get(n).copied().flatten(),
+            pairs.get(n).map_or(&[][..], Vec::as_slice),
         ) {
             // Computed with an earlier statement's; where they are the value itself
             // (`jvp`'s `ż2 = W2·ȧ1`), bound, not copied.
@@ -345,14 +440,30 @@ impl Lowering<'_> {
                 let sums = self.paired_sums(n);
                 quote!(#sums)
             }
+            // This one's and two later statements', one read of `w` for all three.
+            (Some((w, x)), &[m, m2]) => {
+                let (u, v) = (self.partner(m)?.last, self.partner(m2)?.last);
+                let (later, later2) = (self.paired_sums(m), self.paired_sums(m2));
+                return self.rows_then(
+                    n,
+                    stmt,
+                    &[],
+                    row,
+                    sum,
+                    quote! {
+                        let (acc, #later, #later2) = _mlp::dot_rows_of_three(#w, #x, #u, #v);
+                    },
+                );
+            }
             // This one's and a later statement's, one read of `w` for both.
-            (Some((w, x)), Some(m)) => {
-                let partner = self.products_of(m)?;
+            (Some((w, x)), &[m]) => {
+                let partner = self.partner(m)?;
                 let v_m = &partner.last;
-                // A tangent's product as the other products of its matrix of tangents.
-                let kernel = match partner.directions {
-                    Some(_) => quote!(dot_rows_of_pair),
-                    None => quote!(dot_rows_of_two),
+                // A tangent's product as the other products of its matrix of tangents; a
+                // sum among others as well (a product at a time without AVX).
+                let kernel = match (partner.directions, self.products_of(m)) {
+                    (None, Some(_)) => quote!(dot_rows_of_two),
+                    _ => quote!(dot_rows_of_pair),
                 };
                 let (later, count) = (self.paired_sums(m), self.extent(*v));
                 let Extent::Fixed(r) = self.p.extent(row) else {
@@ -363,7 +474,7 @@ impl Lowering<'_> {
                     let (acc, #later) = _mlp::#kernel::<#scalar, #count, #rows, #both>(#w, #x, #v_m);
                 });
             }
-            (Some((w, x)), None) => quote!(_mlp::dot_rows_of(#w, #x)),
+            (Some((w, x)), _) => quote!(_mlp::dot_rows_of(#w, #x)),
             (None, _) => {
                 let ((a, b), count) = (self.product(n, term)?, self.extent(*v));
                 let (v_param, row_param) = (self.param(*v, term), self.param(row, term));
@@ -497,7 +608,7 @@ impl Lowering<'_> {
         }
         if count % 2 == 1 {
             let last = Literal::usize_unsuffixed(count - 1);
-            let sums = if self.pairs.borrow().contains(&Some(n)) {
+            let sums = if self.partnered(n) {
                 let sums = self.paired_sums(n);
                 quote!(#sums)
             } else {

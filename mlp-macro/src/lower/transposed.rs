@@ -108,7 +108,7 @@ impl Lowering<'_> {
     /// Statement `n` and its partner's sum from one read of the matrix, if [`Lowering::pairs`]
     /// paired them.
     pub(super) fn transposed_pair(&self, n: usize) -> Option<TokenStream> {
-        let m = self.pairs.borrow().get(n).copied().flatten()?;
+        let m = *self.pairs.borrow().get(n)?.first()?;
         let own = self.transposed_of(n)?;
         let partner = self.transposed_partner(&own, m)?;
         let (name, later) = (self.ident(self.p.stmts[n].targets[0]), self.paired_sums(m));
@@ -119,7 +119,7 @@ impl Lowering<'_> {
     /// Which of statement `m`'s sums an earlier statement computed with its own, and where
     /// (`acc_d2_dot`).
     pub(super) fn transposed_computed(&self, m: usize) -> Option<(usize, proc_macro2::Ident)> {
-        let n = self.pairs.borrow().iter().position(|&p| p == Some(m))?;
+        let n = self.pairs.borrow().iter().position(|p| p.contains(&m))?;
         let partner = self.transposed_partner(&self.transposed_of(n)?, m)?;
         Some((partner.sum, self.paired_sums(m)))
     }

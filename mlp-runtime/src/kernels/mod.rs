@@ -259,6 +259,45 @@ pub fn dot_rows_of_pair<T: Scalar, const N: usize, const R: usize, const R2: usi
     }
 }
 
+/// `(W·x, W·u, W·v)`: [`dot_rows_of`] of one matrix and three vectors, each result to the
+/// bit its own call's. Where AVX and FMA are there and the matrix is 16 KiB or more (as
+/// [`dot_rows_of_pair`] pairs), the matrix is read once for all three: two of its rows at
+/// a time, six products, in one [`dot_rows`]; else a product at a time. A Laplacian's
+/// layer, `W2·a1`, its last tangent `W2·ȧ1[2]` and its second-order sums `W2·Σä1`.
+#[inline(always)]
+pub fn dot_rows_of_three<T: Scalar, const N: usize, const R: usize>(
+    w: &[[T; N]; R],
+    x: &[T; N],
+    u: &[T; N],
+    v: &[T; N],
+) -> ([T; R], [T; R], [T; R]) {
+    let large = const { N * R * core::mem::size_of::<T>() >= 16 * 1024 };
+    if !(large && cfg!(all(target_feature = "avx", target_feature = "fma"))) {
+        return (dot_rows_of(w, x), dot_rows_of(w, u), dot_rows_of(w, v));
+    }
+    let vectors = [x, u, v];
+    let mut out = [[T::zero(); R]; 3];
+    let mut put = |from: usize, sums: &[T]| {
+        for (q, &sum) in sums.iter().enumerate() {
+            out[q % 3][from + q / 3] = sum;
+        }
+    };
+    for g in 0..R / 2 {
+        put(
+            2 * g,
+            &dot_rows::<T, N, 6>(|q, i| (w[2 * g + q / 3][i], vectors[q % 3][i])),
+        );
+    }
+    if R % 2 == 1 {
+        put(
+            R - 1,
+            &dot_rows::<T, N, 3>(|q, i| (w[R - 1][i], vectors[q][i])),
+        );
+    }
+    let [wx, wu, wv] = out;
+    (wx, wu, wv)
+}
+
 /// [`axpys`] of a whole matrix's rows, `acc[l] = Σ_{v<V} w[v][l]·d[v] + acc[l]` (`acc +
 /// Wᵀ·d`), to the bit.
 #[inline(always)]
@@ -659,9 +698,9 @@ fn combine<T: Scalar>(l: impl Fn(usize) -> T) -> T {
 mod tests {
     use super::{
         add_sums_lower, axpy, axpys, axpys_of, axpys_of_two, axpys_prefix, dot, dot_block,
-        dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_two, lane_scaled_sums_rows, madd,
-        mirror, scalar_axpys, scalar_dot, scaled_axpys_of, scaled_sums_rows, sum, sums_lower,
-        sums_rows, sums_symmetric,
+        dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_three, dot_rows_of_two,
+        lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot, scaled_axpys_of,
+        scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -1010,6 +1049,41 @@ mod tests {
 
     /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
     /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
+    #[test]
+    fn dot_rows_of_three_is_three_dot_rows_of() {
+        fn check<const N: usize, const R: usize>() {
+            let w: [[f64; N]; R] = core::array::from_fn(|r| {
+                core::array::from_fn(|i| ((r * 131 + i * 31) as f64 * 0.37).sin() * 1e2)
+            });
+            let x: [f64; N] = core::array::from_fn(|i| ((i * 17) as f64 * 1.37).cos() / 7.0);
+            let u: [f64; N] = core::array::from_fn(|i| ((i * 5) as f64 * 0.91).sin() * 3.0);
+            let v: [f64; N] = core::array::from_fn(|i| ((i * 11) as f64 * 0.29).cos() - 0.5);
+            let bits = |a: [f64; R]| a.map(f64::to_bits);
+            let (wx, wu, wv) = dot_rows_of_three(&w, &x, &u, &v);
+            assert_eq!(bits(wx), bits(dot_rows_of(&w, &x)));
+            assert_eq!(bits(wu), bits(dot_rows_of(&w, &u)));
+            assert_eq!(bits(wv), bits(dot_rows_of(&w, &v)));
+            let w32 = w.map(|row| row.map(|w| w as f32));
+            let (x32, u32, v32) = (
+                x.map(|a| a as f32),
+                u.map(|a| a as f32),
+                v.map(|a| a as f32),
+            );
+            let bits = |a: [f32; R]| a.map(f32::to_bits);
+            let (wx, wu, wv) = dot_rows_of_three(&w32, &x32, &u32, &v32);
+            assert_eq!(bits(wx), bits(dot_rows_of(&w32, &x32)));
+            assert_eq!(bits(wu), bits(dot_rows_of(&w32, &u32)));
+            assert_eq!(bits(wv), bits(dot_rows_of(&w32, &v32)));
+        }
+        // Read once for three (16 KiB or more in `f64`; with AVX and FMA), an odd row
+        // left over or not; and a product at a time.
+        check::<64, 64>();
+        check::<64, 65>();
+        check::<130, 23>();
+        check::<20, 10>();
+        check::<3, 7>();
+    }
+
     #[test]
     fn axpys_of_two_is_two_axpys_of() {
         fn check<const N: usize, const V: usize>() {
