@@ -398,8 +398,9 @@ struct Lowering<'a> {
     /// For a block kernel, the declarations of its arrays, made once before its loop over
     /// the blocks.
     declared: RefCell<Vec<TokenStream>>,
-    /// Per statement: the later one whose `W·v` it computes with its own `W·x`
-    /// (`_mlp::dot_rows_of_two`), if any ([`Lowering::pairs`]).
+    /// Per statement: the later ones whose `W·v` it computes with its own `W·x`
+    /// (`_mlp::dot_rows_of_two` or `_pair`, `_three` for two; `_mlp::axpys_of_two` for a
+    /// reverse sweep's `Wᵀ·δ`), if any ([`Lowering::pairs`]).
     pairs: RefCell<Vec<Vec<usize>>>,
 }
 

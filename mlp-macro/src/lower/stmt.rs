@@ -243,6 +243,9 @@ impl Lowering<'_> {
     /// directions (its last one). The first computes both (`_mlp::dot_rows_of_two`, or
     /// `_mlp::dot_rows_of_pair` for a tangent), reading `w` once:
     /// `hvp`'s `W1·x` and `W1·v`, then `W2·a1` and `W2·ȧ1` once `ȧ1 = s1·W1·v` moves up.
+    /// A partner may also be a product among a statement's other sums
+    /// ([`Lowering::inner_products`]), and a statement may take two partners
+    /// (`_mlp::dot_rows_of_three`: a Laplacian's `W2·a1`, `W2·ȧ1[2]` and `W2·Σä1`).
     /// Likewise for a statement written `_mlp::axpys_of(acc, w, d)` and a later sum `Wᵀ·e`
     /// in another's value ([`super::transposed`]: `hvp`'s `ā2 = W3ᵀ·δ3` and `W3ᵀ·δ̇3`).
     /// Returns the pairs and the order to write the statements in.

@@ -596,6 +596,36 @@ fn tangent_products_in_pairs() {
     }
 }
 
+/// A Laplacian's layer reads its matrix once for three products: the 3-64-64-64-1
+/// network's `laplacian` takes `W2·a1`, the last tangent `W2·ȧ1[2]` and `Σä2`'s
+/// `W2·Σä1` (a sum among the other terms of `Σä2`, no longer a dot product per element)
+/// from one `_mlp::dot_rows_of_three`, the other two tangents from one pair; and `W3`'s
+/// likewise, with the statement `Σz̈3 = W3·Σä2`.
+#[test]
+fn three_products_from_one_read() {
+    let laplacian = method(&expand_net(quote!(64, 64, 64, 1, input = 3)), "laplacian");
+    let calls = |kernel: &str, w: &str| {
+        laplacian
+            .split(&format!("_mlp::{kernel}"))
+            .skip(1)
+            .filter(|call| call.split(';').next().is_some_and(|c| c.contains(w)))
+            .count()
+    };
+    for (w, sums) in [
+        ("&net.w2,", "&a1_dot_dot_sum,"),
+        ("&net.w3,", "&a2_dot_dot_sum,"),
+    ] {
+        assert_eq!(calls("dot_rows_of_three", w), 1, "{w}\n{laplacian}");
+        assert_eq!(calls("dot_rows_of_three", sums), 1, "{sums}\n{laplacian}");
+        assert_eq!(calls("dot_rows_of_pair", w), 1, "{w}\n{laplacian}");
+        assert_eq!(calls("dot_rows_of(", w), 0, "{w}\n{laplacian}");
+    }
+    assert!(
+        !laplacian.contains("(net.w2[i][j], a1_dot_dot_sum[j])"),
+        "{laplacian}"
+    );
+}
+
 /// A reverse sweep's two products by one matrix come from one read of it: the
 /// 3-64-64-64-1 network's `hvp` takes `ā2 = W3ᵀ·δ3` (which `δ2` and `δ̇2` both read) and
 /// `δ̇2`'s `W3ᵀ·δ̇3` from one `_mlp::axpys_of_two`, `δ̇3` computed before both; the 52-20-10-1
