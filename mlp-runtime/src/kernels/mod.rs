@@ -1049,6 +1049,8 @@ mod tests {
 
     /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
     /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
+    /// `dot_rows_of_three`'s products are three `dot_rows_of`'s, to the bit, in their
+    /// order, read once for all or a product at a time.
     #[test]
     fn dot_rows_of_three_is_three_dot_rows_of() {
         fn check<const N: usize, const R: usize>() {
@@ -1084,6 +1086,8 @@ mod tests {
         check::<3, 7>();
     }
 
+    /// `axpys_of_two`'s sums are two `axpys_of`'s into zeros, to the bit, in their order,
+    /// side by side or one after the other.
     #[test]
     fn axpys_of_two_is_two_axpys_of() {
         fn check<const N: usize, const V: usize>() {
