@@ -10,11 +10,11 @@
 //! d2_dot[i] = c2[i] * z2_dot[i] * a2_bar[i] + s2[i] * acc_d2_dot[i];
 //! ```
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::Lowering;
 use super::lanes::top_level_sums;
+use super::{Lowering, Order};
 use crate::ir::{Expr, Ix, TensorId};
 
 /// A sum `Σ_v W[v,l]·d[v]` that [`Lowering::lanes`] adds up by `_mlp::axpys_of`.
@@ -51,7 +51,7 @@ impl Lowering<'_> {
         }
         let value = &stmt.values[0];
         let sums = top_level_sums(value);
-        let orders = vec![super::Order::Fused; sums.len()];
+        let orders = vec![Order::Fused; sums.len()];
         let direct = sums.len() == 1 && sums[0] == *value;
         // Scaled as summed, or over weights shared with another of its sums: not alone.
         let scaled = sums.len() == 1 && self.scale(t, value, &sums[0], &[lane]).is_some();
@@ -118,7 +118,7 @@ impl Lowering<'_> {
 
     /// Which of statement `m`'s sums an earlier statement computed with its own, and where
     /// (`acc_d2_dot`).
-    pub(super) fn transposed_computed(&self, m: usize) -> Option<(usize, proc_macro2::Ident)> {
+    pub(super) fn transposed_computed(&self, m: usize) -> Option<(usize, Ident)> {
         let n = self.pairs.borrow().iter().position(|p| p.contains(&m))?;
         let partner = self.transposed_partner(&self.transposed_of(n)?, m)?;
         Some((partner.sum, self.paired_sums(m)))
