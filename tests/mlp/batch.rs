@@ -10,7 +10,7 @@ use crate::common::{input, net};
 use crate::large::Mnist;
 use crate::nets::{
     Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, GenericMulti, Mixed, Narrow, Odd,
-    Odd32, OddMulti, OneInput, Pinn, Pinn32, Seed, SeedApart, Six, Smooth1, Tall, Wide,
+    Odd32, OddMulti, OneInput, Pinn, Pinn2, Pinn32, Seed, SeedApart, Six, Smooth1, Tall, Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -215,6 +215,7 @@ fn few_inputs_are_single_calls() {
         scalar_rows_match::<Pinn>(x.view(), x.view());
     }
     scalar_rows_match::<Pinn32>(inputs(16 + 3, 2).view(), inputs(16 + 3, 2).view());
+    scalar_rows_match::<Pinn2>(inputs(16 + 3, 2).view(), inputs(16 + 3, 2).view());
     let x = inputs(16 + 3, 6);
     scalar_rows_match::<Six>(x.view(), x.view());
     multi_rows_match(&net::<Tall>(4), inputs(16 + 3, 3).view());

@@ -129,6 +129,11 @@ pub struct Fan;
 #[mlp(48, 48, 48, 1, input = 3)]
 pub struct Pinn;
 
+/// The same with two inputs and one output layer less wide: no odd direction, so the
+/// Laplacian's `W2·Σä1` (a sum among `Σä2`'s terms) pairs with `W2·a1` alone.
+#[mlp(48, 48, 40, 1, input = 2)]
+pub struct Pinn2;
+
 /// The same in `f32`, two inputs.
 #[mlp(24, 24, 1, input = 2, scalar = f32, activation = silu)]
 pub struct Pinn32;

@@ -290,11 +290,14 @@ fn curvature_unrolled() {
 fn few_inputs_and_deep() {
     let tanh = act::<Tanh>();
     check_second::<Pinn>(&[tanh, tanh, tanh, act::<Identity>()]);
+    check_second::<Pinn2>(&[tanh, tanh, tanh, act::<Identity>()]);
     check_second::<Pinn32>(&[act::<Silu>(), act::<Silu>(), act::<Identity>()]);
     check_second::<Six>(&[act::<Softplus>(), act::<Softplus>(), act::<Identity>()]);
     check_directional::<Pinn>();
+    check_directional::<Pinn2>();
     check_directional::<Six>();
     check_together!(Pinn);
+    check_together!(Pinn2);
     check_together!(Pinn32);
     check_together!(Six);
 }
