@@ -251,12 +251,20 @@ pub fn dot_rows_of_pair<T: Scalar, const N: usize, const R: usize, const R2: usi
     x: &[T; N],
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
-    let large = const { N * R * core::mem::size_of::<T>() >= 16 * 1024 };
-    if large && cfg!(all(target_feature = "avx", target_feature = "fma")) {
+    if const { read_once::<T, N, R>() } {
         dot_rows_of_two::<T, N, R, R2>(w, x, v)
     } else {
         (dot_rows_of(w, x), dot_rows_of(w, v))
     }
+}
+
+/// Whether an `R × N` matrix's products by several vectors read it once for all
+/// ([`dot_rows_of_pair`], [`dot_rows_of_three`]): where AVX and FMA are there and it is
+/// half of an L1 cache or more (16 KiB), which a product at a time would read from L2
+/// again; without them, the products side by side fit no register file.
+const fn read_once<T, const N: usize, const R: usize>() -> bool {
+    N * R * core::mem::size_of::<T>() >= 16 * 1024
+        && cfg!(all(target_feature = "avx", target_feature = "fma"))
 }
 
 /// `(W·x, W·u, W·v)`: [`dot_rows_of`] of one matrix and three vectors, each result to the
@@ -271,8 +279,7 @@ pub fn dot_rows_of_three<T: Scalar, const N: usize, const R: usize>(
     u: &[T; N],
     v: &[T; N],
 ) -> ([T; R], [T; R], [T; R]) {
-    let large = const { N * R * core::mem::size_of::<T>() >= 16 * 1024 };
-    if !(large && cfg!(all(target_feature = "avx", target_feature = "fma"))) {
+    if const { !read_once::<T, N, R>() } {
         return (dot_rows_of(w, x), dot_rows_of(w, u), dot_rows_of(w, v));
     }
     let vectors = [x, u, v];
@@ -1047,8 +1054,6 @@ mod tests {
         check::<64, 128, 128, 256>();
     }
 
-    /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
-    /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
     /// `dot_rows_of_three`'s products are three `dot_rows_of`'s, to the bit, in their
     /// order, read once for all or a product at a time.
     #[test]
@@ -1128,6 +1133,8 @@ mod tests {
         check::<130, 23>();
     }
 
+    /// Both products of `dot_rows_of_two`, and of `dot_rows_of_pair` (which pairs matrices
+    /// of 16 KiB or more: `64 × 128` here), are `dot_rows_of`'s to the bit.
     #[test]
     fn dot_rows_of_two_is_two_dot_rows_of() {
         fn check<const N: usize, const R: usize, const R2: usize>() {
