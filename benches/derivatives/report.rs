@@ -67,20 +67,18 @@ impl Arch {
             // Forward over reverse: the gradient's work twice over.
             "hvp" | "batch-hvp" => (2.0 * value_and_gradient, self.hidden()),
             // The hidden layers' input Jacobians, their squared norms, and the second-order
-            // sums through every layer past the first (`z̈_l = W_l·ä_(l-1)`; a reverse sweep
-            // over those layers for the adjoints, the other way to weigh each unit's
-            // curvature, costs about as much).
+            // sums through every layer past the first (`z̈_l = W_l·ä_(l-1)`).
             "laplacian" | "batch-laplacian" => (
                 self.forward() + input * (beyond_first + self.hidden()) + beyond_first,
                 self.hidden(),
             ),
-            // The Laplacian's Jacobians and squared norms, and the gradient's reverse sweep,
-            // whose adjoints weigh each unit's curvature.
+            // The Laplacian's, and the gradient read off the first tangents: the output
+            // layer's matrix times the last hidden layer's Jacobian.
             "value_gradient_laplacian" | "batch-value_gradient_laplacian" => (
                 self.forward()
                     + input * (beyond_first + self.hidden())
-                    + reverse
-                    + w[w.len() - 2] as f64,
+                    + beyond_first
+                    + input * w[w.len() - 2] as f64 * out,
                 self.hidden(),
             ),
             // The fewer of two derivations: the tangent sweep along every input of the

@@ -734,7 +734,7 @@ impl Item {
                     &second.laplacian,
                 ),
                 method(
-                    line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: the Laplacian as each unit's curvature weighted by the gradient's adjoints, so that the gradient costs about what the Laplacian's own products through the layers would ({ops})."),
+                    line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: `laplacian`'s sweeps, with the gradient read off its first tangents for a product by the output layer's weights per input ({ops}). The gradient is summed otherwise than `gradient` sums it: its last bits may differ."),
                     sig("value_gradient_laplacian", &[("x", quote!(&#x))], quote!((#scalar, #x, #scalar))),
                     &second.value_gradient_laplacian,
                 ),

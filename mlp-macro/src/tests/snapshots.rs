@@ -564,11 +564,10 @@ fn frames_aligned_where_arrays_are() {
 }
 
 /// A matrix's products by a layer's tangents go two directions at a time, the odd one out
-/// with the layer's own product (`W2·a1`): the 3-64-64-64-1 network's
-/// `value_gradient_laplacian` reads `W2` and `W3` twice each for their eight products
-/// (`_mlp::dot_rows_of_pair`), not once per product, and so does its `hessian_to` (written
-/// into the caller's matrix); with an even count of directions, every direction in a pair
-/// and the layer's product alone.
+/// with the layer's own product (`W2·a1`): the 3-64-64-64-1 network's `hessian_to` (the
+/// Hessian written into the caller's matrix) reads `W2` and `W3` twice each for their eight
+/// products (`_mlp::dot_rows_of_pair`), not once per product; with an even count of
+/// directions, every direction in a pair and the layer's product alone.
 #[test]
 fn tangent_products_in_pairs() {
     // How many calls of `kernel` take matrix `w`.
@@ -579,17 +578,12 @@ fn tangent_products_in_pairs() {
             .count()
     };
     let pinn = expand_net(quote!(64, 64, 64, 1, input = 3));
-    for name in ["value_gradient_laplacian", "hessian_to"] {
-        let body = method(&pinn, name);
-        for w in ["&net.w2,", "&net.w3,"] {
-            assert_eq!(calls(&body, "dot_rows_of_pair", w), 2, "{name} {w}\n{body}");
-            assert_eq!(calls(&body, "dot_rows_of(", w), 0, "{name} {w}\n{body}");
-        }
+    let body = method(&pinn, "hessian_to");
+    for w in ["&net.w2,", "&net.w3,"] {
+        assert_eq!(calls(&body, "dot_rows_of_pair", w), 2, "{w}\n{body}");
+        assert_eq!(calls(&body, "dot_rows_of(", w), 0, "{w}\n{body}");
     }
-    let even = method(
-        &expand_net(quote!(64, 64, 64, 1, input = 4)),
-        "value_gradient_laplacian",
-    );
+    let even = method(&expand_net(quote!(64, 64, 64, 1, input = 4)), "hessian_to");
     for w in ["&net.w2,", "&net.w3,"] {
         assert_eq!(calls(&even, "dot_rows_of_pair", w), 1, "{w}\n{even}");
         assert_eq!(calls(&even, "dot_rows_of(", w), 1, "{w}\n{even}");
@@ -600,30 +594,39 @@ fn tangent_products_in_pairs() {
 /// network's `laplacian` takes `W2·a1`, the last tangent `W2·ȧ1[2]` and `Σä2`'s
 /// `W2·Σä1` (a sum among the other terms of `Σä2`, no longer a dot product per element)
 /// from one `_mlp::dot_rows_of_three`, the other two tangents from one pair; and `W3`'s
-/// likewise, with the statement `Σz̈3 = W3·Σä2`.
+/// likewise, with the statement `Σz̈3 = W3·Σä2`. So does `value_gradient_laplacian`, the
+/// same sweeps, whose gradient reads no matrix but the output layer's.
 #[test]
 fn three_products_from_one_read() {
-    let laplacian = method(&expand_net(quote!(64, 64, 64, 1, input = 3)), "laplacian");
-    let calls = |kernel: &str, w: &str| {
-        laplacian
-            .split(&format!("_mlp::{kernel}"))
-            .skip(1)
-            .filter(|call| call.split(';').next().is_some_and(|c| c.contains(w)))
-            .count()
-    };
-    for (w, sums) in [
-        ("&net.w2,", "&a1_dot_dot_sum,"),
-        ("&net.w3,", "&a2_dot_dot_sum,"),
-    ] {
-        assert_eq!(calls("dot_rows_of_three", w), 1, "{w}\n{laplacian}");
-        assert_eq!(calls("dot_rows_of_three", sums), 1, "{sums}\n{laplacian}");
-        assert_eq!(calls("dot_rows_of_pair", w), 1, "{w}\n{laplacian}");
-        assert_eq!(calls("dot_rows_of(", w), 0, "{w}\n{laplacian}");
+    let pinn = expand_net(quote!(64, 64, 64, 1, input = 3));
+    for name in ["laplacian", "value_gradient_laplacian"] {
+        let body = method(&pinn, name);
+        let calls = |kernel: &str, w: &str| {
+            body.split(&format!("_mlp::{kernel}"))
+                .skip(1)
+                .filter(|call| call.split(';').next().is_some_and(|c| c.contains(w)))
+                .count()
+        };
+        for (w, sums) in [
+            ("&net.w2,", "&a1_dot_dot_sum,"),
+            ("&net.w3,", "&a2_dot_dot_sum,"),
+        ] {
+            assert_eq!(calls("dot_rows_of_three", w), 1, "{name} {w}\n{body}");
+            assert_eq!(calls("dot_rows_of_three", sums), 1, "{name} {sums}\n{body}");
+            assert_eq!(calls("dot_rows_of_pair", w), 1, "{name} {w}\n{body}");
+            assert_eq!(calls("dot_rows_of(", w), 0, "{name} {w}\n{body}");
+        }
+        assert!(
+            !body.contains("(net.w2[i][j], a1_dot_dot_sum[j])"),
+            "{name}\n{body}"
+        );
+        for w in ["w1", "w2", "w3"] {
+            assert!(
+                !body.contains(&format!("axpys_of(&mut g, &net.{w}")),
+                "{name}\n{body}"
+            );
+        }
     }
-    assert!(
-        !laplacian.contains("(net.w2[i][j], a1_dot_dot_sum[j])"),
-        "{laplacian}"
-    );
 }
 
 /// A reverse sweep's two products by one matrix come from one read of it: the
