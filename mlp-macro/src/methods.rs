@@ -322,25 +322,22 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
     let mut p = primal(f);
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
+    let adjoints = with_gradient.then(|| {
+        let name = Name::plain("x").marked(Mark::Bar);
+        reverse_adjoints(&mut p, f.y, f.x, Seed::One, name).1
+    });
     let first = tangent(&mut p, f.x, Direction::Columns(c));
     let value = second_tangents(&mut p, f, c, &first);
     let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
     p.stmts.push(Stmt::new(laplacian, value));
-    if !with_gradient {
+    let Some(adjoints) = adjoints else {
         p.outputs = vec![laplacian];
         optimize(&mut p);
         return (p, Returns::First(laplacian));
-    }
-    let g = match first.get(&f.y) {
-        /* g[k] = ẏ[0,k] */
-        Some(&dy) => {
-            let g = p.tensor(Name::plain("g"), Role::Computed, vec![k]);
-            let value = Expr::Read(dy, vec![Ix::At(0), Ix::Var(k)]);
-            p.stmts.push(Stmt::new(g, value));
-            g
-        }
-        None => zero(&mut p, Name::plain("g"), vec![k]),
     };
+    let g = p.tensor(Name::plain("g"), Role::Computed, vec![k]);
+    let value = gradient_off(&p, f, k, &first, &adjoints);
+    p.stmts.push(Stmt::new(g, value));
     p.outputs = vec![f.y, g, laplacian];
     optimize(&mut p);
     let returns = Returns::Tuple(vec![
@@ -349,6 +346,37 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
         Returns::First(laplacian),
     ]);
     (p, returns)
+}
+
+/// The gradient `g[k]` off the first tangents along the columns (`k` for them), at the last
+/// hidden layer's pre-activation `z`: `Σ_J z̄[J]·ż[J,k]`, its adjoint by a reverse sweep
+/// through the layers after it (what is left of the sweep once nothing else reads it). The
+/// adjoint, `δ[J] = W_L[0,J]·f'(z[J])`, is a tensor of its own, computed once, not a
+/// product in every term of every entry: in the seed network's `value_gradient_laplacian`
+/// the latter, `Σ_i W3[0,i]·s2[i]·ż2[i,k]`, took 6 % more time than the call by the
+/// reverse sweep it replaced, the former 2–6 % less. Without a hidden layer, `ẏ[0,k]`.
+fn gradient_off(
+    p: &Program,
+    f: &Forward,
+    k: IndexId,
+    first: &HashMap<TensorId, TensorId>,
+    adjoints: &HashMap<TensorId, TensorId>,
+) -> Expr {
+    let hidden = f.z.len().checked_sub(2).map(|l| f.z[l]);
+    let cut = hidden.and_then(|z| Some((z, *first.get(&z)?, *adjoints.get(&z)?)));
+    match (cut, first.get(&f.y)) {
+        /* g[k] = Σ_J z̄[J]·ż[J,k] */
+        (Some((z, dz, bar)), _) => {
+            let axes = p.tensors[z].axes.clone();
+            let mut at: Vec<Ix> = axes.iter().copied().map(Ix::Var).collect();
+            at.push(Ix::Var(k));
+            let term = Expr::mul(Expr::read(bar, &axes), Expr::Read(dz, at));
+            axes.iter().rev().fold(term, |e, &v| Expr::sum(v, e))
+        }
+        /* g[k] = ẏ[0,k] */
+        (None, Some(&dy)) => Expr::Read(dy, vec![Ix::At(0), Ix::Var(k)]),
+        (None, None) => Expr::ZERO,
+    }
 }
 
 /// `Σ_c ÿ[0,c]`, by the second tangents of the `first` along the columns `c`.
