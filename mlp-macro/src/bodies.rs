@@ -75,6 +75,11 @@ impl Signature {
         }
     }
 
+    /// The method's name.
+    pub fn name(&self) -> &Ident {
+        &self.name
+    }
+
     /// `name(&self, x: &[f64; 52]) -> f64`.
     pub fn method(&self) -> TokenStream {
         let Self {

@@ -218,7 +218,8 @@ struct Shared {
 struct SecondOrder {
     hessian: (Program, Returns),
     laplacian: (Program, Returns),
-    value_gradient_laplacian: (Program, Returns),
+    /// Two where they depend on the target (`methods::value_gradient_laplacian`).
+    value_gradient_laplacian: (Sweeps, Option<Sweeps>),
 }
 
 impl Shared {
@@ -227,8 +228,8 @@ impl Shared {
             jacobian: methods::jacobian(f),
             second: (model.output() == 1).then(|| SecondOrder {
                 hessian: methods::hessian(f, false),
-                laplacian: methods::laplacian(f, false),
-                value_gradient_laplacian: methods::laplacian(f, true),
+                laplacian: methods::laplacian(f),
+                value_gradient_laplacian: methods::value_gradient_laplacian(f),
             }),
         }
     }
@@ -535,10 +536,10 @@ impl Item {
         let method = |docs: Vec<String>, signature: Signature, (p, r): &(Program, Returns)| {
             function(docs, &ops(p, cx), signature, size(p), &|cx| lower(p, cx, r))
         };
-        // The Jacobian, whose sweeps may depend on the target's kernels
-        // (`methods::jacobian`): one body, or two under `cfg`, the vector kernels' and the
-        // others', each documented with its count.
-        let jacobian =
+        // A method whose sweeps may depend on the target's kernels (`methods::jacobian`,
+        // `methods::value_gradient_laplacian`): one body, or two under `cfg`, the vector
+        // kernels' and the others', each documented with its count.
+        let by_target =
             |docs: Vec<String>, signature: Signature, sweeps: &(Sweeps, Option<Sweeps>)| {
                 let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
                 let (vector, Some(scalar)) = sweeps else {
@@ -553,15 +554,15 @@ impl Item {
                     scalar.what,
                     ops(&scalar.program, cx)
                 );
-                let avx = vector_kernels();
+                let (avx, result) = (vector_kernels(), signature.name().clone());
                 let body = |cx: &Context| {
                     let (with, without) = (lowered(vector, cx), lowered(scalar, cx));
                     quote! {
                         #[cfg(#avx)]
-                        let jacobian = { #with };
+                        let #result = { #with };
                         #[cfg(not(#avx))]
-                        let jacobian = { #without };
-                        jacobian
+                        let #result = { #without };
+                        #result
                     }
                 };
                 let size = size(&vector.program).max(size(&scalar.program));
@@ -651,7 +652,7 @@ impl Item {
                 &forward,
             ),
             kernel("forward_blocks", methods::block_of(forward)),
-            jacobian(
+            by_target(
                 if single {
                     line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
                 } else {
@@ -733,8 +734,8 @@ impl Item {
                     sig("laplacian", &[("x", quote!(&#x))], quote!(#scalar)),
                     &second.laplacian,
                 ),
-                method(
-                    line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call: `laplacian`'s sweeps, with the gradient read off its first tangents for a product by the output layer's weights per input ({ops}). The gradient is summed otherwise than `gradient` sums it: its last bits may differ."),
+                by_target(
+                    line("The output, its gradient and its Laplacian at `x` (what a physics-informed residual asks for) in one call, for about the price of the Laplacian alone ({ops}). Their last bits may differ from `gradient`'s and `laplacian`'s, summed otherwise."),
                     sig("value_gradient_laplacian", &[("x", quote!(&#x))], quote!((#scalar, #x, #scalar))),
                     &second.value_gradient_laplacian,
                 ),
@@ -823,18 +824,18 @@ impl Item {
         kinds
             .into_iter()
             .filter_map(|kind| {
+                let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
+                // A program for each kind of target where they differ: a kernel under each
+                // `cfg`.
+                let by_target = |sweeps: &(Sweeps, Option<Sweeps>)| match sweeps {
+                    (sweeps, None) => vec![(Targets::All, method(sweeps))],
+                    (vector, Some(scalar)) => vec![
+                        (Targets::Vector, method(vector)),
+                        (Targets::Scalar, method(scalar)),
+                    ],
+                };
                 let programs = match kind {
-                    Stacked::Jacobian => {
-                        let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
-                        match &shared.jacobian {
-                            (sweeps, None) => vec![(Targets::All, method(sweeps))],
-                            // A program for each kind of target: a kernel under each `cfg`.
-                            (vector, Some(scalar)) => vec![
-                                (Targets::Vector, method(vector)),
-                                (Targets::Scalar, method(scalar)),
-                            ],
-                        }
-                    }
+                    Stacked::Jacobian => by_target(&shared.jacobian),
                     Stacked::Hessian => {
                         vec![(Targets::All, shared.second.as_ref()?.hessian.clone())]
                     }
@@ -842,10 +843,7 @@ impl Item {
                         vec![(Targets::All, shared.second.as_ref()?.laplacian.clone())]
                     }
                     Stacked::ValueGradientLaplacian => {
-                        vec![(
-                            Targets::All,
-                            shared.second.as_ref()?.value_gradient_laplacian.clone(),
-                        )]
+                        by_target(&shared.second.as_ref()?.value_gradient_laplacian)
                     }
                 };
                 // Every kernel of the kind lowered before any is written: all or none.

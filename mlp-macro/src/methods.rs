@@ -308,36 +308,77 @@ fn curved(p: &mut Program, curves: &[Curve], k: IndexId, c: IndexId) -> Expr {
 /// `laplacian`: `Σ_c ∂²y/∂x_c²` by two tangent sweeps along the same unit directions,
 /// summed over them; [`contract`](crate::passes::contract) then pushes that sum through
 /// the layers, so that only the hidden layers' Jacobians are formed, never the Hessian.
-///
-/// `value_gradient_laplacian` (`with_gradient`) is that program with the gradient read off
-/// the first tangents, `g[k] = ẏ[0,k]`: a product by the output layer's matrix per input
-/// more, 38,337 operations for the seed network against 36,809 for `laplacian`. The
-/// gradient is summed otherwise than `gradient` sums it (its last bits may differ). Each
-/// unit's curvature weighted by its adjoint ([`curvature`]) would give the Laplacian from
-/// the gradient's reverse sweep in about as many operations (38,887 for the seed), but the
-/// reverse sweep reads each weight matrix once more, transposed, where the second tangents'
-/// products share their reads with the first tangents': the 3-64-64-64-1 network's call
-/// took 16 % less time so, the seed's 6 % less (`scripts/ab-min.sh`, AVX-512).
-pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
+pub fn laplacian(f: &Forward) -> (Program, Returns) {
     let mut p = primal(f);
     let k = p.tensors[f.x].axes[0];
     let c = p.index("c", p.extent(k));
-    let adjoints = with_gradient.then(|| {
-        let name = Name::plain("x").marked(Mark::Bar);
-        reverse_adjoints(&mut p, f.y, f.x, Seed::One, name).1
-    });
     let first = tangent(&mut p, f.x, Direction::Columns(c));
     let value = second_tangents(&mut p, f, c, &first);
     let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
     p.stmts.push(Stmt::new(laplacian, value));
-    let Some(adjoints) = adjoints else {
-        p.outputs = vec![laplacian];
-        optimize(&mut p);
-        return (p, Returns::First(laplacian));
+    p.outputs = vec![laplacian];
+    optimize(&mut p);
+    (p, Returns::First(laplacian))
+}
+
+/// `value_gradient_laplacian`, by one of two derivations:
+///
+/// - `laplacian`'s, with the gradient read off the first tangents ([`gradient_off`]): a
+///   product by the last hidden layer's Jacobian more (37,827 operations for the seed
+///   network, against 36,809 for `laplacian`);
+/// - the gradient's reverse sweep with the first tangent sweep, and the Laplacian from the
+///   two ([`curvature`]): each unit's curvature weighted by its adjoint, in place of the
+///   second tangents' product by each weight matrix past the first (38,887 for the seed).
+///
+/// The two cost about as many operations; but the reverse sweep reads each weight matrix
+/// once more, transposed, where with the vector kernels (AVX and FMA) the second tangents'
+/// products share their reads with the first tangents'. So the first is taken there: the
+/// 3-64-64-64-1 network's call took 17 % less time so, the seed's 6 % less, the others of
+/// `scripts/ab-min.sh` up to 18 % less or the same (AVX-512). Other targets keep the
+/// second: there each product goes alone, a second tangents' sum a dot product per
+/// element, and the first was 7 % slower for the 3-64-64-64-1 network, up to 15 % for
+/// others, though 16 % faster for a 10-10-10-1 one (docs/performance-log.md, "The
+/// fortieth session"). Past one hidden layer, the first sums the gradient otherwise than
+/// `gradient` does, and the second the Laplacian otherwise than `laplacian` does: their
+/// last bits may differ.
+pub fn value_gradient_laplacian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
+    let tangents = laplacian_with_gradient(f, false);
+    let curvature = laplacian_with_gradient(f, true);
+    (tangents, Some(curvature))
+}
+
+/// `value_gradient_laplacian`'s program: by second tangents, the gradient off the first; or
+/// (`by_curvature`) by the gradient's reverse sweep, the Laplacian from its adjoints where
+/// [`curvature`] applies.
+fn laplacian_with_gradient(f: &Forward, by_curvature: bool) -> Sweeps {
+    let mut p = primal(f);
+    let forward = p.stmts.len();
+    let k = p.tensors[f.x].axes[0];
+    let c = p.index("c", p.extent(k));
+    let name = match by_curvature {
+        true => Name::plain("g"),
+        false => Name::plain("x").marked(Mark::Bar),
     };
-    let g = p.tensor(Name::plain("g"), Role::Computed, vec![k]);
-    let value = gradient_off(&p, f, k, &first, &adjoints);
-    p.stmts.push(Stmt::new(g, value));
+    let (reverse, adjoints) = reverse_adjoints(&mut p, f.y, f.x, Seed::One, name);
+    let first = tangent(&mut p, f.x, Direction::Columns(c));
+    let curves = by_curvature
+        .then(|| curvature(&p, forward, &adjoints, &first, f.x))
+        .flatten();
+    let value = match &curves {
+        Some(curves) => crate::derive::laplacian(curves, c),
+        None => second_tangents(&mut p, f, c, &first),
+    };
+    let laplacian = p.tensor(Name::plain("Δy"), Role::Computed, Vec::new());
+    p.stmts.push(Stmt::new(laplacian, value));
+    let g = match by_curvature {
+        true => reverse,
+        false => {
+            let g = p.tensor(Name::plain("g"), Role::Computed, vec![k]);
+            let value = gradient_off(&p, f, k, &first, &adjoints);
+            p.stmts.push(Stmt::new(g, value));
+            g
+        }
+    };
     p.outputs = vec![f.y, g, laplacian];
     optimize(&mut p);
     let returns = Returns::Tuple(vec![
@@ -345,7 +386,15 @@ pub fn laplacian(f: &Forward, with_gradient: bool) -> (Program, Returns) {
         Returns::Array(g),
         Returns::First(laplacian),
     ]);
-    (p, returns)
+    let what = match by_curvature {
+        true => "the Laplacian from the gradient's adjoints",
+        false => "the gradient off the Laplacian's first tangents",
+    };
+    Sweeps {
+        program: p,
+        returns,
+        what,
+    }
 }
 
 /// The gradient `g[k]` off the first tangents along the columns (`k` for them), at the last

@@ -7,18 +7,17 @@
 //!
 //! ```text
 //! H[k,c] = Σ_(t[I] = e) Σ_(I,J) t̄[I] · ∂²e/∂s[J]² · ṡ[J,k]·ṡ[J,c]
+//! Δy     = Σ_(t[I] = e) Σ_(I,J) t̄[I] · ∂²e/∂s[J]² · Σ_c ṡ[J,c]·ṡ[J,c]
 //! ```
 //!
 //! That is exact where each statement reads one thing that moves with the input (else the
 //! cross terms `∂²e/∂s∂s'` would be missing), as an MLP's statements do; and only an
 //! activation's read has a second derivative, so that for an MLP this is
 //! `Σ_l Σ_u ā_l[u]·f_l''(z_l[u])·ż_l[u,k]·ż_l[u,c]`: each unit's curvature, weighted by how
-//! the output moves with the unit, on the layers' Jacobians. The gradient's reverse sweep
-//! gives those weights; for a Hessian of few inputs, the tangent of the whole reverse sweep
-//! is then not needed. (A Laplacian, `Σ_c` of the diagonal, could be taken so too, in
-//! place of the second tangents' product by each weight matrix past the first; but that
-//! costs as many operations and a transposed read of each matrix more:
-//! [`crate::methods::laplacian`].)
+//! the output moves with the unit, on the layers' Jacobians. Where the gradient is wanted
+//! anyway its reverse sweep gives those weights, and the products of the second tangents
+//! by the weight matrices (`Σ_j W2[i,j]·Σä1[j]`, one per layer past the first) are not
+//! needed; for a Hessian of few inputs, neither is the tangent of the whole reverse sweep.
 
 use std::collections::HashMap;
 
@@ -62,7 +61,7 @@ impl Curve {
     }
 
     /// `Σ_J weight[J]·pair`: this statement's share, for `pair` its read's two tangents
-    /// (`ṡ[J,k]·ṡ[J,c]`).
+    /// (`ṡ[J,k]·ṡ[J,c]` for a Hessian, `Σ_c ṡ[J,c]·ṡ[J,c]` for a Laplacian).
     pub fn weighted(&self, pair: Expr) -> Expr {
         self.summed(Expr::mul(self.weight.clone(), pair))
     }
@@ -119,6 +118,14 @@ pub fn curvature(
     Some(curves)
 }
 
+/// The Laplacian `Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c]` of `curves`, `c` the columns.
+pub fn laplacian(curves: &[Curve], c: IndexId) -> Expr {
+    let terms = curves
+        .iter()
+        .map(|curve| curve.weighted(Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)))));
+    Expr::Add(terms.collect())
+}
+
 /// `∂²e/∂r²` for `r` the `n`-th read of `e` (in [`Expr::visit_reads`] order), as
 /// [`partial`] takes the first derivative: sums over the read's own (`opened`) indices
 /// dropped. `None` where it is zero: `e` is linear in the read.
@@ -158,8 +165,7 @@ mod tests {
     use crate::ir::{Expr, Fixture, Name, Role, Stmt};
     use crate::passes::simplify::simplify;
 
-    /// `Δy` of `y = value`, by [`curvature`], simplified; `None` where it does not apply. (The
-    /// trace of the Hessian the curves give: a test of them that reads as a formula.)
+    /// `Δy` of `y = value`, by [`curvature`], simplified; `None` where it does not apply.
     fn laplacian_of(value: impl Fn(usize, usize, usize, usize) -> Expr) -> Option<String> {
         let Fixture { mut p, x, w, k, j } = Fixture::new();
         let y = p.tensor(Name::plain("y"), Role::Computed, vec![]);
@@ -168,11 +174,7 @@ mod tests {
         let c = p.index("c", p.extent(k));
         let first = tangent(&mut p, x, Direction::Columns(c));
         let curves = curvature(&p, 1, &adjoints, &first, x)?;
-        /* Δy = Σ Σ_J weight[J]·Σ_c ṡ[J,c]·ṡ[J,c], the Hessian's diagonal summed */
-        let terms = curves
-            .iter()
-            .map(|curve| curve.weighted(Expr::sum(c, Expr::mul(curve.dot(c), curve.dot(c)))));
-        Some(p.expr(&simplify(&p, Expr::Add(terms.collect()))))
+        Some(p.expr(&simplify(&p, super::laplacian(&curves, c))))
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! - [`reverse()`]: the adjoint (backpropagation) sweep, one statement per adjoint;
 //! - [`tangent()`]: the forward sweep, one statement per tangent.
 //!
-//! [`curvature()`] combines the two into a Hessian.
+//! [`curvature()`] combines the two into a Laplacian or a Hessian.
 
 mod curvature;
 mod reverse;
 mod tangent;
 
-pub use curvature::{Curve, curvature};
+pub use curvature::{Curve, curvature, laplacian};
 pub use reverse::{Seed, reverse, reverse_adjoints};
 pub use tangent::{Direction, tangent, tangent_again};

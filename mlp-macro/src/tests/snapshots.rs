@@ -59,8 +59,11 @@ fn programs(args: TokenStream) -> String {
         sections.push(("hvp", methods::hvp(&f).0));
         sections.push(("hessian", methods::hessian(&f, false).0));
         sections.push(("value_gradient_hessian", methods::hessian(&f, true).0));
-        sections.push(("laplacian", methods::laplacian(&f, false).0));
-        sections.push(("value_gradient_laplacian", methods::laplacian(&f, true).0));
+        sections.push(("laplacian", methods::laplacian(&f).0));
+        sections.push((
+            "value_gradient_laplacian",
+            methods::value_gradient_laplacian(&f).0.program,
+        ));
     }
     let sections: Vec<String> = sections
         .iter()
@@ -123,8 +126,11 @@ fn seed_operation_counts() {
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
-        ("laplacian", methods::laplacian(&f, false).0),
-        ("value_gradient_laplacian", methods::laplacian(&f, true).0),
+        ("laplacian", methods::laplacian(&f).0),
+        (
+            "value_gradient_laplacian",
+            methods::value_gradient_laplacian(&f).0.program,
+        ),
         ("hessian", methods::hessian(&f, false).0),
         ("value_gradient_hessian", methods::hessian(&f, true).0),
     ];
@@ -594,13 +600,18 @@ fn tangent_products_in_pairs() {
 /// network's `laplacian` takes `W2·a1`, the last tangent `W2·ȧ1[2]` and `Σä2`'s
 /// `W2·Σä1` (a sum among the other terms of `Σä2`, no longer a dot product per element)
 /// from one `_mlp::dot_rows_of_three`, the other two tangents from one pair; and `W3`'s
-/// likewise, with the statement `Σz̈3 = W3·Σä2`. So does `value_gradient_laplacian`, the
-/// same sweeps, whose gradient reads no matrix but the output layer's.
+/// likewise, with the statement `Σz̈3 = W3·Σä2`. So does `value_gradient_laplacian` with
+/// the vector kernels, the same sweeps, its gradient off the first tangents; without them
+/// it takes the reverse sweep (`methods::value_gradient_laplacian`).
 #[test]
 fn three_products_from_one_read() {
     let pinn = expand_net(quote!(64, 64, 64, 1, input = 3));
-    for name in ["laplacian", "value_gradient_laplacian"] {
-        let body = method(&pinn, name);
+    let together = method(&pinn, "value_gradient_laplacian");
+    let bodies: Vec<&str> = together.split("let value_gradient_laplacian = {").collect();
+    let [_, vector, scalar] = bodies[..] else {
+        panic!("a body for each kind of target:\n{together}");
+    };
+    for (name, body) in [("laplacian", &*method(&pinn, "laplacian")), ("vgl", vector)] {
         let calls = |kernel: &str, w: &str| {
             body.split(&format!("_mlp::{kernel}"))
                 .skip(1)
@@ -620,13 +631,9 @@ fn three_products_from_one_read() {
             !body.contains("(net.w2[i][j], a1_dot_dot_sum[j])"),
             "{name}\n{body}"
         );
-        for w in ["w1", "w2", "w3"] {
-            assert!(
-                !body.contains(&format!("axpys_of(&mut g, &net.{w}")),
-                "{name}\n{body}"
-            );
-        }
+        assert!(!body.contains("axpys_of(&mut g, &net.w1"), "{name}\n{body}");
     }
+    assert!(scalar.contains("axpys_of(&mut g, &net.w1"), "{scalar}");
 }
 
 /// A reverse sweep's two products by one matrix come from one read of it: the
