@@ -334,13 +334,13 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// once more, transposed, where with the vector kernels (AVX and FMA) the second tangents'
 /// products share their reads with the first tangents'. So the first is taken there: the
 /// 3-64-64-64-1 network's call took 17 % less time so, the seed's 6 % less, the others of
-/// `scripts/ab-min.sh` up to 18 % less or the same (AVX-512). Other targets keep the
-/// second: there each product goes alone, a second tangents' sum a dot product per
-/// element, and the first was 7 % slower for the 3-64-64-64-1 network, up to 15 % for
-/// others, though 16 % faster for a 10-10-10-1 one (docs/performance-log.md, "The
-/// fortieth session"). Past one hidden layer, the first sums the gradient otherwise than
-/// `gradient` does, and the second the Laplacian otherwise than `laplacian` does: their
-/// last bits may differ.
+/// `scripts/ab-min.sh` up to 18 % less or the same (AVX-512; with AVX2 8 % less, the
+/// seed's 4 % more, the others 0 to 7 % less). Other targets keep the second: there each
+/// product goes alone, a second tangents' sum a dot product per element, and the first
+/// was 7 % slower for the 3-64-64-64-1 network, up to 15 % for others, though 16 % faster
+/// for a 10-10-10-1 one (docs/performance-log.md, "The fortieth session"). Past one
+/// hidden layer, the first sums the gradient otherwise than `gradient` does, and the
+/// second the Laplacian otherwise than `laplacian` does: their last bits may differ.
 pub fn value_gradient_laplacian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
     let tangents = laplacian_with_gradient(f, false);
     let curvature = laplacian_with_gradient(f, true);
