@@ -12,7 +12,8 @@
 //!   central finite differences, for your own networks and activations;
 //! - `reference` (feature `ndarray`): an independent, dynamic MLP on `ndarray`, the oracle
 //!   of the tests and the baseline of the benchmarks.
-#![cfg_attr(not(feature = "std"), no_std)]
+// Tests run with `std` whatever the features (the harness needs it): `vec!` in them.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 #![warn(missing_docs)]
 
 extern crate alloc;
