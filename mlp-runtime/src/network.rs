@@ -401,8 +401,8 @@ pub trait ScalarNetwork: Network {
     fn laplacian_at(&self, x: &[Self::Scalar]) -> Result<Self::Scalar, ShapeError>;
 
     /// The output and the Laplacian at `x`, `(value, laplacian)`, with the gradient written
-    /// into `gradient`: one call, the gradient read off the Laplacian's first tangents (the
-    /// generated `value_gradient_laplacian`).
+    /// into `gradient`: one call, at about the price of the Laplacian alone (the generated
+    /// `value_gradient_laplacian`).
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` or `gradient` does not hold [`Network::INPUT`] values.

@@ -153,12 +153,12 @@ fn check_directional<N: Network>() {
 }
 
 /// `value_gradient_hessian` is `value`, `gradient` and `hessian` at once, to the bit;
-/// `value_gradient_laplacian` is `value` to the bit, and with the vector kernels (AVX and
-/// FMA) `laplacian` to the bit and its gradient (read off the first tangents) within
-/// rounding of `gradient`'s; without them, its gradient `value_gradient_hessian`'s to the
-/// bit (the same reverse sweep) and its Laplacian (by each unit's curvature) within
-/// rounding of the Hessian's trace; and `hessian_to` and `value_gradient_hessian_to` write
-/// every entry of `hessian`'s over whatever their array held.
+/// `value_gradient_laplacian` is `value` to the bit, its Laplacian the Hessian's trace
+/// within rounding, and with the vector kernels (AVX and FMA) `laplacian` to the bit and
+/// its gradient (read off the first tangents) within rounding of `gradient`'s; without
+/// them (the reverse sweep, each unit's curvature) its gradient `value_gradient_hessian`'s
+/// to the bit; and `hessian_to` and `value_gradient_hessian_to` write every entry of
+/// `hessian`'s over whatever their array held.
 ///
 /// `check_together!(net, rounded)`: `value_gradient_hessian`'s gradient within rounding of
 /// `gradient`'s, not to the bit (its Hessian still `hessian`'s). A one-input network's
