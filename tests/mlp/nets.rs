@@ -32,6 +32,11 @@ pub struct Wide;
 #[mlp(3, input = 4)]
 pub struct Affine;
 
+/// No hidden layer, one output through `tanh`: its second derivatives are the output
+/// activation's alone.
+#[mlp(1, input = 3, output = tanh)]
+pub struct Neuron;
+
 /// One hidden layer, one output.
 #[mlp(5, 1, input = 3, activation = sigmoid)]
 pub struct OneHidden;

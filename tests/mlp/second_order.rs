@@ -259,7 +259,9 @@ fn smooth_and_nonlinear_output() {
     check_second::<Smooth1>(&[act::<Sin>(), act::<Silu>(), act::<Softplus>()]);
     check_second::<OneHidden>(&[act::<Sigmoid>(), act::<Identity>()]);
     check_second::<LinearHidden>(&[act::<Identity>(), act::<Softplus>()]);
+    check_second::<Neuron>(&[act::<Tanh>()]);
     check_together!(Smooth1);
+    check_together!(Neuron);
 }
 
 #[test]
