@@ -333,7 +333,7 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// The two cost about as many operations; but the reverse sweep reads each weight matrix
 /// once more, transposed, where with the vector kernels (AVX and FMA) the second tangents'
 /// products share their reads with the first tangents'. So the first is taken there: the
-/// 3-64-64-64-1 network's call took 17 % less time so, the seed's 6 % less, the others of
+/// 3-64-64-64-1 network's call took 15–17 % less time so, the seed's 6 % less, the others of
 /// `scripts/ab-min.sh` up to 18 % less or the same (AVX-512; with AVX2 8 % less, the
 /// seed's 4 % more, the others 0 to 7 % less). Other targets keep the second: there each
 /// product goes alone, a second tangents' sum a dot product per element, and the first

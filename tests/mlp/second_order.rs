@@ -177,25 +177,23 @@ macro_rules! check_together {
         let (single, alone) = (net.gradient(&x), net.hessian(&x));
         let (y, g, laplacian) = net.value_gradient_laplacian(&x);
         let bits = |v: &[_]| v.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        let tol = tolerance::<<$net as Network>::Scalar>().consistency;
+        let single64: Vec<f64> = single.iter().map(|v| to_f64(*v)).collect();
         assert_eq!(hessian, alone);
         if stringify!($together) == "exact" {
             assert_eq!(gradient, single);
         } else {
-            let tol = tolerance::<<$net as Network>::Scalar>().consistency;
-            let wide = |v: &[_]| v.iter().map(|v| to_f64(*v)).collect::<Vec<f64>>();
-            let error = relative_error(&gradient, &wide(&single));
+            let error = relative_error(&gradient, &single64);
             assert!(error <= tol, "gradient off `gradient`'s by {error:e}");
         }
         assert_eq!(bits(&[y]), bits(&[value]));
-        let tol = tolerance::<<$net as Network>::Scalar>().consistency;
         if cfg!(all(
             target_arch = "x86_64",
             target_feature = "avx",
             target_feature = "fma"
         )) {
             assert_eq!(bits(&[laplacian]), bits(&[net.laplacian(&x)]));
-            let wide = |v: &[_]| v.iter().map(|v| to_f64(*v)).collect::<Vec<f64>>();
-            let error = relative_error(&g, &wide(&single));
+            let error = relative_error(&g, &single64);
             assert!(
                 error <= tol,
                 "value_gradient_laplacian's gradient off `gradient`'s by {error:e}"
