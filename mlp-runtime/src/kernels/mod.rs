@@ -210,6 +210,16 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
     const { assert!(R2 == 2 * R) };
+    // Without AVX and FMA, the vectors through `black_box`. Inlined where they were just
+    // computed (`hvp`'s `a1` and `ȧ1`), the kernel's code there took twice as long as
+    // called apart: on Zen 4 the 3-64-64-64-1 network's `hvp` took 5.5 µs so against 9.9,
+    // its `jvp` 3.1 against 7.4, the wide network's the same (a scratch copy;
+    // docs/performance-log.md, "The forty-first session"). With them it costs 1–2 %.
+    let (x, v) = if cfg!(all(target_feature = "avx", target_feature = "fma")) {
+        (x, v)
+    } else {
+        (core::hint::black_box(x), core::hint::black_box(v))
+    };
     let term = |r: usize, i: usize| (w[r / 2][i], if r.is_multiple_of(2) { x[i] } else { v[i] });
     let (mut wx, mut wv) = ([T::zero(); R], [T::zero(); R]);
     let mut put = |from: usize, sums: &[T]| {
