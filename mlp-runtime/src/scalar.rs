@@ -115,6 +115,12 @@ pub trait Scalar:
     ) {
         out.fill(Self::zero());
         crate::kernels::scalar_axpys::<Self, N, V>(out, N, term);
+        // The scale through `black_box`, as LLVM otherwise compiles the multiplications
+        // where the scale (a layer's `σ'`) was just computed: on Zen 4 `value_and_gradient`
+        // took −15 % so (10-10-10-1), −8 % (the wide network), −6 % (two more), −2.5 %
+        // (the seed), the rest within ±1.5 % (`scripts/ab-min.sh`, two alignments;
+        // docs/performance-log.md, "The forty-first session").
+        let scale = core::hint::black_box(scale);
         crate::kernels::scale_rows(core::slice::from_mut(out), core::slice::from_ref(scale));
     }
 
