@@ -210,11 +210,12 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
     const { assert!(R2 == 2 * R) };
-    // Without AVX and FMA, the vectors through `black_box`. Inlined where they were just
-    // computed (`hvp`'s `a1` and `ȧ1`), the kernel's code there took twice as long as
-    // called apart: on Zen 4 the 3-64-64-64-1 network's `hvp` took 5.5 µs so against 9.9,
-    // its `jvp` 3.1 against 7.4, the wide network's the same (a scratch copy;
-    // docs/performance-log.md, "The forty-first session"). With them it costs 1–2 %.
+    // Without AVX and FMA, the vectors through `black_box`: inlined where they were just
+    // computed (`hvp`'s `a1` and `ȧ1`), the kernel took up to twice as long as called
+    // apart. On Zen 4, `hvp` −45 % so (3-64-64-64-1), −37, −23 and −19 % (three more),
+    // −3 to −11 % (seven), batch Laplacians −3 to −7 %, the seed's `jvp` −7 %, no line
+    // slower by more than 2 % (`scripts/ab-min.sh`; docs/performance-log.md, "The
+    // forty-first session"). With AVX and FMA it cost 1–2 %.
     let (x, v) = if cfg!(all(target_feature = "avx", target_feature = "fma")) {
         (x, v)
     } else {
@@ -254,7 +255,9 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
 /// `jacobian` (a 5 KiB matrix) +3 and +8 % (`scripts/ab-min.sh`; docs/performance-log.md,
 /// "The thirty-eighth session"). `hvp`'s pairs (`W1·x` and `W1·v`) keep
 /// [`dot_rows_of_two`] everywhere: on the default target a product at a time made some
-/// networks' `hvp` faster by up to a third and others slower by up to a fifth.
+/// networks' `hvp` faster by up to a third and others slower by up to a fifth, before
+/// [`dot_rows_of_two`] took its vectors through `black_box` there, which made them all
+/// faster.
 #[inline(always)]
 pub fn dot_rows_of_pair<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
