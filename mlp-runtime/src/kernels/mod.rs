@@ -213,9 +213,9 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     // Without AVX and FMA, the vectors through `black_box`: inlined where they were just
     // computed (`hvp`'s `a1` and `ȧ1`), the kernel took up to twice as long as called
     // apart. On Zen 4, `hvp` −45 % so (3-64-64-64-1), −37, −23 and −19 % (three more),
-    // −3 to −11 % (seven), batch Laplacians −3 to −7 %, the seed's `jvp` −7 %, no line
-    // slower by more than 2 % (`scripts/ab-min.sh`; docs/performance-log.md, "The
-    // forty-first session"). With AVX and FMA it cost 1–2 %.
+    // −9 to −11 % (four), the seed's −3 %; Laplacians and their batches −1 to −8 %, the
+    // seed's `jvp` −7 %, no line slower by more than 2 % (`scripts/ab-min.sh`;
+    // docs/performance-log.md, "The forty-first session"). With AVX and FMA it cost 1–2 %.
     let (x, v) = if cfg!(all(target_feature = "avx", target_feature = "fma")) {
         (x, v)
     } else {
