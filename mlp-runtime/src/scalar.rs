@@ -316,6 +316,14 @@ impl Scalar for f64 {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
     }
 
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+    #[inline(always)]
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (f64, f64),
+    ) -> [f64; R] {
+        crate::kernels::sse2::dot_rows_f64::<N, R>(term)
+    }
+
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
     fn mirror<const N: usize>(acc: &mut [[f64; N]; N]) {

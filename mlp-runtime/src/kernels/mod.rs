@@ -21,6 +21,8 @@ pub(crate) mod avx512;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
 pub(crate) mod block;
 mod frame;
+#[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+pub(crate) mod sse2;
 #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
 pub(crate) mod tanh;
 #[cfg(all(
