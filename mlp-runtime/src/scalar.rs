@@ -318,6 +318,13 @@ impl Scalar for f64 {
 
     #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
     #[inline(always)]
+    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
+        let [dot] = crate::kernels::sse2::dot_rows_f64::<N, 1>(|_, i| term(i));
+        dot
+    }
+
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+    #[inline(always)]
     fn lanes_dot_rows<const N: usize, const R: usize>(
         term: impl Fn(usize, usize) -> (f64, f64),
     ) -> [f64; R] {
