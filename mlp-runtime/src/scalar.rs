@@ -264,6 +264,21 @@ impl Scalar for f32 {
         crate::kernels::avx::dot_rows_f32::<N, R>(term)
     }
 
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+    #[inline(always)]
+    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
+        let [dot] = crate::kernels::sse2::dot_rows_f32::<N, 1>(|_, i| term(i));
+        dot
+    }
+
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+    #[inline(always)]
+    fn lanes_dot_rows<const N: usize, const R: usize>(
+        term: impl Fn(usize, usize) -> (f32, f32),
+    ) -> [f32; R] {
+        crate::kernels::sse2::dot_rows_f32::<N, R>(term)
+    }
+
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
