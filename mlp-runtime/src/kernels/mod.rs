@@ -218,11 +218,7 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     // −9 to −11 % (four), the seed's −3 %; Laplacians and their batches −1 to −8 %, the
     // seed's `jvp` −7 %, no line slower by more than 2 % (`scripts/ab-min.sh`;
     // docs/performance-log.md, "The forty-first session"). With AVX and FMA it cost 1–2 %.
-    let (x, v) = if cfg!(all(target_feature = "avx", target_feature = "fma")) {
-        (x, v)
-    } else {
-        (core::hint::black_box(x), core::hint::black_box(v))
-    };
+
     let term = |r: usize, i: usize| (w[r / 2][i], if r.is_multiple_of(2) { x[i] } else { v[i] });
     let (mut wx, mut wv) = ([T::zero(); R], [T::zero(); R]);
     let mut put = |from: usize, sums: &[T]| {
