@@ -212,13 +212,6 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
     v: &[T; N],
 ) -> ([T; R], [T; R]) {
     const { assert!(R2 == 2 * R) };
-    // Without AVX and FMA, the vectors through `black_box`: inlined where they were just
-    // computed (`hvp`'s `a1` and `ȧ1`), the kernel took up to twice as long as called
-    // apart. On Zen 4, `hvp` −45 % so (3-64-64-64-1), −37, −23 and −19 % (three more),
-    // −9 to −11 % (four), the seed's −3 %; Laplacians and their batches −1 to −8 %, the
-    // seed's `jvp` −7 %, no line slower by more than 2 % (`scripts/ab-min.sh`;
-    // docs/performance-log.md, "The forty-first session"). With AVX and FMA it cost 1–2 %.
-
     let term = |r: usize, i: usize| (w[r / 2][i], if r.is_multiple_of(2) { x[i] } else { v[i] });
     let (mut wx, mut wv) = ([T::zero(); R], [T::zero(); R]);
     let mut put = |from: usize, sums: &[T]| {
@@ -253,9 +246,8 @@ pub fn dot_rows_of_two<T: Scalar, const N: usize, const R: usize, const R2: usiz
 /// `jacobian` (a 5 KiB matrix) +3 and +8 % (`scripts/ab-min.sh`; docs/performance-log.md,
 /// "The thirty-eighth session"). `hvp`'s pairs (`W1·x` and `W1·v`) keep
 /// [`dot_rows_of_two`] everywhere: on the default target a product at a time made some
-/// networks' `hvp` faster by up to a third and others slower by up to a fifth, before
-/// [`dot_rows_of_two`] took its vectors through `black_box` there, which made them all
-/// faster.
+/// networks' `hvp` faster by up to a third and others slower by up to a fifth (before the
+/// SSE2 kernels of the forty-first session).
 #[inline(always)]
 pub fn dot_rows_of_pair<T: Scalar, const N: usize, const R: usize, const R2: usize>(
     w: &[[T; N]; R],
