@@ -188,6 +188,27 @@ macro_rules! avx_kernels {
     };
 }
 
+/// The dot products in SSE2 registers, for x86-64 without FMA (`kernels/sse2.rs`).
+macro_rules! sse2_kernels {
+    ($lanes:ident) => {
+        #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+        #[inline(always)]
+        fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
+            let [dot] =
+                crate::kernels::sse2::dot_rows::<core::arch::x86_64::$lanes, N, 1>(|_, i| term(i));
+            dot
+        }
+
+        #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+        #[inline(always)]
+        fn lanes_dot_rows<const N: usize, const R: usize>(
+            term: impl Fn(usize, usize) -> (Self, Self),
+        ) -> [Self; R] {
+            crate::kernels::sse2::dot_rows::<core::arch::x86_64::$lanes, N, R>(term)
+        }
+    };
+}
+
 /// `a·b + c` by the FMA instruction, for `no_std` builds of targets that have it.
 #[cfg(all(not(feature = "std"), target_arch = "x86_64", target_feature = "fma"))]
 mod hardware {
@@ -239,6 +260,7 @@ impl Scalar for f32 {
     }
 
     avx_kernels!(dot_f32);
+    sse2_kernels!(__m128);
 
     /// Short rows (the single calls') in AVX vectors written out where the target has AVX2
     /// and FMA; long ones (a batch's) as LLVM vectorizes them (`kernels/tanh_row.rs`).
@@ -262,21 +284,6 @@ impl Scalar for f32 {
         term: impl Fn(usize, usize) -> (f32, f32),
     ) -> [f32; R] {
         crate::kernels::avx::dot_rows_f32::<N, R>(term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
-    #[inline(always)]
-    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (f32, f32)) -> f32 {
-        let [dot] = crate::kernels::sse2::dot_rows_f32::<N, 1>(|_, i| term(i));
-        dot
-    }
-
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
-    #[inline(always)]
-    fn lanes_dot_rows<const N: usize, const R: usize>(
-        term: impl Fn(usize, usize) -> (f32, f32),
-    ) -> [f32; R] {
-        crate::kernels::sse2::dot_rows_f32::<N, R>(term)
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
@@ -322,6 +329,7 @@ impl Scalar for f64 {
     }
 
     avx_kernels!(dot_f64);
+    sse2_kernels!(__m128d);
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
     #[inline(always)]
@@ -329,21 +337,6 @@ impl Scalar for f64 {
         term: impl Fn(usize, usize) -> (f64, f64),
     ) -> [f64; R] {
         crate::kernels::avx::dot_rows_f64::<N, R>(term)
-    }
-
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
-    #[inline(always)]
-    fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (f64, f64)) -> f64 {
-        let [dot] = crate::kernels::sse2::dot_rows_f64::<N, 1>(|_, i| term(i));
-        dot
-    }
-
-    #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
-    #[inline(always)]
-    fn lanes_dot_rows<const N: usize, const R: usize>(
-        term: impl Fn(usize, usize) -> (f64, f64),
-    ) -> [f64; R] {
-        crate::kernels::sse2::dot_rows_f64::<N, R>(term)
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]
