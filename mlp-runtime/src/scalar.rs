@@ -58,7 +58,8 @@ pub trait Scalar:
     }
 
     /// The body of [`dot`](crate::dot): in vector registers where the target has them
-    /// (AVX with FMA), else in scalar lanes; the same result either way.
+    /// (AVX with FMA; on x86-64 without FMA, SSE2), else in scalar lanes; the same result
+    /// either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {
@@ -66,7 +67,8 @@ pub trait Scalar:
     }
 
     /// The body of [`dot_rows`](crate::dot_rows): a [`dot`](crate::dot) per row, or, with
-    /// AVX and FMA, four rows at a time; the same results either way.
+    /// AVX and FMA, four rows at a time (on x86-64 without FMA, two in SSE2 registers); the
+    /// same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_rows<const N: usize, const R: usize>(
@@ -115,10 +117,11 @@ pub trait Scalar:
     ) {
         out.fill(Self::zero());
         crate::kernels::scalar_axpys::<Self, N, V>(out, N, term);
-        // The scale through `black_box`, as LLVM otherwise compiles the multiplications
-        // where the scale (a layer's `σ'`) was just computed: on Zen 4 `value_and_gradient`
-        // took −15 % so (10-10-10-1), −8 % (the wide network), −6 % (two more), −2.5 %
-        // (the seed), the rest within ±1.5 % (`scripts/ab-min.sh`, two alignments;
+        // The scale through `black_box`: inlined where the scale (a layer's `σ'`) was just
+        // computed, LLVM's code for these multiplications ran slower; why, I did not find.
+        // On Zen 4 `value_and_gradient` took −15 % so (10-10-10-1), −8 % (the wide
+        // network), −6 % (two more), −2.5 % (the seed), the rest within ±1.5 %; with the
+        // SSE2 dot products in, it still did (+4 to +7 % without it; `scripts/ab-min.sh`;
         // docs/performance-log.md, "The forty-first session").
         let scale = core::hint::black_box(scale);
         crate::kernels::scale_rows(core::slice::from_mut(out), core::slice::from_ref(scale));

@@ -109,7 +109,8 @@ pub fn serial_sum_onto<T: Scalar, const N: usize>(acc: T, term: impl Fn(usize) -
 ///
 /// With AVX and FMA, in vector registers written out ([`Scalar::lanes_dot`]): left to
 /// itself, LLVM vectorizes a layer's loop over rows instead, gathering each row's
-/// elements (twice as slow). Either way each lane adds the same terms in the same order.
+/// elements (twice as slow). On x86-64 without FMA, in SSE2 registers written out. Either
+/// way each lane adds the same terms in the same order.
 #[inline(always)]
 pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
     T::lanes_dot::<N>(term)
@@ -120,7 +121,8 @@ pub fn dot<T: Scalar, const N: usize>(term: impl Fn(usize) -> (T, T)) -> T {
 /// combined at once (one horizontal reduction per row costs as much as its multiply-adds
 /// in a short row), and long rows' steps go five rows side by side (ten chains of
 /// multiply-adds in flight); in `f32`, eight rows' steps go side by side (a row's lanes
-/// are one vector, one chain of multiply-adds), their lanes added up at once.
+/// are one vector, one chain of multiply-adds), their lanes added up at once. On x86-64
+/// without FMA, two rows side by side in SSE2 registers (`sse2.rs`).
 #[inline(always)]
 pub fn dot_rows<T: Scalar, const N: usize, const R: usize>(
     term: impl Fn(usize, usize) -> (T, T),
