@@ -338,7 +338,10 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// seed's 4 % more, the others 0 to 7 % less). Other targets keep the second: there each
 /// product goes alone, a second tangents' sum a dot product per element, and the first
 /// was 7 % slower for the 3-64-64-64-1 network, up to 15 % for others, though 16 % faster
-/// for a 10-10-10-1 one (docs/performance-log.md, "The fortieth session"). Past one
+/// for a 10-10-10-1 one (docs/performance-log.md, "The fortieth session"). Since the
+/// forty-first session's SSE2 dot products that no longer holds on x86-64 without FMA: the
+/// first measured 2–6 % faster there for every network but one (the same), in one run;
+/// targets other than x86-64 still have the scalar lanes it was measured with. Past one
 /// hidden layer, the first sums the gradient otherwise than `gradient` does, and the
 /// second the Laplacian otherwise than `laplacian` does: their last bits may differ.
 pub fn value_gradient_laplacian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
