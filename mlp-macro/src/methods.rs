@@ -340,7 +340,7 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// was 7 % slower for the 3-64-64-64-1 network, up to 15 % for others, though 16 % faster
 /// for a 10-10-10-1 one (docs/performance-log.md, "The fortieth session"). Since the
 /// forty-first session's SSE2 dot products that no longer holds on x86-64 without FMA: the
-/// first measured 2–6 % faster there for every network but one (the same), in one run;
+/// first measured 1.5–6.4 % faster there for every network but one (the same), in one run;
 /// targets other than x86-64 still have the scalar lanes it was measured with. Past one
 /// hidden layer, the first sums the gradient otherwise than `gradient` does, and the
 /// second the Laplacian otherwise than `laplacian` does: their last bits may differ.
