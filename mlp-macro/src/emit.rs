@@ -18,7 +18,8 @@ use crate::ir::Program;
 use crate::lower::{ActType, Context, Kernel, Returns, lower, lower_block, lower_into};
 use crate::methods::{self, Sweeps};
 use crate::model::{Act, Input, Model};
-use crate::targets::{Targets, vector_kernels};
+use crate::methods::ByTarget;
+use crate::targets::Targets;
 
 /// The generated item.
 pub fn emit(model: &Model) -> TokenStream {
@@ -209,7 +210,7 @@ impl BlocksInto {
 /// derived once for the method and its kernel.
 struct Shared {
     /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobian`).
-    jacobian: (Sweeps, Option<Sweeps>),
+    jacobian: ByTarget,
     /// A one-output network's second-order methods.
     second: Option<SecondOrder>,
 }
@@ -219,7 +220,7 @@ struct SecondOrder {
     hessian: (Program, Returns),
     laplacian: (Program, Returns),
     /// Two where they depend on the target (`methods::value_gradient_laplacian`).
-    value_gradient_laplacian: (Sweeps, Option<Sweeps>),
+    value_gradient_laplacian: ByTarget,
 }
 
 impl Shared {
@@ -539,35 +540,36 @@ impl Item {
         // A method whose sweeps may depend on the target's kernels (`methods::jacobian`,
         // `methods::value_gradient_laplacian`): one body, or two under `cfg`, the vector
         // kernels' and the others', each documented with its count.
-        let by_target =
-            |docs: Vec<String>, signature: Signature, sweeps: &(Sweeps, Option<Sweeps>)| {
-                let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
-                let (vector, Some(scalar)) = sweeps else {
-                    let (vector, _) = sweeps;
-                    let (ops, size) = (ops(&vector.program, cx), size(&vector.program));
-                    return function(docs, &ops, signature, size, &|cx| lowered(vector, cx));
-                };
-                let ops = format!(
-                    "with AVX and FMA {}, {}; without, {}, {}",
-                    vector.what,
-                    ops(&vector.program, cx),
-                    scalar.what,
-                    ops(&scalar.program, cx)
-                );
-                let (avx, result) = (vector_kernels(), signature.name().clone());
-                let body = |cx: &Context| {
-                    let (with, without) = (lowered(vector, cx), lowered(scalar, cx));
-                    quote! {
-                        #[cfg(#avx)]
-                        let #result = { #with };
-                        #[cfg(not(#avx))]
-                        let #result = { #without };
-                        #result
-                    }
-                };
-                let size = size(&vector.program).max(size(&scalar.program));
-                function(docs, &ops, signature, size, &body)
+        let by_target = |docs: Vec<String>, signature: Signature, by: &ByTarget| {
+            let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
+            let ByTarget { sweeps, without } = by;
+            let Some((kernels, without)) = without else {
+                let (ops, size) = (ops(&sweeps.program, cx), size(&sweeps.program));
+                return function(docs, &ops, signature, size, &|cx| lowered(sweeps, cx));
             };
+            let ops = format!(
+                "{} {}, {}; {}, {}, {}",
+                kernels.with(),
+                sweeps.what,
+                ops(&sweeps.program, cx),
+                kernels.without(),
+                without.what,
+                ops(&without.program, cx)
+            );
+            let (with, result) = (kernels.predicate(), signature.name().clone());
+            let body = |cx: &Context| {
+                let (sweeps, without) = (lowered(sweeps, cx), lowered(without, cx));
+                quote! {
+                    #[cfg(#with)]
+                    let #result = { #sweeps };
+                    #[cfg(not(#with))]
+                    let #result = { #without };
+                    #result
+                }
+            };
+            let size = size(&sweeps.program).max(size(&without.program));
+            function(docs, &ops, signature, size, &body)
+        };
         let line = |s: &str| vec![format!(" {s}")];
         // A method returning the Hessian (with the value and gradient if `with_gradient`),
         // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
@@ -827,11 +829,11 @@ impl Item {
                 let method = |s: &Sweeps| (s.program.clone(), s.returns.clone());
                 // A program for each kind of target where they differ: a kernel under each
                 // `cfg`.
-                let by_target = |sweeps: &(Sweeps, Option<Sweeps>)| match sweeps {
-                    (sweeps, None) => vec![(Targets::All, method(sweeps))],
-                    (vector, Some(scalar)) => vec![
-                        (Targets::Vector, method(vector)),
-                        (Targets::Scalar, method(scalar)),
+                let by_target = |by: &ByTarget| match &by.without {
+                    None => vec![(Targets::All, method(&by.sweeps))],
+                    Some((kernels, without)) => vec![
+                        (Targets::With(*kernels), method(&by.sweeps)),
+                        (Targets::Without(*kernels), method(without)),
                     ],
                 };
                 let programs = match kind {

@@ -14,6 +14,7 @@ use crate::lower::Returns;
 use crate::passes::inline::{Inline, inline};
 use crate::passes::layout::SHORT;
 use crate::passes::{arrange, optimize, rewrite, simplify};
+use crate::targets::Kernels;
 
 /// A generic input width is taken to be this wide when comparing costs, so that what grows
 /// with it dominates.
@@ -69,7 +70,7 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
 /// out a direction to a row), which took the 2-16-40 network's `jacobian` (by columns) from
 /// 271 to 179 ns with AVX-512, where the 3-32-32-6 network's, by columns so laid out, took
 /// 288–400 ns against 204–208 by rows.
-pub fn jacobian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
+pub fn jacobian(f: &Forward) -> ByTarget {
     let [(mut rows, jr), (mut columns, jc)] = [jacobian_rows(f), jacobian_columns(f)];
     let by_columns = |cost: fn(&Program, usize) -> usize| cost(&columns, WIDE) < cost(&rows, WIDE);
     let (vector, scalar) = (by_columns(cost::vector_program), by_columns(cost::program));
@@ -85,11 +86,29 @@ pub fn jacobian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
         returns: Returns::Array(jc),
         what: "one tangent sweep per input",
     };
-    match (vector, scalar) {
+    let (sweeps, without) = match (vector, scalar) {
         (true, true) => (columns, None),
         (false, false) => (rows, None),
         (true, false) => (columns, Some(rows)),
         (false, true) => (rows, Some(columns)),
+    };
+    ByTarget::split(sweeps, Kernels::Vector, without)
+}
+
+/// A method's sweeps, and, where the choice depends on the target, the sweeps of those
+/// without some of the runtime's kernels.
+pub struct ByTarget {
+    /// Every target's, or those with the kernels'.
+    pub sweeps: Sweeps,
+    /// The kernels, and the sweeps of the targets without them.
+    pub without: Option<(Kernels, Sweeps)>,
+}
+
+impl ByTarget {
+    /// `sweeps` where the target has `kernels`, `without` (if any) where not.
+    fn split(sweeps: Sweeps, kernels: Kernels, without: Option<Sweeps>) -> Self {
+        let without = without.map(|w| (kernels, w));
+        Self { sweeps, without }
     }
 }
 
@@ -344,10 +363,10 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// targets other than x86-64 still have the scalar lanes it was measured with. Past one
 /// hidden layer, the first sums the gradient otherwise than `gradient` does, and the
 /// second the Laplacian otherwise than `laplacian` does: their last bits may differ.
-pub fn value_gradient_laplacian(f: &Forward) -> (Sweeps, Option<Sweeps>) {
+pub fn value_gradient_laplacian(f: &Forward) -> ByTarget {
     let tangents = laplacian_with_gradient(f, false);
     let curvature = laplacian_with_gradient(f, true);
-    (tangents, Some(curvature))
+    ByTarget::split(tangents, Kernels::Dots, Some(curvature))
 }
 
 /// `value_gradient_laplacian`'s program: by second tangents, the gradient off the first; or
@@ -501,8 +520,8 @@ mod tests {
             struct Net;
         );
         let model = crate::expand::model(args, item).expect("a valid net");
-        let (vector, scalar) = super::jacobian(&crate::forward::forward(&model));
-        (vector.what, scalar.map(|s| s.what))
+        let by = super::jacobian(&crate::forward::forward(&model));
+        (by.sweeps.what, by.without.map(|(_, s)| s.what))
     }
 
     /// Whether `args`' Hessian goes by each unit's curvature.

@@ -62,7 +62,7 @@ fn programs(args: TokenStream) -> String {
         sections.push(("laplacian", methods::laplacian(&f).0));
         sections.push((
             "value_gradient_laplacian",
-            methods::value_gradient_laplacian(&f).0.program,
+            methods::value_gradient_laplacian(&f).sweeps.program,
         ));
     }
     let sections: Vec<String> = sections
@@ -122,14 +122,14 @@ fn seed_operation_counts() {
         ("value", methods::value(&f).0),
         ("gradient", methods::gradient(&f, false).0),
         ("value_and_gradient", methods::gradient(&f, true).0),
-        ("jacobian", methods::jacobian(&f).0.program),
+        ("jacobian", methods::jacobian(&f).sweeps.program),
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
         ("laplacian", methods::laplacian(&f).0),
         (
             "value_gradient_laplacian",
-            methods::value_gradient_laplacian(&f).0.program,
+            methods::value_gradient_laplacian(&f).sweeps.program,
         ),
         ("hessian", methods::hessian(&f, false).0),
         ("value_gradient_hessian", methods::hessian(&f, true).0),
@@ -600,9 +600,9 @@ fn tangent_products_in_pairs() {
 /// network's `laplacian` takes `W2·a1`, the last tangent `W2·ȧ1[2]` and `Σä2`'s
 /// `W2·Σä1` (a sum among the other terms of `Σä2`, no longer a dot product per element)
 /// from one `_mlp::dot_rows_of_three`, the other two tangents from one pair; and `W3`'s
-/// likewise, with the statement `Σz̈3 = W3·Σä2`. So does `value_gradient_laplacian` with
-/// the vector kernels, the same sweeps, its gradient off the first tangents; without them
-/// it takes the reverse sweep (`methods::value_gradient_laplacian`).
+/// likewise, with the statement `Σz̈3 = W3·Σä2`. So does `value_gradient_laplacian` on
+/// x86-64, the same sweeps, its gradient off the first tangents; elsewhere it takes the
+/// reverse sweep (`methods::value_gradient_laplacian`).
 #[test]
 fn three_products_from_one_read() {
     let pinn = expand_net(quote!(64, 64, 64, 1, input = 3));
