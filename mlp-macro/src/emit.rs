@@ -16,9 +16,8 @@ use crate::formula::{self, Formula};
 use crate::forward::{Forward, forward};
 use crate::ir::Program;
 use crate::lower::{ActType, Context, Kernel, Returns, lower, lower_block, lower_into};
-use crate::methods::{self, Sweeps};
+use crate::methods::{self, ByTarget, Sweeps};
 use crate::model::{Act, Input, Model};
-use crate::methods::ByTarget;
 use crate::targets::Targets;
 
 /// The generated item.

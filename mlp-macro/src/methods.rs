@@ -350,18 +350,18 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 ///   second tangents' product by each weight matrix past the first (38,887 for the seed).
 ///
 /// The two cost about as many operations; but the reverse sweep reads each weight matrix
-/// once more, transposed, where with the vector kernels (AVX and FMA) the second tangents'
-/// products share their reads with the first tangents'. So the first is taken there: the
-/// 3-64-64-64-1 network's call took 15–17 % less time so, the seed's 6 % less, the others of
-/// `scripts/ab-min.sh` up to 18 % less or the same (AVX-512; with AVX2 8 % less, the
-/// seed's 4 % more, the others 0 to 7 % less). Other targets keep the second: there each
-/// product goes alone, a second tangents' sum a dot product per element, and the first
-/// was 7 % slower for the 3-64-64-64-1 network, up to 15 % for others, though 16 % faster
-/// for a 10-10-10-1 one (docs/performance-log.md, "The fortieth session"). Since the
-/// forty-first session's SSE2 dot products that no longer holds on x86-64 without FMA: the
-/// first measured 1.5–6.4 % faster there for every network but one (the same), in one run;
-/// targets other than x86-64 still have the scalar lanes it was measured with. Past one
-/// hidden layer, the first sums the gradient otherwise than `gradient` does, and the
+/// once more, transposed, where with dot products in vector registers the second tangents'
+/// products share their reads with the first tangents'. So the first is taken on x86-64
+/// ([`Kernels::Dots`]). With AVX and FMA the 3-64-64-64-1 network's call took 15–17 % less
+/// time so, the seed's 6 % less, the others of `scripts/ab-min.sh` up to 18 % less or the
+/// same (AVX-512; with AVX2 8 % less, the seed's 4 % more, the others 0 to 7 % less); with
+/// SSE2 (the default target) 4–7 % less for the 3-64-64-64-1 network, 4 % for the seed, up
+/// to 8 % for others, within 3 % either way for the smallest (10-10-10-1, 20-12-8-1,
+/// 40-24-1; at two alignments, docs/performance-log.md, "The forty-second session"). Other
+/// targets keep the second: there each product goes alone, a second tangents' sum a dot
+/// product per element, and the first was 7–15 % slower on the default target before its
+/// SSE2 kernels, though 16 % faster for a 10-10-10-1 network ("The fortieth session"). Past
+/// one hidden layer, the first sums the gradient otherwise than `gradient` does, and the
 /// second the Laplacian otherwise than `laplacian` does: their last bits may differ.
 pub fn value_gradient_laplacian(f: &Forward) -> ByTarget {
     let tangents = laplacian_with_gradient(f, false);
