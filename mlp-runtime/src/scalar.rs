@@ -209,6 +209,16 @@ macro_rules! sse2_kernels {
         ) -> [Self; R] {
             crate::kernels::sse2::dot_rows::<core::arch::x86_64::$lanes, N, R>(term)
         }
+
+        #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+        #[inline(always)]
+        fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(
+            w: &[[Self; N]; R],
+            x: &[[Self; N]; B],
+            element: impl FnMut(usize, usize, Self),
+        ) {
+            crate::kernels::sse2::dot_block::<core::arch::x86_64::$lanes, N, B, R>(w, x, element)
+        }
     };
 }
 

@@ -32,6 +32,21 @@ pub fn dot_rows<V: Lanes, const N: usize, const R: usize>(
     out
 }
 
+/// [`dot_block`](super::dot_block): each sample's rows by [`dot_rows`].
+#[inline(always)]
+pub fn dot_block<V: Lanes, const N: usize, const B: usize, const R: usize>(
+    w: &[[V::T; N]; R],
+    x: &[[V::T; N]; B],
+    mut element: impl FnMut(usize, usize, V::T),
+) {
+    for (b, x) in x.iter().enumerate() {
+        let sums = dot_rows::<V, N, R>(|r, i| (w[r][i], x[i]));
+        for (j, sum) in sums.into_iter().enumerate() {
+            element(b, j, sum);
+        }
+    }
+}
+
 /// A register of SSE2 lanes: two `f64` or four `f32`.
 pub trait Lanes: Copy {
     /// The lanes' type.
