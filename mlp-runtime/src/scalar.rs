@@ -82,8 +82,8 @@ pub trait Scalar:
     }
 
     /// The body of [`dot_block`](crate::dot_block): in scalar lanes across the samples,
-    /// or, with AVX and FMA, a few rows by four samples at a time; the same results either
-    /// way.
+    /// or, with AVX and FMA, a few rows by four samples at a time (on x86-64 without FMA,
+    /// a sample at a time, two rows in SSE2 registers); the same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_dot_block<const N: usize, const B: usize, const R: usize>(

@@ -654,8 +654,10 @@ pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
 /// [`dot_block`] in scalar lanes, for the compiler to vectorize across the samples: the
 /// block turned to columns (`x[b][k]` to `columns[k][b]`), then each row's dot products
 /// for all samples at once, every sample's terms in its [`dot`]'s lanes. (A sample at a
-/// time, each dot product ends in a horizontal sum: on the default target the wide
-/// network's batch forward took 11 % longer so, the `f32` batches 40–50 %.)
+/// time in these lanes, each dot product ends in a horizontal sum: on the default target
+/// the wide network's batch forward took 11 % longer so, the `f32` batches 40–50 %. The
+/// default target now takes a sample at a time in SSE2 registers instead, its lanes here
+/// too many for its sixteen: 0.56–0.85 times this one's time, `kernels/sse2.rs`.)
 #[inline(always)]
 pub(crate) fn scalar_dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
@@ -711,8 +713,8 @@ mod tests {
     use super::{
         add_sums_lower, axpy, axpys, axpys_of, axpys_of_two, axpys_prefix, dot, dot_block,
         dot_rows, dot_rows_of, dot_rows_of_pair, dot_rows_of_three, dot_rows_of_two,
-        lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot, scaled_axpys_of,
-        scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
+        lane_scaled_sums_rows, madd, mirror, scalar_axpys, scalar_dot, scalar_dot_block,
+        scaled_axpys_of, scaled_sums_rows, sum, sums_lower, sums_rows, sums_symmetric,
     };
 
     /// A value's bits, any NaN as one: `∞·0` is a NaN whose sign the hardware and the
@@ -1337,9 +1339,9 @@ mod tests {
         assert_eq!(super::samples::<0>().count(), 0);
     }
 
-    /// A block's pre-activations, rows and samples tiled where the target allows: each
-    /// sample to the bit its single call's `dot`, at every size around the tiles and the
-    /// vectors' eight lanes.
+    /// A block's pre-activations, rows and samples tiled where the target allows, and in
+    /// the scalar lanes across the samples (other targets'): each sample to the bit its
+    /// single call's `dot`, at every size around the tiles and the vectors' eight lanes.
     #[test]
     fn block_dots_are_each_sample_as_a_single_call() {
         fn check<const N: usize, const B: usize, const R: usize>() {
@@ -1354,12 +1356,17 @@ mod tests {
             let w32 = w.map(|row| row.map(|v| v as f32));
             let x32 = x.map(|row| row.map(|v| v as f32));
             dot_block::<f32, N, B, R>(&w32, &x32, |b, j, sum| block32[b][j] = sum);
+            let (mut lanes, mut lanes32) = ([[f64::NAN; R]; B], [[f32::NAN; R]; B]);
+            scalar_dot_block::<f64, N, B, R>(&w, &x, |b, j, sum| lanes[b][j] = sum);
+            scalar_dot_block::<f32, N, B, R>(&w32, &x32, |b, j, sum| lanes32[b][j] = sum);
             for j in 0..R {
                 for b in 0..B {
                     let single = dot::<f64, N>(|k| (w[j][k], x[b][k]));
                     assert_eq!(block[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                    assert_eq!(lanes[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
                     let single = dot::<f32, N>(|k| (w[j][k] as f32, x[b][k] as f32));
                     assert_eq!(block32[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
+                    assert_eq!(lanes32[b][j].to_bits(), single.to_bits(), "{N} × {B} × {R}");
                 }
             }
             // Products too small for a subnormal, each -0: the sign of the zero sums too.
