@@ -657,7 +657,7 @@ pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
 /// time in these lanes, each dot product ends in a horizontal sum: on the default target
 /// the wide network's batch forward took 11 % longer so, the `f32` batches 40–50 %. The
 /// default target now takes a sample at a time in SSE2 registers instead, its lanes here
-/// too many for its sixteen: 0.56–0.85 times this one's time, `kernels/sse2.rs`.)
+/// too many for its sixteen: 0.51–0.86 times this one's time, `kernels/sse2.rs`.)
 #[inline(always)]
 pub(crate) fn scalar_dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],

@@ -35,7 +35,7 @@ pub fn dot_rows<V: Lanes, const N: usize, const R: usize>(
 /// [`dot_block`](super::dot_block): each sample's rows by [`dot_rows`], its single call's
 /// code. Across the samples in scalar lanes ([`scalar_dot_block`](super::scalar_dot_block):
 /// eight lanes of a block's sixteen samples, far past sixteen registers), the batch
-/// methods took 1.2–1.8 times as long: the seed's batch gradient 951 ns a sample against
+/// methods took 1.2–2 times as long: the seed's batch gradient 951 ns a sample against
 /// 758 now, the wide network's batch forward 9.2 µs against 6.4, the 3-64-64-64-1
 /// network's batch Laplacian 17.6 against 11.1 (on a Zen 1 EPYC, `scripts/ab-min.sh`,
 /// docs/performance-log.md, "The forty-second session").
