@@ -537,8 +537,8 @@ impl Item {
             function(docs, &ops(p, cx), signature, size(p), &|cx| lower(p, cx, r))
         };
         // A method whose sweeps may depend on the target's kernels (`methods::jacobian`,
-        // `methods::value_gradient_laplacian`): one body, or two under `cfg`, the vector
-        // kernels' and the others', each documented with its count.
+        // `methods::value_gradient_laplacian`): one body, or two under `cfg`, those of the
+        // targets with the kernels and of the others, each documented with its count.
         let by_target = |docs: Vec<String>, signature: Signature, by: &ByTarget| {
             let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
             let ByTarget { sweeps, without } = by;
