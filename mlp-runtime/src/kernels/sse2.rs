@@ -2,10 +2,9 @@
 //! where x86-64 has no FMA: in SSE2 registers (every x86-64 has them) written out, `f64`
 //! two lanes to a register and `f32` four. LLVM's code for the scalar lanes of
 //! [`scalar_dot`](super::scalar_dot), a row after the other, took 890 ns for a 64 × 64
-//! matrix's product on Zen 4; these registers,
-//! the same bits, 567 ns a row at a time and 498 two rows at a time, each vector of the
-//! other operand loaded once for both (docs/performance-log.md, "The forty-first
-//! session").
+//! matrix's product on Zen 4; these registers, the same bits, 567 ns a row at a time and
+//! 498 two rows at a time, each vector of the other operand loaded once for both
+//! (docs/performance-log.md, "The forty-first session").
 //!
 //! Every `unsafe` here calls an SSE2 intrinsic, which is unsafe for its target feature
 //! alone: SSE2 is part of x86-64 itself, and none of these touches memory.
