@@ -355,9 +355,10 @@ pub fn laplacian(f: &Forward) -> (Program, Returns) {
 /// ([`Kernels::Dots`]). With AVX and FMA the 3-64-64-64-1 network's call took 15–17 % less
 /// time so, the seed's 6 % less, the others of `scripts/ab-min.sh` up to 18 % less or the
 /// same (AVX-512; with AVX2 8 % less, the seed's 4 % more, the others 0 to 7 % less); with
-/// SSE2 (the default target, on a Zen 1 EPYC) 4–7 % less for the 3-64-64-64-1 network, 4 % for the seed, up
-/// to 8 % for others, within 3 % either way for the smallest (10-10-10-1, 20-12-8-1,
-/// 40-24-1; at two alignments, docs/performance-log.md, "The forty-second session"). Other
+/// SSE2 (the default target, on a Zen 1 EPYC) 4–7 % less for the 3-64-64-64-1 network,
+/// 2–4 % for the seed, up to 8 % for others, within 3 % either way for the smallest
+/// (10-10-10-1, 20-12-8-1, 40-24-1; at two alignments, docs/performance-log.md, "The
+/// forty-second session"). Other
 /// targets keep the second: there each product goes alone, a second tangents' sum a dot
 /// product per element, and the first was 7–15 % slower on the default target before its
 /// SSE2 kernels, though 16 % faster for a 10-10-10-1 network ("The fortieth session"). Past

@@ -157,8 +157,8 @@ fn check_directional<N: Network>() {
 /// within rounding, and on x86-64 (dot products in vector registers) `laplacian` to the bit
 /// and its gradient (read off the first tangents) within rounding of `gradient`'s;
 /// elsewhere (the reverse sweep, each unit's curvature) its gradient
-/// `value_gradient_hessian`'s to the bit; and `hessian_to` and `value_gradient_hessian_to` write every entry of
-/// `hessian`'s over whatever their array held.
+/// `value_gradient_hessian`'s to the bit; and `hessian_to` and `value_gradient_hessian_to`
+/// write every entry of `hessian`'s over whatever their array held.
 ///
 /// `check_together!(net, rounded)`: `value_gradient_hessian`'s gradient within rounding of
 /// `gradient`'s, not to the bit (its Hessian still `hessian`'s). A one-input network's
