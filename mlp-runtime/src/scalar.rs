@@ -131,7 +131,9 @@ pub trait Scalar:
     /// past its diagonal may be left out (as [`sums_symmetric`](crate::sums_symmetric) has
     /// them); with a `scale` (as many rows as `acc`), each sum multiplied by its element
     /// ([`scaled_sums_rows`](crate::scaled_sums_rows)); if `add`, the sums start from what
-    /// `acc` holds rather than from zero ([`add_sums_lower`](crate::add_sums_lower)).
+    /// `acc` holds rather than from zero ([`add_sums_lower`](crate::add_sums_lower)). In
+    /// scalar lanes, or, with AVX and FMA, several rows side by side (on x86-64 without FMA,
+    /// two in SSE2 registers); the same results either way.
     #[doc(hidden)]
     #[inline(always)]
     fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
@@ -191,7 +193,8 @@ macro_rules! avx_kernels {
     };
 }
 
-/// The dot products in SSE2 registers, for x86-64 without FMA (`kernels/sse2.rs`).
+/// The dot products and sums of rows in SSE2 registers, for x86-64 without FMA
+/// (`kernels/sse2.rs`).
 macro_rules! sse2_kernels {
     ($lanes:ident) => {
         #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
@@ -218,6 +221,25 @@ macro_rules! sse2_kernels {
             element: impl FnMut(usize, usize, Self),
         ) {
             crate::kernels::sse2::dot_block::<core::arch::x86_64::$lanes, N, B, R>(w, x, element)
+        }
+
+        #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+        #[inline(always)]
+        fn lanes_sums_rows<const N: usize, const V: usize, const R: usize, const LOWER: bool>(
+            acc: &mut [[Self; N]; R],
+            scale: Option<&[[Self; N]; R]>,
+            add: bool,
+            term: impl Fn(usize, usize, usize) -> (Self, Self),
+        ) {
+            // `add` comes only from `add_sums_lower` with AVX: here it goes by `axpys`.
+            if add {
+                crate::kernels::scalar_sums_rows::<Self, N, V>(acc, true, term);
+            } else {
+                crate::kernels::sse2::sums_rows::<core::arch::x86_64::$lanes, N, V, R>(acc, term);
+            }
+            if let Some(scale) = scale {
+                crate::kernels::scale_rows(acc, scale);
+            }
         }
     };
 }

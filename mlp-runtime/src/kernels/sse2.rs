@@ -1,17 +1,18 @@
-//! [`dot_rows`](super::dot_rows), [`dot`](super::dot) and [`dot_block`](super::dot_block)
-//! where x86-64 has no FMA: in SSE2 registers (every x86-64 has them) written out, `f64`
-//! two lanes to a register and `f32` four. LLVM's code for the scalar lanes of
-//! [`scalar_dot`](super::scalar_dot), a row after the other, took 890 ns for a 64 × 64
-//! matrix's product on Zen 4; these registers, the same bits, 567 ns a row at a time and
-//! 498 two rows at a time, each vector of the other operand loaded once for both
-//! (docs/performance-log.md, "The forty-first session").
+//! [`dot_rows`](super::dot_rows), [`dot`](super::dot), [`dot_block`](super::dot_block)
+//! and [`sums_rows`](super::sums_rows) where x86-64 has no FMA: in SSE2 registers (every
+//! x86-64 has them) written out, `f64` two lanes to a register and `f32` four. LLVM's code
+//! for the scalar lanes of [`scalar_dot`](super::scalar_dot), a row after the other, took
+//! 890 ns for a 64 × 64 matrix's product on Zen 4; these registers, the same bits, 567 ns a
+//! row at a time and 498 two rows at a time, each vector of the other operand loaded once
+//! for both (docs/performance-log.md, "The forty-first session").
 //!
 //! Every `unsafe` here calls an SSE2 intrinsic, which is unsafe for its target feature
-//! alone: SSE2 is part of x86-64 itself, and none of these touches memory.
+//! alone: SSE2 is part of x86-64 itself. None of these reads memory, and the one that
+//! writes it, in [`Lanes::store`], writes a `&mut` slice of its register's width.
 
 use core::arch::x86_64::*;
 
-use super::{HALF, LANES, madd};
+use super::{HALF, LANES, REGISTER_BLOCKED_TERMS, madd};
 use crate::Scalar;
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`, each row to the bit
@@ -66,6 +67,8 @@ pub trait Lanes: Copy {
     fn products(term: impl Fn(usize) -> (Self::T, Self::T), i: usize) -> Self;
     /// Lane by lane.
     fn add(self, other: Self) -> Self;
+    /// Into the first `WIDTH` values of `to` (panics if there are fewer).
+    fn store(self, to: &mut [Self::T]);
     /// The eight lanes held in the first `LANES / WIDTH` registers, added as
     /// [`combine`](super::combine) adds them: `((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 +
     /// l7))`.
@@ -90,6 +93,11 @@ impl Lanes for __m128d {
     #[inline(always)]
     fn add(self, other: Self) -> Self {
         unsafe { _mm_add_pd(self, other) }
+    }
+
+    #[inline(always)]
+    fn store(self, to: &mut [f64]) {
+        unsafe { _mm_storeu_pd(to[..2].as_mut_ptr(), self) }
     }
 
     /// Lanes `2q` and `2q + 1` in register `q`: registers two apart, then the two halves.
@@ -121,6 +129,11 @@ impl Lanes for __m128 {
     #[inline(always)]
     fn add(self, other: Self) -> Self {
         unsafe { _mm_add_ps(self, other) }
+    }
+
+    #[inline(always)]
+    fn store(self, to: &mut [f32]) {
+        unsafe { _mm_storeu_ps(to[..4].as_mut_ptr(), self) }
     }
 
     /// Lanes 0–3 in the first register, 4–7 in the second: the two registers, then lanes
@@ -169,4 +182,90 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
         }
         V::combine(&lanes[k]) + tail
     })
+}
+
+/// [`sums_rows`](super::sums_rows) and its scaled forms up to [`REGISTER_BLOCKED_TERMS`]
+/// terms a row, each row's lanes to the bit [`scalar_axpys`](super::scalar_axpys)' into
+/// zeros: rows two at a time, eight lanes of each (four or two registers) held while every
+/// term goes by, eight chains of additions. Past that, the scalar lanes' blocks of terms,
+/// which took less time there (128 lanes × 128 terms × 16 rows: 44.7 µs against 66.4). On
+/// a Zen 1 EPYC (`scripts/ab-min.sh`, at two alignments) the Laplacians took 0.72–0.85 of
+/// the scalar lanes' time, `hvp`s 0.81–0.93, the whole set 0.955; the seed's `hvp`, whose
+/// only sums of rows are 20 lanes × 10 terms × 2 rows, 1.02–1.06.
+///
+/// Out of line, with the rows' count a constant: inlined, beside it LLVM stopped inlining
+/// [`rows`]' closures in the six-input network's batch Hessian (twice as long); over a
+/// slice of rows, a count it did not know, it copied the whole matrix to the stack ahead
+/// of the loop over pairs (20 × 10 × 2: 229 ns against 117; docs/performance-log.md, "The
+/// forty-third session").
+#[inline(never)]
+pub fn sums_rows<V: Lanes, const N: usize, const TERMS: usize, const R: usize>(
+    acc: &mut [[V::T; N]; R],
+    term: impl Fn(usize, usize, usize) -> (V::T, V::T),
+) {
+    if const { N * TERMS > REGISTER_BLOCKED_TERMS } {
+        return super::scalar_sums_rows::<V::T, N, TERMS>(acc, false, term);
+    }
+    let mut r = 0;
+    while r + 2 <= R {
+        let pair: &mut [[V::T; N]; 2] = (&mut acc[r..r + 2]).try_into().unwrap();
+        held::<V, N, TERMS, 2>(pair, &|k, v, l| term(r + k, v, l));
+        r += 2;
+    }
+    if r < R {
+        held::<V, N, TERMS, 1>(core::array::from_mut(&mut acc[r]), &|_, v, l| term(r, v, l));
+    }
+}
+
+/// `K` rows' sums: eight lanes at a time, then the whole registers left together (alone,
+/// each would be a chain of dependent additions), then the last lane or three, in scalar
+/// multiply-adds.
+#[inline(always)]
+fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
+    rows: &mut [[V::T; N]; K],
+    term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
+) {
+    let mut l = 0;
+    while l + LANES <= N {
+        registers::<V, N, TERMS, K>(rows, term, l, LANES / V::WIDTH);
+        l += LANES;
+    }
+    let left = (N - l) / V::WIDTH;
+    if left > 0 {
+        registers::<V, N, TERMS, K>(rows, term, l, left);
+        l += left * V::WIDTH;
+    }
+    for (k, row) in rows.iter_mut().enumerate() {
+        for (i, lane) in row.iter_mut().enumerate().skip(l) {
+            *lane = <V::T as num_traits::Zero>::zero();
+            for v in 0..TERMS {
+                let (a, b) = term(k, v, i);
+                *lane = madd(a, b, *lane);
+            }
+        }
+    }
+}
+
+/// `registers` of lanes from lane `l` of each of `K` rows, from zero, held while the terms
+/// go by.
+#[inline(always)]
+fn registers<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
+    rows: &mut [[V::T; N]; K],
+    term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
+    l: usize,
+    registers: usize,
+) {
+    let mut lanes = [[V::zero(); 4]; K];
+    for v in 0..TERMS {
+        for (k, lanes) in lanes.iter_mut().enumerate() {
+            for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
+                *lane = V::products(|i| term(k, v, i), l + q * V::WIDTH).add(*lane);
+            }
+        }
+    }
+    for (lanes, row) in lanes.iter().zip(rows.iter_mut()) {
+        for (q, lane) in lanes.iter().take(registers).enumerate() {
+            lane.store(&mut row[l + q * V::WIDTH..]);
+        }
+    }
 }
