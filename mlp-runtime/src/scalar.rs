@@ -231,12 +231,9 @@ macro_rules! sse2_kernels {
             add: bool,
             term: impl Fn(usize, usize, usize) -> (Self, Self),
         ) {
-            // `add` comes only from `add_sums_lower` with AVX: here it goes by `axpys`.
-            if add {
-                crate::kernels::scalar_sums_rows::<Self, N, V>(acc, true, term);
-            } else {
-                crate::kernels::sse2::sums_rows::<core::arch::x86_64::$lanes, N, V, R>(acc, term);
-            }
+            crate::kernels::sse2::sums_rows::<core::arch::x86_64::$lanes, N, V, R, LOWER>(
+                acc, add, term,
+            );
             if let Some(scale) = scale {
                 crate::kernels::scale_rows(acc, scale);
             }

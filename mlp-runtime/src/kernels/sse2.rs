@@ -7,8 +7,8 @@
 //! for both (docs/performance-log.md, "The forty-first session").
 //!
 //! Every `unsafe` here calls an SSE2 intrinsic, which is unsafe for its target feature
-//! alone: SSE2 is part of x86-64 itself. None of these reads memory, and the one that
-//! writes it, in [`Lanes::store`], writes a `&mut` slice of its register's width.
+//! alone: SSE2 is part of x86-64 itself. Those that touch memory, in [`Lanes::load`] and
+//! [`Lanes::store`], read and write a slice of their register's width.
 
 use core::arch::x86_64::*;
 
@@ -67,6 +67,8 @@ pub trait Lanes: Copy {
     fn products(term: impl Fn(usize) -> (Self::T, Self::T), i: usize) -> Self;
     /// Lane by lane.
     fn add(self, other: Self) -> Self;
+    /// The first `WIDTH` values of `from` (panics if there are fewer).
+    fn load(from: &[Self::T]) -> Self;
     /// Into the first `WIDTH` values of `to` (panics if there are fewer).
     fn store(self, to: &mut [Self::T]);
     /// The eight lanes held in the first `LANES / WIDTH` registers, added as
@@ -93,6 +95,11 @@ impl Lanes for __m128d {
     #[inline(always)]
     fn add(self, other: Self) -> Self {
         unsafe { _mm_add_pd(self, other) }
+    }
+
+    #[inline(always)]
+    fn load(from: &[f64]) -> Self {
+        unsafe { _mm_loadu_pd(from[..2].as_ptr()) }
     }
 
     #[inline(always)]
@@ -129,6 +136,11 @@ impl Lanes for __m128 {
     #[inline(always)]
     fn add(self, other: Self) -> Self {
         unsafe { _mm_add_ps(self, other) }
+    }
+
+    #[inline(always)]
+    fn load(from: &[f32]) -> Self {
+        unsafe { _mm_loadu_ps(from[..4].as_ptr()) }
     }
 
     #[inline(always)]
@@ -199,45 +211,63 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 /// of the loop over pairs (20 × 10 × 2: 229 ns against 117; docs/performance-log.md, "The
 /// forty-third session").
 #[inline(never)]
-pub fn sums_rows<V: Lanes, const N: usize, const TERMS: usize, const R: usize>(
+pub fn sums_rows<
+    V: Lanes,
+    const N: usize,
+    const TERMS: usize,
+    const R: usize,
+    const LOWER: bool,
+>(
     acc: &mut [[V::T; N]; R],
+    add: bool,
     term: impl Fn(usize, usize, usize) -> (V::T, V::T),
 ) {
     if const { N * TERMS > REGISTER_BLOCKED_TERMS } {
-        return super::scalar_sums_rows::<V::T, N, TERMS>(acc, false, term);
+        return super::scalar_sums_rows::<V::T, N, TERMS>(acc, add, term);
     }
+    // If `LOWER`, each pair's lanes up to its second row's diagonal.
+    let end = |last: usize| if LOWER { last + 1 } else { N };
     let mut r = 0;
     while r + 2 <= R {
         let pair: &mut [[V::T; N]; 2] = (&mut acc[r..r + 2]).try_into().unwrap();
-        held::<V, N, TERMS, 2>(pair, &|k, v, l| term(r + k, v, l));
+        held::<V, N, TERMS, 2>(pair, &|k, v, l| term(r + k, v, l), add, end(r + 1));
         r += 2;
     }
     if r < R {
-        held::<V, N, TERMS, 1>(core::array::from_mut(&mut acc[r]), &|_, v, l| term(r, v, l));
+        let last = core::array::from_mut(&mut acc[r]);
+        held::<V, N, TERMS, 1>(last, &|_, v, l| term(r, v, l), add, end(r));
     }
 }
 
-/// `K` rows' sums: eight lanes at a time, then the whole registers left together (alone,
-/// each would be a chain of dependent additions), then the last lane or three, in scalar
+/// `K` rows' sums, from what they hold if `add`, else from zero, in lanes up to `end` at
+/// least: eight lanes at a time, then the whole registers left together (alone, each would
+/// be a chain of dependent additions), then the last lane or three, in scalar
 /// multiply-adds.
 #[inline(always)]
 fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
     rows: &mut [[V::T; N]; K],
     term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
+    add: bool,
+    end: usize,
 ) {
     let mut l = 0;
-    while l + LANES <= N {
-        registers::<V, N, TERMS, K>(rows, term, l, LANES / V::WIDTH);
+    while l + LANES <= N && l < end {
+        registers::<V, N, TERMS, K>(rows, term, add, l, LANES / V::WIDTH);
         l += LANES;
+    }
+    if l >= end {
+        return;
     }
     let left = (N - l) / V::WIDTH;
     if left > 0 {
-        registers::<V, N, TERMS, K>(rows, term, l, left);
+        registers::<V, N, TERMS, K>(rows, term, add, l, left);
         l += left * V::WIDTH;
     }
     for (k, row) in rows.iter_mut().enumerate() {
         for (i, lane) in row.iter_mut().enumerate().skip(l) {
-            *lane = <V::T as num_traits::Zero>::zero();
+            if !add {
+                *lane = <V::T as num_traits::Zero>::zero();
+            }
             for v in 0..TERMS {
                 let (a, b) = term(k, v, i);
                 *lane = madd(a, b, *lane);
@@ -246,16 +276,24 @@ fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
     }
 }
 
-/// `registers` of lanes from lane `l` of each of `K` rows, from zero, held while the terms
-/// go by.
+/// `registers` of lanes from lane `l` of each of `K` rows, from what they hold if `add`,
+/// else from zero, held while the terms go by.
 #[inline(always)]
 fn registers<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
     rows: &mut [[V::T; N]; K],
     term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
+    add: bool,
     l: usize,
     registers: usize,
 ) {
     let mut lanes = [[V::zero(); 4]; K];
+    if add {
+        for (lanes, row) in lanes.iter_mut().zip(rows.iter()) {
+            for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
+                *lane = V::load(&row[l + q * V::WIDTH..]);
+            }
+        }
+    }
     for v in 0..TERMS {
         for (k, lanes) in lanes.iter_mut().enumerate() {
             for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
