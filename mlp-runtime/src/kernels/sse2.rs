@@ -196,10 +196,13 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
     })
 }
 
-/// [`sums_rows`](super::sums_rows) and its scaled forms up to [`REGISTER_BLOCKED_TERMS`]
-/// terms a row, each row's lanes to the bit [`scalar_axpys`](super::scalar_axpys)' into
-/// zeros: rows two at a time, eight lanes of each (four or two registers) held while every
-/// term goes by, eight chains of additions. Past that, the scalar lanes' blocks of terms,
+/// [`sums_rows`](super::sums_rows), its scaled forms and a triangle's rows
+/// ([`sums_symmetric`](super::sums_symmetric), [`sums_lower`](super::sums_lower), if
+/// `LOWER`: each pair of rows up to the group of eight lanes its diagonal falls in) up to
+/// [`REGISTER_BLOCKED_TERMS`] terms a row, each row's lanes to the bit
+/// [`scalar_axpys`](super::scalar_axpys)' onto zeros, or onto what they hold if `add`:
+/// rows two at a time, eight lanes of each (four or two registers) held while every term
+/// goes by, eight chains of additions. Past that, the scalar lanes' blocks of terms,
 /// which took less time there (128 lanes × 128 terms × 16 rows: 44.7 µs against 66.4). On
 /// a Zen 1 EPYC (`scripts/ab-min.sh`, at two alignments) the Laplacians took 0.72–0.85 of
 /// the scalar lanes' time, `hvp`s 0.81–0.93, the whole set 0.955; the seed's `hvp`, whose
