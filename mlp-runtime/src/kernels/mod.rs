@@ -424,13 +424,14 @@ pub(crate) fn scale_rows<T: Scalar, const N: usize>(acc: &mut [[T; N]], scale: &
 ///
 /// Where AVX and FMA are there, [`sums_rows`]' rows side by side, each group of rows up
 /// to the vector of lanes its last row's diagonal falls in; then the mirror. On x86-64
-/// without FMA likewise, two rows up to the group of eight lanes their diagonal falls in,
-/// up to [`REGISTER_BLOCKED_TERMS`] terms a row. Else (and so before, everywhere) a row at
-/// a time up to its diagonal, written to both halves at once: with AVX, a row's few
-/// vectors of sums were short chains of multiply-adds that kept the units waiting. The
-/// seed network's Hessian on Zen 3 (`scripts/ab-min.sh`, native): 7.02 → 5.12 µs and 7.38
-/// → 5.08 µs in two runs; the whole square by [`sums_rows`], then mirrored, had been 5.86.
-/// On the default target on a Zen 1 EPYC, in SSE2 registers: 26.3 → 18.1 µs.
+/// without FMA likewise, two rows up to the group of eight lanes their diagonal falls in.
+/// Else (and so before, everywhere) a row at a time up to its diagonal, written to both
+/// halves at once: with AVX, a row's few vectors of sums were short chains of
+/// multiply-adds that kept the units waiting. The seed network's Hessian on Zen 3
+/// (`scripts/ab-min.sh`, native): 7.02 → 5.12 µs and 7.38 → 5.08 µs in two runs; the whole
+/// square by [`sums_rows`], then mirrored, had been 5.86. On the default target on a Zen 1
+/// EPYC, in SSE2 registers: 26.3 → 18.1 µs (the wide network's, in blocks of sixteen
+/// terms, 445 → 348).
 // The mirror indexes `acc` both ways, `[r][l]` and `[l][r]`: no iterator says that better.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
@@ -438,7 +439,7 @@ pub fn sums_symmetric<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [[T; N]; N],
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    if const { triangle_side_by_side(N, V) } {
+    if TRIANGLE_SIDE_BY_SIDE {
         T::lanes_sums_rows::<N, V, N, true>(acc, None, false, term);
         T::mirror(acc);
         return;
@@ -489,7 +490,7 @@ fn lower<T: Scalar, const N: usize, const V: usize>(
     add: bool,
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) {
-    if const { triangle_side_by_side(N, V) } {
+    if TRIANGLE_SIDE_BY_SIDE {
         T::lanes_sums_rows::<N, V, N, true>(acc, None, add, term);
         return;
     }
@@ -504,14 +505,12 @@ fn lower<T: Scalar, const N: usize, const V: usize>(
 }
 
 /// Whether [`sums_symmetric`] and [`sums_lower`] take a triangle's rows side by side, by
-/// [`sums_rows`]' kernels: with AVX and FMA; on x86-64 without FMA (two rows in SSE2
-/// registers) up to [`REGISTER_BLOCKED_TERMS`], past which those kernels are the scalar
-/// lanes', the whole square. Else a row at a time up to its diagonal.
-const fn triangle_side_by_side(n: usize, v: usize) -> bool {
-    cfg!(all(target_feature = "avx", target_feature = "fma"))
-        || cfg!(all(target_arch = "x86_64", not(target_feature = "fma")))
-            && n * v <= REGISTER_BLOCKED_TERMS
-}
+/// [`sums_rows`]' kernels: with AVX and FMA, and on x86-64 without FMA (two rows in SSE2
+/// registers). Else a row at a time up to its diagonal.
+const TRIANGLE_SIDE_BY_SIDE: bool = cfg!(any(
+    all(target_feature = "avx", target_feature = "fma"),
+    all(target_arch = "x86_64", not(target_feature = "fma"))
+));
 
 /// `acc[l][r] = acc[r][l]` for every `l < r`: a symmetric matrix from its lower triangle
 /// ([`sums_lower`]), exactly symmetric.

@@ -12,7 +12,7 @@
 
 use core::arch::x86_64::*;
 
-use super::{HALF, LANES, REGISTER_BLOCKED_TERMS, madd};
+use super::{HALF, LANES, REGISTER_BLOCKED_TERMS, V_BLOCK, madd};
 use crate::Scalar;
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`, each row to the bit
@@ -198,15 +198,17 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 
 /// [`sums_rows`](super::sums_rows), its scaled forms and a triangle's rows
 /// ([`sums_symmetric`](super::sums_symmetric), [`sums_lower`](super::sums_lower), if
-/// `LOWER`: each pair of rows up to the group of eight lanes its diagonal falls in) up to
-/// [`REGISTER_BLOCKED_TERMS`] terms a row, each row's lanes to the bit
-/// [`scalar_axpys`](super::scalar_axpys)' onto zeros, or onto what they hold if `add`:
-/// rows two at a time, eight lanes of each (four or two registers) held while every term
-/// goes by, eight chains of additions. Past that, the scalar lanes' blocks of terms,
-/// which took less time there (128 lanes × 128 terms × 16 rows: 44.7 µs against 66.4). On
-/// a Zen 1 EPYC (`scripts/ab-min.sh`, at two alignments) the Laplacians took 0.72–0.85 of
-/// the scalar lanes' time, `hvp`s 0.81–0.93, the whole set 0.955; the seed's `hvp`, whose
-/// only sums of rows are 20 lanes × 10 terms × 2 rows, 1.02–1.06.
+/// `LOWER`: each pair of rows up to the group of eight lanes its diagonal falls in), each
+/// row's lanes to the bit [`scalar_axpys`](super::scalar_axpys)' onto zeros, or onto what
+/// they hold if `add`: rows two at a time, eight lanes of each (four or two registers) held
+/// while every term goes by, eight chains of additions. Past [`REGISTER_BLOCKED_TERMS`]
+/// terms a row, a triangle goes by blocks of [`V_BLOCK`] terms likewise (a row at a time,
+/// its only other way, took a quarter longer: the wide network's Hessian), whole rows by
+/// the scalar lanes' blocks, which took less time there than these (128 lanes × 128 terms
+/// × 16 rows: 44.7 µs against 66.4). On a Zen 1 EPYC (`scripts/ab-min.sh`, at two
+/// alignments) the Laplacians took 0.72–0.85 of the scalar lanes' time, `hvp`s 0.81–0.93,
+/// the whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms ×
+/// 2 rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.77.
 ///
 /// Out of line, with the rows' count a constant: inlined, beside it LLVM stopped inlining
 /// [`rows`]' closures in the six-input network's batch Hessian (twice as long); over a
@@ -225,20 +227,41 @@ pub fn sums_rows<
     add: bool,
     term: impl Fn(usize, usize, usize) -> (V::T, V::T),
 ) {
-    if const { N * TERMS > REGISTER_BLOCKED_TERMS } {
+    if const { N * TERMS <= REGISTER_BLOCKED_TERMS } {
+        return pairs::<V, N, R, LOWER>(acc, add, TERMS, &term);
+    }
+    if const { !LOWER } {
         return super::scalar_sums_rows::<V::T, N, TERMS>(acc, add, term);
     }
-    // If `LOWER`, each pair's lanes up to its second row's diagonal.
+    // A triangle past the line: `V_BLOCK` terms at a time, each block's part of the matrix
+    // read from L2 once, then by every pair of rows from L1.
+    let mut from = 0;
+    while from < TERMS {
+        let terms = V_BLOCK.min(TERMS - from);
+        pairs::<V, N, R, LOWER>(acc, add || from > 0, terms, &|r, v, l| term(r, from + v, l));
+        from += terms;
+    }
+}
+
+/// Every row's sums of `terms` terms, two rows at a time; if `LOWER`, each pair's lanes up
+/// to its second row's diagonal.
+#[inline(always)]
+fn pairs<V: Lanes, const N: usize, const R: usize, const LOWER: bool>(
+    acc: &mut [[V::T; N]; R],
+    add: bool,
+    terms: usize,
+    term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
+) {
     let end = |last: usize| if LOWER { last + 1 } else { N };
     let mut r = 0;
     while r + 2 <= R {
         let pair: &mut [[V::T; N]; 2] = (&mut acc[r..r + 2]).try_into().unwrap();
-        held::<V, N, TERMS, 2>(pair, &|k, v, l| term(r + k, v, l), add, end(r + 1));
+        held::<V, N, 2>(pair, &|k, v, l| term(r + k, v, l), add, terms, end(r + 1));
         r += 2;
     }
     if r < R {
         let last = core::array::from_mut(&mut acc[r]);
-        held::<V, N, TERMS, 1>(last, &|_, v, l| term(r, v, l), add, end(r));
+        held::<V, N, 1>(last, &|_, v, l| term(r, v, l), add, terms, end(r));
     }
 }
 
@@ -247,15 +270,16 @@ pub fn sums_rows<
 /// be a chain of dependent additions), then the last lane or three, in scalar
 /// multiply-adds.
 #[inline(always)]
-fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
+fn held<V: Lanes, const N: usize, const K: usize>(
     rows: &mut [[V::T; N]; K],
     term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
     add: bool,
+    terms: usize,
     end: usize,
 ) {
     let mut l = 0;
     while l + LANES <= N && l < end {
-        registers::<V, N, TERMS, K>(rows, term, add, l, LANES / V::WIDTH);
+        registers::<V, N, K>(rows, term, add, terms, l, LANES / V::WIDTH);
         l += LANES;
     }
     if l >= end {
@@ -263,7 +287,7 @@ fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
     }
     let left = (N - l) / V::WIDTH;
     if left > 0 {
-        registers::<V, N, TERMS, K>(rows, term, add, l, left);
+        registers::<V, N, K>(rows, term, add, terms, l, left);
         l += left * V::WIDTH;
     }
     for (k, row) in rows.iter_mut().enumerate() {
@@ -271,7 +295,7 @@ fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
             if !add {
                 *lane = <V::T as num_traits::Zero>::zero();
             }
-            for v in 0..TERMS {
+            for v in 0..terms {
                 let (a, b) = term(k, v, i);
                 *lane = madd(a, b, *lane);
             }
@@ -282,10 +306,11 @@ fn held<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
 /// `registers` of lanes from lane `l` of each of `K` rows, from what they hold if `add`,
 /// else from zero, held while the terms go by.
 #[inline(always)]
-fn registers<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
+fn registers<V: Lanes, const N: usize, const K: usize>(
     rows: &mut [[V::T; N]; K],
     term: &impl Fn(usize, usize, usize) -> (V::T, V::T),
     add: bool,
+    terms: usize,
     l: usize,
     registers: usize,
 ) {
@@ -297,7 +322,7 @@ fn registers<V: Lanes, const N: usize, const TERMS: usize, const K: usize>(
             }
         }
     }
-    for v in 0..TERMS {
+    for v in 0..terms {
         for (k, lanes) in lanes.iter_mut().enumerate() {
             for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
                 *lane = V::products(|i| term(k, v, i), l + q * V::WIDTH).add(*lane);
