@@ -208,7 +208,7 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 /// × 16 rows: 44.7 µs against 66.4). On a Zen 1 EPYC (`scripts/ab-min.sh`, at two
 /// alignments) the Laplacians took 0.72–0.85 of the scalar lanes' time, `hvp`s 0.81–0.93,
 /// the whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms ×
-/// 2 rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.77.
+/// 2 rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.82.
 ///
 /// Out of line, with the rows' count a constant: inlined, beside it LLVM stopped inlining
 /// [`rows`]' closures in the six-input network's batch Hessian (twice as long); over a
