@@ -369,8 +369,8 @@ pub fn scaled_axpys_of<T: Scalar, const N: usize, const V: usize>(
 /// read (a block kernel's result, or sums a block reuses, need no zeroing first). Where AVX
 /// and FMA are there, rows go side by side, which a loop of [`axpys`] calls cannot: one
 /// row's few vectors of sums, each a chain of dependent multiply-adds, keep the units busy
-/// half the time. On x86-64 without FMA, two rows side by side in SSE2 registers
-/// (`sse2.rs`).
+/// half the time. On x86-64 without FMA, two rows side by side in SSE2 registers up to
+/// [`REGISTER_BLOCKED_TERMS`] terms a row (`sse2.rs`).
 #[inline(always)]
 pub fn sums_rows<T: Scalar, const N: usize, const V: usize, const R: usize>(
     acc: &mut [[T; N]; R],

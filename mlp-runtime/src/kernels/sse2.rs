@@ -203,12 +203,13 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 /// they hold if `add`: rows two at a time, eight lanes of each (four or two registers) held
 /// while every term goes by, eight chains of additions. Past [`REGISTER_BLOCKED_TERMS`]
 /// terms a row, a triangle goes by blocks of [`V_BLOCK`] terms likewise (a row at a time,
-/// its only other way, took a quarter longer: the wide network's Hessian), whole rows by
-/// the scalar lanes' blocks, which took less time there than these (128 lanes × 128 terms
-/// × 16 rows: 44.7 µs against 66.4). On a Zen 1 EPYC (`scripts/ab-min.sh`, at two
-/// alignments) the Laplacians took 0.72–0.85 of the scalar lanes' time, `hvp`s 0.81–0.93,
-/// the whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms ×
-/// 2 rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.82.
+/// its only other way, took a fifth to a quarter longer: the wide network's Hessian),
+/// whole rows by the scalar lanes' blocks, which took less time there than these (128
+/// lanes × 128 terms × 16 rows: 48–52 µs against 53–54). On a Zen 1 EPYC
+/// (`scripts/ab-min.sh`, at two alignments) six networks' Laplacians took 0.72–0.90 of the
+/// scalar lanes' time, six networks' `hvp`s 0.81–0.93, the others within −3 and +5 %, the
+/// whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms × 2
+/// rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.82.
 ///
 /// Out of line, with the rows' count a constant: inlined, beside it LLVM stopped inlining
 /// [`rows`]' closures in the six-input network's batch Hessian (twice as long); over a
