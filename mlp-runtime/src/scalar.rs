@@ -116,7 +116,7 @@ pub trait Scalar:
         term: impl Fn(usize, usize) -> (Self, Self),
     ) {
         out.fill(Self::zero());
-        crate::kernels::scalar_axpys::<Self, N, V>(out, N, term);
+        Self::lanes_axpys::<N, V, true>(out, N, term);
         // The scale through `black_box`: inlined where the scale (a layer's `σ'`) was just
         // computed, LLVM's code for these multiplications ran slower; why, I did not find.
         // On Zen 4 `value_and_gradient` took −15 % so (10-10-10-1), −8 % (the wide
@@ -193,10 +193,20 @@ macro_rules! avx_kernels {
     };
 }
 
-/// The dot products and sums of rows in SSE2 registers, for x86-64 without FMA
-/// (`kernels/sse2.rs`).
+/// The dot products, sums of rows and long rows' `axpys` in SSE2 registers, for x86-64
+/// without FMA (`kernels/sse2.rs`).
 macro_rules! sse2_kernels {
     ($lanes:ident) => {
+        #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
+        #[inline(always)]
+        fn lanes_axpys<const N: usize, const V: usize, const WHOLE: bool>(
+            acc: &mut [Self; N],
+            len: usize,
+            term: impl Fn(usize, usize) -> (Self, Self),
+        ) {
+            crate::kernels::sse2::axpys::<core::arch::x86_64::$lanes, N, V, WHOLE>(acc, len, term)
+        }
+
         #[cfg(all(target_arch = "x86_64", not(target_feature = "fma")))]
         #[inline(always)]
         fn lanes_dot<const N: usize>(term: impl Fn(usize) -> (Self, Self)) -> Self {

@@ -173,9 +173,10 @@ pub fn axpy<T: Scalar, const N: usize>(acc: &mut [T; N], term: impl Fn(usize) ->
 
 /// `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) = term(v, l)`, every lane `l < N`: a whole
 /// sum accumulated a row at a time (a matrix-vector product in column order), each lane's
-/// terms in order of `v`, each one [`madd`]. Where AVX and FMA are there, a few vectors of
-/// lanes stay in registers while every `v` goes by, instead of a row's worth of loads and
-/// stores per `v`.
+/// terms in order of `v`, each one [`madd`]. Where AVX and FMA are there, and for rows of
+/// 32 lanes or more in SSE2 registers where x86-64 has no FMA, a few vectors of lanes stay
+/// in registers while every `v` goes by, instead of a row's worth of loads and stores per
+/// `v`.
 #[inline(always)]
 pub fn axpys<T: Scalar, const N: usize, const V: usize>(
     acc: &mut [T; N],
@@ -1260,8 +1261,10 @@ mod tests {
 
     /// `axpys_of` is `axpys` over a whole matrix's rows, to the bit, and that is
     /// `scalar_axpys`: for lane counts around the vector widths (AVX's and AVX-512's,
-    /// whole ones and a rest), long rows (seen through `black_box`), and past
-    /// `REGISTER_BLOCKED_TERMS` (row after row).
+    /// whole ones and a rest), long rows (seen through `black_box`), past
+    /// `REGISTER_BLOCKED_TERMS` (row after row), and the SSE2 form's passes (32 lanes:
+    /// two even ones in `f64`; 53: two and a lane; 70: two of 12 registers and one of 11
+    /// in `f64`, 9 and 8 and two lanes in `f32`).
     #[test]
     fn axpys_of_a_matrix_is_its_axpys_to_the_bit_and_scaled_times_its_scale() {
         fn check<const N: usize, const V: usize>() {
@@ -1320,8 +1323,11 @@ mod tests {
         check::<20, 10>();
         check::<25, 3>();
         check::<33, 9>();
+        check::<32, 4>();
         check::<52, 20>();
+        check::<53, 6>();
         check::<64, 128>();
+        check::<70, 5>();
         check::<128, 128>();
     }
 

@@ -1,5 +1,5 @@
-//! [`dot_rows`](super::dot_rows), [`dot`](super::dot), [`dot_block`](super::dot_block)
-//! and [`sums_rows`](super::sums_rows) where x86-64 has no FMA: in SSE2 registers (every
+//! [`dot_rows`](super::dot_rows), [`dot`](super::dot), [`dot_block`](super::dot_block),
+//! [`sums_rows`](super::sums_rows) and [`axpys`](super::axpys) where x86-64 has no FMA: in SSE2 registers (every
 //! x86-64 has them) written out, `f64` two lanes to a register and `f32` four. LLVM's code
 //! for the scalar lanes of [`scalar_dot`](super::scalar_dot), a row after the other, took
 //! 890 ns for a 64 × 64 matrix's product on Zen 4; these registers, the same bits, 567 ns a
@@ -334,5 +334,76 @@ fn registers<V: Lanes, const N: usize, const K: usize>(
         for (q, lane) in lanes.iter().take(registers).enumerate() {
             lane.store(&mut row[l + q * V::WIDTH..]);
         }
+    }
+}
+
+/// [`axpys`](super::axpys) of a whole row, `acc[l] = Σ_{v<V} a·b + acc[l]` for `(a, b) =
+/// term(v, l)`, each lane to the bit [`scalar_axpys`](super::scalar_axpys)': the row's
+/// registers in as few passes of at most [`HELD`] as will do, as even as they go, each
+/// pass's held while every term goes by; then the last lane or three. The scalar lanes
+/// take each term across the whole row, and past sixteen registers LLVM keeps the sums in
+/// memory, a load and a store for each product: on a Zen 1 EPYC the seed's reverse first
+/// layer (52 lanes, 20 terms) took 271 ns so and 180 held; its `value_and_gradient` 2–3 %
+/// less, its `hvp` 8–10 %, the 40-24-1 network's `value_and_gradient` 13 %, and with
+/// [`scaled_axpys_of`](super::scaled_axpys_of) so too the wide network's 11–13 %
+/// (`scripts/ab-min.sh`, two alignments; docs/performance-log.md, "The forty-fifth
+/// session"). Passes of eight and then one of the rest made that layer a quarter faster
+/// but the seed's `value_and_gradient` 2–4 % slower. Rows shorter than 32 lanes (the
+/// 10-10-10-1 network's `value_and_gradient` took 5–7 % longer held) and parts of rows
+/// (`WHOLE` false: a length known only at run time, whose sums would stay in memory) go
+/// in the scalar lanes.
+#[inline(always)]
+pub fn axpys<V: Lanes, const N: usize, const TERMS: usize, const WHOLE: bool>(
+    acc: &mut [V::T; N],
+    len: usize,
+    term: impl Fn(usize, usize) -> (V::T, V::T),
+) {
+    if const { N < 32 || !WHOLE } {
+        return super::scalar_axpys::<V::T, N, TERMS>(acc, len, term);
+    }
+    let registers = N / V::WIDTH;
+    let passes = registers.div_ceil(HELD);
+    // `long` passes of `size + 1` registers, then the rest of `size`: the same size all
+    // through each loop, so that its registers stay registers.
+    let (size, long) = (registers / passes, registers % passes);
+    for pass in 0..long {
+        row_registers::<V, N>(acc, &term, pass * (size + 1) * V::WIDTH, size + 1, TERMS);
+    }
+    for pass in long..passes {
+        row_registers::<V, N>(acc, &term, (long + pass * size) * V::WIDTH, size, TERMS);
+    }
+    for (i, lane) in acc.iter_mut().enumerate().skip(registers * V::WIDTH) {
+        for v in 0..TERMS {
+            let (a, b) = term(v, i);
+            *lane = madd(a, b, *lane);
+        }
+    }
+}
+
+/// The most registers of lanes [`axpys`] holds at a time: with a term's broadcast and
+/// product, fifteen of SSE2's sixteen.
+const HELD: usize = 13;
+
+/// `registers` (at most [`HELD`]) registers of a row's lanes from lane `l`, from what they
+/// hold, held while the terms go by.
+#[inline(always)]
+fn row_registers<V: Lanes, const N: usize>(
+    row: &mut [V::T; N],
+    term: &impl Fn(usize, usize) -> (V::T, V::T),
+    l: usize,
+    registers: usize,
+    terms: usize,
+) {
+    let mut lanes = [V::zero(); HELD];
+    for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
+        *lane = V::load(&row[l + q * V::WIDTH..]);
+    }
+    for v in 0..terms {
+        for (q, lane) in lanes.iter_mut().take(registers).enumerate() {
+            *lane = V::products(|i| term(v, i), l + q * V::WIDTH).add(*lane);
+        }
+    }
+    for (q, lane) in lanes.iter().take(registers).enumerate() {
+        lane.store(&mut row[l + q * V::WIDTH..]);
     }
 }
