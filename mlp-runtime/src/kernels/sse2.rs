@@ -210,6 +210,10 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 /// scalar lanes' time, six networks' `hvp`s 0.81–0.93, the others within −3 and +5 %, the
 /// whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms × 2
 /// rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.82.
+/// There a term of two rows by four registers is 30 instructions, run at about four a
+/// cycle as every arrangement measured is: 7.0–7.2 cycles for its 16 multiply-adds,
+/// against 4.6–4.8 for the multiplications and additions alone (`scripts/sse2-loop.sh`).
+/// Three rows a term took 6–8 % fewer cycles in assembly, but as Rust LLVM spilled them.
 ///
 /// Out of line, with the rows' count a constant: inlined, beside it LLVM stopped inlining
 /// [`rows`]' closures in the six-input network's batch Hessian (twice as long); over a
@@ -342,14 +346,14 @@ fn registers<V: Lanes, const N: usize, const K: usize>(
 /// registers in as few passes of at most [`HELD`] as will do, as even as they go, each
 /// pass's held while every term goes by; then the last lane or three. The scalar lanes
 /// take each term across the whole row, and past sixteen registers LLVM keeps the sums in
-/// memory, a load and a store for each product: on a Zen 1 EPYC the seed's reverse first
-/// layer (52 lanes, 20 terms) took 271 ns so and 180 held; its `value_and_gradient` 2–3 %
-/// less, its `hvp` 8–10 %, the 40-24-1 network's `value_and_gradient` 13 %, and with
-/// [`scaled_axpys_of`](super::scaled_axpys_of) so too the wide network's 11–13 %
-/// (`scripts/ab-min.sh`, two alignments; docs/performance-log.md, "The forty-fifth
+/// memory, a load and a store for most products: on a Zen 1 EPYC the seed's reverse first
+/// layer (52 lanes, 20 terms) took 270 ns so and 183 held, its `value_and_gradient` 1–3 %
+/// less, its `hvp` 5–7 %, the 40-24-1 network's `value_and_gradient` 12–13 %, the wide
+/// network's 13–17 % (with [`scaled_axpys_of`](super::scaled_axpys_of) so too;
+/// `scripts/ab-min.sh`, two alignments; docs/performance-log.md, "The forty-fifth
 /// session"). Passes of eight and then one of the rest made that layer a quarter faster
 /// but the seed's `value_and_gradient` 2–4 % slower. Rows shorter than 32 lanes (the
-/// 10-10-10-1 network's `value_and_gradient` took 5–7 % longer held) and parts of rows
+/// 10-10-10-1 network's `value_and_gradient` took 7–8 % longer held) and parts of rows
 /// (`WHOLE` false: a length known only at run time, whose sums would stay in memory) go
 /// in the scalar lanes.
 #[inline(always)]
