@@ -1,10 +1,11 @@
 //! [`dot_rows`](super::dot_rows), [`dot`](super::dot), [`dot_block`](super::dot_block),
-//! [`sums_rows`](super::sums_rows) and [`axpys`](super::axpys) where x86-64 has no FMA: in SSE2 registers (every
-//! x86-64 has them) written out, `f64` two lanes to a register and `f32` four. LLVM's code
-//! for the scalar lanes of [`scalar_dot`](super::scalar_dot), a row after the other, took
-//! 890 ns for a 64 × 64 matrix's product on Zen 4; these registers, the same bits, 567 ns a
-//! row at a time and 498 two rows at a time, each vector of the other operand loaded once
-//! for both (docs/performance-log.md, "The forty-first session").
+//! [`sums_rows`](super::sums_rows) and [`axpys`](super::axpys) where x86-64 has no FMA: in
+//! SSE2 registers (every x86-64 has them) written out, `f64` two lanes to a register and
+//! `f32` four. LLVM's code for the scalar lanes of [`scalar_dot`](super::scalar_dot), a row
+//! after the other, took 890 ns for a 64 × 64 matrix's product on Zen 4; these registers,
+//! the same bits, 567 ns a row at a time and 498 two rows at a time, each vector of the
+//! other operand loaded once for both (docs/performance-log.md, "The forty-first
+//! session").
 //!
 //! Every `unsafe` here calls an SSE2 intrinsic, which is unsafe for its target feature
 //! alone: SSE2 is part of x86-64 itself. Those that touch memory, in [`Lanes::load`] and
@@ -210,8 +211,8 @@ fn rows<V: Lanes, const N: usize, const K: usize>(
 /// scalar lanes' time, six networks' `hvp`s 0.81–0.93, the others within −3 and +5 %, the
 /// whole set 0.955; the seed's `hvp`, whose only sums of rows are 20 lanes × 10 terms × 2
 /// rows, 1.02–1.06; the Hessians, against a row of the triangle at a time, 0.66–0.82.
-/// There a term of two rows by four registers is 30 instructions, run at about four a
-/// cycle as every arrangement measured is: 7.0–7.2 cycles for its 16 multiply-adds,
+/// On that machine a term of two rows by four registers is 30 instructions, run at about
+/// four a cycle as every arrangement measured is: 7.0–7.2 cycles for its 16 multiply-adds,
 /// against 4.6–4.8 for the multiplications and additions alone (`scripts/sse2-loop.sh`).
 /// Three rows a term took 6–8 % fewer cycles in assembly, but as Rust LLVM spilled them.
 ///
