@@ -4,16 +4,4 @@
 #
 #   scripts/l1-loads.sh
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$root/target/l1-loads"
-mkdir -p "$work/src"
-cp "$root/scripts/l1-loads/main.rs" "$work/src/main.rs"
-cat >"$work/Cargo.toml" <<TOML
-[package]
-name = "l1-loads"
-version = "0.0.0"
-edition = "2024"
-publish = false
-[workspace]
-TOML
-RUSTFLAGS="-C target-cpu=native" cargo run -q --release --manifest-path "$work/Cargo.toml"
+RUSTFLAGS="-C target-cpu=native" exec "$(dirname "$0")/run-program.sh" l1-loads
