@@ -161,7 +161,8 @@ fn main() {
     println!("clock: {clock:.2} GHz");
     for ((name, _, instructions, madds), cycles) in variants.iter().zip(best) {
         println!(
-            "{name:12} {instructions:2} instructions {cycles:6.2} ({:.2}), {:.2} cycles for 16 multiply-adds",
+            "{name:12} {instructions:2} instructions {cycles:6.2} ({:.2}), \
+             {:.2} cycles for 16 multiply-adds",
             *instructions as f64 / cycles,
             cycles * 16.0 / *madds as f64,
         );
