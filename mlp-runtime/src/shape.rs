@@ -195,8 +195,18 @@ impl<T> core::ops::DerefMut for Aligned<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{blocks, blocks_exact, blocks_mut, matrix_blocks_mut, square_mut};
+    use super::{blocks, blocks_exact, blocks_mut, flat, flat_mut, matrix_blocks_mut, square_mut};
     use crate::ShapeError;
+
+    /// `flat` and `flat_mut` are the rows one after the other, read and written in place
+    /// (their pointer casts are checked under Miri: `scripts/miri.sh`).
+    #[test]
+    fn flat_is_the_rows_one_after_the_other() {
+        let mut x = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        assert_eq!(flat::<f64, 3, 2, 6>(&x), &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        flat_mut::<f64, 3, 2, 6>(&mut x)[5] = -6.0;
+        assert_eq!(x, [[1.0, 2.0, 3.0], [4.0, 5.0, -6.0]]);
+    }
 
     #[test]
     fn blocks_are_whole_or_an_error() {
