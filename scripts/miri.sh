@@ -2,10 +2,11 @@
 # The runtime's kernels under Miri, which checks every load and store of their intrinsics
 # and raw pointers against the arrays they come from while their to-the-bit tests run: as
 # the default target builds them (SSE2), with AVX2 and FMA, and with AVX-512. Miri
-# emulates the intrinsics, so any x86-64 machine runs all three. Too slow for CI: the
-# kernels' tests take 30–60 minutes a set on one core (docs/performance-log.md, "The
-# forty-sixth session"); the `tanh` rows' (`kernels::tanh`, sweeps of 80,000 values),
-# hours.
+# emulates the intrinsics, so any x86-64 machine runs all three. Too slow for CI: most
+# tests take seconds to minutes under it, the longest three (`lower_sums_added_up…`,
+# `rows_are_each_their_axpys…`, `symmetric_sums_are…`) half an hour to more than an hour
+# each; the `tanh` rows' sweeps (`kernels::tanh`, not run so far) are larger still
+# (docs/performance-log.md, "The forty-sixth session"). Name tests to run fewer.
 #
 #   scripts/miri.sh [FILTER…]    (the tests to run; by default the kernels' and `flat`'s)
 set -euo pipefail
