@@ -4,11 +4,11 @@
 # the default target builds them (SSE2), with AVX2 and FMA, and with AVX-512. Miri
 # emulates the intrinsics, so any x86-64 machine runs all three. Too slow for CI: most
 # tests take seconds to minutes under it, the longest three (`lower_sums_added_up…`,
-# `rows_are_each_their_axpys…`, `symmetric_sums_are…`) half an hour to more than an hour
-# each; the `tanh` rows' sweeps (`kernels::tanh`, not run so far) are larger still
-# (docs/performance-log.md, "The forty-sixth session"). Name tests to run fewer.
+# `rows_are_each_their_axpys…`, `symmetric_sums_are…`) from 7 minutes to past 50 each
+# on a shared core; the `tanh` rows' sweeps (`kernels::tanh`, not run so far) are larger
+# still (docs/performance-log.md, "The forty-sixth session"). Name tests to run fewer.
 #
-#   scripts/miri.sh [FILTER…]    (the tests to run; by default the kernels' and `flat`'s)
+#   scripts/miri.sh [FILTER…]    (the tests to run; by default the kernels' and `shape`'s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filters=("$@")
