@@ -993,12 +993,25 @@ mod tests {
         // there are few rows (fewer than eight with AVX-512, four with AVX) or many
         // factors (rows × terms past it too); else streamed, every term at once, two
         // vectors of lanes by eight rows (four with AVX), then what is left of both.
-        check::<400, 13, 3>();
-        check::<128, 40, 16>();
-        check::<70, 70, 5>();
-        check::<72, 80, 60>();
-        check::<100, 50, 13>();
-        check::<27, 160, 8>();
+        #[cfg(not(miri))]
+        {
+            check::<400, 13, 3>();
+            check::<128, 40, 16>();
+            check::<70, 70, 5>();
+            check::<72, 80, 60>();
+            check::<100, 50, 13>();
+            check::<27, 160, 8>();
+        }
+        // Under Miri (`scripts/miri.sh`), where those ran for more than 27 minutes, each
+        // of their branches once, at about the least size that reaches it: few rows
+        // (three blocks, the last of one term), streamed (a row and lanes left past the
+        // tiles), many factors.
+        #[cfg(miri)]
+        {
+            check::<130, 33, 3>();
+            check::<27, 152, 9>();
+            check::<9, 456, 9>();
+        }
     }
 
     /// `sums_symmetric` is `sums_rows`'s lower triangle to the bit, mirrored, for sizes
@@ -1032,8 +1045,12 @@ mod tests {
         check::<33, 13>();
         check::<52, 20>();
         check::<64, 10>();
-        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time.
+        // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time (under
+        // Miri, about the least size that gets there).
+        #[cfg(not(miri))]
         check::<100, 50>();
+        #[cfg(miri)]
+        check::<17, 242>();
     }
 
     /// `sums_lower` of the first terms, `add_sums_lower` of the others, then `mirror`: to
@@ -1070,8 +1087,15 @@ mod tests {
         check::<7, 13, 6, 19>();
         check::<12, 20, 10, 30>();
         check::<33, 13, 7, 20>();
-        check::<52, 20, 10, 30>();
-        check::<64, 128, 128, 256>();
+        // The seed network's Hessian; and both parts past the AVX form's
+        // `REGISTER_BLOCKED_TERMS`. Under Miri, about the least size that gets there.
+        #[cfg(not(miri))]
+        {
+            check::<52, 20, 10, 30>();
+            check::<64, 128, 128, 256>();
+        }
+        #[cfg(miri)]
+        check::<9, 456, 457, 913>();
     }
 
     /// `dot_rows_of_three`'s products are three `dot_rows_of`'s, to the bit, in their
