@@ -2,24 +2,36 @@
 # The runtime's kernels under Miri, which checks every load and store of their intrinsics
 # and raw pointers against the arrays they come from while their to-the-bit tests run: as
 # the default target builds them (SSE2), with AVX2 and FMA, and with AVX-512. Miri
-# emulates the intrinsics, so any x86-64 machine runs all three. Too slow for CI: most
-# tests take seconds to minutes under it, the longest three (`lower_sums_added_up…`,
-# `rows_are_each_their_axpys…`, `symmetric_sums_are…`) from 7 minutes to past 50 each
-# on a shared core; the `tanh` rows' sweeps (`kernels::tanh`, not run so far) are larger
-# still (docs/performance-log.md, "The forty-sixth session"). Name tests to run fewer.
+# emulates the intrinsics, so any x86-64 machine runs all three. Under Miri the tests
+# take fewer sizes (`cfg(miri)`: each branch once, near the least size that reaches it;
+# `tanh` sweeps of hundreds of values, not tens of thousands), and still a set took 15
+# to 28 minutes of Miri's clock, 45 to 83 by the wall clock on a crowded machine
+# (docs/performance-log.md, "The forty-seventh session"): not in CI, whose machine has no
+# nightly toolchain.
 #
 #   scripts/miri.sh [FILTER…]    (the tests to run; by default the kernels' and `shape`'s)
+#   MIRI_SETS="avx512" scripts/miri.sh …    (some of the sets: default, avx2, avx512)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filters=("$@")
-[ $# -gt 0 ] || filters=(kernels::tests shape::tests)
+[ $# -gt 0 ] || filters=(kernels shape::tests)
 rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1
 # Miri perturbs the last bits of `sin` and `cos` at every call, and the tests compute
 # each input twice (once for a kernel, once for its scalar form) and compare to the bit.
+# Miri interprets one thread at a time anyway: one test after the other, each timed by
+# Miri's own clock, which counts basic blocks: the same on any machine, not wall time.
 export MIRIFLAGS="-Zmiri-deterministic-floats"
-for set in default: avx2:+avx2,+fma avx512:+avx512f,+avx2,+fma; do
-  name=${set%%:*} features=${set#*:}
+for name in ${MIRI_SETS:-default avx2 avx512}; do
+  case $name in
+    default) features= ;;
+    avx2) features=+avx2,+fma ;;
+    avx512) features=+avx512f,+avx2,+fma ;;
+    *) echo "MIRI_SETS: '$name' is none of default, avx2, avx512" >&2; exit 2 ;;
+  esac
   echo "== $name"
+  SECONDS=0
   RUSTFLAGS="${features:+-C target-feature=$features}" CARGO_TARGET_DIR="target/miri-$name" \
-    cargo +nightly miri test -q -p mlp-runtime --lib -- "${filters[@]}"
+    cargo +nightly miri test -p mlp-runtime --lib -- "${filters[@]}" \
+    --test-threads=1 -Z unstable-options --report-time
+  echo "== $name: $((SECONDS / 60)) min $((SECONDS % 60)) s by the wall clock"
 done
