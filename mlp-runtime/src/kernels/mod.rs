@@ -1002,10 +1002,10 @@ mod tests {
             check::<100, 50, 13>();
             check::<27, 160, 8>();
         }
-        // Under Miri (`scripts/miri.sh`), where those ran for more than 27 minutes, each
-        // of their branches once, at about the least size that reaches it: few rows
-        // (three blocks, the last of one term), streamed (a row and lanes left past the
-        // tiles), many factors.
+        // Under Miri (`scripts/miri.sh`), where the test with those sizes was stopped at
+        // 27 minutes, each of their branches once, at about the least size that reaches
+        // it: few rows (three blocks, the last of one term), streamed (a row and lanes
+        // left past the tiles), many factors.
         #[cfg(miri)]
         {
             check::<130, 33, 3>();
@@ -1088,7 +1088,8 @@ mod tests {
         check::<12, 20, 10, 30>();
         check::<33, 13, 7, 20>();
         // The seed network's Hessian; and both parts past the AVX form's
-        // `REGISTER_BLOCKED_TERMS`. Under Miri, about the least size that gets there.
+        // `REGISTER_BLOCKED_TERMS`, which alone Miri takes, at about the least size that
+        // gets there.
         #[cfg(not(miri))]
         {
             check::<52, 20, 10, 30>();
