@@ -9,12 +9,19 @@
 # (docs/performance-log.md, "The forty-seventh session"): not in CI, whose machine has no
 # nightly toolchain.
 #
-#   scripts/miri.sh [FILTER…]    (the tests to run; by default the kernels' and `shape`'s)
+# Then generated networks end to end, through the kernels at their own sizes and the
+# `unsafe impl Zeroable` of each: the seed network's every method against the oracles and
+# its batches against its single calls, and the block kernels of networks of few inputs
+# and of several outputs (one seed, and 37 rows a batch, under `cfg(miri)`).
+#
+#   scripts/miri.sh [FILTER…]    (the tests to run, in either binary; by default those above)
 #   MIRI_SETS="avx512" scripts/miri.sh …    (some of the sets: default, avx2, avx512)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filters=("$@")
-[ $# -gt 0 ] || filters=(kernels shape::tests)
+# `behaviour::seed` takes the seed network kept, apart and looped.
+[ $# -gt 0 ] || filters=(kernels shape::tests api:: behaviour::seed second_order::seed
+  batch::rows_are_single_calls batch::few_inputs batch::jacobian_blocks batch::hessian_blocks)
 rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1
 # Miri perturbs the last bits of `sin` and `cos` at every call, and the tests compute
 # each input twice (once for a kernel, once for its scalar form) and compare to the bit.
@@ -31,7 +38,7 @@ for name in ${MIRI_SETS:-default avx2 avx512}; do
   echo "== $name"
   SECONDS=0
   RUSTFLAGS="${features:+-C target-feature=$features}" CARGO_TARGET_DIR="target/miri-$name" \
-    cargo +nightly miri test -p mlp-runtime --lib -- "${filters[@]}" \
+    cargo +nightly miri test -p mlp-runtime -p mlp --lib --test mlp -- "${filters[@]}" \
     --test-threads=1 -Z unstable-options --report-time
   echo "== $name: $((SECONDS / 60)) min $((SECONDS % 60)) s by the wall clock"
 done

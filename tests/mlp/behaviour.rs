@@ -7,7 +7,7 @@ use mlp::{
 };
 
 use crate::common::{
-    finite_differences, flat, input, net, reference, relative_error, to_f64, vec1, view,
+    finite_differences, flat, input, net, reference, relative_error, seeds, to_f64, vec1, view,
 };
 use crate::nets::{
     custom::{Cube, Softsign},
@@ -39,7 +39,7 @@ fn tolerance<T: Scalar>() -> Tolerance {
 /// `forward` and `jacobian` of `N` at several points, through the `Network` trait.
 fn check<N: Network>(acts: &[ActivationFn<f64>]) {
     let tol = tolerance::<N::Scalar>();
-    for seed in 0..4 {
+    for seed in seeds(4) {
         let net: N = net(seed);
         let reference = reference(&net, acts);
         let x: Vec<N::Scalar> = input(N::INPUT, seed);
@@ -77,7 +77,7 @@ fn check<N: Network>(acts: &[ActivationFn<f64>]) {
 macro_rules! check_scalar_output {
     ($net:ty) => {{
         let tol = tolerance::<<$net as Network>::Scalar>();
-        for seed in 0..4 {
+        for seed in seeds(4) {
             let net: $net = net(seed);
             let x = input(<$net as Network>::INPUT, seed).try_into().unwrap();
             let (value, gradient) = net.value_and_gradient(&x);

@@ -6,6 +6,12 @@ use mlp::reference::{ActivationFn, Reference};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+/// The first `n` seeds of parameters and inputs; under Miri the first alone, each being a
+/// whole evaluation interpreted (scripts/miri.sh).
+pub fn seeds(n: u64) -> std::ops::Range<u64> {
+    0..if cfg!(miri) { 1 } else { n }
+}
+
 /// Parameters drawn as PyTorch initializes `Linear`: U(-1/√fan_in, 1/√fan_in), from `seed`.
 pub fn parameters<N: Network>(seed: u64) -> Vec<f64> {
     let mut rng = SmallRng::seed_from_u64(seed);

@@ -9,7 +9,7 @@ use mlp::{
     Softplus, Tanh,
 };
 
-use crate::common::{flat, input, net, reference, relative_error, to_f64, view};
+use crate::common::{flat, input, net, reference, relative_error, seeds, to_f64, view};
 use crate::nets::custom::{Cube, Softsign};
 use crate::nets::*;
 
@@ -47,7 +47,7 @@ fn act<A: mlp::Activation<f64>>() -> ActivationFn<f64> {
 fn check_second<N: ScalarNetwork>(acts: &[ActivationFn<f64>]) {
     let tol = tolerance::<N::Scalar>();
     let n = N::INPUT;
-    for seed in 0..3 {
+    for seed in seeds(3) {
         let net: N = net(seed);
         let x: Vec<N::Scalar> = input(n, seed);
         let x64: Vec<f64> = x.iter().map(|v| to_f64(*v)).collect();
@@ -125,7 +125,7 @@ fn gradient_differences<N: ScalarNetwork>(net: &N, x: &[N::Scalar], h: f64) -> V
 fn check_directional<N: Network>() {
     let tol = tolerance::<N::Scalar>();
     let (n, m) = (N::INPUT, N::OUTPUT);
-    for seed in 0..3 {
+    for seed in seeds(3) {
         let net: N = net(seed);
         let x: Vec<N::Scalar> = input(n, seed);
         let mut jacobian = vec![N::Scalar::default(); m * n];

@@ -15,10 +15,11 @@
 /// 256-bit vectors (SSE's 16 bytes never straddle a line of the 16-byte aligned stack);
 /// elsewhere nothing. A 64-byte aligned local whose address an empty `asm!` takes
 /// (touching no memory) makes LLVM realign the frame in the function's prologue: a few
-/// instructions a call, once for a body inlined into a loop's function.
+/// instructions a call, once for a body inlined into a loop's function. Not under Miri,
+/// which runs no assembly (and has no cache lines to straddle).
 #[inline(always)]
 pub fn align_frame() {
-    #[cfg(all(target_arch = "x86_64", target_feature = "avx"))]
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx", not(miri)))]
     {
         #[repr(C, align(64))]
         struct Line([u8; 64]);
