@@ -11,7 +11,7 @@
 #
 # Then generated networks end to end, through the kernels at their own sizes and the
 # `unsafe impl Zeroable` of each (one seed, and 37 rows a batch, under `cfg(miri)`): the
-# seed network's every method against the oracles (kept, apart and looped), and its
+# seed network's every single call against the oracles (kept, apart and looped), and its
 # forward and gradient batches against what they return. The other batch tests run by
 # name; `batch::few_inputs_are_single_calls` (every method of ten networks of few inputs,
 # up to 19 rows) had not finished after 30 minutes by the wall clock.
