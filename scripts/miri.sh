@@ -24,8 +24,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filters=("$@")
-# `behaviour::seed` takes the seed network kept, apart and looped.
 few=(fan narrow one_input pinn32 six tall)
+# `behaviour::seed` takes the seed network kept, apart and looped.
 [ $# -gt 0 ] || filters=(kernels shape::tests api:: behaviour::seed second_order::seed
   batch::into_arrays "${few[@]/#/batch::few_inputs::}" batch::generic_and)
 rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1
