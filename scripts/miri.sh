@@ -24,10 +24,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filters=("$@")
-few=(fan narrow one_input pinn32 six tall)
+kernels=(kernels shape::tests)
+# The networks without `tanh` (all that run with AVX-512: below).
+plain=(batch::few_inputs::{fan,pinn32,six} batch::generic_and)
 # `behaviour::seed` takes the seed network kept, apart and looped.
-[ $# -gt 0 ] || filters=(kernels shape::tests api:: behaviour::seed second_order::seed
-  batch::into_arrays "${few[@]/#/batch::few_inputs::}" batch::generic_and)
+[ $# -gt 0 ] || filters=("${kernels[@]}" api:: behaviour::seed second_order::seed
+  batch::into_arrays batch::few_inputs::{narrow,one_input,tall} "${plain[@]}")
 rustup component add --toolchain nightly miri rust-src >/dev/null 2>&1
 # Miri perturbs the last bits of `sin` and `cos` at every call, and the tests compute
 # each input twice (once for a kernel, once for its scalar form) and compare to the bit.
@@ -46,8 +48,7 @@ for name in ${MIRI_SETS:-default avx2 avx512}; do
   # Networks of `tanh` stop at once with AVX-512: this Miri does not emulate
   # `_mm512_min_pd`, which it takes (the kernels' test of its lanes is ignored there).
   run=("${filters[@]}")
-  [ $# -gt 0 ] || [ "$name" != avx512 ] ||
-    run=(kernels shape::tests batch::few_inputs::{fan,pinn32,six} batch::generic_and)
+  [ $# -gt 0 ] || [ "$name" != avx512 ] || run=("${kernels[@]}" "${plain[@]}")
   echo "== $name: ${run[*]}"
   SECONDS=0
   RUSTFLAGS="${features:+-C target-feature=$features}" CARGO_TARGET_DIR="target/miri-$name" \
