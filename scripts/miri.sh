@@ -16,8 +16,9 @@
 # method against its single calls, of networks of few inputs (six tests), of a generic
 # input width and of several outputs (with AVX-512, those whose activations are not
 # `tanh`, which stops this Miri: below). The other tests run by name; the 3-48-48-48-1
-# network's, `batch::few_inputs::pinn --exact`, took 16 minutes of Miri's clock with AVX2
-# (with a batch of one row more than now).
+# network's, `batch::few_inputs::pinn --exact`, took 8.6 minutes of Miri's clock with
+# AVX2, the 2-48-48-40-1 network's, `batch::few_inputs::pinn2`, 10.2 on the default
+# target (docs/performance-log.md, "The fiftieth session").
 #
 #   scripts/miri.sh [FILTER…]    (the tests to run, in either binary; by default those above)
 #   MIRI_SETS="avx512" scripts/miri.sh …    (some of the sets: default, avx2, avx512)
