@@ -18,7 +18,8 @@
 # `tanh`, which stops this Miri: below). The other tests run by name; the 3-48-48-48-1
 # network's, `batch::few_inputs::pinn --exact`, took 8.6 minutes of Miri's clock with
 # AVX2, the 2-48-48-40-1 network's, `batch::few_inputs::pinn2`, 10.2 on the default
-# target (docs/performance-log.md, "The fiftieth session").
+# target, the seed's every batch method, `batch::rows_are_single_calls --exact`, 48 with
+# AVX2 (docs/performance-log.md, "The fiftieth session").
 #
 #   scripts/miri.sh [FILTER…]    (the tests to run, in either binary; by default those above)
 #   MIRI_SETS="avx512" scripts/miri.sh …    (some of the sets: default, avx2, avx512)
