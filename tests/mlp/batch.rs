@@ -140,7 +140,8 @@ fn any_layout_computes_the_same() {
 /// A generic input width, and several outputs.
 #[test]
 fn generic_and_multi_output_rows_are_single_calls() {
-    scalar_rows_match::<GenericDeep<5>>(inputs(many(150), 5).view(), inputs(many(150), 5).view());
+    let x = inputs(many(150), 5);
+    scalar_rows_match::<GenericDeep<5>>(x.view(), x.view());
     multi_rows_match(&net::<Deep>(2), inputs(many(150), 3).view());
     multi_rows_match(&net::<GenericMulti<4>>(2), inputs(many(150), 4).view());
 }
@@ -253,12 +254,14 @@ mod few_inputs {
 
     #[test]
     fn pinn32() {
-        scalar_rows_match::<Pinn32>(inputs(ROWS, 2).view(), inputs(ROWS, 2).view());
+        let x = inputs(ROWS, 2);
+        scalar_rows_match::<Pinn32>(x.view(), x.view());
     }
 
     #[test]
     fn pinn2() {
-        scalar_rows_match::<Pinn2>(inputs(ROWS, 2).view(), inputs(ROWS, 2).view());
+        let x = inputs(ROWS, 2);
+        scalar_rows_match::<Pinn2>(x.view(), x.view());
     }
 
     #[test]
