@@ -94,7 +94,11 @@ impl Arch {
                 let curvature = input * beyond_first + reverse + triangle * self.hidden();
                 (self.forward() + tangents.min(curvature), self.hidden())
             }
-            "jacobian" | "batch-jacobian" => (self.forward() + out * reverse, self.hidden()),
+            // The forward sweep but for the outputs' values, then a reverse sweep per output.
+            "jacobian" | "batch-jacobian" => (
+                self.forward() - w[w.len() - 2] as f64 * out + out * reverse,
+                self.hidden(),
+            ),
             // The forward sweep but for the outputs' values, which neither product returns,
             // then its tangent (every matrix again, a product per hidden unit) or the reverse
             // sweep from `uᵀ` (`W_Lᵀ·u`, then the gradient's): as many as `reverse` either way.
