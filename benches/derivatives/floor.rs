@@ -7,7 +7,8 @@ use std::hint::black_box;
 use criterion::Criterion;
 use mlp::{Activation, Tanh};
 
-/// Multiply-adds per call of [`fma_peak_f64`] and [`fma_peak_f32`].
+/// Multiply-adds per call of [`fma_peak_f64`] and [`fma_peak_f32`] (and, without FMA, of
+/// their forms with the products off the chains).
 pub const FMA_PEAK_OPS: usize = 3 << 16;
 
 /// Independent chains of vector multiply-adds, `c ← c·a + b`, enough in flight to cover the
