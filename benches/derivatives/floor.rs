@@ -103,72 +103,73 @@ mod peak {
         8
     );
 
+    /// Without FMA: SSE2's multiply and add apart.
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    unsafe fn madd_pd(c: __m128d, a: __m128d, b: __m128d) -> __m128d {
-        unsafe { _mm_add_pd(_mm_mul_pd(c, a), b) }
-    }
-    #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    unsafe fn madd_ps(c: __m128, a: __m128, b: __m128) -> __m128 {
-        unsafe { _mm_add_ps(_mm_mul_ps(c, a), b) }
-    }
-    #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak!(fma_peak_f64, f64, __m128d, _mm_set1_pd, madd_pd, 12);
-    #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak!(fma_peak_f32, f32, __m128, _mm_set1_ps, madd_ps, 12);
+    mod sse2 {
+        use super::*;
 
-    /// Without FMA, the same multiply-adds with the products off the chains, `c ← c + x·a`
-    /// in eight sums, each `x` loaded from L1 as a kernel loads its rows: the chains above
-    /// wait on a multiply and an add at every step, and on some CPUs fall short of the peak
-    /// (the Xeon of model 207: 10.4 multiply-adds/ns against 11.6 this way). The floor takes
-    /// the faster of the two.
-    #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    macro_rules! peak_loads {
-        ($name:ident, $t:ty, $v:ty, $splat:ident, $load:ident, $mul:ident, $add:ident) => {
-            #[inline(never)]
-            pub fn $name(a: $t, b: $t) -> $t {
-                const LANES: usize = size_of::<$v>() / size_of::<$t>();
-                const ROWS: usize = 4 * 8 * LANES;
-                let xs: [$t; ROWS] = std::array::from_fn(|i| b * (i + 1) as $t);
-                // SAFETY: SSE2 is part of x86-64; every load is within `xs`.
-                unsafe {
-                    let a = $splat(a);
-                    let mut acc = [$splat(0.0); 8];
-                    for _ in 0..FMA_PEAK_OPS / ROWS {
-                        // Opaque at every pass, so that the products are not hoisted.
-                        let xs = std::hint::black_box(&xs);
-                        for row in xs.chunks_exact(8 * LANES) {
-                            for (k, c) in acc.iter_mut().enumerate() {
-                                let x = $load(row.as_ptr().add(k * LANES));
-                                *c = $add(*c, $mul(x, a));
+        unsafe fn madd_pd(c: __m128d, a: __m128d, b: __m128d) -> __m128d {
+            unsafe { _mm_add_pd(_mm_mul_pd(c, a), b) }
+        }
+        unsafe fn madd_ps(c: __m128, a: __m128, b: __m128) -> __m128 {
+            unsafe { _mm_add_ps(_mm_mul_ps(c, a), b) }
+        }
+        peak!(fma_peak_f64, f64, __m128d, _mm_set1_pd, madd_pd, 12);
+        peak!(fma_peak_f32, f32, __m128, _mm_set1_ps, madd_ps, 12);
+
+        /// The same multiply-adds with the products off the chains, `c ← c + x·a` in eight
+        /// sums, each `x` loaded from L1 as a kernel loads its rows: the chains above wait
+        /// on a multiply and an add at every step, and on some CPUs fall short of the peak
+        /// (the Xeon of model 207: 10.4 multiply-adds/ns against 11.6 this way). The floor
+        /// takes the faster of the two.
+        macro_rules! peak_loads {
+            ($name:ident, $t:ty, $v:ty, $splat:ident, $load:ident, $mul:ident, $add:ident) => {
+                #[inline(never)]
+                pub fn $name(a: $t, b: $t) -> $t {
+                    const LANES: usize = size_of::<$v>() / size_of::<$t>();
+                    const ROWS: usize = 4 * 8 * LANES;
+                    let xs: [$t; ROWS] = std::array::from_fn(|i| b * (i + 1) as $t);
+                    // SAFETY: SSE2 is part of x86-64; every load is within `xs`.
+                    unsafe {
+                        let a = $splat(a);
+                        let mut acc = [$splat(0.0); 8];
+                        for _ in 0..FMA_PEAK_OPS / ROWS {
+                            // Opaque at every pass, so that the products are not hoisted.
+                            let xs = std::hint::black_box(&xs);
+                            for row in xs.chunks_exact(8 * LANES) {
+                                for (k, c) in acc.iter_mut().enumerate() {
+                                    let x = $load(row.as_ptr().add(k * LANES));
+                                    *c = $add(*c, $mul(x, a));
+                                }
                             }
                         }
+                        let lanes = |v: $v| std::mem::transmute::<$v, [$t; LANES]>(v);
+                        acc.into_iter().flat_map(lanes).sum()
                     }
-                    let lanes = |v: $v| std::mem::transmute::<$v, [$t; LANES]>(v);
-                    acc.into_iter().flat_map(lanes).sum()
                 }
-            }
-        };
+            };
+        }
+        peak_loads!(
+            fma_peak_f64_loads,
+            f64,
+            __m128d,
+            _mm_set1_pd,
+            _mm_loadu_pd,
+            _mm_mul_pd,
+            _mm_add_pd
+        );
+        peak_loads!(
+            fma_peak_f32_loads,
+            f32,
+            __m128,
+            _mm_set1_ps,
+            _mm_loadu_ps,
+            _mm_mul_ps,
+            _mm_add_ps
+        );
     }
     #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak_loads!(
-        fma_peak_f64_loads,
-        f64,
-        __m128d,
-        _mm_set1_pd,
-        _mm_loadu_pd,
-        _mm_mul_pd,
-        _mm_add_pd
-    );
-    #[cfg(not(all(target_feature = "avx", target_feature = "fma")))]
-    peak_loads!(
-        fma_peak_f32_loads,
-        f32,
-        __m128,
-        _mm_set1_ps,
-        _mm_loadu_ps,
-        _mm_mul_ps,
-        _mm_add_ps
-    );
+    pub use sse2::*;
 }
 
 /// Elsewhere, scalar chains: the compiler's vectors, if any, would make a lower floor.

@@ -56,9 +56,11 @@ impl Arch {
     fn work(&self, method: &str) -> (f64, f64) {
         let w = self.widths;
         let (input, out) = (w[0] as f64, *w.last().unwrap() as f64);
+        // The last hidden layer's width, `n_(L-1)`.
+        let last = w[w.len() - 2] as f64;
         // The reverse sweep: every layer's matrix once more, and one product per unit.
-        let reverse = self.forward() - (w[w.len() - 2] as f64) * out + self.hidden();
-        let value_and_gradient = self.forward() + reverse + w[w.len() - 2] as f64;
+        let reverse = self.forward() - last * out + self.hidden();
+        let value_and_gradient = self.forward() + reverse + last;
         // Each pre-activation's Jacobian past the first layer: (n_l × n_(l-1)) · input.
         let beyond_first: f64 = w[1..].windows(2).map(|p| (p[0] * p[1]) as f64).sum();
         match method {
@@ -82,7 +84,7 @@ impl Arch {
                 self.forward()
                     + input * (beyond_first + self.hidden())
                     + beyond_first
-                    + input * w[w.len() - 2] as f64 * out,
+                    + input * last * out,
                 self.hidden(),
             ),
             // The fewer of two derivations: the tangent sweep along every input of the
@@ -95,10 +97,9 @@ impl Arch {
                 (self.forward() + tangents.min(curvature), self.hidden())
             }
             // The forward sweep but for the outputs' values, then a reverse sweep per output.
-            "jacobian" | "batch-jacobian" => (
-                self.forward() - w[w.len() - 2] as f64 * out + out * reverse,
-                self.hidden(),
-            ),
+            "jacobian" | "batch-jacobian" => {
+                (self.forward() - last * out + out * reverse, self.hidden())
+            }
             // The forward sweep but for the outputs' values, which neither product returns,
             // then its tangent (every matrix again, a product per hidden unit) or the reverse
             // sweep from `uᵀ` (`W_Lᵀ·u`, then the gradient's): as many as `reverse` either way.
