@@ -6,8 +6,8 @@
 # (both also in `f32`), `hvp` (also behind a call that cannot be inlined), `jvp`, `laplacian`,
 # `value_gradient_laplacian` and `hessian`,
 # and its first layer's `dot_rows` against its reverse sweep's `axpys`; the wide network's
-# `value_and_gradient` (also in `f32`), `hvp`, `jvp` and `hessian` (32 samples); the seed's (also
-# in `f32`) and the wide network's batch forward, gradient and `hvp`; four more networks'
+# `value_and_gradient` (also in `f32`), `hvp`, `jvp` and `hessian` (32 samples); the seed's and
+# the wide network's batch forward and gradient (both also in `f32`) and `hvp`; four more networks'
 # `forward`, `value_and_gradient` and `hvp`; the `jacobian` of a 12-32-32-6 network, a
 # 3-32-32-6 one, a 2-16-40 one and a 784-256-128-10 one (relu; 32 samples); a 3-64-64-64-1
 # network's `forward`, `value_and_gradient`, `hvp`, `laplacian`, `hessian` and

@@ -323,6 +323,13 @@ fn main() {
     fastest("wide-batch-gradient", &filter, 30, ROWS, || {
         black_box(wide.gradient_batch(black_box(xw.view())).unwrap());
     });
+    let xw32 = xw.mapv(|v| v as f32);
+    fastest("wide-f32-batch-forward", &filter, 30, ROWS, || {
+        black_box(wide32.forward_batch(black_box(xw32.view())).unwrap());
+    });
+    fastest("wide-f32-batch-gradient", &filter, 30, ROWS, || {
+        black_box(wide32.gradient_batch(black_box(xw32.view())).unwrap());
+    });
     // Into one array reused: nothing allocated, zeroed or copied.
     let mut gradient = Array2::zeros((ROWS, 64));
     fastest("wide-batch-gradient-into", &filter, 30, ROWS, || {
