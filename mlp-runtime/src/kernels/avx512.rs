@@ -212,3 +212,42 @@ pub(super) unsafe fn reduce(a: [__m512d; 4], b: [__m512d; 4]) -> __m512d {
         _mm512_add_pd(_mm512_unpacklo_pd(a2, b2), _mm512_unpackhi_pd(a2, b2))
     }
 }
+
+/// Sixteen `f32` dot products' lanes, two to a vector (`v[s]`: one dot's eight lanes low,
+/// another's high), added up as [`dot_f32`](super::avx::dot_f32) adds one's: lanes four
+/// apart, then two apart, then the last two, each step of all sixteen at once. Returns, in
+/// 128-bit blocks, the low dots of `v[0]`, `v[2]`, `v[4]`, `v[6]`, then the high ones, then
+/// the low dots of `v[1]`, `v[3]`, `v[5]`, `v[7]`, then the high ones.
+///
+/// # Safety
+/// The target has AVX-512F.
+#[inline(always)]
+pub(super) unsafe fn reduce_pairs_f32(v: [__m512; 8]) -> __m512 {
+    // SAFETY: the caller's.
+    unsafe {
+        // `[four(x.low), four(x.high), four(y.low), four(y.high)]`, `four = [l0+l4, l1+l5,
+        // l2+l6, l3+l7]`: the 128-bit blocks 0 and 2 of each plus blocks 1 and 3.
+        let four = |x: __m512, y: __m512| {
+            _mm512_add_ps(
+                _mm512_shuffle_f32x4::<0x88>(x, y),
+                _mm512_shuffle_f32x4::<0xdd>(x, y),
+            )
+        };
+        // In each block, `[f0+f2, f1+f3]` of one `four`'s block, then of the other's.
+        let two = |a: __m512, b: __m512| {
+            _mm512_add_ps(
+                _mm512_shuffle_ps::<0x44>(a, b),
+                _mm512_shuffle_ps::<0xee>(a, b),
+            )
+        };
+        let (a, b) = (
+            two(four(v[0], v[1]), four(v[2], v[3])),
+            two(four(v[4], v[5]), four(v[6], v[7])),
+        );
+        // In each block, `t0 + t1` of each pair.
+        _mm512_add_ps(
+            _mm512_shuffle_ps::<0x88>(a, b),
+            _mm512_shuffle_ps::<0xdd>(a, b),
+        )
+    }
+}

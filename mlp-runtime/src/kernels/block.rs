@@ -12,8 +12,16 @@
 //!   tile's dots, then lanes 4–7. Six rows by two samples where the rows are long (twelve
 //!   chains of multiply-adds in flight, eight loads per twelve, fifteen of AVX's sixteen
 //!   registers), then two rows by four samples (eight chains, six loads per eight).
-//! - `f32`: a dot's eight lanes are one 256-bit vector; four rows by four samples with
-//!   AVX-512's 32 registers, two by four with AVX's 16.
+//! - `f32` with AVX-512: a dot's eight lanes are half a vector, two rows' to a vector (each
+//!   sample's eight terms in both halves): four rows by eight samples, sixteen vectors of
+//!   lanes, two rows' pairs and eight samples loaded per sixteen multiply-adds; two rows by
+//!   eight samples for two rows left over. Against a dot's lanes in one 256-bit vector (four
+//!   rows by four samples), on the Xeon with two 512-bit multiply-add units
+//!   (`scripts/ab-min.sh`, two alignments): the wide network's `f32` batch forward −24 %,
+//!   its batch gradient −18 %, the seed's −16 % and −5 %. Not measured on a Zen 4, whose
+//!   512-bit multiply-adds run at the rate of its 256-bit ones.
+//! - `f32` with AVX alone: a dot's eight lanes are one 256-bit vector; two rows by four
+//!   samples.
 //! - Rows of fewer than [`SHORT_ROWS`] terms, with AVX alone: a sample at a time, four rows
 //!   at once, by the single call's [`dot_rows`](super::dot_rows).
 
@@ -24,7 +32,7 @@ use core::hint::black_box;
 use super::avx::combine;
 use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
-use super::avx512::{fmadd_low, reduce};
+use super::avx512::{fmadd_low, reduce, reduce_pairs_f32};
 
 /// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
 /// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
@@ -137,7 +145,39 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     }
 }
 
+/// [`dot_block_f64`] in `f32`, in AVX-512's vectors: tiles of four rows by eight samples,
+/// then of two rows, then the rows left a `dot` each.
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
+    w: &[[f32; N]; R],
+    samples: &[[f32; N]; B],
+    mut element: impl FnMut(usize, usize, f32),
+) {
+    if const { N < TILED_TERMS } {
+        return super::scalar_dot_block(w, samples, element);
+    }
+    let dot = |w: &[f32; N], x: &[f32; N]| super::avx::dot_f32::<N>(|k| (w[k], x[k]));
+    let mut j = 0;
+    if const { R >= 4 } {
+        // SAFETY: the target has AVX-512F; `tiled` keeps `j + 4 <= R` and `b + 8 <= B`.
+        let fours =
+            |w: &_, samples: &_, j, b| unsafe { tile_f32::<N, B, R, 4, 2>(w, samples, j, b) };
+        j = tiled::<f32, N, B, R, 4, 8>(w, samples, j, &mut element, fours, dot);
+    }
+    if const { R % 4 >= 2 } {
+        // SAFETY: as above, with `j + 2 <= R`.
+        let twos =
+            |w: &_, samples: &_, j, b| unsafe { tile_f32::<N, B, R, 2, 1>(w, samples, j, b) };
+        j = tiled::<f32, N, B, R, 2, 8>(w, samples, j, &mut element, twos, dot);
+    }
+    if const { R % 2 == 1 } {
+        singles(w, samples, j, element, dot);
+    }
+}
+
 /// [`dot_block_f64`] in `f32`, in AVX's vectors.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     w: &[[f32; N]; R],
@@ -145,7 +185,6 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     element: impl FnMut(usize, usize, f32),
 ) {
     // `dot_rows_f32` takes four rows at once however many there are.
-    #[cfg(not(target_feature = "avx512f"))]
     if (TILED_TERMS..SHORT_ROWS).contains(&N) {
         return by_samples(w, samples, element, |w, x| {
             super::avx::dot_rows_f32::<N, R>(|j, k| (w[j][k], x[k]))
@@ -164,6 +203,7 @@ pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
 
 /// The whole block by tiles of `Q` rows by four samples ([`tiled`]), the rows left a
 /// `dot` each; rows too short to tile by [`scalar_dot_block`](super::scalar_dot_block).
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 fn whole<T: crate::Scalar, const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[T; N]; R],
@@ -445,6 +485,7 @@ unsafe fn half<
 ///
 /// # Safety
 /// The target has AVX and FMA; `j + Q <= R`, `b + 4 <= B`; `Q` is even.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 unsafe fn tile_f32<const N: usize, const B: usize, const R: usize, const Q: usize>(
     w: &[[f32; N]; R],
@@ -502,6 +543,7 @@ unsafe fn tile_f32<const N: usize, const B: usize, const R: usize, const Q: usiz
 ///
 /// # Safety
 /// The target has AVX.
+#[cfg(not(target_feature = "avx512f"))]
 #[inline(always)]
 unsafe fn reduce_f32(a: [__m256; 4], b: [__m256; 4]) -> __m256 {
     // SAFETY: the caller's.
@@ -529,5 +571,83 @@ unsafe fn reduce_f32(a: [__m256; 4], b: [__m256; 4]) -> __m256 {
             _mm256_shuffle_ps::<0x88>(a01, a23),
             _mm256_shuffle_ps::<0xdd>(a01, a23),
         )
+    }
+}
+
+/// Rows `j..j + Q` by samples `b..b + 8` of [`dot_block_f32`] with AVX-512, `Q = 2·P`:
+/// `[row][sample]`. Rows `j + 2p` and `j + 2p + 1` share a vector of lanes for each sample
+/// (the first's eight lanes low, the second's high), loaded as two 256-bit halves; each
+/// sample's eight terms are broadcast to both halves. Every lane takes its terms as
+/// [`dot_f32`](super::avx::dot_f32)'s does, and [`reduce_pairs_f32`] adds them up as it
+/// does: the same bits as the single call.
+///
+/// # Safety
+/// The target has AVX-512F; `j + Q <= R`, `b + 8 <= B`.
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+unsafe fn tile_f32<
+    const N: usize,
+    const B: usize,
+    const R: usize,
+    const Q: usize,
+    const P: usize,
+>(
+    w: &[[f32; N]; R],
+    samples: &[[f32; N]; B],
+    j: usize,
+    b: usize,
+) -> [[f32; 8]; Q] {
+    const { assert!(Q == 2 * P) };
+    // SAFETY: the caller's; every load is of terms `k..k + 8` (or `+ 4`) with `k + 8 <= N`
+    // (or `+ 4`), of rows `j + q < R` and samples `b + s < B`.
+    unsafe {
+        let row = |q: usize| w[j + q].as_ptr();
+        let sample = |s: usize| samples[b + s].as_ptr();
+        let mut lanes = [[_mm512_setzero_ps(); 8]; P];
+        let mut k = 0;
+        while k + 8 <= N {
+            // In `f64` lanes: AVX-512F alone inserts and broadcasts 256 bits only so.
+            let pairs: [_; P] = core::array::from_fn(|p| {
+                let half = |q: usize| _mm256_castps_pd(_mm256_loadu_ps(row(q).add(k)));
+                let low = _mm512_castpd256_pd512(half(2 * p));
+                _mm512_castpd_ps(_mm512_insertf64x4::<1>(low, half(2 * p + 1)))
+            });
+            for s in 0..8 {
+                let terms = _mm256_castps_pd(_mm256_loadu_ps(sample(s).add(k)));
+                let inputs = _mm512_castpd_ps(_mm512_broadcast_f64x4(terms));
+                for (lanes, &pair) in lanes.iter_mut().zip(&pairs) {
+                    lanes[s] = _mm512_fmadd_ps(pair, inputs, lanes[s]);
+                }
+            }
+            k += 8;
+        }
+        // The half group into lanes 0–3 of each row (0–3 and 8–11), as `dot_f32` adds it.
+        if k + 4 <= N {
+            debug_assert_eq!(tail_start(N), k + 4);
+            let pairs: [_; P] = core::array::from_fn(|p| {
+                let low = _mm512_zextps128_ps512(_mm_loadu_ps(row(2 * p).add(k)));
+                _mm512_insertf32x4::<2>(low, _mm_loadu_ps(row(2 * p + 1).add(k)))
+            });
+            for s in 0..8 {
+                let inputs = _mm512_broadcast_f32x4(_mm_loadu_ps(sample(s).add(k)));
+                for (lanes, &pair) in lanes.iter_mut().zip(&pairs) {
+                    lanes[s] = _mm512_mask3_fmadd_ps(pair, inputs, lanes[s], 0x0f0f);
+                }
+            }
+        }
+        let mut out = [[0.0; 8]; Q];
+        for (p, lanes) in lanes.iter().enumerate() {
+            let mut sums = [0.0; 16];
+            _mm512_storeu_ps(sums.as_mut_ptr(), reduce_pairs_f32(*lanes));
+            for s in 0..8 {
+                for (d, q) in [2 * p, 2 * p + 1].into_iter().enumerate() {
+                    let tail = tail::<f32, N>(&|i| (w[j + q][i], samples[b + s][i]));
+                    // Row `2p`'s sums in lanes 0–3 (samples 0, 2, 4, 6) and 8–11 (1, 3, 5,
+                    // 7), row `2p + 1`'s in lanes 4–7 and 12–15.
+                    out[q][s] = sums[8 * (s % 2) + 4 * d + s / 2] + tail;
+                }
+            }
+        }
+        out
     }
 }

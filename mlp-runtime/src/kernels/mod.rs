@@ -1435,6 +1435,10 @@ mod tests {
         check::<67, 3, 6>();
         check::<68, 7, 5>();
         check::<13, 16, 7>();
+        // `f32`'s tiles of eight samples with AVX-512, and samples and rows left over.
+        check::<52, 13, 14>();
+        check::<12, 9, 6>();
+        check::<36, 24, 3>();
         // Short rows a sample at a time with AVX alone, too many of them for that, and
         // rows just long enough for the tiles.
         check::<31, 5, 9>();
