@@ -40,8 +40,8 @@ pub trait Scalar:
     /// but for `f64`, in its AVX-512 vectors written out where the target has them (LLVM
     /// would keep to 256-bit ones), else in a pass over the row per stage where that
     /// measured faster (see `kernels/tanh_row.rs`); for `f32`, short rows in AVX vectors
-    /// written out where the target has AVX2 and FMA (`kernels/tanh_f32.rs`). Every element
-    /// the scalar form's to the bit.
+    /// written out where the target has AVX2 and FMA, long ones in AVX-512's where it has
+    /// them (`kernels/tanh_f32.rs`). Every element the scalar form's to the bit.
     #[doc(hidden)]
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[Self; N], value: &mut [Self; N], slope: &mut [Self; N]) {
@@ -305,7 +305,8 @@ impl Scalar for f32 {
     sse2_kernels!(__m128);
 
     /// Short rows (the single calls') in AVX vectors written out where the target has AVX2
-    /// and FMA; long ones (a batch's) as LLVM vectorizes them (`kernels/tanh_row.rs`).
+    /// and FMA; long ones (a batch's) in AVX-512's written out where the target has them,
+    /// else as LLVM vectorizes them (`kernels/tanh_row.rs`).
     #[cfg(all(
         target_arch = "x86_64",
         target_feature = "avx2",
@@ -314,10 +315,12 @@ impl Scalar for f32 {
     #[inline(always)]
     fn tanh_row<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
         if const { N < 64 } {
-            crate::kernels::tanh_f32::row_f32(x, value, slope);
-        } else {
-            crate::kernels::tanh_row::elements(x, value, slope);
+            return crate::kernels::tanh_f32::row_f32(x, value, slope);
         }
+        #[cfg(target_feature = "avx512f")]
+        crate::kernels::tanh_f32::row_f32_512(x, value, slope);
+        #[cfg(not(target_feature = "avx512f"))]
+        crate::kernels::tanh_row::elements(x, value, slope);
     }
 
     #[cfg(all(target_arch = "x86_64", target_feature = "avx", target_feature = "fma"))]

@@ -1,13 +1,15 @@
-//! `tanh` and its derivative over a short row of `f32`, eight to an AVX vector: the
-//! operations of [`crate::exp_f32::exp_expm1_minus_twice`] and
+//! `tanh` and its derivative over a row of `f32`, eight to an AVX vector or sixteen to an
+//! AVX-512 one: the operations of [`crate::exp_f32::exp_expm1_minus_twice`] and
 //! [`Tanh::value_and_derivative`](crate::Tanh), one for one and in the same order, each
 //! correctly rounded per lane, so that every lane is the scalar form's to the bit (tested
-//! in `tanh_row.rs`, with `f32`'s other row form). Written out because LLVM, left to vectorize the scalar form over rows of 20 and
-//! 10, took most of it four lanes or one at a time (twelve divisions for the seed's 30
-//! values, one of them on eight lanes): the seed's `f32` `forward` 20 % faster so, built
-//! `native` (AVX-512) or for `x86-64-v3`, its `value_and_gradient` 0.5–1.8 % slower
-//! (`scripts/ab-min.sh`, two alignments). Long rows (a batch's) stay with
-//! [`super::tanh_row::elements`], sixteen at a time.
+//! in `tanh_row.rs`, with `f32`'s other row form). Written out because LLVM, left to
+//! vectorize the scalar form over rows of 20 and 10, took most of it four lanes or one at a
+//! time (twelve divisions for the seed's 30 values, one of them on eight lanes): the seed's
+//! `f32` `forward` 20 % faster so, built `native` (AVX-512) or for `x86-64-v3`, its
+//! `value_and_gradient` 0.5–1.8 % slower (`scripts/ab-min.sh`, two alignments). Long rows
+//! (a batch's) go sixteen at a time: with AVX-512 in its vectors ([`row_f32_512`]), where
+//! LLVM keeps to 256-bit ones on the CPUs that tune for them (a row of 320 on the Xeon:
+//! 0.58 ns a value so), else by [`super::tanh_row::elements`].
 
 use core::arch::x86_64::*;
 
@@ -18,68 +20,265 @@ use crate::{Activation, Tanh};
 /// rest (fewer than eight) element by element.
 #[inline(always)]
 pub fn row_f32<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
-    let whole = N / 8 * 8;
-    for l in (0..whole).step_by(8) {
-        // SAFETY: the target has AVX2 and FMA, and lanes `l..l + 8` are in all three rows.
+    // SAFETY: the target has AVX2 and FMA.
+    let done = unsafe { vectors::<__m256, N>(x, value, slope, 0) };
+    elements(x, value, slope, done);
+}
+
+/// [`row_f32`] sixteen at a time in AVX-512's vectors, then eight, then element by element.
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+pub fn row_f32_512<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
+    // SAFETY: the target has AVX-512F, AVX2 and FMA.
+    let done = unsafe {
+        let sixteens = vectors::<__m512, N>(x, value, slope, 0);
+        vectors::<__m256, N>(x, value, slope, sixteens)
+    };
+    elements(x, value, slope, done);
+}
+
+/// Lanes `from..` of the row, a vector at a time as far as they fill vectors; returns the
+/// first lane not done.
+///
+/// # Safety
+/// The target has `V`'s features.
+#[inline(always)]
+unsafe fn vectors<V: Lanes, const N: usize>(
+    x: &[f32; N],
+    value: &mut [f32; N],
+    slope: &mut [f32; N],
+    from: usize,
+) -> usize {
+    let end = from + (N - from) / V::W * V::W;
+    for l in (from..end).step_by(V::W) {
+        // SAFETY: the caller's; lanes `l..l + V::W` are in all three rows.
         unsafe {
-            let (t, d) = tanh(_mm256_loadu_ps(x.as_ptr().add(l)));
-            _mm256_storeu_ps(value.as_mut_ptr().add(l), t);
-            _mm256_storeu_ps(slope.as_mut_ptr().add(l), d);
+            let (t, d) = tanh(V::load(x.as_ptr().add(l)));
+            V::store(value.as_mut_ptr().add(l), t);
+            V::store(slope.as_mut_ptr().add(l), d);
         }
     }
-    for l in whole..N {
+    end
+}
+
+/// Lanes `from..` element by element.
+#[inline(always)]
+fn elements<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N], from: usize) {
+    for l in from..N {
         (value[l], slope[l]) = <Tanh as Activation<f32>>::value_and_derivative(x[l]);
     }
 }
 
-/// `f32` splat.
-#[inline(always)]
-fn splat(v: f32) -> __m256 {
-    // SAFETY: the target has AVX.
-    unsafe { _mm256_set1_ps(v) }
+/// A vector of `f32` lanes and the operations `tanh` takes on it, each lane by lane.
+trait Lanes: Copy {
+    /// Lanes to a vector.
+    const W: usize;
+    unsafe fn load(at: *const f32) -> Self;
+    unsafe fn store(at: *mut f32, v: Self);
+    unsafe fn splat(v: f32) -> Self;
+    unsafe fn add(a: Self, b: Self) -> Self;
+    unsafe fn sub(a: Self, b: Self) -> Self;
+    unsafe fn mul(a: Self, b: Self) -> Self;
+    unsafe fn div(a: Self, b: Self) -> Self;
+    /// `a·b + c`, rounded once.
+    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self;
+    /// `-(a·b) + c`, rounded once.
+    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self;
+    /// `a < b ? a : b`: `b` where either is NaN.
+    unsafe fn min(a: Self, b: Self) -> Self;
+    /// The bits of `b` but those set in `a`.
+    unsafe fn andnot(a: Self, b: Self) -> Self;
+    unsafe fn and(a: Self, b: Self) -> Self;
+    unsafe fn or(a: Self, b: Self) -> Self;
+    /// Each lane's bits shifted left by 23: an exponent from the low bits of a sum.
+    unsafe fn exponent(a: Self) -> Self;
+}
+
+// SAFETY (every method of both): the module is compiled only with AVX2 and FMA, the
+// `__m512` impl only with AVX-512F too; pointers are the callers'.
+impl Lanes for __m256 {
+    const W: usize = 8;
+    #[inline(always)]
+    unsafe fn load(at: *const f32) -> Self {
+        unsafe { _mm256_loadu_ps(at) }
+    }
+    #[inline(always)]
+    unsafe fn store(at: *mut f32, v: Self) {
+        unsafe { _mm256_storeu_ps(at, v) }
+    }
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        unsafe { _mm256_set1_ps(v) }
+    }
+    #[inline(always)]
+    unsafe fn add(a: Self, b: Self) -> Self {
+        unsafe { _mm256_add_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn sub(a: Self, b: Self) -> Self {
+        unsafe { _mm256_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn mul(a: Self, b: Self) -> Self {
+        unsafe { _mm256_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn div(a: Self, b: Self) -> Self {
+        unsafe { _mm256_div_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self {
+        unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self {
+        unsafe { _mm256_fnmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn min(a: Self, b: Self) -> Self {
+        unsafe { _mm256_min_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn andnot(a: Self, b: Self) -> Self {
+        unsafe { _mm256_andnot_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe { _mm256_and_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe { _mm256_or_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn exponent(a: Self) -> Self {
+        unsafe { _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(a))) }
+    }
+}
+
+/// AVX-512F alone has the bitwise operations on integers only.
+#[cfg(target_feature = "avx512f")]
+impl Lanes for __m512 {
+    const W: usize = 16;
+    #[inline(always)]
+    unsafe fn load(at: *const f32) -> Self {
+        unsafe { _mm512_loadu_ps(at) }
+    }
+    #[inline(always)]
+    unsafe fn store(at: *mut f32, v: Self) {
+        unsafe { _mm512_storeu_ps(at, v) }
+    }
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        unsafe { _mm512_set1_ps(v) }
+    }
+    #[inline(always)]
+    unsafe fn add(a: Self, b: Self) -> Self {
+        unsafe { _mm512_add_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn sub(a: Self, b: Self) -> Self {
+        unsafe { _mm512_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn mul(a: Self, b: Self) -> Self {
+        unsafe { _mm512_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn div(a: Self, b: Self) -> Self {
+        unsafe { _mm512_div_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self {
+        unsafe { _mm512_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self {
+        unsafe { _mm512_fnmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    unsafe fn min(a: Self, b: Self) -> Self {
+        unsafe { _mm512_min_ps(a, b) }
+    }
+    #[inline(always)]
+    unsafe fn andnot(a: Self, b: Self) -> Self {
+        unsafe {
+            _mm512_castsi512_ps(_mm512_andnot_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
+    }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe {
+            _mm512_castsi512_ps(_mm512_and_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe {
+            _mm512_castsi512_ps(_mm512_or_si512(
+                _mm512_castps_si512(a),
+                _mm512_castps_si512(b),
+            ))
+        }
+    }
+    #[inline(always)]
+    unsafe fn exponent(a: Self) -> Self {
+        unsafe { _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_castps_si512(a))) }
+    }
 }
 
 /// [`Tanh::value_and_derivative`](crate::Tanh): `tanh|x| = -m / (2 + m)`, `sech² = 4e /
 /// (2 + m)²` with `(e, m) = (exp, expm1)(-2|x|)`, the sign put back.
+///
+/// # Safety
+/// The target has `V`'s features.
 #[inline(always)]
-unsafe fn tanh(x: __m256) -> (__m256, __m256) {
-    // SAFETY: the target has AVX2 and FMA.
+unsafe fn tanh<V: Lanes>(x: V) -> (V, V) {
+    // SAFETY: the caller's.
     unsafe {
-        let sign = splat(-0.0);
-        let (e, m) = exp_expm1_minus_twice(_mm256_andnot_ps(sign, x));
-        let q = _mm256_div_ps(splat(1.0), _mm256_add_ps(splat(2.0), m));
+        let sign = V::splat(-0.0);
+        let (e, m) = exp_expm1_minus_twice(V::andnot(sign, x));
+        let q = V::div(V::splat(1.0), V::add(V::splat(2.0), m));
         // copysign: the magnitude's bits but the sign, the argument's.
-        let magnitude = _mm256_andnot_ps(sign, _mm256_mul_ps(m, q));
-        let t = _mm256_or_ps(magnitude, _mm256_and_ps(sign, x));
-        let d = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(splat(4.0), e), q), q);
+        let magnitude = V::andnot(sign, V::mul(m, q));
+        let t = V::or(magnitude, V::and(sign, x));
+        let d = V::mul(V::mul(V::mul(V::splat(4.0), e), q), q);
         (t, d)
     }
 }
 
 /// [`crate::exp_f32::exp_expm1_minus_twice`], lane by lane.
+///
+/// # Safety
+/// The target has `V`'s features.
 #[inline(always)]
-unsafe fn exp_expm1_minus_twice(a: __m256) -> (__m256, __m256) {
-    // SAFETY: the target has AVX2 and FMA.
+unsafe fn exp_expm1_minus_twice<V: Lanes>(a: V) -> (V, V) {
+    // SAFETY: the caller's.
     unsafe {
         // `a > MAX ? MAX : a`: with the argument second, `min` passes a NaN through.
-        let a = _mm256_min_ps(splat(MAX), a);
-        let k = _mm256_fmadd_ps(a, splat(-2.0 * LOG2_E), splat(SHIFTER));
-        let n = _mm256_sub_ps(k, splat(SHIFTER));
-        let r = _mm256_fnmadd_ps(n, splat(LN2_HI), _mm256_mul_ps(splat(-2.0), a));
+        let a = V::min(V::splat(MAX), a);
+        let k = V::fmadd(a, V::splat(-2.0 * LOG2_E), V::splat(SHIFTER));
+        let n = V::sub(k, V::splat(SHIFTER));
+        let r = V::fnmadd(n, V::splat(LN2_HI), V::mul(V::splat(-2.0), a));
         // `madd(-n, LN2_LO, r)`: the product negated is exact, so fnmadd is the same.
-        let r = _mm256_fnmadd_ps(n, splat(LN2_LO), r);
-        let c = |i: usize| splat(POLYNOMIAL[i]);
-        let r2 = _mm256_mul_ps(r, r);
-        let pair = |i: usize| _mm256_fmadd_ps(c(i + 1), r, c(i));
-        let q = _mm256_fmadd_ps(_mm256_fmadd_ps(pair(4), r2, pair(2)), r2, pair(0));
-        let q = _mm256_fmadd_ps(r2, q, r);
+        let r = V::fnmadd(n, V::splat(LN2_LO), r);
+        let c = |i: usize| V::splat(POLYNOMIAL[i]);
+        let r2 = V::mul(r, r);
+        let pair = |i: usize| V::fmadd(c(i + 1), r, c(i));
+        let q = V::fmadd(V::fmadd(pair(4), r2, pair(2)), r2, pair(0));
+        let q = V::fmadd(r2, q, r);
         // 2ⁿ as 2ⁿ⁺³⁰·2⁻³⁰, as the scalar form's.
-        let unbias = splat(TWO_TO_MINUS_30);
-        let biased = _mm256_add_ps(k, splat(30.0 + 127.0));
-        let two_nb = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(biased)));
-        let two_n = _mm256_mul_ps(two_nb, unbias);
-        let exp = _mm256_fmadd_ps(q, two_n, two_n);
-        let expm1 = _mm256_fmadd_ps(q, two_n, _mm256_sub_ps(two_n, splat(1.0)));
+        let unbias = V::splat(TWO_TO_MINUS_30);
+        let two_nb = V::exponent(V::add(k, V::splat(30.0 + 127.0)));
+        let two_n = V::mul(two_nb, unbias);
+        let exp = V::fmadd(q, two_n, two_n);
+        let expm1 = V::fmadd(q, two_n, V::sub(two_n, V::splat(1.0)));
         (exp, expm1)
     }
 }

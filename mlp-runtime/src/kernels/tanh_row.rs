@@ -19,8 +19,8 @@
 //!
 //! [`Tanh::value_and_derivative`]: crate::Activation::value_and_derivative
 
-// With AVX-512 only `elements` is called (for `f32`'s long rows); the rest is still built
-// and tested.
+// With AVX-512 none of this is called (`f64` and `f32` rows have forms of their own); it is
+// still built and tested.
 #![cfg_attr(
     all(target_arch = "x86_64", target_feature = "avx512f"),
     allow(dead_code)
@@ -162,8 +162,8 @@ mod tests {
     }
 
     /// `f32`'s row forms, [`elements`] (sixteen at a time from 64 values) and, where the
-    /// target has AVX2 and FMA, [`super::super::tanh_f32::row_f32`], against the scalar
-    /// form, bit for bit (any NaN for a NaN).
+    /// target has AVX2 and FMA, [`super::super::tanh_f32::row_f32`] (and with AVX-512
+    /// `row_f32_512`), against the scalar form, bit for bit (any NaN for a NaN).
     #[test]
     fn f32_rows_keep_the_bits() {
         type Row<const N: usize> = fn(&[f32; N], &mut [f32; N], &mut [f32; N]);
@@ -176,6 +176,8 @@ mod tests {
                     target_feature = "fma"
                 ))]
                 ("row_f32", super::super::tanh_f32::row_f32),
+                #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+                ("row_f32_512", super::super::tanh_f32::row_f32_512),
             ];
             let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
             for chunk in values.chunks(N) {
@@ -219,5 +221,9 @@ mod tests {
         check::<63>(&values);
         check::<64>(&values);
         check::<320>(&values);
+        // Sixteens, then an eight, then single lanes.
+        check::<16>(&values);
+        check::<31>(&values);
+        check::<100>(&values);
     }
 }
