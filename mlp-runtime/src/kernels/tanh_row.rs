@@ -176,7 +176,8 @@ mod tests {
                     target_feature = "fma"
                 ))]
                 ("row_f32", super::super::tanh_f32::row_f32),
-                #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+                // Miri (nightly 2026-05-19) does not emulate `_mm512_min_ps`.
+                #[cfg(all(target_arch = "x86_64", target_feature = "avx512f", not(miri)))]
                 ("row_f32_512", super::super::tanh_f32::row_f32_512),
             ];
             let same = |a: f32, b: f32| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
