@@ -34,13 +34,11 @@ use super::avx::{tail, tail_start};
 #[cfg(target_feature = "avx512f")]
 use super::avx512::{fmadd_low, reduce, reduce_pairs_f32};
 
-/// The rows of a tile: with AVX-512's 32 registers four (sixteen vectors of lanes), with
-/// AVX's 16 two (eight vectors of lanes: `f32`'s, or each half of `f64`'s eight; `f64`
-/// takes six rows by two samples first on long rows, `LONG_ROWS`). Four rows of `f32` with
-/// AVX's registers measured slower (the seed's first layer, 16 samples: 1.1–1.3 µs against
-/// 0.9).
-#[cfg(target_feature = "avx512f")]
-const TILE_ROWS: usize = 4;
+/// The rows of a tile with AVX's 16 registers: two (eight vectors of lanes: `f32`'s, or
+/// each half of `f64`'s eight; `f64` takes six rows by two samples first on long rows,
+/// `LONG_ROWS`). Four rows of `f32` so measured slower (the seed's first layer, 16 samples:
+/// 1.1–1.3 µs against 0.9). AVX-512's 32 registers take four ([`fours_and_twos`]: sixteen
+/// vectors of lanes).
 #[cfg(not(target_feature = "avx512f"))]
 const TILE_ROWS: usize = 2;
 
@@ -64,26 +62,51 @@ const TILED_TERMS: usize = 8;
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
     w: &[[f64; N]; R],
     samples: &[[f64; N]; B],
-    mut element: impl FnMut(usize, usize, f64),
+    element: impl FnMut(usize, usize, f64),
+) {
+    fours_and_twos::<f64, N, B, R, 4>(
+        w,
+        samples,
+        element,
+        // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + 4 <= R` (or `+ 2`)
+        // and `b + 4 <= B`.
+        |w, samples, j, b| unsafe { tile::<N, B, R, 4>(w, samples, j, b) },
+        |w, samples, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) },
+        |w, x| super::avx::dot_f64::<N>(|k| (w[k], x[k])),
+    );
+}
+
+/// The whole block by tiles of four rows by `S` samples ([`tiled`]), then of two rows,
+/// then the rows left a `dot` each; rows too short to tile by
+/// [`scalar_dot_block`](super::scalar_dot_block). Each kind of tile only where rows are
+/// left for it (in `const`: the others are not compiled), as in `sums_rows`.
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+fn fours_and_twos<
+    T: crate::Scalar,
+    const N: usize,
+    const B: usize,
+    const R: usize,
+    const S: usize,
+>(
+    w: &[[T; N]; R],
+    samples: &[[T; N]; B],
+    mut element: impl FnMut(usize, usize, T),
+    fours: impl Fn(&[[T; N]; R], &[[T; N]; B], usize, usize) -> [[T; S]; 4],
+    twos: impl Fn(&[[T; N]; R], &[[T; N]; B], usize, usize) -> [[T; S]; 2],
+    dot: impl Fn(&[T; N], &[T; N]) -> T,
 ) {
     if const { N < TILED_TERMS } {
         return super::scalar_dot_block(w, samples, element);
     }
-    let dot = |w: &[f64; N], x: &[f64; N]| super::avx::dot_f64::<N>(|k| (w[k], x[k]));
-    // SAFETY: the target has AVX-512F and FMA; `tiled` keeps `j + Q <= R` and `b + 4 <= B`.
-    let fours = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, TILE_ROWS>(w, samples, j, b) };
-    // Each kind of tile only where rows are left for it (in `const`: the others are not
-    // compiled), as in `sums_rows`.
     let mut j = 0;
-    if const { R >= TILE_ROWS } {
-        j = tiled::<f64, N, B, R, TILE_ROWS, 4>(w, samples, j, &mut element, fours, dot);
+    if const { R >= 4 } {
+        j = tiled::<T, N, B, R, 4, S>(w, samples, j, &mut element, fours, &dot);
     }
-    // SAFETY: as above.
-    let twos = |w: &_, samples: &_, j, b| unsafe { tile::<N, B, R, 2>(w, samples, j, b) };
-    if const { R % TILE_ROWS >= 2 } {
-        j = tiled::<f64, N, B, R, 2, 4>(w, samples, j, &mut element, twos, dot);
+    if const { R % 4 >= 2 } {
+        j = tiled::<T, N, B, R, 2, S>(w, samples, j, &mut element, twos, &dot);
     }
-    if const { R % TILE_ROWS % 2 == 1 } {
+    if const { R % 2 == 1 } {
         singles(w, samples, j, element, dot);
     }
 }
@@ -152,28 +175,18 @@ pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
 pub fn dot_block_f32<const N: usize, const B: usize, const R: usize>(
     w: &[[f32; N]; R],
     samples: &[[f32; N]; B],
-    mut element: impl FnMut(usize, usize, f32),
+    element: impl FnMut(usize, usize, f32),
 ) {
-    if const { N < TILED_TERMS } {
-        return super::scalar_dot_block(w, samples, element);
-    }
-    let dot = |w: &[f32; N], x: &[f32; N]| super::avx::dot_f32::<N>(|k| (w[k], x[k]));
-    let mut j = 0;
-    if const { R >= 4 } {
-        // SAFETY: the target has AVX-512F; `tiled` keeps `j + 4 <= R` and `b + 8 <= B`.
-        let fours =
-            |w: &_, samples: &_, j, b| unsafe { tile_f32::<N, B, R, 4, 2>(w, samples, j, b) };
-        j = tiled::<f32, N, B, R, 4, 8>(w, samples, j, &mut element, fours, dot);
-    }
-    if const { R % 4 >= 2 } {
-        // SAFETY: as above, with `j + 2 <= R`.
-        let twos =
-            |w: &_, samples: &_, j, b| unsafe { tile_f32::<N, B, R, 2, 1>(w, samples, j, b) };
-        j = tiled::<f32, N, B, R, 2, 8>(w, samples, j, &mut element, twos, dot);
-    }
-    if const { R % 2 == 1 } {
-        singles(w, samples, j, element, dot);
-    }
+    fours_and_twos::<f32, N, B, R, 8>(
+        w,
+        samples,
+        element,
+        // SAFETY: the target has AVX-512F; `tiled` keeps `j + 4 <= R` (or `+ 2`) and `b + 8
+        // <= B`.
+        |w, samples, j, b| unsafe { tile_f32::<N, B, R, 4, 2>(w, samples, j, b) },
+        |w, samples, j, b| unsafe { tile_f32::<N, B, R, 2, 1>(w, samples, j, b) },
+        |w, x| super::avx::dot_f32::<N>(|k| (w[k], x[k])),
+    );
 }
 
 /// [`dot_block_f64`] in `f32`, in AVX's vectors.
