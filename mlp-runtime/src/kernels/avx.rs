@@ -664,6 +664,84 @@ impl Vector<f32> for Avx {
     }
 }
 
+/// SSE's 128-bit registers, VEX-encoded with FMA: two `f64` or four `f32`, for the last
+/// lanes of a row past AVX's vectors (each lane still its own chain of multiply-adds, in
+/// order: the bits of the lanes one by one).
+pub struct Sse;
+
+impl Vector<f64> for Sse {
+    type V = __m128d;
+    const W: usize = 2;
+
+    #[inline(always)]
+    unsafe fn pairs(term: &impl Fn(usize) -> (f64, f64), i: usize) -> (__m128d, __m128d) {
+        let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+        // SAFETY: the caller's.
+        unsafe { (_mm_set_pd(a1, a0), _mm_set_pd(b1, b0)) }
+    }
+
+    #[inline(always)]
+    unsafe fn fmadd(a: __m128d, b: __m128d, c: __m128d) -> __m128d {
+        // SAFETY: the caller's.
+        unsafe { _mm_fmadd_pd(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul(a: __m128d, b: __m128d) -> __m128d {
+        // SAFETY: the caller's.
+        unsafe { _mm_mul_pd(a, b) }
+    }
+
+    #[inline(always)]
+    unsafe fn load(at: *const f64) -> __m128d {
+        // SAFETY: the caller's.
+        unsafe { _mm_loadu_pd(at) }
+    }
+
+    #[inline(always)]
+    unsafe fn store(at: *mut f64, v: __m128d) {
+        // SAFETY: the caller's.
+        unsafe { _mm_storeu_pd(at, v) }
+    }
+}
+
+impl Vector<f32> for Sse {
+    type V = __m128;
+    const W: usize = 4;
+
+    #[inline(always)]
+    unsafe fn pairs(term: &impl Fn(usize) -> (f32, f32), i: usize) -> (__m128, __m128) {
+        let ((a0, b0), (a1, b1)) = (term(i), term(i + 1));
+        let ((a2, b2), (a3, b3)) = (term(i + 2), term(i + 3));
+        // SAFETY: the caller's.
+        unsafe { (_mm_set_ps(a3, a2, a1, a0), _mm_set_ps(b3, b2, b1, b0)) }
+    }
+
+    #[inline(always)]
+    unsafe fn fmadd(a: __m128, b: __m128, c: __m128) -> __m128 {
+        // SAFETY: the caller's.
+        unsafe { _mm_fmadd_ps(a, b, c) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul(a: __m128, b: __m128) -> __m128 {
+        // SAFETY: the caller's.
+        unsafe { _mm_mul_ps(a, b) }
+    }
+
+    #[inline(always)]
+    unsafe fn load(at: *const f32) -> __m128 {
+        // SAFETY: the caller's.
+        unsafe { _mm_loadu_ps(at) }
+    }
+
+    #[inline(always)]
+    unsafe fn store(at: *mut f32, v: __m128) {
+        // SAFETY: the caller's.
+        unsafe { _mm_storeu_ps(at, v) }
+    }
+}
+
 /// The widest vectors the target has: AVX-512's where it has them.
 #[cfg(target_feature = "avx512f")]
 pub type Wide = super::avx512::Avx512;
@@ -701,6 +779,7 @@ pub fn axpys<T: crate::Scalar, const N: usize, const V: usize, const WHOLE: bool
     term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
@@ -720,6 +799,7 @@ pub fn scaled_axpys<T: crate::Scalar, const N: usize, const V: usize>(
     term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() && (size_of::<T>() == 8 || N >= WIDE_F32_FROM) } {
@@ -742,6 +822,7 @@ fn axpys_in<T: crate::Scalar, X: Vector<T>, const N: usize, const V: usize, cons
     term: impl Fn(usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
 {
     let len = len.min(N);
     if const { N * V > REGISTER_BLOCKED_TERMS } {
@@ -804,6 +885,7 @@ pub fn sums_rows<
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
     Wide: Vector<T>,
 {
     if const { wide::<T, N>() } {
@@ -829,6 +911,7 @@ fn sums_rows_in<
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
 {
     // No terms: sums of zero, as the scalar form has them.
     if const { V == 0 } {
@@ -919,13 +1002,28 @@ fn sums_rows_in<
             _ => {}
         }
         l += (N - l) / X::W * X::W;
-        // What is left past AVX-512's vectors, in AVX's; then single lanes.
+        // What is left past AVX-512's vectors, in AVX's, then in SSE's; then single lanes.
         if const { left(N, X::W, streams(N, V, R, LOWER, M)) % X::W >= <Avx as Vector<T>>::W } {
             chunk::<T, Avx, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Avx as Vector<T>>::W;
         }
-        if const { left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(<Avx as Vector<T>>::W) }
-        {
+        if const {
+            sse_rest::<T, N, R>()
+                && left(N, X::W, streams(N, V, R, LOWER, M)) % <Avx as Vector<T>>::W
+                    >= <Sse as Vector<T>>::W
+        } {
+            chunk::<T, Sse, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
+            l += <Sse as Vector<T>>::W;
+        }
+        if const {
+            left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(
+                if N >= <Avx as Vector<T>>::W {
+                    <Sse as Vector<T>>::W
+                } else {
+                    <Avx as Vector<T>>::W
+                },
+            )
+        } {
             continue;
         }
         for (r, row) in acc.iter_mut().enumerate() {
@@ -942,6 +1040,20 @@ fn sums_rows_in<
             }
         }
     }
+}
+
+/// Whether [`sums_rows_in`] takes what AVX's vectors leave of rows of `N` lanes in SSE's
+/// (else lane by lane): past at least one vector, for eight rows or more (a block's). So,
+/// on the Xeon (`scripts/ab-min.sh`, two alignments): the seed's `f32` batch gradient −25 %
+/// (its rows of 52 leave four lanes), a 30-30-30-1 network's batch `laplacian` −10 to −20 %,
+/// a 10-10-10-1 network's −10 %. A single call's few rows, latency-bound, were slower so:
+/// a 32-32-6 network's Jacobian of three inputs +7 to +12 %, a 10-10-10-1 network's `hvp`
+/// +4 to +6 %.
+const fn sse_rest<T, const N: usize, const R: usize>() -> bool
+where
+    Avx: Vector<T>,
+{
+    N >= <Avx as Vector<T>>::W && R >= 8
 }
 
 /// Whether [`sums_rows_in`] streams the terms of `rows` rows of `n` lanes and `v` terms
@@ -981,6 +1093,7 @@ fn triangle<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize>(
     term: &impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
 {
     // A square's rows: as many as lanes (the remainder's guard below counts on it).
     debug_assert_eq!(acc.len(), N);
@@ -1103,6 +1216,7 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WH
     term: impl Fn(usize, usize, usize) -> (T, T),
 ) where
     Avx: Vector<T>,
+    Sse: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
     let mut l = vectors::<T, X, N, G, WHOLE>(rows, len, part, &terms, &term);
