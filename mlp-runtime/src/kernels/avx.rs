@@ -1016,13 +1016,11 @@ fn sums_rows_in<
             l += <Sse as Vector<T>>::W;
         }
         if const {
-            left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(
-                if N >= <Avx as Vector<T>>::W {
-                    <Sse as Vector<T>>::W
-                } else {
-                    <Avx as Vector<T>>::W
-                },
-            )
+            left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(if sse_rest::<T, N, R>() {
+                <Sse as Vector<T>>::W
+            } else {
+                <Avx as Vector<T>>::W
+            })
         } {
             continue;
         }

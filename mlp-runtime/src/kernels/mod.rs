@@ -989,6 +989,13 @@ mod tests {
         check::<52, 13, 9>();
         check::<52, 13, 15>();
         check::<56, 13, 11>();
+        // Lanes left past AVX's vectors: lane by lane for a few rows, in SSE's vectors
+        // then lane by lane for eight rows or more.
+        check::<10, 13, 3>();
+        check::<12, 13, 6>();
+        check::<30, 13, 9>();
+        check::<6, 13, 16>();
+        check::<13, 5, 8>();
         // Past the AVX form's `REGISTER_BLOCKED_TERMS`: `V_BLOCK` terms at a time where
         // there are few rows (fewer than eight with AVX-512, four with AVX) or many
         // factors (rows × terms past it too); else streamed, every term at once, two
