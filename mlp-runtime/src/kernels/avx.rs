@@ -1044,9 +1044,10 @@ fn sums_rows_in<
 /// (else lane by lane): past at least one vector, for eight rows or more (a block's). So,
 /// on the Xeon (`scripts/ab-min.sh`, two alignments): the seed's `f32` batch gradient −27 %
 /// (its rows of 52 leave four lanes), a 30-30-30-1 network's batch `laplacian` −20 %, a
-/// 10-10-10-1 network's −10 %, nothing else beyond ±3.5 %; built for `x86-64-v3`, −16, −19
-/// and +6 %. A single call's few rows, latency-bound, were slower so: a 32-32-6 network's
-/// Jacobian of three inputs +7 to +12 %, a 10-10-10-1 network's `hvp` +4 to +6 %.
+/// 10-10-10-1 network's −10 %, nothing else beyond ±3.5 %; built for `x86-64-v3`, the first
+/// two −16 and −19 %, the 10-10-10-1 network's batch `value_gradient_laplacian` +6 %. A
+/// single call's few rows, latency-bound, were slower so: a 32-32-6 network's Jacobian of
+/// three inputs +7 to +12 %, a 10-10-10-1 network's `hvp` +4 to +6 %.
 const fn sse_rest<T, const N: usize, const R: usize>() -> bool
 where
     Avx: Vector<T>,
