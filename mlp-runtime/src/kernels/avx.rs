@@ -1015,13 +1015,9 @@ fn sums_rows_in<
             chunk::<T, Sse, N, R, 1, 8, 4, 2>(acc, l, part, &terms, &term);
             l += <Sse as Vector<T>>::W;
         }
-        if const {
-            left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(if sse_rest::<T, N, R>() {
-                <Sse as Vector<T>>::W
-            } else {
-                <Avx as Vector<T>>::W
-            })
-        } {
+        // Single lanes, where the vectors leave some.
+        if const { left(N, X::W, streams(N, V, R, LOWER, M)).is_multiple_of(rest_width::<T, N, R>()) }
+        {
             continue;
         }
         for (r, row) in acc.iter_mut().enumerate() {
@@ -1053,6 +1049,20 @@ where
     Avx: Vector<T>,
 {
     N >= <Avx as Vector<T>>::W && R >= 8
+}
+
+/// The narrowest vectors [`sums_rows_in`] takes a row's last lanes in: SSE's where
+/// [`sse_rest`], else AVX's.
+const fn rest_width<T, const N: usize, const R: usize>() -> usize
+where
+    Avx: Vector<T>,
+    Sse: Vector<T>,
+{
+    if sse_rest::<T, N, R>() {
+        <Sse as Vector<T>>::W
+    } else {
+        <Avx as Vector<T>>::W
+    }
 }
 
 /// Whether [`sums_rows_in`] streams the terms of `rows` rows of `n` lanes and `v` terms
