@@ -4,7 +4,7 @@
 //! fused multiply-adds the same terms, and the lanes are combined in the same order; in
 //! `axpys` (of one row or several side by side), each element takes its terms in order, one
 //! fused multiply-add each, as in the scalar form. Either way the result is the scalar
-//! form's to the bit. `axpys` runs in AVX-512's vectors ([`super::avx512`]) where the
+//! form's to the bit. `axpys` runs in AVX-512's vectors (`super::avx512`) where the
 //! target has them and a row fills one.
 //!
 //! The terms are gathered by explicit calls, not `array::from_fn`, whose closures LLVM
@@ -224,9 +224,9 @@ unsafe fn reduce_f64(four: __m256d) -> f64 {
 }
 
 /// `out[r] = Σ_{i<N} a·b` for `(a, b) = term(r, i)`, every row added up as [`dot_f64`] adds
-/// it, four rows' lanes [`combine`]d at once, where one row at a time is a horizontal
+/// it, four rows' lanes `combine`d at once, where one row at a time is a horizontal
 /// reduction of shuffles and scalar additions; with AVX alone, long rows' steps five rows
-/// side by side first ([`SIDE_BY_SIDE`]). Only up to
+/// side by side first (`SIDE_BY_SIDE`). Only up to
 /// [`REGISTER_BLOCKED_TERMS`] terms in all: past them the rows come from L2, and reading four
 /// at a time made the wide benchmark network's `value_and_gradient` 10 % slower (4 % with
 /// its weights aligned, 2026-11-30).

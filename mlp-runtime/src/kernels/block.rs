@@ -22,7 +22,7 @@
 //!   512-bit multiply-adds run at the rate of its 256-bit ones.
 //! - `f32` with AVX alone: a dot's eight lanes are one 256-bit vector; two rows by four
 //!   samples.
-//! - Rows of fewer than [`SHORT_ROWS`] terms, with AVX alone: a sample at a time, four rows
+//! - Rows of fewer than `SHORT_ROWS` terms, with AVX alone: a sample at a time, four rows
 //!   at once, by the single call's [`dot_rows`](super::dot_rows).
 
 use core::arch::x86_64::*;
@@ -37,7 +37,7 @@ use super::avx512::{fmadd_low, reduce, reduce_pairs_f32};
 /// The rows of a tile with AVX's 16 registers: two (eight vectors of lanes: `f32`'s, or
 /// each half of `f64`'s eight; `f64` takes six rows by two samples first on long rows,
 /// `LONG_ROWS`). Four rows of `f32` so measured slower (the seed's first layer, 16 samples:
-/// 1.1–1.3 µs against 0.9). AVX-512's 32 registers take four ([`fours_and_twos`]: sixteen
+/// 1.1–1.3 µs against 0.9). AVX-512's 32 registers take four (`fours_and_twos`: sixteen
 /// vectors of lanes).
 #[cfg(not(target_feature = "avx512f"))]
 const TILE_ROWS: usize = 2;

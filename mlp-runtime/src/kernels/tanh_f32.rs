@@ -8,7 +8,7 @@
 //! `f32` `forward` 20 % faster so, built `native` (AVX-512) or for `x86-64-v3`, its
 //! `value_and_gradient` 0.5–1.8 % slower (`scripts/ab-min.sh`, two alignments). Long rows
 //! (a batch's, from 64 values) go sixteen at a time: with AVX-512 in its vectors
-//! ([`row_f32_512`]), where LLVM keeps to 256-bit ones on the CPUs that tune for them; else
+//! (`row_f32_512`), where LLVM keeps to 256-bit ones on the CPUs that tune for them; else
 //! by [`super::tanh_row::elements`]. On the Xeon, a row of 320 took 0.40 ns a value so
 //! against 0.58; the seed's `f32` batch forward −17 %, its batch gradient −11 %, the wide
 //! network's −5 % (`scripts/ab-min.sh`, two alignments). The seed's rows of 20 sixteen at a
