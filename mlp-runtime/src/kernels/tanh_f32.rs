@@ -16,6 +16,9 @@
 
 use core::arch::x86_64::*;
 
+use super::avx::{Avx, Vector};
+#[cfg(target_feature = "avx512f")]
+use super::avx512::Avx512;
 use crate::exp_f32::{LN2_HI, LN2_LO, LOG2_E, MAX, POLYNOMIAL, SHIFTER, TWO_TO_MINUS_30};
 use crate::{Activation, Tanh};
 
@@ -24,7 +27,7 @@ use crate::{Activation, Tanh};
 #[inline(always)]
 pub fn row_f32<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
     // SAFETY: the target has AVX2 and FMA.
-    let done = unsafe { vectors::<__m256, N>(x, value, slope, 0) };
+    let done = unsafe { vectors::<Avx, N>(x, value, slope, 0) };
     elements(x, value, slope, done);
 }
 
@@ -34,8 +37,8 @@ pub fn row_f32<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [
 pub fn row_f32_512<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32; N]) {
     // SAFETY: the target has AVX-512F, AVX2 and FMA.
     let done = unsafe {
-        let sixteens = vectors::<__m512, N>(x, value, slope, 0);
-        vectors::<__m256, N>(x, value, slope, sixteens)
+        let sixteens = vectors::<Avx512, N>(x, value, slope, 0);
+        vectors::<Avx, N>(x, value, slope, sixteens)
     };
     elements(x, value, slope, done);
 }
@@ -56,7 +59,7 @@ unsafe fn vectors<V: Lanes, const N: usize>(
     for l in (from..end).step_by(V::W) {
         // SAFETY: the caller's; lanes `l..l + V::W` are in all three rows.
         unsafe {
-            let (t, d) = tanh(V::load(x.as_ptr().add(l)));
+            let (t, d) = tanh::<V>(V::load(x.as_ptr().add(l)));
             V::store(value.as_mut_ptr().add(l), t);
             V::store(slope.as_mut_ptr().add(l), d);
         }
@@ -72,166 +75,120 @@ fn elements<const N: usize>(x: &[f32; N], value: &mut [f32; N], slope: &mut [f32
     }
 }
 
-/// A vector of `f32` lanes and the operations `tanh` takes on it, each lane by lane.
-trait Lanes: Copy {
-    /// Lanes to a vector.
-    const W: usize;
-    unsafe fn load(at: *const f32) -> Self;
-    unsafe fn store(at: *mut f32, v: Self);
-    unsafe fn splat(v: f32) -> Self;
-    unsafe fn add(a: Self, b: Self) -> Self;
-    unsafe fn sub(a: Self, b: Self) -> Self;
-    unsafe fn mul(a: Self, b: Self) -> Self;
-    unsafe fn div(a: Self, b: Self) -> Self;
-    /// `a·b + c`, rounded once.
-    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self;
+/// The operations `tanh` takes on vectors of `f32` lanes beyond [`Vector`]'s (loads,
+/// stores, products and multiply-adds), each lane by lane.
+trait Lanes: Vector<f32> {
+    unsafe fn splat(v: f32) -> Self::V;
+    unsafe fn add(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn sub(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn div(a: Self::V, b: Self::V) -> Self::V;
     /// `-(a·b) + c`, rounded once.
-    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self;
+    unsafe fn fnmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     /// `a < b ? a : b`: `b` where either is NaN.
-    unsafe fn min(a: Self, b: Self) -> Self;
+    unsafe fn min(a: Self::V, b: Self::V) -> Self::V;
     /// The bits of `b` but those set in `a`.
-    unsafe fn andnot(a: Self, b: Self) -> Self;
-    unsafe fn and(a: Self, b: Self) -> Self;
-    unsafe fn or(a: Self, b: Self) -> Self;
+    unsafe fn andnot(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn and(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn or(a: Self::V, b: Self::V) -> Self::V;
     /// Each lane's bits shifted left by 23: an exponent from the low bits of a sum.
-    unsafe fn exponent(a: Self) -> Self;
+    unsafe fn exponent(a: Self::V) -> Self::V;
 }
 
 // SAFETY (every method of both): the module is compiled only with AVX2 and FMA, the
-// `__m512` impl only with AVX-512F too; pointers are the callers'.
-impl Lanes for __m256 {
-    const W: usize = 8;
+// AVX-512 impl only with AVX-512F too.
+impl Lanes for Avx {
     #[inline(always)]
-    unsafe fn load(at: *const f32) -> Self {
-        unsafe { _mm256_loadu_ps(at) }
-    }
-    #[inline(always)]
-    unsafe fn store(at: *mut f32, v: Self) {
-        unsafe { _mm256_storeu_ps(at, v) }
-    }
-    #[inline(always)]
-    unsafe fn splat(v: f32) -> Self {
+    unsafe fn splat(v: f32) -> __m256 {
         unsafe { _mm256_set1_ps(v) }
     }
     #[inline(always)]
-    unsafe fn add(a: Self, b: Self) -> Self {
+    unsafe fn add(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_add_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn sub(a: Self, b: Self) -> Self {
+    unsafe fn sub(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_sub_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn mul(a: Self, b: Self) -> Self {
-        unsafe { _mm256_mul_ps(a, b) }
-    }
-    #[inline(always)]
-    unsafe fn div(a: Self, b: Self) -> Self {
+    unsafe fn div(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_div_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self {
-        unsafe { _mm256_fmadd_ps(a, b, c) }
-    }
-    #[inline(always)]
-    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self {
+    unsafe fn fnmadd(a: __m256, b: __m256, c: __m256) -> __m256 {
         unsafe { _mm256_fnmadd_ps(a, b, c) }
     }
     #[inline(always)]
-    unsafe fn min(a: Self, b: Self) -> Self {
+    unsafe fn min(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_min_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn andnot(a: Self, b: Self) -> Self {
+    unsafe fn andnot(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_andnot_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn and(a: Self, b: Self) -> Self {
+    unsafe fn and(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_and_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn or(a: Self, b: Self) -> Self {
+    unsafe fn or(a: __m256, b: __m256) -> __m256 {
         unsafe { _mm256_or_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn exponent(a: Self) -> Self {
+    unsafe fn exponent(a: __m256) -> __m256 {
         unsafe { _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_castps_si256(a))) }
     }
 }
 
 /// AVX-512F alone has the bitwise operations on integers only.
 #[cfg(target_feature = "avx512f")]
-impl Lanes for __m512 {
-    const W: usize = 16;
+impl Lanes for Avx512 {
     #[inline(always)]
-    unsafe fn load(at: *const f32) -> Self {
-        unsafe { _mm512_loadu_ps(at) }
-    }
-    #[inline(always)]
-    unsafe fn store(at: *mut f32, v: Self) {
-        unsafe { _mm512_storeu_ps(at, v) }
-    }
-    #[inline(always)]
-    unsafe fn splat(v: f32) -> Self {
+    unsafe fn splat(v: f32) -> __m512 {
         unsafe { _mm512_set1_ps(v) }
     }
     #[inline(always)]
-    unsafe fn add(a: Self, b: Self) -> Self {
+    unsafe fn add(a: __m512, b: __m512) -> __m512 {
         unsafe { _mm512_add_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn sub(a: Self, b: Self) -> Self {
+    unsafe fn sub(a: __m512, b: __m512) -> __m512 {
         unsafe { _mm512_sub_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn mul(a: Self, b: Self) -> Self {
-        unsafe { _mm512_mul_ps(a, b) }
-    }
-    #[inline(always)]
-    unsafe fn div(a: Self, b: Self) -> Self {
+    unsafe fn div(a: __m512, b: __m512) -> __m512 {
         unsafe { _mm512_div_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn fmadd(a: Self, b: Self, c: Self) -> Self {
-        unsafe { _mm512_fmadd_ps(a, b, c) }
-    }
-    #[inline(always)]
-    unsafe fn fnmadd(a: Self, b: Self, c: Self) -> Self {
+    unsafe fn fnmadd(a: __m512, b: __m512, c: __m512) -> __m512 {
         unsafe { _mm512_fnmadd_ps(a, b, c) }
     }
     #[inline(always)]
-    unsafe fn min(a: Self, b: Self) -> Self {
+    unsafe fn min(a: __m512, b: __m512) -> __m512 {
         unsafe { _mm512_min_ps(a, b) }
     }
     #[inline(always)]
-    unsafe fn andnot(a: Self, b: Self) -> Self {
+    unsafe fn andnot(a: __m512, b: __m512) -> __m512 {
         unsafe {
-            _mm512_castsi512_ps(_mm512_andnot_si512(
-                _mm512_castps_si512(a),
-                _mm512_castps_si512(b),
-            ))
+            let (a, b) = (_mm512_castps_si512(a), _mm512_castps_si512(b));
+            _mm512_castsi512_ps(_mm512_andnot_si512(a, b))
         }
     }
     #[inline(always)]
-    unsafe fn and(a: Self, b: Self) -> Self {
+    unsafe fn and(a: __m512, b: __m512) -> __m512 {
         unsafe {
-            _mm512_castsi512_ps(_mm512_and_si512(
-                _mm512_castps_si512(a),
-                _mm512_castps_si512(b),
-            ))
+            let (a, b) = (_mm512_castps_si512(a), _mm512_castps_si512(b));
+            _mm512_castsi512_ps(_mm512_and_si512(a, b))
         }
     }
     #[inline(always)]
-    unsafe fn or(a: Self, b: Self) -> Self {
+    unsafe fn or(a: __m512, b: __m512) -> __m512 {
         unsafe {
-            _mm512_castsi512_ps(_mm512_or_si512(
-                _mm512_castps_si512(a),
-                _mm512_castps_si512(b),
-            ))
+            let (a, b) = (_mm512_castps_si512(a), _mm512_castps_si512(b));
+            _mm512_castsi512_ps(_mm512_or_si512(a, b))
         }
     }
     #[inline(always)]
-    unsafe fn exponent(a: Self) -> Self {
+    unsafe fn exponent(a: __m512) -> __m512 {
         unsafe { _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_castps_si512(a))) }
     }
 }
@@ -242,11 +199,11 @@ impl Lanes for __m512 {
 /// # Safety
 /// The target has `V`'s features.
 #[inline(always)]
-unsafe fn tanh<V: Lanes>(x: V) -> (V, V) {
+unsafe fn tanh<V: Lanes>(x: V::V) -> (V::V, V::V) {
     // SAFETY: the caller's.
     unsafe {
         let sign = V::splat(-0.0);
-        let (e, m) = exp_expm1_minus_twice(V::andnot(sign, x));
+        let (e, m) = exp_expm1_minus_twice::<V>(V::andnot(sign, x));
         let q = V::div(V::splat(1.0), V::add(V::splat(2.0), m));
         // copysign: the magnitude's bits but the sign, the argument's.
         let magnitude = V::andnot(sign, V::mul(m, q));
@@ -261,7 +218,7 @@ unsafe fn tanh<V: Lanes>(x: V) -> (V, V) {
 /// # Safety
 /// The target has `V`'s features.
 #[inline(always)]
-unsafe fn exp_expm1_minus_twice<V: Lanes>(a: V) -> (V, V) {
+unsafe fn exp_expm1_minus_twice<V: Lanes>(a: V::V) -> (V::V, V::V) {
     // SAFETY: the caller's.
     unsafe {
         // `a > MAX ? MAX : a`: with the argument second, `min` passes a NaN through.
