@@ -573,7 +573,8 @@ impl Item {
         // A method returning the Hessian (with the value and gradient if `with_gradient`),
         // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
         // writes the Hessian into the caller's array and returns the rest: the method is
-        // that form into a zeroed array.
+        // that form into a zeroed array where its result goes (`_mlp::in_place`; a local
+        // array would be zeroed, then copied out).
         let hessian_methods = |name: &str, (p, r): &(Program, Returns), mut docs: Vec<String>| {
             // `(value, gradient, hessian)`, or the Hessian alone.
             let with_gradient = matches!(r, Returns::Tuple(_));
@@ -590,7 +591,7 @@ impl Item {
             };
             let docs_to = line(&format!(
                 "[`Self::{name}`] {written} into `hessian`, over whatever it held: the same \
-                 bits, without zeroing an array first or copying one out ({ops})."
+                 bits, without zeroing an array first ({ops})."
             ));
             let hessian = quote!([#x; #input]);
             let (returns, must_use_to, rest, returned) = if with_gradient {
@@ -599,8 +600,9 @@ impl Item {
                     quote!(#[must_use]),
                     Some(quote!((#scalar, #x))),
                     quote! {
-                        let (value, gradient) = self.#to(x, &mut hessian);
-                        (value, gradient, hessian)
+                        _mlp::in_place(|(value, gradient, hessian)| {
+                            (*value, *gradient) = self.#to(x, hessian);
+                        })
                     },
                 )
             } else {
@@ -608,10 +610,7 @@ impl Item {
                     hessian.clone(),
                     TokenStream::new(),
                     None,
-                    quote! {
-                        self.#to(x, &mut hessian);
-                        hessian
-                    },
+                    quote!(_mlp::in_place(|hessian| self.#to(x, hessian))),
                 )
             };
             let signature_to = Signature::new(
@@ -628,7 +627,6 @@ impl Item {
                 #[must_use]
                 #[inline]
                 pub fn #method(&self, x: &#x) -> #returns {
-                    let mut hessian = [[0.0; #input]; #input];
                     #returned
                 }
 

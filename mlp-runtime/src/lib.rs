@@ -26,6 +26,7 @@ mod check;
 mod error;
 mod exp;
 mod exp_f32;
+mod in_place;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub mod io;
 mod kernels;
@@ -44,6 +45,8 @@ pub use builtin::{Elu, Gelu, Identity, LeakyRelu, Relu, Sigmoid, Silu, Sin, Soft
 pub use bytemuck::{Zeroable, zeroed_box};
 pub use check::{ActivationCheck, Check, check_activation, check_gradient, check_jacobian};
 pub use error::ShapeError;
+#[doc(hidden)]
+pub use in_place::in_place;
 #[cfg(any(feature = "safetensors", feature = "npz"))]
 pub use io::LoadError;
 #[doc(hidden)]

@@ -225,7 +225,7 @@ fn main() {
     });
     fastest("seed-hessian", &filter, 30, ROWS, || {
         for x in &rows {
-            black_box(seed.hessian(black_box(x)));
+            black_box(&seed.hessian(black_box(x)));
         }
     });
     let mut hessian = [[0.0; 52]; 52];
@@ -271,7 +271,7 @@ fn main() {
     // A wide Hessian takes ~0.3 ms: 32 samples a run.
     fastest("wide-hessian", &filter, 10, 32, || {
         for x in &wide_rows[..32] {
-            black_box(wide.hessian(black_box(x)));
+            black_box(&wide.hessian(black_box(x)));
         }
     });
     let mut hessian = [[0.0; 64]; 64];
@@ -437,12 +437,12 @@ fn main() {
     });
     fastest("mid-hessian", &filter, 5, ROWS, || {
         for x in &mid_rows {
-            black_box(mid.hessian(black_box(x)));
+            black_box(&mid.hessian(black_box(x)));
         }
     });
     fastest("mid-value-gradient-hessian", &filter, 5, ROWS, || {
         for x in &mid_rows {
-            black_box(mid.value_gradient_hessian(black_box(x)));
+            black_box(&mid.value_gradient_hessian(black_box(x)));
         }
     });
     let fan_rows = arrays::<2>(&inputs(2));
@@ -455,7 +455,7 @@ fn main() {
     let mnist_rows = arrays::<784>(&inputs(784));
     fastest("mnist-jacobian", &filter, 20, 32, || {
         for x in &mnist_rows[..32] {
-            black_box(mnist.jacobian(black_box(x)));
+            black_box(&mnist.jacobian(black_box(x)));
         }
     });
     shape!(Net40, 40, "net-40-24-1", &filter);
