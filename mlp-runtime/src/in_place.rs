@@ -11,7 +11,7 @@ use bytemuck::Zeroable;
 /// The value `fill` leaves in an `A` it is given zeroed, built in the place the caller's
 /// value goes: no local array zeroed and then copied out.
 ///
-/// Out of line, as [`zero_and_fill`] is: the place it returns its value in is then its own
+/// Out of line, as `zero_and_fill` is: the place it returns its value in is then its own
 /// (a pointer no other code holds), which LLVM hands down. Inlined, the caller's place was
 /// handed down or not as the caller's code had it: where a loop had already passed its
 /// address to other code, as a benchmark's `black_box` does, LLVM copied it out again.
