@@ -1454,6 +1454,15 @@ mod tests {
         check::<40, 16, 12>();
         check::<32, 16, 10>();
         check::<3, 8, 5>();
+        // Short rows eight to a vector with AVX-512: with a half group, a tail, both,
+        // neither, two groups; rows and samples left over; the longest rows so.
+        check::<12, 16, 32>();
+        check::<8, 3, 8>();
+        check::<11, 16, 17>();
+        check::<15, 5, 9>();
+        check::<16, 16, 24>();
+        check::<23, 7, 15>();
+        check::<24, 16, 8>();
         check::<61, 6, 9>();
         check::<4, 4, 4>();
         check::<1, 1, 1>();
