@@ -24,6 +24,11 @@
 //!   samples.
 //! - Rows of fewer than `SHORT_ROWS` terms, with AVX alone: a sample at a time, four rows
 //!   at once, by the single call's [`dot_rows`](super::dot_rows).
+//! - `f64` rows of 8 to 23 terms, with AVX-512: eight rows to a vector, a row in each lane
+//!   (`lane_rows`), each sample's eight sums a vector with no reduction across lanes. The
+//!   control network's (12-32-32-6) batch `jvp` −9 %, `vjp` −5.5 %, the seed's batches
+//!   (its second layer, 20 terms) −1.5 to −3 % (the Xeon, `scripts/ab-min.sh`, two
+//!   alignments). Not measured on a Zen 4.
 
 use core::arch::x86_64::*;
 use core::hint::black_box;
@@ -52,11 +57,12 @@ const LONG_ROWS: usize = 64;
 /// no difference to the seed network's batches, rows of 52 and 20 terms; A/B, five rounds.)
 const TILED_TERMS: usize = 8;
 
-/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: tiles of four rows
-/// by four samples, then of two rows, then the rows left a `dot` each. (The seed's second
-/// layer, 10 = 8 + 2 rows, took a `dot` per sample for its last two, each ending in a
-/// reduction of its own; in a tile of two: its batch forward −1.5 %, batch gradient −0.4 to
-/// −1.1 %, A/B at two alignments.)
+/// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every `b < B`, `j < R`: rows of fewer than
+/// [`LANE_ROW_TERMS`] terms eight at a time in a vector's lanes ([`lane_rows`]), then tiles
+/// of four rows by four samples, then of two rows, then the rows left a `dot` each. (The
+/// seed's second layer, 10 = 8 + 2 rows, took a `dot` per sample for its last two, each
+/// ending in a reduction of its own; in a tile of two: its batch forward −1.5 %, batch
+/// gradient −0.4 to −1.1 %, A/B at two alignments.)
 #[cfg(target_feature = "avx512f")]
 #[inline(always)]
 pub fn dot_block_f64<const N: usize, const B: usize, const R: usize>(
@@ -120,7 +126,7 @@ fn fours_and_twos<
 /// Rows of fewer terms than this go eight at a time in a vector's lanes with AVX-512
 /// ([`lane_rows`]). Against the tiles, 16 samples, the fastest of 3,000 runs of 20 (a
 /// scratch program, the Xeon of model 207): rows of 8 terms by 32 rows 0.58 of the time,
-/// 11 terms 0.40, 12 terms 0.62–0.63 (by 64 rows too), 16 terms 0.72–0.76, 20 terms 0.75,
+/// 11 terms 0.40, 12 terms 0.62–0.63 (by 64 rows too), 16 terms 0.72–0.76, 20 terms 0.74–0.75,
 /// 24 terms 0.87, 32 terms 1.02, 52 terms 1.38.
 #[cfg(target_feature = "avx512f")]
 const LANE_ROW_TERMS: usize = 24;

@@ -654,7 +654,8 @@ pub fn samples<const B: usize>() -> impl Iterator<Item = usize> {
 /// `element(b, j, Σ_{k<N} w[j][k]·x[b][k])` for every sample `b < B` and row `j < R`: a
 /// layer's pre-activations for a block of samples, each sample's sums to the bit its
 /// single call's [`dot_rows`]. With AVX and FMA, two or four rows at a time go with four
-/// samples, each weight vector loaded once for the four.
+/// samples, each weight vector loaded once for the four; with AVX-512, rows of 8 to 23
+/// terms eight at a time, a row to each lane of a vector.
 #[inline(always)]
 pub fn dot_block<T: Scalar, const N: usize, const B: usize, const R: usize>(
     w: &[[T; N]; R],
