@@ -168,16 +168,9 @@ unsafe fn lane_rows<const N: usize, const B: usize, const R: usize>(
     samples: &[[f64; N]; B],
     element: &mut impl FnMut(usize, usize, f64),
 ) {
-    // Row `j + r`'s term `k` is `N·r` values past row `j`'s.
-    let rows = core::array::from_fn::<i64, 8, _>(|r| (N * r) as i64);
-    // SAFETY: the target has AVX-512F; the load reads the eight values of `rows`.
-    let rows = unsafe { _mm512_loadu_epi64(rows.as_ptr()) };
     for j in (0..lane_rows_end(N, R)).step_by(8) {
-        // SAFETY: the caller's; each gather reads term `k < N` of rows `j..j + 8`, all
-        // `< R` (`lane_rows_end`), in `w`.
-        let columns: [__m512d; N] = core::array::from_fn(|k| unsafe {
-            _mm512_i64gather_pd::<8>(rows, w[j].as_ptr().add(k).cast())
-        });
+        // SAFETY: the caller's; `j + 8 <= R` (`lane_rows_end`).
+        let columns: [__m512d; N] = core::array::from_fn(|k| unsafe { column(w, j, k) });
         for (b, x) in samples.iter().enumerate() {
             // SAFETY: the target has AVX-512F.
             let sums = unsafe { lanes::<N>(&columns, x) };
@@ -185,6 +178,30 @@ unsafe fn lane_rows<const N: usize, const B: usize, const R: usize>(
                 element(b, j + r, sum);
             }
         }
+    }
+}
+
+/// Term `k` of rows `j..j + 8` of `w`, a row to each lane.
+///
+/// # Safety
+/// The target has AVX-512F; `j + 8 <= R`, `k < N`.
+#[cfg(target_feature = "avx512f")]
+#[inline(always)]
+unsafe fn column<const N: usize, const R: usize>(w: &[[f64; N]; R], j: usize, k: usize) -> __m512d {
+    // SAFETY: the caller's. Row `j + r`'s term `k` is `N·r` values past row `j`'s, in `w`
+    // for every `r < 8`.
+    #[cfg(not(miri))]
+    unsafe {
+        let n = N as i64;
+        let rows = _mm512_set_epi64(7 * n, 6 * n, 5 * n, 4 * n, 3 * n, 2 * n, n, 0);
+        _mm512_i64gather_pd::<8>(rows, w[j].as_ptr().add(k).cast())
+    }
+    // Miri does not emulate AVX-512's gathers: the same values through the stack.
+    // SAFETY: the target has AVX-512F; the load reads the eight values of `column`.
+    #[cfg(miri)]
+    unsafe {
+        let column: [f64; 8] = core::array::from_fn(|r| w[j + r][k]);
+        _mm512_loadu_pd(column.as_ptr())
     }
 }
 
