@@ -126,8 +126,8 @@ fn fours_and_twos<
 /// Rows of fewer terms than this go eight at a time in a vector's lanes with AVX-512
 /// ([`lane_rows`]). Against the tiles, 16 samples, the fastest of 3,000 runs of 20 (a
 /// scratch program, the Xeon of model 207): rows of 8 terms by 32 rows 0.58 of the time,
-/// 11 terms 0.40, 12 terms 0.62–0.63 (by 64 rows too), 16 terms 0.72–0.76, 20 terms 0.74–0.75,
-/// 24 terms 0.87, 32 terms 1.02, 52 terms 1.38.
+/// 11 terms 0.40, 12 terms 0.62–0.63 (by 64 rows too), 16 terms 0.72–0.76, 20 terms
+/// 0.74–0.75, 24 terms 0.87, 32 terms 1.02, 52 terms 1.38.
 #[cfg(target_feature = "avx512f")]
 const LANE_ROW_TERMS: usize = 24;
 
@@ -154,8 +154,8 @@ const fn tiles_from(n: usize, r: usize, lane_rows: bool) -> usize {
 /// vectors 0–3, the last few one after the other from `-0.0`), and the eight added up as
 /// `dot` adds its lanes, `((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))`: each row's
 /// sum to the bit its `dot`, a sample's eight come out in one vector, and no reduction
-/// across lanes is left. The eight rows' weights, a term a vector (gathered: no faster
-/// copied through the stack), stay in registers while the samples go by. In a tile, a dot
+/// across lanes is left. The eight rows' weights, a term a vector (gathered, which measured
+/// faster than copying them through the stack), stay in registers while the samples go by. In a tile, a dot
 /// of twelve terms is a multiply-add and a half, then its share of a reduction; here
 /// twelve multiply-adds and seven additions serve eight.
 ///
