@@ -155,9 +155,9 @@ const fn tiles_from(n: usize, r: usize, lane_rows: bool) -> usize {
 /// `dot` adds its lanes, `((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))`: each row's
 /// sum to the bit its `dot`, a sample's eight come out in one vector, and no reduction
 /// across lanes is left. The eight rows' weights, a term a vector (gathered, which measured
-/// faster than copying them through the stack), stay in registers while the samples go by. In a tile, a dot
-/// of twelve terms is a multiply-add and a half, then its share of a reduction; here
-/// twelve multiply-adds and seven additions serve eight.
+/// faster than copying them through the stack), stay in registers while the samples go
+/// by. In a tile, a dot of twelve terms is a multiply-add and a half, then its share of a
+/// reduction; here twelve multiply-adds and seven additions serve eight.
 ///
 /// # Safety
 /// The target has AVX-512F.
