@@ -1456,7 +1456,8 @@ mod tests {
         check::<32, 16, 10>();
         check::<3, 8, 5>();
         // Short rows eight to a vector with AVX-512: with a half group, a tail, both,
-        // neither, two groups; rows and samples left over; the longest rows so.
+        // neither, two groups; rows and samples left over; the longest rows so (23 terms)
+        // and the shortest past them (24, tiles).
         check::<12, 16, 32>();
         check::<8, 3, 8>();
         check::<11, 16, 17>();
