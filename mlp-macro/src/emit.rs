@@ -537,14 +537,12 @@ impl Item {
             function(docs, &ops(p, cx), signature, size(p), &|cx| lower(p, cx, r))
         };
         // A method whose sweeps may depend on the target's kernels (`methods::jacobian`,
-        // `methods::value_gradient_laplacian`): one body, or two under `cfg`, those of the
-        // targets with the kernels and of the others, each documented with its count.
-        let by_target = |docs: Vec<String>, signature: Signature, by: &ByTarget| {
-            let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
+        // `methods::value_gradient_laplacian`): its operations, counted in the docs for each
+        // kind of target where they differ, and the larger count.
+        let by_target_ops = |by: &ByTarget| {
             let ByTarget { sweeps, without } = by;
             let Some((kernels, without)) = without else {
-                let (ops, size) = (ops(&sweeps.program, cx), size(&sweeps.program));
-                return function(docs, &ops, signature, size, &|cx| lowered(sweeps, cx));
+                return (ops(&sweeps.program, cx), size(&sweeps.program));
             };
             let ops = format!(
                 "{} {}, {}; {}, {}, {}",
@@ -555,50 +553,95 @@ impl Item {
                 without.what,
                 ops(&without.program, cx)
             );
-            let (with, result) = (kernels.predicate(), signature.name().clone());
-            let body = |cx: &Context| {
-                let (sweeps, without) = (lowered(sweeps, cx), lowered(without, cx));
-                quote! {
+            (ops, size(&sweeps.program).max(size(&without.program)))
+        };
+        // Its body, each sweeps lowered by `lowered`: one, or two under `cfg`, those of the
+        // targets with the kernels and of the others, binding `result` if they return one.
+        let by_target_body = |by: &ByTarget,
+                              result: Option<&Ident>,
+                              lowered: &dyn Fn(&Sweeps, &Context) -> TokenStream,
+                              cx: &Context| {
+            let ByTarget { sweeps, without } = by;
+            let Some((kernels, without)) = without else {
+                return lowered(sweeps, cx);
+            };
+            let (with, sweeps, without) = (
+                kernels.predicate(),
+                lowered(sweeps, cx),
+                lowered(without, cx),
+            );
+            match result {
+                Some(result) => quote! {
                     #[cfg(#with)]
                     let #result = { #sweeps };
                     #[cfg(not(#with))]
                     let #result = { #without };
                     #result
-                }
-            };
-            let size = size(&sweeps.program).max(size(&without.program));
+                },
+                None => quote! {
+                    #[cfg(#with)]
+                    { #sweeps }
+                    #[cfg(not(#with))]
+                    { #without }
+                },
+            }
+        };
+        let by_target = |docs: Vec<String>, signature: Signature, by: &ByTarget| {
+            let lowered = |s: &Sweeps, cx: &Context| lower(&s.program, cx, &s.returns);
+            let (ops, size) = by_target_ops(by);
+            let result = signature.name().clone();
+            let body = |cx: &Context| by_target_body(by, Some(&result), &lowered, cx);
             function(docs, &ops, signature, size, &body)
         };
         let line = |s: &str| vec![format!(" {s}")];
-        // A method returning the Hessian (with the value and gradient if `with_gradient`),
-        // documented by `docs` (`{ops}` in its first line), and its `name_to` form, which
-        // writes the Hessian into the caller's array and returns the rest: the method is
-        // that form into a zeroed array where its result goes (`_mlp::in_place`; a local
-        // array would be zeroed, then copied out).
-        let hessian_methods = |name: &str, (p, r): &(Program, Returns), mut docs: Vec<String>| {
-            // `(value, gradient, hessian)`, or the Hessian alone.
-            let with_gradient = matches!(r, Returns::Tuple(_));
-            let h = *p.outputs.last().expect("the Hessian is the last output");
-            // The parameter the body writes through: the tensor's own name (`hessian`).
-            let param = p.tensors[h].name.rust();
-            let ops = ops(p, cx);
-            let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
-            docs[0] = docs[0].replacen("{ops}", &ops, 1);
-            let written = if with_gradient {
-                "with the Hessian written"
-            } else {
-                "written"
+        // The `name_to` form of a method returning a matrix (with the value and gradient,
+        // if `rest` says their types): it writes the matrix into the caller's array `param`
+        // (the name its body writes through: the tensor's own) over whatever it held and
+        // returns the rest, its body of `size` operations lowered by `body`.
+        let to_method = |name: &str,
+                         (param, matrix): (&str, &TokenStream),
+                         rest: Option<TokenStream>,
+                         (ops, size): (&str, usize),
+                         body: &dyn Fn(&Context) -> TokenStream| {
+            // Only the Hessian comes with more.
+            let (written, must_use) = match rest {
+                Some(_) => ("with the Hessian written", quote!(#[must_use])),
+                None => ("written", TokenStream::new()),
             };
-            let docs_to = line(&format!(
-                "[`Self::{name}`] {written} into `hessian`, over whatever it held: the same \
+            let docs = line(&format!(
+                "[`Self::{name}`] {written} into `{param}`, over whatever it held: the same \
                  bits, without zeroing an array first ({ops})."
             ));
-            let hessian = quote!([#x; #input]);
-            let (returns, must_use_to, rest, returned) = if with_gradient {
+            let to = format!("{name}_to");
+            let arguments = [("x", quote!(&#x)), (param, quote!(&mut #matrix))];
+            let signature = Signature::new(&to, &arguments, rest.map(|rest| quote!((#rest))));
+            let place = bodies.method(size);
+            let body = bodies.body(&signature, place, body(bodies.cx(place)));
+            let signature = signature.method();
+            quote! {
+                #(#[doc = #docs])*
+                #must_use
+                #[inline]
+                pub fn #signature {
+                    #body
+                }
+            }
+        };
+        // A method returning the Hessian (with the value and gradient if `with_gradient`),
+        // documented by `docs` (`{ops}` in its first line), and its `name_to` form: the
+        // method is that form into a zeroed array where its result goes (`_mlp::in_place`;
+        // a local array would be zeroed, then copied out: the body is apart, or too large
+        // to be inlined).
+        let hessian_methods = |name: &str, (p, r): &(Program, Returns), mut docs: Vec<String>| {
+            let with_gradient = matches!(r, Returns::Tuple(_));
+            let h = *p.outputs.last().expect("the Hessian is the last output");
+            let (ops, hessian) = (ops(p, cx), quote!([#x; #input]));
+            docs[0] = docs[0].replacen("{ops}", &ops, 1);
+            let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
+            let (rest, returns, returned) = if with_gradient {
                 (
+                    Some(quote!(#scalar, #x)),
                     quote!((#scalar, #x, #hessian)),
-                    quote!(#[must_use]),
-                    Some(quote!((#scalar, #x))),
                     quote! {
                         _mlp::in_place(|(value, gradient, hessian)| {
                             (*value, *gradient) = self.#to(x, hessian);
@@ -606,22 +649,12 @@ impl Item {
                     },
                 )
             } else {
-                (
-                    hessian.clone(),
-                    TokenStream::new(),
-                    None,
-                    quote!(_mlp::in_place(|hessian| self.#to(x, hessian))),
-                )
+                let returned = quote!(_mlp::in_place(|hessian| self.#to(x, hessian)));
+                (None, hessian.clone(), returned)
             };
-            let signature_to = Signature::new(
-                &to.to_string(),
-                &[("x", quote!(&#x)), (&param, quote!(&mut #hessian))],
-                rest,
-            );
-            let place = bodies.method(size(p));
-            let body = lower_into(p, bodies.cx(place), r, h);
-            let body = bodies.body(&signature_to, place, body);
-            let signature_to = signature_to.method();
+            let param = p.tensors[h].name.rust();
+            let body = |cx: &Context| lower_into(p, cx, r, h, true);
+            let to = to_method(name, (&param, &hessian), rest, (&ops, size(p)), &body);
             quote! {
                 #(#[doc = #docs])*
                 #[must_use]
@@ -630,12 +663,36 @@ impl Item {
                     #returned
                 }
 
-                #(#[doc = #docs_to])*
-                #must_use_to
+                #to
+            }
+        };
+        // `jacobian` and `jacobian_to`, its sweeps by target. The method is its `_to` form
+        // into a local array, which is the caller's where the body is inlined: built in
+        // place by `_mlp::in_place` (out of line), as the Hessian is, a 2-16-40 network's
+        // `jacobian` took 8 % longer, and a 784-256-128-10 network's (apart, 63 KiB to
+        // copy out) no less time.
+        let jacobian_methods = |mut docs: Vec<String>| {
+            let j = |s: &Sweeps| s.returns.tensors()[0];
+            let lowered =
+                |s: &Sweeps, cx: &Context| lower_into(&s.program, cx, &s.returns, j(s), false);
+            let (ops, size) = by_target_ops(&shared.jacobian);
+            docs[0] = docs[0].replacen("{ops}", &ops, 1);
+            let body = |cx: &Context| by_target_body(&shared.jacobian, None, &lowered, cx);
+            let (sweeps, jacobian) = (&shared.jacobian.sweeps, quote!([#x; #output]));
+            let param = sweeps.program.tensors[j(sweeps)].name.rust();
+            let to = to_method("jacobian", (&param, &jacobian), None, (&ops, size), &body);
+            let zero = quote!([[0.0; #input]; #output]);
+            quote! {
+                #(#[doc = #docs])*
+                #[must_use]
                 #[inline]
-                pub fn #signature_to {
-                    #body
+                pub fn jacobian(&self, x: &#x) -> #jacobian {
+                    let mut jacobian = #zero;
+                    self.jacobian_to(x, &mut jacobian);
+                    jacobian
                 }
+
+                #to
             }
         };
         let kernel = |name: &str, block| {
@@ -651,19 +708,14 @@ impl Item {
                 &forward,
             ),
             kernel("forward_blocks", methods::block_of(forward)),
-            by_target(
-                if single {
-                    line("The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).")
-                } else {
-                    formula_doc(
-                        "The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}).",
-                        gradient,
-                        "GRADIENT_LATEX",
-                    )
-                },
-                sig("jacobian", &[("x", quote!(&#x))], quote!([#x; #output])),
-                &shared.jacobian,
-            ),
+            jacobian_methods({
+                let first = "The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}; \
+                             [`Self::jacobian_to`] writes it into an array of the caller's).";
+                match single {
+                    true => line(first),
+                    false => formula_doc(first, gradient, "GRADIENT_LATEX"),
+                }
+            }),
             method(
                 line(
                     "The Jacobian-vector product `J(x)·v`: how the output moves when `x` moves along `v` ({ops}).",
@@ -874,10 +926,6 @@ impl Item {
             parameters,
             ..
         } = self;
-        let entries = match &model.input {
-            Input::Fixed(n) => lit(n * model.output()),
-            Input::Generic(_) => quote!(#output * #input),
-        };
         // The Jacobian's items go to `Network`, the rest to `ScalarNetwork`.
         let items = |jacobian: bool| {
             stacked
@@ -917,7 +965,7 @@ impl Item {
                         hessian: &mut [#scalar],
                     ) -> _mlp::Result<(), _mlp::ShapeError> {
                         let x = _mlp::array(x, "input values")?;
-                        self.hessian_to(x, _mlp::square_mut(hessian, "hessian entries")?);
+                        self.hessian_to(x, _mlp::matrix_mut(hessian, "hessian entries")?);
                         _mlp::Result::Ok(())
                     }
 
@@ -1014,8 +1062,7 @@ impl Item {
                     jacobian: &mut [#scalar],
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
-                    _mlp::check_len(jacobian.len(), #entries, "jacobian entries")?;
-                    jacobian.copy_from_slice(self.jacobian(x).as_flattened());
+                    self.jacobian_to(x, _mlp::matrix_mut(jacobian, "jacobian entries")?);
                     _mlp::Result::Ok(())
                 }
 

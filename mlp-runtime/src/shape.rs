@@ -34,19 +34,19 @@ pub fn array_mut<'a, T, const N: usize>(
         .map_err(|_| ShapeError::new(what, N, found))
 }
 
-/// `slice` as a mutable `N × N` matrix, its rows one after the other, or an error naming
-/// `what` it holds: a Hessian written in place.
+/// `slice` as a mutable matrix of `R` rows of `N`, one after the other, or an error naming
+/// `what` it holds: a Jacobian or a Hessian written in place.
 ///
 /// # Errors
-/// A [`ShapeError`] if `slice` does not hold exactly `N·N` values.
+/// A [`ShapeError`] if `slice` does not hold exactly `R·N` values.
 #[inline]
-pub fn square_mut<'a, T, const N: usize>(
+pub fn matrix_mut<'a, T, const N: usize, const R: usize>(
     slice: &'a mut [T],
     what: &'static str,
-) -> Result<&'a mut [[T; N]; N], ShapeError> {
+) -> Result<&'a mut [[T; N]; R], ShapeError> {
     const { assert!(N > 0, "a network has at least one input") };
     let found = slice.len();
-    let error = || ShapeError::new(what, N * N, found);
+    let error = || ShapeError::new(what, R * N, found);
     match slice.as_chunks_mut::<N>() {
         (rows, []) => rows.try_into().map_err(|_| error()),
         _ => Err(error()),
@@ -195,7 +195,7 @@ impl<T> core::ops::DerefMut for Aligned<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{blocks, blocks_exact, blocks_mut, flat, flat_mut, matrix_blocks_mut, square_mut};
+    use super::{blocks, blocks_exact, blocks_mut, flat, flat_mut, matrix_blocks_mut, matrix_mut};
     use crate::ShapeError;
 
     /// `flat` and `flat_mut` are the rows one after the other, read and written in place
@@ -261,17 +261,17 @@ mod tests {
     }
 
     #[test]
-    fn a_square_is_whole_or_an_error() {
-        let mut values: Vec<u32> = (0..9).collect();
-        let square = square_mut::<u32, 3>(&mut values, "hessian entries").unwrap();
-        assert_eq!(square[2], [6, 7, 8]);
-        square[1][2] = 0;
+    fn a_matrix_is_whole_or_an_error() {
+        let mut values: Vec<u32> = (0..6).collect();
+        let matrix = matrix_mut::<u32, 3, 2>(&mut values, "jacobian entries").unwrap();
+        assert_eq!(matrix[1], [3, 4, 5]);
+        matrix[1][2] = 0;
         assert_eq!(values[5], 0);
-        for len in [0, 3, 8, 10, 12] {
+        for len in [0, 3, 5, 7, 9] {
             let mut values = vec![0u32; len];
             assert_eq!(
-                square_mut::<u32, 3>(&mut values, "hessian entries"),
-                Err(ShapeError::new("hessian entries", 9, len))
+                matrix_mut::<u32, 3, 2>(&mut values, "jacobian entries"),
+                Err(ShapeError::new("jacobian entries", 6, len))
             );
         }
     }

@@ -4,7 +4,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use mlp::ndarray::Array2;
+use mlp::ndarray::{Array2, s};
 use mlp::{Network, Scalar, ScalarNetwork, mlp};
 
 #[mlp(20, 10, 1, input = 52)]
@@ -340,7 +340,7 @@ fn main() {
     let control_rows = arrays::<12>(&inputs(12));
     fastest("control-jacobian", &filter, 200, ROWS, || {
         for x in &control_rows {
-            black_box(control.jacobian(black_box(x)));
+            black_box(&control.jacobian(black_box(x)));
         }
     });
     let (xc, uc) = (inputs(12), inputs(6));
@@ -365,7 +365,7 @@ fn main() {
     let tall_rows = arrays::<3>(&inputs(3));
     fastest("tall-jacobian", &filter, 200, ROWS, || {
         for x in &tall_rows {
-            black_box(tall.jacobian(black_box(x)));
+            black_box(&tall.jacobian(black_box(x)));
         }
     });
     let pinn = Pinn::from_parameters_boxed(&parameters::<Pinn>()).unwrap();
@@ -448,7 +448,7 @@ fn main() {
     let fan_rows = arrays::<2>(&inputs(2));
     fastest("fan-jacobian", &filter, 200, ROWS, || {
         for x in &fan_rows {
-            black_box(fan.jacobian(black_box(x)));
+            black_box(&fan.jacobian(black_box(x)));
         }
     });
     let mnist = Mnist::from_parameters_boxed(&parameters::<Mnist>()).unwrap();
@@ -457,6 +457,12 @@ fn main() {
         for x in &mnist_rows[..32] {
             black_box(&mnist.jacobian(black_box(x)));
         }
+    });
+    // No block kernel (a block's arrays would not fit on the stack): `jacobian_into` a
+    // sample at a time.
+    let xm = inputs(784).slice_move(s![..32, ..]);
+    fastest("mnist-batch-jacobian", &filter, 20, 32, || {
+        black_box(mnist.jacobian_batch(black_box(xm.view())).unwrap());
     });
     shape!(Net40, 40, "net-40-24-1", &filter);
     shape!(Net64, 64, "net-64-32-16-1", &filter);

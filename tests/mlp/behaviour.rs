@@ -54,7 +54,8 @@ fn check<N: Network>(acts: &[ActivationFn<f64>]) {
             "forward off the reference by {error:e}"
         );
 
-        let mut jacobian = vec![N::Scalar::default(); N::OUTPUT * N::INPUT];
+        // Written over whatever the slice held: here NaNs.
+        let mut jacobian = vec![N::Scalar::from_f64(f64::NAN); N::OUTPUT * N::INPUT];
         net.jacobian_into(&x, &mut jacobian).unwrap();
         let want = flat(&reference.jacobian(view(&x64)).unwrap());
         let error = relative_error(&jacobian, &want);
@@ -92,6 +93,40 @@ macro_rules! check_scalar_output {
             );
         }
     }};
+}
+
+/// `jacobian_to` writes every entry of `jacobian`'s over whatever its array held, to the
+/// bit, as `jacobian_into` does.
+macro_rules! check_in_place {
+    ($net:ty) => {{
+        let net: $net = net(3);
+        let x = input(<$net as Network>::INPUT, 3).try_into().unwrap();
+        let jacobian = net.jacobian(&x);
+        let bits = |j: &[_]| j.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        let mut written = jacobian.map(|row| row.map(|_| Scalar::from_f64(f64::NAN)));
+        net.jacobian_to(&x, &mut written);
+        assert_eq!(bits(written.as_flattened()), bits(jacobian.as_flattened()));
+        let mut flat = vec![Scalar::from_f64(f64::NAN); jacobian.as_flattened().len()];
+        net.jacobian_into(x.as_slice(), &mut flat).unwrap();
+        assert_eq!(bits(&flat), bits(jacobian.as_flattened()));
+    }};
+}
+
+#[test]
+fn jacobian_in_place() {
+    check_in_place!(Seed);
+    check_in_place!(SeedLoops);
+    check_in_place!(SeedApart);
+    check_in_place!(Tall);
+    check_in_place!(TallApart);
+    check_in_place!(Fan);
+    check_in_place!(OddMulti);
+    check_in_place!(Mixed);
+    check_in_place!(Small32);
+    check_in_place!(Generic<7>);
+    check_in_place!(GenericMulti<4>);
+    check_in_place!(Tiny);
+    check_in_place!(Custom);
 }
 
 fn act<A: mlp::Activation<f64>>() -> ActivationFn<f64> {

@@ -114,12 +114,18 @@ pub fn lower(p: &Program, cx: &Context, returns: &Returns) -> TokenStream {
 /// The body of a method computing `p` with one of its results, `out`, written into a
 /// parameter `&mut` of that result's name rather than returned, and returning the rest of
 /// `returns`: nothing is zeroed that the statements write, and nothing copied out of the
-/// method's own array (the seed network's Hessian, 21 KiB). The Hessian methods are so
-/// written, and their matrices aligned ([`Lowering::aligned`]).
-pub fn lower_into(p: &Program, cx: &Context, returns: &Returns, out: TensorId) -> TokenStream {
+/// method's own array (the seed network's Hessian, 21 KiB). The Jacobian and Hessian
+/// methods are so written, the latter's matrices `aligned` ([`Lowering::aligned`]).
+pub fn lower_into(
+    p: &Program,
+    cx: &Context,
+    returns: &Returns,
+    out: TensorId,
+    aligned: bool,
+) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
     lowering.out = Some(out);
-    lowering.aligned = true;
+    lowering.aligned = aligned;
     let frame = lowering.frame();
     let stmts = lowering.stmts();
     let name = lowering.ident(out);

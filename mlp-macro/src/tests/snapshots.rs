@@ -456,9 +456,9 @@ fn block_sums_over_shared_weights() {
     insta::assert_snapshot!("wide-hvp-blocks", method(&expansion, "hvp_blocks"));
 }
 
-/// The `jacobian` method of `#[mlp(args)]`, formatted.
+/// The `jacobian_to` method of `#[mlp(args)]` (the body `jacobian` calls), formatted.
 fn jacobian(args: TokenStream) -> String {
-    method(&expand_net(args), "jacobian")
+    method(&expand_net(args), "jacobian_to")
 }
 
 /// The method `name` of a formatted expansion, from its signature to its closing brace,
