@@ -7,7 +7,10 @@ use std::vec::Vec;
 
 use std::vec;
 
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, CowArray, Ix2};
+use ndarray::{
+    Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, ArrayViewMut3, Axis, CowArray,
+    Ix2,
+};
 
 use crate::BLOCK;
 
@@ -102,16 +105,28 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    if out.ncols() != width {
-        return Err(ShapeError::new(what, width, out.ncols()));
-    }
-    if out.nrows() != x.nrows() {
-        return Err(ShapeError::new("result rows", x.nrows(), out.nrows()));
-    }
+    shaped(&out, x.nrows(), width, what)?;
     if let Some(slice) = out.as_slice_mut() {
         return Runs::new(x, v, width).all(slice, &kernel);
     }
     out.assign(&blocks(x, v, width, kernel)?);
+    Ok(())
+}
+
+/// An error unless `out` is `(rows, width)`, naming what differs: `what` (its columns), or
+/// the result rows.
+fn shaped<T>(
+    out: &ArrayViewMut2<'_, T>,
+    rows: usize,
+    width: usize,
+    what: &'static str,
+) -> Result<(), ShapeError> {
+    if out.ncols() != width {
+        return Err(ShapeError::new(what, width, out.ncols()));
+    }
+    if out.nrows() != rows {
+        return Err(ShapeError::new("result rows", rows, out.nrows()));
+    }
     Ok(())
 }
 
@@ -232,6 +247,25 @@ where
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
     let mut out = Array2::from_elem((x.nrows(), width), T::zero());
+    map_into(x, v, out.view_mut(), width, "results", f)?;
+    Ok(out)
+}
+
+/// [`map`] into `out`, which must be `(rows, width)` (else an error naming `what` it
+/// holds): written over where it lies (a row not contiguous in memory through a buffer).
+pub(crate) fn map_into<T, F>(
+    x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
+    mut out: ArrayViewMut2<'_, T>,
+    width: usize,
+    what: &'static str,
+    f: F,
+) -> Result<(), ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+{
+    shaped(&out, x.nrows(), width, what)?;
     let row = |(i, mut out_row): (usize, ArrayViewMut1<'_, T>)| -> Result<(), ShapeError> {
         let xi = x.row(i);
         let vi = v.map(|v| v.row(i));
@@ -253,9 +287,38 @@ where
         out.axis_iter_mut(Axis(0))
             .into_par_iter()
             .enumerate()
-            .try_for_each(row)?;
+            .try_for_each(row)
     }
     #[cfg(not(feature = "rayon"))]
-    out.axis_iter_mut(Axis(0)).enumerate().try_for_each(row)?;
-    Ok(out)
+    out.axis_iter_mut(Axis(0)).enumerate().try_for_each(row)
+}
+
+/// `out`, `(n, rows, columns)` (else an error naming what differs: `what`, the matrices,
+/// their rows and their columns), as the `(n, rows·columns)` array `write` writes its
+/// results into, a matrix to a row: `out` itself where it is in standard layout, else
+/// written apart and copied in.
+pub(crate) fn matrices_into<T: Scalar>(
+    mut out: ArrayViewMut3<'_, T>,
+    (n, rows, columns): (usize, usize, usize),
+    what: [&'static str; 3],
+    write: impl FnOnce(ArrayViewMut2<'_, T>) -> Result<(), ShapeError>,
+) -> Result<(), ShapeError> {
+    let found = out.dim();
+    if found.1 != rows {
+        return Err(ShapeError::new(what[1], rows, found.1));
+    }
+    if found.2 != columns {
+        return Err(ShapeError::new(what[2], columns, found.2));
+    }
+    if found.0 != n {
+        return Err(ShapeError::new(what[0], n, found.0));
+    }
+    if let Ok(flat) = out.view_mut().into_shape_with_order((n, rows * columns)) {
+        return write(flat);
+    }
+    let mut flat = Array2::from_elem((n, rows * columns), T::zero());
+    write(flat.view_mut())?;
+    let matrices = flat.view().into_shape_with_order((n, rows, columns));
+    out.assign(&matrices.map_err(|_| ShapeError::new(what[0], n, 0))?);
+    Ok(())
 }

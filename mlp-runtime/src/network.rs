@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 #[cfg(feature = "ndarray")]
-use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{Array1, Array2, Array3, ArrayView2, ArrayViewMut1, ArrayViewMut2, ArrayViewMut3};
 
 #[cfg(feature = "ndarray")]
 use crate::batch;
@@ -216,8 +216,9 @@ pub trait Network: Sized + Sync {
         })
     }
 
-    /// [`Network::forward_batch`] into `y`, `(n, OUTPUT)`, written over: nothing allocated,
-    /// and where `y` is in standard layout nothing zeroed or copied either.
+    /// [`Network::forward_batch`] into `y`, `(n, OUTPUT)`, written over: where `y` is in
+    /// standard layout, in place, with no array of results allocated, zeroed or copied
+    /// (else computed apart and copied in).
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Self::INPUT`] columns, or `y` is not `(n,
@@ -256,6 +257,35 @@ pub trait Network: Sized + Sync {
             .map_err(|_| ShapeError::new("jacobian entries", n * Self::OUTPUT * Self::INPUT, 0))
     }
 
+    /// [`Network::jacobian_batch`] into `jacobian`, `(n, OUTPUT, INPUT)`, written over, as
+    /// [`Network::forward_batch_into`] writes: where it is in standard layout, in place.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Self::INPUT`] columns, or `jacobian` is not
+    /// `(n, OUTPUT, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn jacobian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        jacobian: ArrayViewMut3<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let shape = (x.nrows(), Self::OUTPUT, Self::INPUT);
+        let what = ["Jacobians", "jacobian rows", "jacobian columns"];
+        let entries = Self::OUTPUT * Self::INPUT;
+        batch::matrices_into(jacobian, shape, what, |j| {
+            if Self::JACOBIAN_BLOCKS {
+                batch::blocks_into(&x, None, j, entries, "jacobian entries", |x, _, j| {
+                    self.jacobian_blocks_into(x, j)
+                })
+            } else {
+                batch::map_into(&x, None, j, entries, "jacobian entries", |x, _, j| {
+                    self.jacobian_into(x, j)
+                })
+            }
+        })
+    }
+
     /// `J(x_i)·v_i` for each row of `x` and `v`: `(n, OUTPUT)`.
     ///
     /// # Errors
@@ -274,6 +304,26 @@ pub trait Network: Sized + Sync {
         })
     }
 
+    /// [`Network::jvp_batch`] into `jv`, `(n, OUTPUT)`, written over, as
+    /// [`Network::forward_batch_into`].
+    ///
+    /// # Errors
+    /// As [`Network::jvp_batch`], and if `jv` is not `(n, OUTPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn jvp_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        v: ArrayView2<'_, Self::Scalar>,
+        jv: ArrayViewMut2<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
+        let (width, what) = (Self::OUTPUT, "output columns");
+        batch::blocks_into(&x, Some(&v), jv, width, what, |x, v, jv| {
+            self.jvp_blocks_into(x, v, jv)
+        })
+    }
+
     /// `u_iᵀ·J(x_i)` for each row of `x` and `u`: `(n, INPUT)`.
     ///
     /// # Errors
@@ -288,6 +338,26 @@ pub trait Network: Sized + Sync {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let u = batch::rows(u, Self::OUTPUT, "output-weight columns", Some(x.nrows()))?;
         batch::blocks(&x, Some(&u), Self::INPUT, |x, u, uj| {
+            self.vjp_blocks_into(x, u, uj)
+        })
+    }
+
+    /// [`Network::vjp_batch`] into `uj`, `(n, INPUT)`, written over, as
+    /// [`Network::forward_batch_into`].
+    ///
+    /// # Errors
+    /// As [`Network::vjp_batch`], and if `uj` is not `(n, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn vjp_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        u: ArrayView2<'_, Self::Scalar>,
+        uj: ArrayViewMut2<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let u = batch::rows(u, Self::OUTPUT, "output-weight columns", Some(x.nrows()))?;
+        let (width, what) = (Self::INPUT, "result columns");
+        batch::blocks_into(&x, Some(&u), uj, width, what, |x, u, uj| {
             self.vjp_blocks_into(x, u, uj)
         })
     }
@@ -497,7 +567,8 @@ pub trait ScalarNetwork: Network {
         })
     }
 
-    /// [`ScalarNetwork::value_batch`] into `y`, `(n,)`, written over: nothing allocated.
+    /// [`ScalarNetwork::value_batch`] into `y`, `(n,)`, written over, as
+    /// [`Network::forward_batch_into`].
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `y` does not
@@ -511,11 +582,10 @@ pub trait ScalarNetwork: Network {
         self.forward_batch_into(x, y.insert_axis(ndarray::Axis(1)))
     }
 
-    /// [`ScalarNetwork::gradient_batch`] into `gradient`, `(n, INPUT)`, written over:
-    /// nothing allocated, and where `gradient` is in standard layout nothing zeroed or
-    /// copied either (into one array reused, the seed network's batch gradient took 3 %
-    /// less time than [`ScalarNetwork::gradient_batch`] on Zen 3, whose zeroing of the array
-    /// it returns was 4–5 % of it).
+    /// [`ScalarNetwork::gradient_batch`] into `gradient`, `(n, INPUT)`, written over, as
+    /// [`Network::forward_batch_into`] (into one array reused, the seed network's batch
+    /// gradient took 3 % less time than [`ScalarNetwork::gradient_batch`] on Zen 3, whose
+    /// zeroing of the array it returns was 4–5 % of it).
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `gradient` is not
@@ -558,6 +628,34 @@ pub trait ScalarNetwork: Network {
             .map_err(|_| ShapeError::new("hessian entries", n * d * d, 0))
     }
 
+    /// [`ScalarNetwork::hessian_batch`] into `hessian`, `(n, INPUT, INPUT)`, written over,
+    /// as [`Network::jacobian_batch_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `hessian` is not
+    /// `(n, INPUT, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn hessian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        hessian: ArrayViewMut3<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let d = Self::INPUT;
+        let what = ["Hessians", "hessian rows", "hessian columns"];
+        batch::matrices_into(hessian, (x.nrows(), d, d), what, |h| {
+            if Self::HESSIAN_BLOCKS {
+                batch::blocks_into(&x, None, h, d * d, "hessian entries", |x, _, h| {
+                    self.hessian_blocks_into(x, h)
+                })
+            } else {
+                batch::map_into(&x, None, h, d * d, "hessian entries", |x, _, h| {
+                    self.hessian_into(x, h)
+                })
+            }
+        })
+    }
+
     /// `H(x_i)·v_i` for each row of `x` and `v`: `(n, INPUT)`.
     ///
     /// # Errors
@@ -572,6 +670,26 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, Self::INPUT, "input columns", None)?;
         let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
         batch::blocks(&x, Some(&v), Self::INPUT, |x, v, hv| {
+            self.hvp_blocks_into(x, v, hv)
+        })
+    }
+
+    /// [`ScalarNetwork::hvp_batch`] into `hv`, `(n, INPUT)`, written over, as
+    /// [`Network::forward_batch_into`].
+    ///
+    /// # Errors
+    /// As [`ScalarNetwork::hvp_batch`], and if `hv` is not `(n, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn hvp_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        v: ArrayView2<'_, Self::Scalar>,
+        hv: ArrayViewMut2<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let v = batch::rows(v, Self::INPUT, "direction columns", Some(x.nrows()))?;
+        let (width, what) = (Self::INPUT, "result columns");
+        batch::blocks_into(&x, Some(&v), hv, width, what, |x, v, hv| {
             self.hvp_blocks_into(x, v, hv)
         })
     }
@@ -593,6 +711,31 @@ pub trait ScalarNetwork: Network {
             batch::map(&x, None, 1, |x, _, l| laplacian_row(self, x, l))?
         };
         Ok(out.remove_axis(ndarray::Axis(1)))
+    }
+
+    /// [`ScalarNetwork::laplacian_batch`] into `laplacian`, `(n,)`, written over, as
+    /// [`Network::forward_batch_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `laplacian` does
+    /// not have `n` elements.
+    #[cfg(feature = "ndarray")]
+    fn laplacian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        laplacian: ArrayViewMut1<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let x = batch::rows(x, Self::INPUT, "input columns", None)?;
+        let out = laplacian.insert_axis(ndarray::Axis(1));
+        if Self::LAPLACIAN_BLOCKS {
+            batch::blocks_into(&x, None, out, 1, "Laplacians", |x, _, l| {
+                self.laplacian_blocks_into(x, l)
+            })
+        } else {
+            batch::map_into(&x, None, out, 1, "Laplacians", |x, _, l| {
+                laplacian_row(self, x, l)
+            })
+        }
     }
 
     /// The output, the gradient and the Laplacian at each row of `x`: `(n,)`, `(n, INPUT)`
@@ -630,6 +773,34 @@ pub trait ScalarNetwork: Network {
             gradient,
             out.column(n + 1).to_owned(),
         ))
+    }
+
+    /// [`ScalarNetwork::value_gradient_laplacian_batch`] into `out`, `(n, INPUT + 2)`,
+    /// written over: each row `[value, gradient…, laplacian]`, as the block kernel writes
+    /// it (the three are `out.column(0)`, `out.slice(s![.., 1..=INPUT])` and
+    /// `out.column(INPUT + 1)`), as [`Network::forward_batch_into`] writes.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `out` is not
+    /// `(n, INPUT + 2)`.
+    #[cfg(feature = "ndarray")]
+    fn value_gradient_laplacian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        out: ArrayViewMut2<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let n = Self::INPUT;
+        let x = batch::rows(x, n, "input columns", None)?;
+        let what = "result columns";
+        if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
+            batch::blocks_into(&x, None, out, n + 2, what, |x, _, rows| {
+                self.value_gradient_laplacian_blocks_into(x, rows)
+            })
+        } else {
+            batch::map_into(&x, None, out, n + 2, what, |x, _, row| {
+                value_gradient_laplacian_row(self, x, row)
+            })
+        }
     }
 }
 

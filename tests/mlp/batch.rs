@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mlp::{Activation, Network, ScalarNetwork, mlp};
 
-use crate::common::{input, net};
+use crate::common::{input, net, parameters};
 use crate::large::Mnist;
 use crate::nets::{
     Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, GenericMulti, Mixed, Narrow, Odd,
@@ -534,6 +534,132 @@ fn into_arrays_get_what_batches_return() {
     let mut y = Array2::zeros((5, 2));
     let error = seed.forward_batch_into(x.view(), y.view_mut()).unwrap_err();
     assert_eq!(error.to_string(), "expected 1 output columns, found 2");
+}
+
+/// Every batch's `_into` form writes what the allocating one returns, over whatever the
+/// array held (NaN here), by its block kernel or a sample at a time, in standard layout or
+/// not; a wrong shape is an error naming what differs.
+#[test]
+fn every_batch_has_an_into_form() {
+    use mlp::ndarray::{Array1, Array3};
+    fn check_multi<N: Network<Scalar = f64>>(net: &N, rows: usize) {
+        let (i, o) = (N::INPUT, N::OUTPUT);
+        let (x, v, u) = (inputs(rows, i), inputs(rows, i), inputs(rows, o));
+        let want = net.jacobian_batch(x.view()).unwrap();
+        for layout in [(rows, o, i).set_f(false), (rows, o, i).f()] {
+            let mut j = Array3::from_elem(layout, f64::NAN);
+            net.jacobian_batch_into(x.view(), j.view_mut()).unwrap();
+            assert_eq!(j, want);
+        }
+        let mut jv = Array2::from_elem((rows, o), f64::NAN);
+        net.jvp_batch_into(x.view(), v.view(), jv.view_mut())
+            .unwrap();
+        assert_eq!(jv, net.jvp_batch(x.view(), v.view()).unwrap());
+        let mut uj = Array2::from_elem((rows, i).f(), f64::NAN);
+        net.vjp_batch_into(x.view(), u.view(), uj.view_mut())
+            .unwrap();
+        assert_eq!(uj, net.vjp_batch(x.view(), u.view()).unwrap());
+    }
+    fn check_scalar<N: ScalarNetwork<Scalar = f64>>(net: &N, rows: usize) {
+        let d = N::INPUT;
+        let (x, v) = (inputs(rows, d), inputs(rows, d));
+        let want = net.hessian_batch(x.view()).unwrap();
+        for layout in [(rows, d, d).set_f(false), (rows, d, d).f()] {
+            let mut h = Array3::from_elem(layout, f64::NAN);
+            net.hessian_batch_into(x.view(), h.view_mut()).unwrap();
+            assert_eq!(h, want);
+        }
+        let mut hv = Array2::from_elem((rows, d), f64::NAN);
+        net.hvp_batch_into(x.view(), v.view(), hv.view_mut())
+            .unwrap();
+        assert_eq!(hv, net.hvp_batch(x.view(), v.view()).unwrap());
+        let mut laplacian = Array1::from_elem(rows, f64::NAN);
+        net.laplacian_batch_into(x.view(), laplacian.view_mut())
+            .unwrap();
+        assert_eq!(laplacian, net.laplacian_batch(x.view()).unwrap());
+        let (value, gradient, laplacian) = net.value_gradient_laplacian_batch(x.view()).unwrap();
+        let mut out = Array2::from_elem((rows, d + 2), f64::NAN);
+        net.value_gradient_laplacian_batch_into(x.view(), out.view_mut())
+            .unwrap();
+        assert_eq!(out.column(0), value);
+        assert_eq!(out.slice(mlp::ndarray::s![.., 1..=d]), gradient);
+        assert_eq!(out.column(d + 1), laplacian);
+    }
+    const {
+        assert!(!Seed::JACOBIAN_BLOCKS && !Seed::HESSIAN_BLOCKS && Pinn::HESSIAN_BLOCKS);
+        assert!(Tall::JACOBIAN_BLOCKS && Pinn::LAPLACIAN_BLOCKS);
+        assert!(!Seed::LAPLACIAN_BLOCKS && !Seed::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
+        assert!(Pinn::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
+    }
+    // With a block kernel and without one (the seed's Jacobian, Hessian and Laplacians,
+    // `Mnist`'s Jacobian).
+    let rows = 2 * 16 + 5;
+    check_multi(&net::<Seed>(2), rows);
+    check_multi(&net::<Tall>(2), rows);
+    if !cfg!(miri) {
+        let large = Mnist::from_parameters_boxed(&parameters::<Mnist>(2)).unwrap();
+        check_multi(&*large, 3);
+    }
+    check_scalar(&net::<Seed>(2), rows);
+    check_scalar(&net::<Pinn>(2), rows);
+    check_scalar(&net::<Curved>(2), rows);
+    check_scalar(&net::<OneInput>(2), rows);
+
+    let tall: Tall = net(1);
+    let x = inputs(5, 3);
+    let error = |shape: (usize, usize, usize)| {
+        let mut j = Array3::zeros(shape);
+        let error = tall.jacobian_batch_into(x.view(), j.view_mut());
+        error.unwrap_err().to_string()
+    };
+    assert_eq!(error((5, 5, 3)), "expected 6 jacobian rows, found 5");
+    assert_eq!(error((5, 6, 4)), "expected 3 jacobian columns, found 4");
+    assert_eq!(error((4, 6, 3)), "expected 5 Jacobians, found 4");
+    let mut j = Array3::zeros((5, 6, 3));
+    let error = tall.jacobian_batch_into(inputs(5, 2).view(), j.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 3 input columns, found 2"
+    );
+    let mut jv = Array2::zeros((5, 5));
+    let error = tall.jvp_batch_into(x.view(), x.view(), jv.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 6 output columns, found 5"
+    );
+    let mut uj = Array2::zeros((4, 3));
+    let error = tall.vjp_batch_into(x.view(), inputs(5, 6).view(), uj.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 5 result rows, found 4"
+    );
+
+    let pinn: Pinn = net(1);
+    let error = |shape: (usize, usize, usize)| {
+        let mut h = Array3::zeros(shape);
+        let error = pinn.hessian_batch_into(x.view(), h.view_mut());
+        error.unwrap_err().to_string()
+    };
+    assert_eq!(error((4, 3, 3)), "expected 5 Hessians, found 4");
+    assert_eq!(error((5, 3, 2)), "expected 3 hessian columns, found 2");
+    let mut hv = Array2::zeros((5, 2));
+    let error = pinn.hvp_batch_into(x.view(), x.view(), hv.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 3 result columns, found 2"
+    );
+    let mut laplacian = Array1::zeros(6);
+    let error = pinn.laplacian_batch_into(x.view(), laplacian.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 5 result rows, found 6"
+    );
+    let mut out = Array2::zeros((5, 4));
+    let error = pinn.value_gradient_laplacian_batch_into(x.view(), out.view_mut());
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 5 result columns, found 4"
+    );
 }
 
 /// Hessian batches of few inputs by block kernels: each sample's triangle summed as its
