@@ -170,6 +170,12 @@ macro_rules! scalar_group {
         g.bench_function("mlp-batch-gradient", |b| {
             b.iter(|| net.gradient_batch(black_box(batch.view())).unwrap())
         });
+        g.bench_function("mlp-batch-value_and_gradient", |b| {
+            b.iter(|| {
+                net.value_and_gradient_batch(black_box(batch.view()))
+                    .unwrap()
+            })
+        });
         g.bench_function("mlp-f32-batch-gradient", |b| {
             b.iter(|| net32.gradient_batch(black_box(batch32.view())).unwrap())
         });

@@ -65,7 +65,9 @@ impl Arch {
         let beyond_first: f64 = w[1..].windows(2).map(|p| (p[0] * p[1]) as f64).sum();
         match method {
             "forward" | "batch-forward" => (self.forward(), self.hidden()),
-            "value_and_gradient" | "batch-gradient" => (value_and_gradient, self.hidden()),
+            "value_and_gradient" | "batch-gradient" | "batch-value_and_gradient" => {
+                (value_and_gradient, self.hidden())
+            }
             // Forward over reverse: the gradient's work twice over, but for the gradient's
             // own last product `W₁ᵀ·δ₁`, which `H·v` does not need (its tangent is `H·v`).
             "hvp" | "batch-hvp" => (
@@ -115,6 +117,7 @@ impl Arch {
             "forward" => 1.0,
             "batch-forward" => 1.0 / BLOCK as f64,
             "batch-gradient"
+            | "batch-value_and_gradient"
             | "batch-hvp"
             | "batch-jvp"
             | "batch-vjp"
@@ -225,6 +228,7 @@ pub fn print() {
                 "hessian_to",
                 "batch-forward",
                 "batch-gradient",
+                "batch-value_and_gradient",
                 "batch-hvp",
                 "batch-jvp",
                 "batch-vjp",

@@ -83,6 +83,7 @@ fn act_type(act: &Act) -> ActType {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
     Jacobian,
+    ValueAndGradient,
     Hessian,
     Laplacian,
     ValueGradientLaplacian,
@@ -95,6 +96,9 @@ impl Stacked {
         match self {
             Self::Jacobian => {
                 BlocksInto::new("jacobian_blocks", "jacobian", "block jacobian entries").matrix()
+            }
+            Self::ValueAndGradient => {
+                BlocksInto::new("value_and_gradient_blocks", "out", "block result values")
             }
             Self::Laplacian => BlocksInto::new("laplacian_blocks", "laplacian", "block Laplacians"),
             Self::Hessian => {
@@ -214,8 +218,10 @@ struct Shared {
     second: Option<SecondOrder>,
 }
 
-/// The programs of `hessian`, `laplacian` and `value_gradient_laplacian`.
+/// The programs of `value_and_gradient`, `hessian`, `laplacian` and
+/// `value_gradient_laplacian`.
 struct SecondOrder {
+    value_and_gradient: (Program, Returns),
     hessian: (Program, Returns),
     laplacian: (Program, Returns),
     /// Two where they depend on the target (`methods::value_gradient_laplacian`).
@@ -227,6 +233,7 @@ impl Shared {
         Self {
             jacobian: methods::jacobian(f),
             second: (model.output() == 1).then(|| SecondOrder {
+                value_and_gradient: methods::gradient(f, true),
                 hessian: methods::hessian(f, false),
                 laplacian: methods::laplacian(f),
                 value_gradient_laplacian: methods::value_gradient_laplacian(f),
@@ -752,7 +759,7 @@ impl Item {
                 method(
                     line("The output and its gradient at `x`, sharing one forward sweep ({ops})."),
                     sig("value_and_gradient", &[("x", quote!(&#x))], quote!((#scalar, #x))),
-                    &methods::gradient(f, true),
+                    &second.value_and_gradient,
                 ),
                 hessian_methods(
                     "hessian",
@@ -860,12 +867,13 @@ impl Item {
         }
     }
 
-    /// The Laplacian's and Hessian's block kernels of a one-output network, or the
-    /// Jacobian's of any other, each where a block's arrays fit on the stack
+    /// The value-and-gradient's, Laplacian's and Hessian's block kernels of a one-output
+    /// network, or the Jacobian's of any other, each where a block's arrays fit on the stack
     /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
     fn stacked_kernels(&self, bodies: &Bodies, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
         let kinds = match shared.second {
             Some(_) => vec![
+                Stacked::ValueAndGradient,
                 Stacked::Laplacian,
                 Stacked::ValueGradientLaplacian,
                 Stacked::Hessian,
@@ -887,6 +895,10 @@ impl Item {
                 };
                 let programs = match kind {
                     Stacked::Jacobian => by_target(&shared.jacobian),
+                    Stacked::ValueAndGradient => {
+                        let second = shared.second.as_ref()?;
+                        vec![(Targets::All, second.value_and_gradient.clone())]
+                    }
                     Stacked::Hessian => {
                         vec![(Targets::All, shared.second.as_ref()?.hessian.clone())]
                     }
@@ -955,6 +967,20 @@ impl Item {
                         let x = _mlp::array(x, "input values")?;
                         *_mlp::array_mut(gradient, "gradient entries")? = self.gradient(x);
                         _mlp::Result::Ok(())
+                    }
+
+                    #[inline]
+
+                    fn value_and_gradient_into(
+                        &self,
+                        x: &[#scalar],
+                        gradient: &mut [#scalar],
+                    ) -> _mlp::Result<#scalar, _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        let gradient = _mlp::array_mut(gradient, "gradient entries")?;
+                        let (value, g) = self.value_and_gradient(x);
+                        *gradient = g;
+                        _mlp::Result::Ok(value)
                     }
 
                     #[inline]

@@ -383,6 +383,47 @@ pub trait ScalarNetwork: Network {
         gradient: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// The output at `x`, with the gradient written into `gradient`: one forward sweep, as
+    /// the generated `value_and_gradient`.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `gradient` does not hold [`Network::INPUT`] values.
+    fn value_and_gradient_into(
+        &self,
+        x: &[Self::Scalar],
+        gradient: &mut [Self::Scalar],
+    ) -> Result<Self::Scalar, ShapeError>;
+
+    /// Whether [`ScalarNetwork::value_and_gradient_blocks_into`] is a kernel of its own (set
+    /// by `#[mlp]` where it writes one), as [`ScalarNetwork::LAPLACIAN_BLOCKS`].
+    #[doc(hidden)]
+    const VALUE_AND_GRADIENT_BLOCKS: bool = false;
+
+    /// The block kernel of [`ScalarNetwork::value_and_gradient_batch`]: for each sample a
+    /// row `[value, gradient…]` (`INPUT + 1` values), each to the bit as
+    /// [`ScalarNetwork::value_and_gradient_into`] computes it; by default a call per
+    /// sample, as [`ScalarNetwork::laplacian_blocks_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `rows` a row for each sample.
+    #[doc(hidden)]
+    fn value_and_gradient_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        rows: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let width = Self::INPUT + 1;
+        per_sample(
+            x,
+            rows,
+            Self::INPUT,
+            width,
+            "block result values",
+            |x, row| value_and_gradient_row(self, x, row),
+        )
+    }
+
     /// The block kernel of [`ScalarNetwork::gradient_batch`]: the gradients of
     /// [`BLOCK`](crate::BLOCK) samples at once, block after block, each to the bit as
     /// [`ScalarNetwork::gradient_into`] computes it. `x` holds the samples one after the
@@ -565,6 +606,61 @@ pub trait ScalarNetwork: Network {
         batch::blocks(&x, None, Self::INPUT, |x, _, g| {
             self.gradient_blocks_into(x, g)
         })
+    }
+
+    /// The output and the gradient at each row of `x`: `(n,)` and `(n, INPUT)`, one forward
+    /// sweep a row (what `jit(vmap(value_and_grad))` computes in JAX), each row as
+    /// [`ScalarNetwork::value_and_gradient_into`] computes it.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns.
+    #[cfg(feature = "ndarray")]
+    #[allow(clippy::type_complexity)]
+    fn value_and_gradient_batch(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+    ) -> Result<(Array1<Self::Scalar>, Array2<Self::Scalar>), ShapeError> {
+        let n = Self::INPUT;
+        let x = batch::rows(x, n, "input columns", None)?;
+        let out = if Self::VALUE_AND_GRADIENT_BLOCKS {
+            batch::blocks(&x, None, n + 1, |x, _, rows| {
+                self.value_and_gradient_blocks_into(x, rows)
+            })?
+        } else {
+            batch::map(&x, None, n + 1, |x, _, row| {
+                value_and_gradient_row(self, x, row)
+            })?
+        };
+        let gradient = out.slice(ndarray::s![.., 1..]).to_owned();
+        Ok((out.column(0).to_owned(), gradient))
+    }
+
+    /// [`ScalarNetwork::value_and_gradient_batch`] into `out`, `(n, INPUT + 1)`, written
+    /// over: each row `[value, gradient…]`, as the block kernel writes it (the two are
+    /// `out.column(0)` and `out.slice(s![.., 1..])`), as [`Network::forward_batch_into`]
+    /// writes.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `out` is not
+    /// `(n, INPUT + 1)`.
+    #[cfg(feature = "ndarray")]
+    fn value_and_gradient_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        out: ArrayViewMut2<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let n = Self::INPUT;
+        let x = batch::rows(x, n, "input columns", None)?;
+        let what = "result columns";
+        if Self::VALUE_AND_GRADIENT_BLOCKS {
+            batch::blocks_into(&x, None, out, n + 1, what, |x, _, rows| {
+                self.value_and_gradient_blocks_into(x, rows)
+            })
+        } else {
+            batch::map_into(&x, None, out, n + 1, what, |x, _, row| {
+                value_and_gradient_row(self, x, row)
+            })
+        }
     }
 
     /// [`ScalarNetwork::value_batch`] into `y`, `(n,)`, written over, as
@@ -835,6 +931,19 @@ fn laplacian_row<N: ScalarNetwork>(
 ) -> Result<(), ShapeError> {
     crate::check_len(out.len(), 1, "Laplacians")?;
     out[0] = net.laplacian_at(x)?;
+    Ok(())
+}
+
+/// `[value, gradient…]` at `x`: a row of `ScalarNetwork::value_and_gradient_batch` (with
+/// `ndarray`).
+fn value_and_gradient_row<N: ScalarNetwork>(
+    net: &N,
+    x: &[N::Scalar],
+    row: &mut [N::Scalar],
+) -> Result<(), ShapeError> {
+    crate::check_len(row.len(), N::INPUT + 1, "result values")?;
+    let (value, gradient) = row.split_at_mut(1);
+    value[0] = net.value_and_gradient_into(x, gradient)?;
     Ok(())
 }
 

@@ -39,6 +39,7 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         net.vjp_batch(x, v.slice(mlp::ndarray::s![.., ..1]))
             .unwrap(),
     );
+    let (values_with, gradients_with) = net.value_and_gradient_batch(x).unwrap();
     let (ys, gs, laplacians_with) = net.value_gradient_laplacian_batch(x).unwrap();
     assert_eq!(
         (ys.len(), gs.dim(), laplacians_with.len()),
@@ -51,6 +52,12 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         let mut g = vec![zero; n];
         net.gradient_into(&row, &mut g).unwrap();
         assert_eq!(gradients.row(i).to_vec(), g);
+        let y = net.value_and_gradient_into(&row, &mut g).unwrap();
+        assert_eq!((y, &g), (values[i], &gradients.row(i).to_vec()));
+        assert_eq!(
+            (values_with[i], gradients_with.row(i).to_vec()),
+            (y, g.clone())
+        );
         let mut h = vec![zero; n * n];
         net.hessian_into(&row, &mut h).unwrap();
         assert_eq!(
@@ -577,6 +584,12 @@ fn every_batch_has_an_into_form() {
         net.laplacian_batch_into(x.view(), laplacian.view_mut())
             .unwrap();
         assert_eq!(laplacian, net.laplacian_batch(x.view()).unwrap());
+        let (value, gradient) = net.value_and_gradient_batch(x.view()).unwrap();
+        let mut out = Array2::from_elem((rows, d + 1).f(), f64::NAN);
+        net.value_and_gradient_batch_into(x.view(), out.view_mut())
+            .unwrap();
+        assert_eq!(out.column(0), value);
+        assert_eq!(out.slice(mlp::ndarray::s![.., 1..]), gradient);
         let (value, gradient, laplacian) = net.value_gradient_laplacian_batch(x.view()).unwrap();
         let mut out = Array2::from_elem((rows, d + 2), f64::NAN);
         net.value_gradient_laplacian_batch_into(x.view(), out.view_mut())
@@ -589,10 +602,11 @@ fn every_batch_has_an_into_form() {
         assert!(!Seed::JACOBIAN_BLOCKS && !Seed::HESSIAN_BLOCKS && Pinn::HESSIAN_BLOCKS);
         assert!(Tall::JACOBIAN_BLOCKS && Pinn::LAPLACIAN_BLOCKS);
         assert!(!Seed::LAPLACIAN_BLOCKS && !Seed::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
-        assert!(Pinn::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
+        assert!(Pinn::VALUE_GRADIENT_LAPLACIAN_BLOCKS && Seed::VALUE_AND_GRADIENT_BLOCKS);
+        assert!(!GenericDeep::<5>::VALUE_AND_GRADIENT_BLOCKS);
     }
     // With a block kernel and without one (the seed's Jacobian, Hessian and Laplacians,
-    // `Mnist`'s Jacobian).
+    // `Mnist`'s Jacobian, every one of a generic input width but the gradient's).
     let rows = 2 * 16 + 5;
     check_multi(&net::<Seed>(2), rows);
     check_multi(&net::<Tall>(2), rows);
@@ -604,6 +618,7 @@ fn every_batch_has_an_into_form() {
     check_scalar(&net::<Pinn>(2), rows);
     check_scalar(&net::<Curved>(2), rows);
     check_scalar(&net::<OneInput>(2), rows);
+    check_scalar(&net::<GenericDeep<5>>(2), rows);
 
     let tall: Tall = net(1);
     let x = inputs(5, 3);

@@ -307,6 +307,7 @@ fn inline_auto() {
         "jvp_blocks",
         "vjp_blocks",
         "gradient_blocks",
+        "value_and_gradient_blocks",
         "hvp_blocks",
     ];
     for name in methods.iter().chain(&kernels) {
