@@ -622,17 +622,17 @@ pub trait ScalarNetwork: Network {
     ) -> Result<(Array1<Self::Scalar>, Array2<Self::Scalar>), ShapeError> {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let out = if Self::VALUE_AND_GRADIENT_BLOCKS {
-            batch::blocks(&x, None, n + 1, |x, _, rows| {
+        let [value, gradient] = if Self::VALUE_AND_GRADIENT_BLOCKS {
+            batch::blocks_split(&x, [1, n], |x, _, rows| {
                 self.value_and_gradient_blocks_into(x, rows)
             })?
         } else {
-            batch::map(&x, None, n + 1, |x, _, row| {
+            let rows = batch::map(&x, None, n + 1, |x, _, row| {
                 value_and_gradient_row(self, x, row)
-            })?
+            })?;
+            batch::split(&rows, [1, n])?
         };
-        let gradient = out.slice(ndarray::s![.., 1..]).to_owned();
-        Ok((out.column(0).to_owned(), gradient))
+        Ok((value.remove_axis(ndarray::Axis(1)), gradient))
     }
 
     /// [`ScalarNetwork::value_and_gradient_batch`] into `out`, `(n, INPUT + 1)`, written
@@ -854,21 +854,18 @@ pub trait ScalarNetwork: Network {
     > {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let out = if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
-            batch::blocks(&x, None, n + 2, |x, _, rows| {
+        let [value, gradient, laplacian] = if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
+            batch::blocks_split(&x, [1, n, 1], |x, _, rows| {
                 self.value_gradient_laplacian_blocks_into(x, rows)
             })?
         } else {
-            batch::map(&x, None, n + 2, |x, _, row| {
+            let rows = batch::map(&x, None, n + 2, |x, _, row| {
                 value_gradient_laplacian_row(self, x, row)
-            })?
+            })?;
+            batch::split(&rows, [1, n, 1])?
         };
-        let gradient = out.slice(ndarray::s![.., 1..=n]).to_owned();
-        Ok((
-            out.column(0).to_owned(),
-            gradient,
-            out.column(n + 1).to_owned(),
-        ))
+        let column = |a: Array2<Self::Scalar>| a.remove_axis(ndarray::Axis(1));
+        Ok((column(value), gradient, column(laplacian)))
     }
 
     /// [`ScalarNetwork::value_gradient_laplacian_batch`] into `out`, `(n, INPUT + 2)`,
