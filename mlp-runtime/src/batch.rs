@@ -123,19 +123,15 @@ where
     }
 }
 
-/// `rows`' columns as [`blocks_split`] parts them.
+/// `rows`' columns as [`blocks_split`] parts them. `rows` is in standard layout, as
+/// [`blocks`] and [`map`] return it (were it not, the parts would come out empty, and
+/// `arrays` would say so).
 pub(crate) fn split<T: Scalar, const P: usize>(
     rows: &Array2<T>,
     widths: [usize; P],
 ) -> Result<[Array2<T>; P], ShapeError> {
     let mut parts = widths.map(|w| Vec::with_capacity(rows.nrows() * w));
-    match rows.as_slice() {
-        Some(all) => append(&mut parts, all, widths),
-        None => rows
-            .rows()
-            .into_iter()
-            .for_each(|row| append(&mut parts, &row.to_vec(), widths)),
-    }
+    append(&mut parts, rows.as_slice().unwrap_or_default(), widths);
     arrays(parts, rows.nrows(), widths)
 }
 
