@@ -93,23 +93,21 @@ impl Stacked {
     /// Its trait method (named after the kernel): the Jacobian's and the Hessian's, each
     /// sample's as rows of `INPUT` values.
     fn method(self) -> BlocksInto {
-        match self {
-            Self::Jacobian => {
-                BlocksInto::new("jacobian_blocks", "jacobian", "block jacobian entries").matrix()
+        const Y: Out = Out::rows("y", "block output values");
+        const GRADIENT: Out = Out::rows("gradient", "block gradient values");
+        const LAPLACIAN: Out = Out::values("laplacian", "block Laplacians");
+        const JACOBIAN: Out = Out::matrices("jacobian", "block jacobian entries");
+        const HESSIAN: Out = Out::matrices("hessian", "block hessian entries");
+        let (kernel, outs): (_, &[Out]) = match self {
+            Self::Jacobian => ("jacobian_blocks", &[JACOBIAN]),
+            Self::ValueAndGradient => ("value_and_gradient_blocks", &[Y, GRADIENT]),
+            Self::Laplacian => ("laplacian_blocks", &[LAPLACIAN]),
+            Self::Hessian => ("hessian_blocks", &[HESSIAN]),
+            Self::ValueGradientLaplacian => {
+                ("value_gradient_laplacian_blocks", &[Y, GRADIENT, LAPLACIAN])
             }
-            Self::ValueAndGradient => {
-                BlocksInto::new("value_and_gradient_blocks", "out", "block result values")
-            }
-            Self::Laplacian => BlocksInto::new("laplacian_blocks", "laplacian", "block Laplacians"),
-            Self::Hessian => {
-                BlocksInto::new("hessian_blocks", "hessian", "block hessian entries").matrix()
-            }
-            Self::ValueGradientLaplacian => BlocksInto::new(
-                "value_gradient_laplacian_blocks",
-                "out",
-                "block result values",
-            ),
-        }
+        };
+        BlocksInto::new(kernel, outs)
     }
 
     /// The items of the trait it serves (`Network` for the Jacobian, else `ScalarNetwork`)
@@ -126,34 +124,59 @@ impl Stacked {
     }
 }
 
-/// A trait method `{kernel}_into(&self, x, [second,] out)` that takes the caller's slices
-/// as blocks, each of `second` and `out` as many as `x`'s, and calls the block kernel.
+/// A trait method `{kernel}_into(&self, x, [second,] outs…)` that takes the caller's
+/// slices as blocks, each of `second` and the results as many as `x`'s, and calls the
+/// block kernel.
 #[derive(Clone, Copy)]
 struct BlocksInto {
     kernel: &'static str,
     /// A second argument's name and what a `ShapeError` calls its values.
     second: Option<(&'static str, &'static str)>,
-    /// The results' name and what a `ShapeError` calls them.
-    out: (&'static str, &'static str),
-    /// Whether each sample's result is a matrix (`_mlp::matrix_blocks_mut`).
-    matrix: bool,
+    /// The results, in the kernel's order.
+    outs: &'static [Out],
 }
 
-impl BlocksInto {
-    const fn new(kernel: &'static str, out: &'static str, what: &'static str) -> Self {
+/// A result of a block kernel: its name, what a `ShapeError` calls its values, and how a
+/// sample's is shaped.
+#[derive(Clone, Copy)]
+struct Out {
+    name: &'static str,
+    what: &'static str,
+    /// The runtime's view of its blocks: `blocks_mut` (a row a sample),
+    /// `matrix_blocks_mut` (a matrix) or `value_blocks_mut` (one value).
+    view: &'static str,
+}
+
+impl Out {
+    const fn rows(name: &'static str, what: &'static str) -> Self {
         Self {
-            kernel,
-            second: None,
-            out: (out, what),
-            matrix: false,
+            name,
+            what,
+            view: "blocks_mut",
         }
     }
 
-    /// Each sample's result a matrix.
-    const fn matrix(self) -> Self {
+    const fn matrices(name: &'static str, what: &'static str) -> Self {
         Self {
-            matrix: true,
-            ..self
+            view: "matrix_blocks_mut",
+            ..Self::rows(name, what)
+        }
+    }
+
+    const fn values(name: &'static str, what: &'static str) -> Self {
+        Self {
+            view: "value_blocks_mut",
+            ..Self::rows(name, what)
+        }
+    }
+}
+
+impl BlocksInto {
+    const fn new(kernel: &'static str, outs: &'static [Out]) -> Self {
+        Self {
+            kernel,
+            second: None,
+            outs,
         }
     }
 
@@ -168,23 +191,32 @@ impl BlocksInto {
     /// The methods of the block kernels every network of its kind has: `Network`'s, then
     /// `ScalarNetwork`'s.
     const NETWORK: [Self; 3] = [
-        Self::new("forward_blocks", "y", "block output values"),
-        Self::new("jvp_blocks", "jv", "block jvp values").with("v", "block direction values"),
-        Self::new("vjp_blocks", "uj", "block vjp values").with("u", "block output weights"),
+        Self::new("forward_blocks", &[Out::rows("y", "block output values")]),
+        Self::new("jvp_blocks", &[Out::rows("jv", "block jvp values")])
+            .with("v", "block direction values"),
+        Self::new("vjp_blocks", &[Out::rows("uj", "block vjp values")])
+            .with("u", "block output weights"),
     ];
     const SCALAR_NETWORK: [Self; 2] = [
-        Self::new("gradient_blocks", "gradient", "block gradient values"),
-        Self::new("hvp_blocks", "hv", "block output values").with("v", "block direction values"),
+        Self::new(
+            "gradient_blocks",
+            &[Out::rows("gradient", "block gradient values")],
+        ),
+        Self::new("hvp_blocks", &[Out::rows("hv", "block output values")])
+            .with("v", "block direction values"),
     ];
 
     fn tokens(self, scalar: &Ident) -> TokenStream {
         let kernel = format_ident!("{}", self.kernel);
         let method = format_ident!("{}_into", self.kernel);
-        let (out, what) = (format_ident!("{}", self.out.0), self.out.1);
-        let view = match self.matrix {
-            true => quote!(matrix_blocks_mut),
-            false => quote!(blocks_mut),
-        };
+        // The results: their names, what their errors call them, and their views.
+        let outs: Vec<Ident> = self
+            .outs
+            .iter()
+            .map(|o| format_ident!("{}", o.name))
+            .collect();
+        let whats_out = self.outs.iter().map(|o| o.what);
+        let views = self.outs.iter().map(|o| format_ident!("{}", o.view));
         // The second argument, if any: its name and what its error calls it.
         let (seconds, whats): (Vec<Ident>, Vec<&str>) = self
             .second
@@ -197,12 +229,12 @@ impl BlocksInto {
                 &self,
                 x: &[#scalar],
                 #(#seconds: &[#scalar],)*
-                #out: &mut [#scalar],
+                #(#outs: &mut [#scalar],)*
             ) -> _mlp::Result<(), _mlp::ShapeError> {
                 let x = _mlp::blocks(x, "block input values")?;
                 #(let #seconds = _mlp::blocks_exact(#seconds, x.len(), #whats)?;)*
-                let #out = _mlp::#view(#out, x.len(), #what)?;
-                self.#kernel(x, #(#seconds,)* #out);
+                #(let #outs = _mlp::#views(#outs, x.len(), #whats_out)?;)*
+                self.#kernel(x, #(#seconds,)* #(#outs),*);
                 _mlp::Result::Ok(())
             }
         }
@@ -831,14 +863,14 @@ impl Item {
             body,
             arguments,
             results,
-            row,
         } = lower_block(&single, &p, bodies.cx(place), &r.tensors())?;
         let block = lit(methods::BLOCK);
         let mut arguments: Vec<(Ident, TokenStream)> = arguments
             .into_iter()
             .map(|(a, width)| (a, quote!(&[[[#scalar; #width]; #block]])))
             .collect();
-        arguments.push((results, quote!(&mut [[#row; #block]])));
+        arguments
+            .extend((results.into_iter()).map(|(ys, row)| (ys, quote!(&mut [[#row; #block]]))));
         let signature = Signature::of(format_ident!("{name}"), arguments, None);
         Some((signature, place, body))
     }

@@ -62,70 +62,57 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    let runs = Runs::new(x, v, width);
-    let rows = x.nrows();
-    #[cfg(feature = "rayon")]
-    let out = {
-        let mut out = vec![T::zero(); rows * width];
-        runs.all(&mut out, &kernel)?;
-        out
-    };
-    #[cfg(not(feature = "rayon"))]
-    let out = {
-        // Zeroed a run at a time, just before the kernel writes it: zeroing the whole
-        // result first, where the allocator clears memory it reuses, took a tenth of the
-        // seed network's batch gradient.
-        let mut out = Vec::with_capacity(rows * width);
-        for i in 0..rows.div_ceil(runs.run) {
-            let start = out.len();
-            out.resize(
-                start + (rows - i * runs.run).min(runs.run) * width,
-                T::zero(),
-            );
-            runs.one(i, &mut out[start..], &kernel)?;
-        }
-        out
-    };
-    Array2::from_shape_vec((rows, width), out)
-        .map_err(|_| ShapeError::new("batch results", rows * width, 0))
+    let [out] = blocks_apart(x, v, [width], |x, v, [out]| kernel(x, v, out))?;
+    Ok(out)
 }
 
-/// [`blocks`] of a kernel that writes each sample's results side by side, `widths[p]`
-/// values of part `p` (`[value, gradient…]`), as one new `(rows, widths[p])` array a part.
-/// Without `rayon`, a run's rows at a time through a buffer of its own, each part then
-/// appended to its array: nothing zeroed, and no array of every row's results (allocating
-/// that one too, where the allocator returned freed memory to the system, took the seed
-/// network's `value_and_gradient_batch` from 136 ns a sample to 277).
-pub(crate) fn blocks_split<T, F, const P: usize>(
+/// [`blocks`] of a kernel that writes `P` results a sample, each into an array of its own
+/// (the value-and-gradient's `y` and `gradient`), `widths[p]` values of part `p`: one new
+/// `(rows, widths[p])` array a part.
+pub(crate) fn blocks_apart<T, F, const P: usize>(
     x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
     widths: [usize; P],
     kernel: F,
 ) -> Result<[Array2<T>; P], ShapeError>
 where
     T: Scalar,
-    F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+    F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
 {
-    let width = widths.iter().sum();
+    let runs = Runs::new(x, v);
+    let rows = x.nrows();
     #[cfg(feature = "rayon")]
-    return split(&blocks(x, None, width, kernel)?, widths);
+    let parts = {
+        let mut parts = widths.map(|w| vec![T::zero(); rows * w]);
+        runs.all(parts.each_mut().map(Vec::as_mut_slice), widths, &kernel)?;
+        parts
+    };
     #[cfg(not(feature = "rayon"))]
-    {
-        let runs = Runs::new(x, None, width);
-        let rows = x.nrows();
+    let parts = {
+        // Zeroed a run at a time, just before the kernel writes it: zeroing the whole
+        // result first, where the allocator clears memory it reuses, took a tenth of the
+        // seed network's batch gradient.
         let mut parts = widths.map(|w| Vec::with_capacity(rows * w));
-        let mut buffer = vec![T::zero(); runs.run * width];
         for i in 0..rows.div_ceil(runs.run) {
-            let buffer = &mut buffer[..(rows - i * runs.run).min(runs.run) * width];
-            runs.one(i, buffer, &kernel)?;
-            append(&mut parts, buffer, widths);
+            let first = i * runs.run;
+            let end = (first + runs.run).min(rows);
+            let mut p = 0;
+            let outs = parts.each_mut().map(|part| {
+                let w = widths[p];
+                p += 1;
+                part.resize(end * w, T::zero());
+                &mut part[first * w..]
+            });
+            runs.one(i, outs, widths, &kernel)?;
         }
-        arrays(parts, rows, widths)
-    }
+        parts
+    };
+    arrays(parts, rows, widths)
 }
 
-/// `rows`' columns as [`blocks_split`] parts them. `rows` is in standard layout, as
-/// [`blocks`] and [`map`] return it (were it not, the parts would come out empty, and
-/// `arrays` would say so).
+/// `rows`' columns, `widths[p]` of part `p` (`[value, gradient…]`), as one new
+/// `(rows, widths[p])` array a part. `rows` is in standard layout, as [`map`] returns it
+/// (were it not, the parts would come out empty, and `arrays` would say so).
 pub(crate) fn split<T: Scalar, const P: usize>(
     rows: &Array2<T>,
     widths: [usize; P],
@@ -181,15 +168,45 @@ where
 {
     shaped(&out, x.nrows(), width, what)?;
     if let Some(slice) = out.as_slice_mut() {
-        return Runs::new(x, v, width).all(slice, &kernel);
+        return Runs::new(x, v).all([slice], [width], &|x, v, [out]| kernel(x, v, out));
     }
     out.assign(&blocks(x, v, width, kernel)?);
     Ok(())
 }
 
+/// [`blocks_apart`] into `outs`, each `(rows, widths[p])` (else an error naming `whats[p]`,
+/// its columns): written over where they lie if every one is in standard layout; else
+/// computed apart and copied in.
+pub(crate) fn blocks_apart_into<T, F, const P: usize>(
+    x: &CowArray<'_, T, Ix2>,
+    mut outs: [ArrayViewMut2<'_, T>; P],
+    widths: [usize; P],
+    whats: [&'static str; P],
+    kernel: F,
+) -> Result<(), ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
+{
+    for ((out, width), what) in outs.iter().zip(widths).zip(whats) {
+        shaped(out, x.nrows(), width, what)?;
+    }
+    if outs.iter().all(|out| out.is_standard_layout()) {
+        let slices = outs
+            .each_mut()
+            .map(|out| out.as_slice_mut().unwrap_or_default());
+        return Runs::new(x, None).all(slices, widths, &kernel);
+    }
+    let parts = blocks_apart(x, None, widths, kernel)?;
+    for (out, part) in outs.iter_mut().zip(&parts) {
+        out.assign(part);
+    }
+    Ok(())
+}
+
 /// An error unless `out` is `(rows, width)`, naming what differs: `what` (its columns), or
 /// the result rows.
-fn shaped<T>(
+pub(crate) fn shaped<T>(
     out: &ArrayViewMut2<'_, T>,
     rows: usize,
     width: usize,
@@ -205,19 +222,21 @@ fn shaped<T>(
 }
 
 /// The samples of a batch, row-major, in runs of up to [`RUN`] blocks: what one call of a
-/// block kernel takes; with directions `v` (as many rows), theirs alike.
+/// block kernel takes; with directions `v` (as many rows), theirs alike. A kernel writes
+/// `P` results (one, but for the value-and-gradient's two and the
+/// value-gradient-Laplacian's three), each `widths[p]` values a sample, into slices of its
+/// own.
 struct Runs<'a, T: Clone> {
     x: Cow<'a, [T]>,
     v: Option<Cow<'a, [T]>>,
     columns: usize,
     v_columns: usize,
-    width: usize,
     /// Samples a run.
     run: usize,
 }
 
 impl<'a, T: Scalar> Runs<'a, T> {
-    fn new(x: &'a CowArray<'_, T, Ix2>, v: Option<&'a CowArray<'_, T, Ix2>>, width: usize) -> Self {
+    fn new(x: &'a CowArray<'_, T, Ix2>, v: Option<&'a CowArray<'_, T, Ix2>>) -> Self {
         let (rows, columns) = x.dim();
         // Row-major, as `rows` left it: plain slices, row after row.
         let flat = |x: &'a CowArray<'_, T, Ix2>| {
@@ -235,49 +254,74 @@ impl<'a, T: Scalar> Runs<'a, T> {
             v: v.map(flat),
             columns,
             v_columns: v.map_or(0, |v| v.ncols()),
-            width,
             run,
         }
     }
 
-    /// Every run's results into `out` (`(rows, width)`, row-major), across threads with
-    /// `rayon`.
-    fn all<F>(&self, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    /// Every run's results into `outs` (each `(rows, widths[p])`, row-major), across
+    /// threads with `rayon`.
+    fn all<F, const P: usize>(
+        &self,
+        outs: [&mut [T]; P],
+        widths: [usize; P],
+        kernel: &F,
+    ) -> Result<(), ShapeError>
     where
-        F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
+        F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
     {
-        let step = (self.run * self.width).max(1);
+        // Each result cut into runs, taken a run at a time.
+        let mut p = 0;
+        let mut chunks = outs.map(|out| {
+            let step = (self.run * widths[p]).max(1);
+            p += 1;
+            out.chunks_mut(step)
+        });
+        let rows = self.x.len() / self.columns.max(1);
+        let runs = (0..rows.div_ceil(self.run))
+            .map(|_| chunks.each_mut().map(|c| c.next().unwrap_or_default()));
         #[cfg(feature = "rayon")]
         {
             use rayon::prelude::*;
-            out.par_chunks_mut(step)
+            runs.collect::<Vec<_>>()
+                .into_par_iter()
                 .enumerate()
-                .try_for_each(|(i, out)| self.one(i, out, kernel))
+                .try_for_each(|(i, outs)| self.one(i, outs, widths, kernel))
         }
         #[cfg(not(feature = "rayon"))]
-        out.chunks_mut(step)
-            .enumerate()
-            .try_for_each(|(i, out)| self.one(i, out, kernel))
+        runs.enumerate()
+            .try_for_each(|(i, outs)| self.one(i, outs, widths, kernel))
     }
 
-    /// Run `i`'s samples into `out`, their part of the result: the whole blocks in one
+    /// Run `i`'s samples into `outs`, their part of each result: the whole blocks in one
     /// call, then what is left, padded to a block.
-    fn one<F>(&self, i: usize, out: &mut [T], kernel: &F) -> Result<(), ShapeError>
+    fn one<F, const P: usize>(
+        &self,
+        i: usize,
+        outs: [&mut [T]; P],
+        widths: [usize; P],
+        kernel: &F,
+    ) -> Result<(), ShapeError>
     where
-        F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError>,
+        F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError>,
     {
-        let (columns, v_columns, width) = (self.columns, self.v_columns, self.width);
+        let (columns, v_columns) = (self.columns, self.v_columns);
         let x = nth_block(&self.x, i, (self.run * columns).max(1));
         let v =
             (self.v.as_deref()).map_or(&[][..], |v| nth_block(v, i, (self.run * v_columns).max(1)));
-        let whole = out.len() / width.max(1) / BLOCK * BLOCK;
+        let rows = x.len() / columns.max(1);
+        let whole = rows / BLOCK * BLOCK;
         let (x, x_rest) = x.split_at(whole * columns);
         let (v, v_rest) = v.split_at(v.len().min(whole * v_columns));
-        let (out, out_rest) = out.split_at_mut(whole * width);
+        let mut p = 0;
+        let mut outs = outs.map(|out| {
+            let w = widths[p];
+            p += 1;
+            out.split_at_mut(whole * w)
+        });
         if whole > 0 {
-            kernel(x, v, out)?;
+            kernel(x, v, outs.each_mut().map(|(out, _)| &mut **out))?;
         }
-        if out_rest.is_empty() {
+        if whole == rows {
             return Ok(());
         }
         let padded = |rest: &[T], columns: usize| {
@@ -290,9 +334,15 @@ impl<'a, T: Scalar> Runs<'a, T> {
         } else {
             Vec::new()
         };
-        let mut full = vec![T::zero(); BLOCK * width];
-        kernel(&padded(x_rest, columns), &v, &mut full)?;
-        out_rest.copy_from_slice(&full[..out_rest.len()]);
+        let mut full = widths.map(|w| vec![T::zero(); BLOCK * w]);
+        kernel(
+            &padded(x_rest, columns),
+            &v,
+            full.each_mut().map(Vec::as_mut_slice),
+        )?;
+        for ((_, rest), full) in outs.iter_mut().zip(&full) {
+            rest.copy_from_slice(&full[..rest.len()]);
+        }
         Ok(())
     }
 }

@@ -68,5 +68,5 @@ pub use scalar::Scalar;
 #[doc(hidden)]
 pub use shape::{
     Aligned, array, array_mut, blocks, blocks_exact, blocks_mut, check_len, flat, flat_mut,
-    matrix_blocks_mut, matrix_mut,
+    matrix_blocks_mut, matrix_mut, value_blocks_mut,
 };

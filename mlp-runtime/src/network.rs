@@ -399,29 +399,31 @@ pub trait ScalarNetwork: Network {
     #[doc(hidden)]
     const VALUE_AND_GRADIENT_BLOCKS: bool = false;
 
-    /// The block kernel of [`ScalarNetwork::value_and_gradient_batch`]: for each sample a
-    /// row `[value, gradient…]` (`INPUT + 1` values), each to the bit as
-    /// [`ScalarNetwork::value_and_gradient_into`] computes it; by default a call per
-    /// sample, as [`ScalarNetwork::laplacian_blocks_into`].
+    /// The block kernel of [`ScalarNetwork::value_and_gradient_batch`]: for each sample
+    /// its output into `y` and its gradient into `gradient` (`INPUT` values), each to the
+    /// bit as [`ScalarNetwork::value_and_gradient_into`] computes it; by default a call
+    /// per sample, as [`ScalarNetwork::laplacian_blocks_into`].
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
-    /// [`Network::INPUT`] values, or `rows` a row for each sample.
+    /// [`Network::INPUT`] values, or `y` a value and `gradient` a gradient for each sample.
     #[doc(hidden)]
     fn value_and_gradient_blocks_into(
         &self,
         x: &[Self::Scalar],
-        rows: &mut [Self::Scalar],
+        y: &mut [Self::Scalar],
+        gradient: &mut [Self::Scalar],
     ) -> Result<(), ShapeError> {
-        let width = Self::INPUT + 1;
-        per_sample(
-            x,
-            rows,
-            Self::INPUT,
-            width,
-            "block result values",
-            |x, row| value_and_gradient_row(self, x, row),
-        )
+        let n = Self::INPUT;
+        crate::check_len(y.len(), samples(x, n)?, "block output values")?;
+        let mut y = y.iter_mut();
+        per_sample(x, gradient, n, n, "block gradient values", |x, gradient| {
+            let value = self.value_and_gradient_into(x, gradient)?;
+            y.next().map_or(Ok(()), |y| {
+                *y = value;
+                Ok(())
+            })
+        })
     }
 
     /// The block kernel of [`ScalarNetwork::gradient_batch`]: the gradients of
@@ -557,28 +559,35 @@ pub trait ScalarNetwork: Network {
     }
 
     /// The block kernel of [`ScalarNetwork::value_gradient_laplacian_batch`]: for each
-    /// sample a row `[value, gradient…, laplacian]` (`INPUT + 2` values), each to the bit as
+    /// sample its output into `y`, its gradient into `gradient` (`INPUT` values) and its
+    /// Laplacian into `laplacian`, each to the bit as
     /// [`ScalarNetwork::value_gradient_laplacian_into`] computes it; by default a call per
     /// sample, as [`ScalarNetwork::laplacian_blocks_into`].
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
-    /// [`Network::INPUT`] values, or `rows` a row for each sample.
+    /// [`Network::INPUT`] values, or `y` a value, `gradient` a gradient and `laplacian` a
+    /// Laplacian for each sample.
     #[doc(hidden)]
     fn value_gradient_laplacian_blocks_into(
         &self,
         x: &[Self::Scalar],
-        rows: &mut [Self::Scalar],
+        y: &mut [Self::Scalar],
+        gradient: &mut [Self::Scalar],
+        laplacian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError> {
-        let width = Self::INPUT + 2;
-        per_sample(
-            x,
-            rows,
-            Self::INPUT,
-            width,
-            "block result values",
-            |x, row| value_gradient_laplacian_row(self, x, row),
-        )
+        let n = Self::INPUT;
+        let samples = samples(x, n)?;
+        crate::check_len(y.len(), samples, "block output values")?;
+        crate::check_len(laplacian.len(), samples, "block Laplacians")?;
+        let mut values = y.iter_mut().zip(laplacian);
+        per_sample(x, gradient, n, n, "block gradient values", |x, gradient| {
+            let (value, laplacian) = self.value_gradient_laplacian_into(x, gradient)?;
+            values.next().map_or(Ok(()), |(y, l)| {
+                (*y, *l) = (value, laplacian);
+                Ok(())
+            })
+        })
     }
 
     /// The output for each row of `x`: `(n, INPUT)` to `(n,)`.
@@ -623,8 +632,8 @@ pub trait ScalarNetwork: Network {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
         let [value, gradient] = if Self::VALUE_AND_GRADIENT_BLOCKS {
-            batch::blocks_split(&x, [1, n], |x, _, rows| {
-                self.value_and_gradient_blocks_into(x, rows)
+            batch::blocks_apart(&x, None, [1, n], |x, _, [y, gradient]| {
+                self.value_and_gradient_blocks_into(x, y, gradient)
             })?
         } else {
             let rows = batch::map(&x, None, n + 1, |x, _, row| {
@@ -635,31 +644,40 @@ pub trait ScalarNetwork: Network {
         Ok((value.remove_axis(ndarray::Axis(1)), gradient))
     }
 
-    /// [`ScalarNetwork::value_and_gradient_batch`] into `out`, `(n, INPUT + 1)`, written
-    /// over: each row `[value, gradient…]`, as the block kernel writes it (the two are
-    /// `out.column(0)` and `out.slice(s![.., 1..])`), as [`Network::forward_batch_into`]
-    /// writes.
+    /// [`ScalarNetwork::value_and_gradient_batch`] into `y`, `(n,)`, and `gradient`,
+    /// `(n, INPUT)`, written over: where both are in standard layout and the network has
+    /// a block kernel, in place; else computed apart and copied in.
     ///
     /// # Errors
-    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `out` is not
-    /// `(n, INPUT + 1)`.
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, `y` is not `(n,)`
+    /// or `gradient` not `(n, INPUT)`.
     #[cfg(feature = "ndarray")]
     fn value_and_gradient_batch_into(
         &self,
         x: ArrayView2<'_, Self::Scalar>,
-        out: ArrayViewMut2<'_, Self::Scalar>,
+        mut y: ArrayViewMut1<'_, Self::Scalar>,
+        mut gradient: ArrayViewMut2<'_, Self::Scalar>,
     ) -> Result<(), ShapeError> {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let what = "result columns";
+        crate::check_len(y.len(), x.nrows(), "output values")?;
         if Self::VALUE_AND_GRADIENT_BLOCKS {
-            batch::blocks_into(&x, None, out, n + 1, what, |x, _, rows| {
-                self.value_and_gradient_blocks_into(x, rows)
+            let outs = [
+                y.view_mut().insert_axis(ndarray::Axis(1)),
+                gradient.view_mut(),
+            ];
+            let whats = ["output columns", "gradient columns"];
+            batch::blocks_apart_into(&x, outs, [1, n], whats, |x, _, [y, gradient]| {
+                self.value_and_gradient_blocks_into(x, y, gradient)
             })
         } else {
-            batch::map_into(&x, None, out, n + 1, what, |x, _, row| {
+            batch::shaped(&gradient, x.nrows(), n, "gradient columns")?;
+            let rows = batch::map(&x, None, n + 1, |x, _, row| {
                 value_and_gradient_row(self, x, row)
-            })
+            })?;
+            y.assign(&rows.column(0));
+            gradient.assign(&rows.slice(ndarray::s![.., 1..]));
+            Ok(())
         }
     }
 
@@ -855,8 +873,8 @@ pub trait ScalarNetwork: Network {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
         let [value, gradient, laplacian] = if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
-            batch::blocks_split(&x, [1, n, 1], |x, _, rows| {
-                self.value_gradient_laplacian_blocks_into(x, rows)
+            batch::blocks_apart(&x, None, [1, n, 1], |x, _, [y, gradient, laplacian]| {
+                self.value_gradient_laplacian_blocks_into(x, y, gradient, laplacian)
             })?
         } else {
             let rows = batch::map(&x, None, n + 2, |x, _, row| {
@@ -868,33 +886,59 @@ pub trait ScalarNetwork: Network {
         Ok((column(value), gradient, column(laplacian)))
     }
 
-    /// [`ScalarNetwork::value_gradient_laplacian_batch`] into `out`, `(n, INPUT + 2)`,
-    /// written over: each row `[value, gradient…, laplacian]`, as the block kernel writes
-    /// it (the three are `out.column(0)`, `out.slice(s![.., 1..=INPUT])` and
-    /// `out.column(INPUT + 1)`), as [`Network::forward_batch_into`] writes.
+    /// [`ScalarNetwork::value_gradient_laplacian_batch`] into `y`, `(n,)`, `gradient`,
+    /// `(n, INPUT)`, and `laplacian`, `(n,)`, written over, as
+    /// [`ScalarNetwork::value_and_gradient_batch_into`] writes.
     ///
     /// # Errors
-    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, or `out` is not
-    /// `(n, INPUT + 2)`.
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, `y` and
+    /// `laplacian` are not `(n,)` or `gradient` not `(n, INPUT)`.
     #[cfg(feature = "ndarray")]
     fn value_gradient_laplacian_batch_into(
         &self,
         x: ArrayView2<'_, Self::Scalar>,
-        out: ArrayViewMut2<'_, Self::Scalar>,
+        mut y: ArrayViewMut1<'_, Self::Scalar>,
+        mut gradient: ArrayViewMut2<'_, Self::Scalar>,
+        mut laplacian: ArrayViewMut1<'_, Self::Scalar>,
     ) -> Result<(), ShapeError> {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
-        let what = "result columns";
+        crate::check_len(y.len(), x.nrows(), "output values")?;
+        crate::check_len(laplacian.len(), x.nrows(), "Laplacians")?;
         if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
-            batch::blocks_into(&x, None, out, n + 2, what, |x, _, rows| {
-                self.value_gradient_laplacian_blocks_into(x, rows)
+            let column = ndarray::Axis(1);
+            let outs = [
+                y.view_mut().insert_axis(column),
+                gradient.view_mut(),
+                laplacian.view_mut().insert_axis(column),
+            ];
+            let whats = ["output columns", "gradient columns", "Laplacian columns"];
+            batch::blocks_apart_into(&x, outs, [1, n, 1], whats, |x, _, [y, g, laplacian]| {
+                self.value_gradient_laplacian_blocks_into(x, y, g, laplacian)
             })
         } else {
-            batch::map_into(&x, None, out, n + 2, what, |x, _, row| {
+            batch::shaped(&gradient, x.nrows(), n, "gradient columns")?;
+            let rows = batch::map(&x, None, n + 2, |x, _, row| {
                 value_gradient_laplacian_row(self, x, row)
-            })
+            })?;
+            y.assign(&rows.column(0));
+            gradient.assign(&rows.slice(ndarray::s![.., 1..=n]));
+            laplacian.assign(&rows.column(n + 1));
+            Ok(())
         }
     }
+}
+
+/// How many samples of `input` values `x` holds, an error unless it is a whole number of
+/// blocks of them.
+fn samples<T>(x: &[T], input: usize) -> Result<usize, ShapeError> {
+    let input = input.max(1);
+    let block = input * crate::BLOCK;
+    if !x.len().is_multiple_of(block) {
+        let whole = x.len().div_ceil(block).max(1) * block;
+        return Err(ShapeError::new("block input values", whole, x.len()));
+    }
+    Ok(x.len() / input)
 }
 
 /// `f(x_i, out_i)` for each sample of `x` (`input` values each, a whole number of blocks)
@@ -908,14 +952,8 @@ fn per_sample<T: Scalar>(
     what: &'static str,
     mut f: impl FnMut(&[T], &mut [T]) -> Result<(), ShapeError>,
 ) -> Result<(), ShapeError> {
-    let input = input.max(1);
-    let block = input * crate::BLOCK;
-    if !x.len().is_multiple_of(block) {
-        let whole = x.len().div_ceil(block).max(1) * block;
-        return Err(ShapeError::new("block input values", whole, x.len()));
-    }
-    crate::check_len(out.len(), x.len() / input * width, what)?;
-    x.chunks_exact(input)
+    crate::check_len(out.len(), samples(x, input)? * width, what)?;
+    x.chunks_exact(input.max(1))
         .zip(out.chunks_exact_mut(width))
         .try_for_each(|(x, out)| f(x, out))
 }
@@ -931,8 +969,8 @@ fn laplacian_row<N: ScalarNetwork>(
     Ok(())
 }
 
-/// `[value, gradient…]` at `x`: a row of `ScalarNetwork::value_and_gradient_batch` (with
-/// `ndarray`).
+/// `[value, gradient…]` at `x`: a row of `ScalarNetwork::value_and_gradient_batch`.
+#[cfg(feature = "ndarray")]
 fn value_and_gradient_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
@@ -945,7 +983,8 @@ fn value_and_gradient_row<N: ScalarNetwork>(
 }
 
 /// `[value, gradient…, laplacian]` at `x`: a row of
-/// `ScalarNetwork::value_gradient_laplacian_batch` (with `ndarray`).
+/// `ScalarNetwork::value_gradient_laplacian_batch`.
+#[cfg(feature = "ndarray")]
 fn value_gradient_laplacian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],

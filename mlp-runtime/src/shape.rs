@@ -131,6 +131,23 @@ pub fn blocks_mut<'a, T, const N: usize, const B: usize>(
     Ok(slice.as_chunks_mut::<N>().0.as_chunks_mut::<B>().0)
 }
 
+/// [`blocks_mut`] of one value a sample (a Laplacian): `count` blocks of `B`.
+///
+/// # Errors
+/// A [`ShapeError`] if `slice` does not hold exactly `count·B` values.
+#[inline]
+pub fn value_blocks_mut<'a, T, const B: usize>(
+    slice: &'a mut [T],
+    count: usize,
+    what: &'static str,
+) -> Result<&'a mut [[T; B]], ShapeError> {
+    let (expected, found) = (count * B, slice.len());
+    if found != expected {
+        return Err(ShapeError::new(what, expected, found));
+    }
+    Ok(slice.as_chunks_mut::<B>().0)
+}
+
 /// `len` rounded up to a multiple of `unit` (at least one).
 fn whole(len: usize, unit: usize) -> usize {
     len.div_ceil(unit).max(1) * unit

@@ -452,11 +452,41 @@ fn wrong_shapes_are_errors() {
         error.unwrap_err().to_string(),
         "expected 16 block Laplacians, found 15"
     );
-    let error = pinn.value_gradient_laplacian_blocks_into(&[0.0; 3 * 16], &mut out[..79]);
-    assert_eq!(
-        error.unwrap_err().to_string(),
-        "expected 80 block result values, found 79"
-    );
+    // The value-and-gradient's and the value-gradient-Laplacian's, by `Pinn`'s kernels and
+    // by default (`GenericDeep`) alike.
+    let generic: GenericDeep<3> = net(0);
+    let error = |x: usize, y: usize, g: usize, l: usize, kernel: bool| {
+        let (x, mut y, mut g) = (vec![0.0; x], vec![0.0; y], vec![0.0; g]);
+        let mut l = vec![0.0; l];
+        let (error, with_laplacian) = match kernel {
+            true => (
+                pinn.value_and_gradient_blocks_into(&x, &mut y, &mut g),
+                pinn.value_gradient_laplacian_blocks_into(&x, &mut y, &mut g, &mut l),
+            ),
+            false => (
+                generic.value_and_gradient_blocks_into(&x, &mut y, &mut g),
+                generic.value_gradient_laplacian_blocks_into(&x, &mut y, &mut g, &mut l),
+            ),
+        };
+        (
+            error.map_err(|e| e.to_string()),
+            with_laplacian.unwrap_err().to_string(),
+        )
+    };
+    for kernel in [true, false] {
+        let error = |x, y, g, l| error(x, y, g, l, kernel);
+        let message = |m: &str| (Err(m.to_string()), m.to_string());
+        let messages = [
+            "expected 48 block input values, found 45",
+            "expected 16 block output values, found 15",
+            "expected 48 block gradient values, found 47",
+        ];
+        assert_eq!(error(45, 16, 48, 16), message(messages[0]));
+        assert_eq!(error(48, 15, 48, 16), message(messages[1]));
+        assert_eq!(error(48, 16, 47, 16), message(messages[2]));
+        let laplacians = "expected 16 block Laplacians, found 15".to_string();
+        assert_eq!(error(48, 16, 48, 15), (Ok(()), laplacians));
+    }
     // `H(x)·v` for blocks of samples and directions, as many of each.
     let error = pinn.hvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 15], &mut out[..48]);
     assert_eq!(
@@ -479,10 +509,12 @@ fn wrong_shapes_are_errors() {
         error.unwrap_err().to_string(),
         "expected 16 block Laplacians, found 17"
     );
-    let error = seed.value_gradient_laplacian_blocks_into(&[0.0; 52 * 16], &mut out[..54 * 15]);
+    let (mut y, mut l) = ([0.0; 16], [0.0; 16]);
+    let x = [0.0; 52 * 16];
+    let error = seed.value_gradient_laplacian_blocks_into(&x, &mut y, &mut out[..52 * 15], &mut l);
     assert_eq!(
         error.unwrap_err().to_string(),
-        "expected 864 block result values, found 810"
+        "expected 832 block gradient values, found 780"
     );
 }
 
@@ -585,18 +617,40 @@ fn every_batch_has_an_into_form() {
             .unwrap();
         assert_eq!(laplacian, net.laplacian_batch(x.view()).unwrap());
         let (value, gradient) = net.value_and_gradient_batch(x.view()).unwrap();
-        let mut out = Array2::from_elem((rows, d + 1).f(), f64::NAN);
-        net.value_and_gradient_batch_into(x.view(), out.view_mut())
+        for layout in [(rows, d).set_f(false), (rows, d).f()] {
+            let mut y = Array1::from_elem(rows, f64::NAN);
+            let mut g = Array2::from_elem(layout, f64::NAN);
+            net.value_and_gradient_batch_into(x.view(), y.view_mut(), g.view_mut())
+                .unwrap();
+            assert_eq!((&y, &g), (&value, &gradient));
+        }
+        // The values into a column of a matrix: not contiguous.
+        let mut columns = Array2::from_elem((rows, 2), f64::NAN);
+        let mut g = Array2::from_elem((rows, d), f64::NAN);
+        net.value_and_gradient_batch_into(x.view(), columns.column_mut(1), g.view_mut())
             .unwrap();
-        assert_eq!(out.column(0), value);
-        assert_eq!(out.slice(mlp::ndarray::s![.., 1..]), gradient);
-        let (value, gradient, laplacian) = net.value_gradient_laplacian_batch(x.view()).unwrap();
-        let mut out = Array2::from_elem((rows, d + 2), f64::NAN);
-        net.value_gradient_laplacian_batch_into(x.view(), out.view_mut())
+        assert_eq!((columns.column(1), &g), (value.view(), &gradient));
+        let want = net.value_gradient_laplacian_batch(x.view()).unwrap();
+        for layout in [(rows, d).set_f(false), (rows, d).f()] {
+            let mut y = Array1::from_elem(rows, f64::NAN);
+            let mut g = Array2::from_elem(layout, f64::NAN);
+            let mut l = Array1::from_elem(rows, f64::NAN);
+            net.value_gradient_laplacian_batch_into(
+                x.view(),
+                y.view_mut(),
+                g.view_mut(),
+                l.view_mut(),
+            )
             .unwrap();
-        assert_eq!(out.column(0), value);
-        assert_eq!(out.slice(mlp::ndarray::s![.., 1..=d]), gradient);
-        assert_eq!(out.column(d + 1), laplacian);
+            assert_eq!((&y, &g, &l), (&want.0, &want.1, &want.2));
+        }
+        // The output and the Laplacian into two columns of one matrix.
+        let mut columns = Array2::from_elem((rows, 2), f64::NAN);
+        let (y, l) = columns.multi_slice_mut((mlp::ndarray::s![.., 0], mlp::ndarray::s![.., 1]));
+        net.value_gradient_laplacian_batch_into(x.view(), y, g.view_mut(), l)
+            .unwrap();
+        assert_eq!((columns.column(0), &g), (want.0.view(), &want.1));
+        assert_eq!(columns.column(1), want.2);
     }
     const {
         assert!(!Seed::JACOBIAN_BLOCKS && !Seed::HESSIAN_BLOCKS && Pinn::HESSIAN_BLOCKS);
@@ -669,12 +723,44 @@ fn every_batch_has_an_into_form() {
         error.unwrap_err().to_string(),
         "expected 5 result rows, found 6"
     );
-    let mut out = Array2::zeros((5, 4));
-    let error = pinn.value_gradient_laplacian_batch_into(x.view(), out.view_mut());
-    assert_eq!(
-        error.unwrap_err().to_string(),
-        "expected 5 result columns, found 4"
-    );
+    // With the block kernels of the value and gradient (and Laplacian) (`Pinn`) and without
+    // (`GenericDeep`).
+    let generic: GenericDeep<3> = net(1);
+    let error = |y: usize, (rows, columns): (usize, usize), l: usize, kernel: bool| {
+        let (mut y, mut g) = (Array1::zeros(y), Array2::zeros((rows, columns)));
+        let error = match kernel {
+            true => pinn.value_and_gradient_batch_into(x.view(), y.view_mut(), g.view_mut()),
+            false => generic.value_and_gradient_batch_into(x.view(), y.view_mut(), g.view_mut()),
+        };
+        let mut laplacian = Array1::zeros(l);
+        let (y, g, l) = (y.view_mut(), g.view_mut(), laplacian.view_mut());
+        let with_laplacian = match kernel {
+            true => pinn.value_gradient_laplacian_batch_into(x.view(), y, g, l),
+            false => generic.value_gradient_laplacian_batch_into(x.view(), y, g, l),
+        };
+        (
+            error.map_err(|e| e.to_string()),
+            with_laplacian.unwrap_err().to_string(),
+        )
+    };
+    for kernel in [true, false] {
+        let error = |y, g, l| error(y, g, l, kernel);
+        let message = |m: &str| (Err(m.to_string()), m.to_string());
+        assert_eq!(
+            error(6, (5, 3), 5),
+            message("expected 5 output values, found 6")
+        );
+        assert_eq!(
+            error(5, (5, 2), 5),
+            message("expected 3 gradient columns, found 2")
+        );
+        assert_eq!(
+            error(5, (4, 3), 5),
+            message("expected 5 result rows, found 4")
+        );
+        let laplacians = "expected 5 Laplacians, found 4".to_string();
+        assert_eq!(error(5, (5, 3), 4), (Ok(()), laplacians));
+    }
 }
 
 /// Hessian batches of few inputs by block kernels: each sample's triangle summed as its

@@ -736,7 +736,7 @@ impl Lowering<'_> {
         // mutably.
         let whole = self.array[*s]
             && *s != target
-            && self.out != Some(*s)
+            && !self.is_out(*s)
             && !tensor.symmetric
             && ixs.len() == axes.len()
             && tensor.axes.len() == axes.len()

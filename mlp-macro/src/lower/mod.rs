@@ -124,7 +124,7 @@ pub fn lower_into(
     aligned: bool,
 ) -> TokenStream {
     let mut lowering = Lowering::new(p, cx);
-    lowering.out = Some(out);
+    lowering.outs = vec![out];
     lowering.aligned = aligned;
     let frame = lowering.frame();
     let stmts = lowering.stmts();
@@ -150,34 +150,22 @@ pub fn lower_into(
 /// blocks, and written over by each: zeroed for every block, they took a tenth of the
 /// seed's batch gradient.
 ///
-/// Its results go into the caller's memory, block by block of a parameter `&mut` that
-/// [`Kernel::results`] names, [`Kernel::row`] a sample. A single result of a row a
-/// sample (a gradient) is written there in place (copied out of the kernel's own, a block's
-/// gradient cost a tenth of the seed network's batch gradient); otherwise (several results,
-/// or one value a sample) each sample's are copied into its row side by side, in the order
-/// of `outs`:
-///
-/// ```text
-/// for b in 0..16 {
-///     result[b][0..1].copy_from_slice(&y[b]);
-///     result[b][1..4].copy_from_slice(&g[b]);
-///     result[b][4] = laplacian[b];
-/// }
-/// ```
+/// Its results go into the caller's memory, each in place, block by block of a parameter
+/// `&mut` of its own that [`Kernel::results`] names, with the type of a sample's: nothing
+/// copied out of arrays of the kernel's own (a block's gradient so copied cost a tenth of
+/// the seed network's batch gradient; the value-and-gradient's results copied into one
+/// row a sample, 10–18 % more than the gradient's kernel).
 ///
 /// ```text
 /// let mut z1: _mlp::Aligned<[[f64; 20]; 16]> = _mlp::Aligned([[0.0; 20]; 16]);
 /// …
-/// for (x, g) in xs.iter().zip(gs) {
+/// for ((x, y), g) in xs.iter().zip(ys).zip(gs) {
 ///     _mlp::dot_block::<f64, 52, 16, 20>(&self.w1, x, |b, j, sum| z1[b][j] = sum + self.b1[j]);
 ///     …
 /// }
 /// ```
 ///
-/// One result is written in place, whatever its shape (a Jacobian's rows); several go out
-/// in rows side by side. `None` if one of several results has a width not known to the
-/// macro (a network generic over its input) or more than one axis besides the samples',
-/// or if a statement cannot be summed as the single call sums it.
+/// `None` if a statement cannot be summed as the single call sums it.
 pub fn lower_block(
     single: &Program,
     p: &Program,
@@ -192,43 +180,8 @@ pub fn lower_block(
     // The samples' axis: every argument's first.
     let argument = p.tensors.iter().position(|t| t.role == Role::Argument);
     lowering.samples = argument.and_then(|x| p.tensors[x].axes.first().copied());
-    let in_place = match outs {
-        &[out] if p.tensors[out].axes.len() >= 2 => Some(out),
-        _ => None,
-    };
-    lowering.out = in_place;
+    lowering.outs = outs.to_vec();
     lowering.blocks = true;
-    // Each result's place in a sample's row, its offset and width, known to the macro
-    // unless it is one written in place.
-    let mut places = Vec::new();
-    let mut width = 0;
-    for &t in outs.iter().filter(|_| in_place.is_none()) {
-        let n = match p.tensors[t].axes[1..] {
-            [] => 1,
-            [axis] => match p.extent(axis) {
-                Extent::Fixed(n) => n,
-                Extent::Input => return None,
-            },
-            _ => return None,
-        };
-        places.push((t, width, n));
-        width += n;
-    }
-    // A sample's results: `[f64; 53]`, or a Jacobian's `[[f64; 12]; 6]`.
-    let scalar = &cx.scalar;
-    let mut row = quote!(#scalar);
-    match in_place {
-        Some(out) => {
-            for &axis in p.tensors[out].axes[1..].iter().rev() {
-                let n = lowering.extent(axis);
-                row = quote!([#row; #n]);
-            }
-        }
-        None => {
-            let width = Literal::usize_unsuffixed(width);
-            row = quote!([#row; #width]);
-        }
-    }
     let stmts: Vec<TokenStream> = p
         .stmts
         .iter()
@@ -243,32 +196,20 @@ pub fn lower_block(
     let arguments: Vec<TensorId> = (0..p.tensors.len())
         .filter(|&t| p.tensors[t].role == Role::Argument)
         .collect();
-    let (y, copies) = match in_place {
-        Some(out) => (lowering.ident(out), TokenStream::new()),
-        None => {
-            let y = Ident::new("result", Span::call_site());
-            let b = lowering.var(lowering.samples?);
-            let copies: Vec<TokenStream> = places
-                .iter()
-                .map(|&(t, at, n)| {
-                    let name = lowering.ident(t);
-                    if p.tensors[t].axes.len() == 1 {
-                        let at = Literal::usize_unsuffixed(at);
-                        quote!(#y[#b][#at] = #name[#b];)
-                    } else {
-                        let (from, to) = (
-                            Literal::usize_unsuffixed(at),
-                            Literal::usize_unsuffixed(at + n),
-                        );
-                        quote!(#y[#b][#from..#to].copy_from_slice(&#name[#b]);)
-                    }
-                })
-                .collect();
-            let block = lowering.extent(lowering.samples?);
-            (y, quote!(for #b in 0..#block { #(#copies)* }))
-        }
-    };
-    let ys = plural(&y.to_string());
+    // Each result's name in a block, with a sample's type: `g`, `[f64; 52]`; `laplacian`,
+    // `f64`; a Jacobian's `[[f64; 12]; 6]`.
+    let scalar = &cx.scalar;
+    let results: Vec<(Ident, TokenStream)> = outs
+        .iter()
+        .map(|&t| {
+            let mut row = quote!(#scalar);
+            for &axis in p.tensors[t].axes[1..].iter().rev() {
+                let n = lowering.extent(axis);
+                row = quote!([#row; #n]);
+            }
+            (lowering.ident(t), row)
+        })
+        .collect();
     // `for (x, y) in xs.iter().zip(ys)`; `for ((x, v), y) in xs.iter().zip(vs).zip(ys)`.
     let (mut each, mut blocks, mut plurals) = (TokenStream::new(), TokenStream::new(), Vec::new());
     for (n, &t) in arguments.iter().enumerate() {
@@ -280,32 +221,38 @@ pub fn lower_block(
         };
         plurals.push((s, lowering.extent(*p.tensors[t].axes.last()?)));
     }
+    for (y, _) in &results {
+        let ys = plural(&y.to_string());
+        (each, blocks) = (quote!((#each, #y)), quote!(#blocks.zip(#ys)));
+    }
     let frame = lowering.frame();
     let body = quote! {
         #frame
         #(#declared)*
-        for (#each, #y) in #blocks.zip(#ys) {
+        for #each in #blocks {
             #(#stmts)*
-            #copies
         }
     };
+    let results = results
+        .into_iter()
+        .map(|(y, row)| (plural(&y.to_string()), row))
+        .collect();
     Some(Kernel {
         body,
         arguments: plurals,
-        results: ys,
-        row,
+        results,
     })
 }
 
-/// A block kernel's body, with the names of its parameters and the width of its results'.
+/// A block kernel's body, with the names of its parameters and the types of their
+/// samples'.
 pub struct Kernel {
     pub body: TokenStream,
     /// `xs` (and `vs`): the samples, in blocks, of each argument in turn, with their widths.
     pub arguments: Vec<(Ident, TokenStream)>,
-    /// `gs` (one result written in place) or `results` (rows of several side by side).
-    pub results: Ident,
-    /// A sample's results: `[f64; 53]`, `[f64; IN]` or `[[f64; 12]; 6]`.
-    pub row: TokenStream,
+    /// `ys` and `gs`, each result's blocks, with a sample's type: `[f64; 1]`, `[f64; 52]`,
+    /// `[f64; IN]`, `f64` or `[[f64; 12]; 6]`.
+    pub results: Vec<(Ident, TokenStream)>,
 }
 
 /// `xs` for `x`: the name of a run of blocks of `x`.
@@ -388,9 +335,9 @@ struct Lowering<'a> {
     orders: Option<Vec<Vec<Order>>>,
     /// For a block kernel, the axis over its samples.
     samples: Option<IndexId>,
-    /// The tensor written into the caller's memory (a parameter `&mut` of the same name)
-    /// rather than returned: a block kernel's, or a method's made to write in place.
-    out: Option<TensorId>,
+    /// The tensors written into the caller's memory (each a parameter `&mut` of the same
+    /// name) rather than returned: a block kernel's, or a method's made to write in place.
+    outs: Vec<TensorId>,
     /// A block kernel: its arrays declared once, before its loop over the blocks.
     blocks: bool,
     /// Its matrices from a cache line's start (`_mlp::Aligned`): a Hessian method's. Its
@@ -430,7 +377,7 @@ impl<'a> Lowering<'a> {
                     computed: RefCell::new(Vec::new()),
                     orders: None,
                     samples: None,
-                    out: None,
+                    outs: Vec::new(),
                     blocks: false,
                     aligned: false,
                     declined: Cell::new(false),
@@ -494,6 +441,11 @@ impl<'a> Lowering<'a> {
         self.shape[n] == Shape::Unrolled && self.p.extent(v) != Extent::Input
     }
 
+    /// Whether `t` is written into the caller's memory ([`Lowering::outs`]).
+    fn is_out(&self, t: TensorId) -> bool {
+        self.outs.contains(&t)
+    }
+
     fn ident(&self, t: TensorId) -> Ident {
         Ident::new(&self.p.tensors[t].name.rust(), Span::call_site())
     }
@@ -503,7 +455,7 @@ impl<'a> Lowering<'a> {
     /// `z1 = value;` again.
     fn declare(&self, t: TensorId, value: &TokenStream) -> TokenStream {
         let name = self.ident(t);
-        if self.out == Some(t) {
+        if self.is_out(t) {
             return quote!(*#name = #value;);
         }
         if self.blocks {
@@ -520,7 +472,7 @@ impl<'a> Lowering<'a> {
     /// [`Self::declare`] for a statement that writes every element of `t`: nothing to do
     /// for the result written in place, nor in a block kernel for each block.
     fn declare_written(&self, t: TensorId, value: &TokenStream) -> TokenStream {
-        if self.out == Some(t) {
+        if self.is_out(t) {
             return TokenStream::new();
         }
         if self.blocks {
@@ -551,7 +503,7 @@ impl<'a> Lowering<'a> {
     /// reference already), or `&*g` (`&mut *g`) for the result written in place.
     fn borrow(&self, t: TensorId, mutable: bool) -> TokenStream {
         let name = self.ident(t);
-        match (self.p.tensors[t].role, self.out == Some(t), mutable) {
+        match (self.p.tensors[t].role, self.is_out(t), mutable) {
             (Role::Argument, ..) => quote!(#name),
             (Role::Parameter, ..) => {
                 let receiver = &self.cx.receiver;

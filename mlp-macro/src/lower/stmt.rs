@@ -67,7 +67,7 @@ impl Lowering<'_> {
             return rows;
         }
         let name = self.ident(t);
-        if axes.is_empty() && self.out != Some(t) && !self.blocks {
+        if axes.is_empty() && !self.is_out(t) && !self.blocks {
             // A scalar is its value: no zero to assign over.
             let (ty, value) = (self.array_type(t), self.expr(n, &stmt.values[0]));
             return quote!(let #name: #ty = #value;);
@@ -187,7 +187,7 @@ impl Lowering<'_> {
         let sums = lanes::top_level_sums(&stmt.values[0]);
         let elsewhere = matches!(stmt.values[0], Expr::Act { .. })
             || self.along_lanes(n, stmt).is_some()
-            || self.out == Some(t)
+            || self.is_out(t)
             || tensor.symmetric
             || self.free_literal(n, row)
             || sums.len() < 2;
@@ -433,7 +433,7 @@ impl Lowering<'_> {
             _ if from_earlier && *value == *sum => {
                 let (t, sums) = (stmt.targets[0], self.paired_sums(n));
                 let name = self.ident(t);
-                if self.out == Some(t) {
+                if self.is_out(t) {
                     return Some(quote!(*#name = #sums;));
                 }
                 let ty = self.array_type(t);

@@ -46,7 +46,7 @@ impl Lowering<'_> {
         ) else {
             return Vec::new();
         };
-        if self.out == Some(t) || self.along_lanes(n, stmt) != Some(lane) {
+        if self.is_out(t) || self.along_lanes(n, stmt) != Some(lane) {
             return Vec::new();
         }
         let value = &stmt.values[0];
