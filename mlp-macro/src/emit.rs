@@ -83,6 +83,7 @@ fn act_type(act: &Act) -> ActType {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stacked {
     Jacobian,
+    ForwardAndJacobian,
     ValueAndGradient,
     Hessian,
     Laplacian,
@@ -100,6 +101,7 @@ impl Stacked {
         const HESSIAN: Out = Out::matrices("hessian", "block hessian entries");
         let (kernel, outs): (_, &[Out]) = match self {
             Self::Jacobian => ("jacobian_blocks", &[JACOBIAN]),
+            Self::ForwardAndJacobian => ("forward_and_jacobian_blocks", &[Y, JACOBIAN]),
             Self::ValueAndGradient => ("value_and_gradient_blocks", &[Y, GRADIENT]),
             Self::Laplacian => ("laplacian_blocks", &[LAPLACIAN]),
             Self::Hessian => ("hessian_blocks", &[HESSIAN]),
@@ -110,7 +112,12 @@ impl Stacked {
         BlocksInto::new(kernel, outs)
     }
 
-    /// The items of the trait it serves (`Network` for the Jacobian, else `ScalarNetwork`)
+    /// Whether its trait is `Network` (the Jacobians'), else `ScalarNetwork`.
+    fn of_network(self) -> bool {
+        matches!(self, Self::Jacobian | Self::ForwardAndJacobian)
+    }
+
+    /// The items of the trait it serves (`Network` for the Jacobians, else `ScalarNetwork`)
     /// that say the kernel is there and call it: the constant `LAPLACIAN_BLOCKS` and the
     /// method `laplacian_blocks_into`, for example.
     fn trait_items(self, scalar: &Ident) -> TokenStream {
@@ -246,6 +253,8 @@ impl BlocksInto {
 struct Shared {
     /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobian`).
     jacobian: ByTarget,
+    /// Those with the output too (`forward_and_jacobian`).
+    forward_and_jacobian: ByTarget,
     /// A one-output network's second-order methods.
     second: Option<SecondOrder>,
 }
@@ -263,7 +272,8 @@ struct SecondOrder {
 impl Shared {
     fn new(model: &Model, f: &Forward) -> Self {
         Self {
-            jacobian: methods::jacobian(f),
+            jacobian: methods::jacobian(f, false),
+            forward_and_jacobian: methods::jacobian(f, true),
             second: (model.output() == 1).then(|| SecondOrder {
                 value_and_gradient: methods::gradient(f, true),
                 hessian: methods::hessian(f, false),
@@ -633,27 +643,27 @@ impl Item {
             function(docs, &ops, signature, size, &body)
         };
         let line = |s: &str| vec![format!(" {s}")];
-        // The `name_to` form of a method returning a matrix (with the value and gradient,
-        // if `rest` says their types): it writes the matrix into the caller's array `param`
-        // (the name its body writes through: the tensor's own) over whatever it held and
-        // returns the rest, its body of `size` operations lowered by `body`.
+        // The `name_to` form of a method returning `matrix` (with the value and gradient,
+        // or the output, if `rest` says their types): it writes the matrix into the
+        // caller's array `param` (the name its body writes through: the tensor's own) over
+        // whatever it held and returns the rest, its body of `size` operations lowered by
+        // `body`.
         let to_method = |name: &str,
-                         (param, matrix): (&str, &TokenStream),
+                         (matrix, param, ty): (&str, &str, &TokenStream),
                          rest: Option<TokenStream>,
                          (ops, size): (&str, usize),
                          body: &dyn Fn(&Context) -> TokenStream| {
-            // Only the Hessian comes with more.
             let (written, must_use) = match rest {
-                Some(_) => ("with the Hessian written", quote!(#[must_use])),
-                None => ("written", TokenStream::new()),
+                Some(_) => (format!("with {matrix} written"), quote!(#[must_use])),
+                None => ("written".to_string(), TokenStream::new()),
             };
             let docs = line(&format!(
                 "[`Self::{name}`] {written} into `{param}`, over whatever it held: the same \
                  bits, without zeroing an array first ({ops})."
             ));
             let to = format!("{name}_to");
-            let arguments = [("x", quote!(&#x)), (param, quote!(&mut #matrix))];
-            let signature = Signature::new(&to, &arguments, rest.map(|rest| quote!((#rest))));
+            let arguments = [("x", quote!(&#x)), (param, quote!(&mut #ty))];
+            let signature = Signature::new(&to, &arguments, rest);
             let place = bodies.method(size);
             let body = bodies.body(&signature, place, body(bodies.cx(place)));
             let signature = signature.method();
@@ -679,7 +689,7 @@ impl Item {
             let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
             let (rest, returns, returned) = if with_gradient {
                 (
-                    Some(quote!(#scalar, #x)),
+                    Some(quote!((#scalar, #x))),
                     quote!((#scalar, #x, #hessian)),
                     quote! {
                         _mlp::in_place(|(value, gradient, hessian)| {
@@ -693,7 +703,8 @@ impl Item {
             };
             let param = p.tensors[h].name.rust();
             let body = |cx: &Context| lower_into(p, cx, r, h, true);
-            let to = to_method(name, (&param, &hessian), rest, (&ops, size(p)), &body);
+            let matrix = ("the Hessian", param.as_str(), &hessian);
+            let to = to_method(name, matrix, rest, (&ops, size(p)), &body);
             quote! {
                 #(#[doc = #docs])*
                 #[must_use]
@@ -705,30 +716,50 @@ impl Item {
                 #to
             }
         };
-        // `jacobian` and `jacobian_to`, its sweeps by target. The method is its `_to` form
-        // into a local array, which is the caller's where the body is inlined: built in
-        // place by `_mlp::in_place` (out of line), as the Hessian is, a 2-16-40 network's
-        // `jacobian` took 8 % longer, and a 784-256-128-10 network's (apart, 63 KiB to
-        // copy out) no less time.
-        let jacobian_methods = |mut docs: Vec<String>| {
-            let j = |s: &Sweeps| s.returns.tensors()[0];
+        // `jacobian` and `jacobian_to` (or `forward_and_jacobian` and its `_to` form, which
+        // returns the output), its sweeps `by` target. The method is its `_to` form into a
+        // local array, which is the caller's where the body is inlined: built in place by
+        // `_mlp::in_place` (out of line), as the Hessian is, a 2-16-40 network's `jacobian`
+        // took 8 % longer, and a 784-256-128-10 network's (apart, 63 KiB to copy out) no
+        // less time.
+        let jacobian_methods = |name: &str, by: &ByTarget, mut docs: Vec<String>| {
+            let j = |s: &Sweeps| *s.program.outputs.last().expect("the Jacobian is last");
             let lowered =
                 |s: &Sweeps, cx: &Context| lower_into(&s.program, cx, &s.returns, j(s), false);
-            let (ops, size) = by_target_ops(&shared.jacobian);
+            let (ops, size) = by_target_ops(by);
             docs[0] = docs[0].replacen("{ops}", &ops, 1);
-            let body = |cx: &Context| by_target_body(&shared.jacobian, None, &lowered, cx);
-            let (sweeps, jacobian) = (&shared.jacobian.sweeps, quote!([#x; #output]));
-            let param = sweeps.program.tensors[j(sweeps)].name.rust();
-            let to = to_method("jacobian", (&param, &jacobian), None, (&ops, size), &body);
+            let with_value = matches!(by.sweeps.returns, Returns::Tuple(_));
+            let y_ident = format_ident!("y");
+            let result = with_value.then_some(&y_ident);
+            let body = |cx: &Context| by_target_body(by, result, &lowered, cx);
+            let jacobian = quote!([#x; #output]);
+            let param = by.sweeps.program.tensors[j(&by.sweeps)].name.rust();
+            let (method, to) = (format_ident!("{name}"), format_ident!("{name}_to"));
+            let (rest, returns, returned) = match with_value {
+                true => (
+                    Some(quote!(#y)),
+                    quote!((#y, #jacobian)),
+                    quote!((self.#to(x, &mut jacobian), jacobian)),
+                ),
+                false => (
+                    None,
+                    jacobian.clone(),
+                    quote! {
+                        self.#to(x, &mut jacobian);
+                        jacobian
+                    },
+                ),
+            };
+            let matrix = ("the Jacobian", param.as_str(), &jacobian);
+            let to = to_method(name, matrix, rest, (&ops, size), &body);
             let zero = quote!([[0.0; #input]; #output]);
             quote! {
                 #(#[doc = #docs])*
                 #[must_use]
                 #[inline]
-                pub fn jacobian(&self, x: &#x) -> #jacobian {
+                pub fn #method(&self, x: &#x) -> #returns {
                     let mut jacobian = #zero;
-                    self.jacobian_to(x, &mut jacobian);
-                    jacobian
+                    #returned
                 }
 
                 #to
@@ -747,7 +778,7 @@ impl Item {
                 &forward,
             ),
             kernel("forward_blocks", methods::block_of(forward)),
-            jacobian_methods({
+            jacobian_methods("jacobian", &shared.jacobian, {
                 let first = "The Jacobian `∂y[o]/∂x[k]` at `x`, one row per output ({ops}; \
                              [`Self::jacobian_to`] writes it into an array of the caller's).";
                 match single {
@@ -755,6 +786,16 @@ impl Item {
                     false => formula_doc(first, gradient, "GRADIENT_LATEX"),
                 }
             }),
+            jacobian_methods(
+                "forward_and_jacobian",
+                &shared.forward_and_jacobian,
+                line(
+                    "The output and the Jacobian at `x`, sharing one forward sweep ({ops}; \
+                     [`Self::forward_and_jacobian_to`] writes the Jacobian into an array of \
+                     the caller's): what an extended Kalman filter or a Gauss-Newton step asks \
+                     for, without the second forward sweep of calling `forward` as well.",
+                ),
+            ),
             method(
                 line(
                     "The Jacobian-vector product `J(x)·v`: how the output moves when `x` moves along `v` ({ops}).",
@@ -900,7 +941,8 @@ impl Item {
     }
 
     /// The value-and-gradient's, Laplacian's and Hessian's block kernels of a one-output
-    /// network, or the Jacobian's of any other, each where a block's arrays fit on the stack
+    /// network, or the Jacobian's (alone and with the output) of any other, each where a
+    /// block's arrays fit on the stack
     /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
     fn stacked_kernels(&self, bodies: &Bodies, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
         let kinds = match shared.second {
@@ -910,7 +952,7 @@ impl Item {
                 Stacked::ValueGradientLaplacian,
                 Stacked::Hessian,
             ],
-            None => vec![Stacked::Jacobian],
+            None => vec![Stacked::Jacobian, Stacked::ForwardAndJacobian],
         };
         kinds
             .into_iter()
@@ -927,6 +969,7 @@ impl Item {
                 };
                 let programs = match kind {
                     Stacked::Jacobian => by_target(&shared.jacobian),
+                    Stacked::ForwardAndJacobian => by_target(&shared.forward_and_jacobian),
                     Stacked::ValueAndGradient => {
                         let second = shared.second.as_ref()?;
                         vec![(Targets::All, second.value_and_gradient.clone())]
@@ -970,11 +1013,11 @@ impl Item {
             parameters,
             ..
         } = self;
-        // The Jacobian's items go to `Network`, the rest to `ScalarNetwork`.
+        // The Jacobians' items go to `Network`, the rest to `ScalarNetwork`.
         let items = |jacobian: bool| {
             stacked
                 .iter()
-                .filter(move |(kind, _)| (*kind == Stacked::Jacobian) == jacobian)
+                .filter(move |(kind, _)| kind.of_network() == jacobian)
                 .map(|(kind, _)| kind.trait_items(scalar))
         };
         let (jacobian, overrides) = (items(true), items(false));
@@ -1121,6 +1164,20 @@ impl Item {
                 ) -> _mlp::Result<(), _mlp::ShapeError> {
                     let x = _mlp::array(x, "input values")?;
                     self.jacobian_to(x, _mlp::matrix_mut(jacobian, "jacobian entries")?);
+                    _mlp::Result::Ok(())
+                }
+
+                #[inline]
+                fn forward_and_jacobian_into(
+                    &self,
+                    x: &[#scalar],
+                    y: &mut [#scalar],
+                    jacobian: &mut [#scalar],
+                ) -> _mlp::Result<(), _mlp::ShapeError> {
+                    let x = _mlp::array(x, "input values")?;
+                    let y = _mlp::array_mut(y, "output values")?;
+                    let jacobian = _mlp::matrix_mut(jacobian, "jacobian entries")?;
+                    *y = self.forward_and_jacobian_to(x, jacobian);
                     _mlp::Result::Ok(())
                 }
 

@@ -70,20 +70,31 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
 /// out a direction to a row), which took the 2-16-40 network's `jacobian` (by columns) from
 /// 271 to 179 ns with AVX-512, where the 3-32-32-6 network's, by columns so laid out, took
 /// 288–400 ns against 204–208 by rows.
-pub fn jacobian(f: &Forward) -> ByTarget {
-    let [(mut rows, jr), (mut columns, jc)] = [jacobian_rows(f), jacobian_columns(f)];
+///
+/// With `with_value` (`forward_and_jacobian`), the output too, from the same forward
+/// sweep; the sweeps are those the Jacobian alone takes.
+pub fn jacobian(f: &Forward, with_value: bool) -> ByTarget {
+    let [(rows, jr), (columns, jc)] = [jacobian_rows(f, false), jacobian_columns(f, false)];
     let by_columns = |cost: fn(&Program, usize) -> usize| cost(&columns, WIDE) < cost(&rows, WIDE);
     let (vector, scalar) = (by_columns(cost::vector_program), by_columns(cost::program));
+    let [(mut rows, jr), (mut columns, jc)] = match with_value {
+        true => [jacobian_rows(f, true), jacobian_columns(f, true)],
+        false => [(rows, jr), (columns, jc)],
+    };
     arrange(&mut rows);
     arrange(&mut columns);
+    let returns = |j| match with_value {
+        true => Returns::Tuple(vec![Returns::Array(f.y), Returns::Array(j)]),
+        false => Returns::Array(j),
+    };
     let rows = Sweeps {
         program: rows,
-        returns: Returns::Array(jr),
+        returns: returns(jr),
         what: "one reverse sweep per output",
     };
     let columns = Sweeps {
         program: columns,
-        returns: Returns::Array(jc),
+        returns: returns(jc),
         what: "one tangent sweep per input",
     };
     let (sweeps, without) = match (vector, scalar) {
@@ -120,20 +131,20 @@ pub struct Sweeps {
 }
 
 /// The Jacobian by reverse sweeps: `J[r,k]`, seeded with `ȳ[r,o] = δ(r,o)` (its tensors as
-/// the rules lay them out).
-pub fn jacobian_rows(f: &Forward) -> (Program, usize) {
+/// the rules lay them out), after the output if `with_value`.
+pub fn jacobian_rows(f: &Forward, with_value: bool) -> (Program, usize) {
     let mut p = primal(f);
     let out = p.extent(p.tensors[f.y].axes[0]);
     let r = p.index("r", out);
     let jac = reverse(&mut p, f.y, f.x, Seed::Rows(r), Name::plain("J"));
-    p.outputs = vec![jac];
+    p.outputs = with_value.then_some(f.y).into_iter().chain([jac]).collect();
     rewrite(&mut p);
     (p, jac)
 }
 
 /// The Jacobian by tangent sweeps: `J[o,c]`, seeded with `ẋ[k,c] = δ(k,c)` (its tensors as
-/// the rules lay them out).
-pub fn jacobian_columns(f: &Forward) -> (Program, usize) {
+/// the rules lay them out), after the output if `with_value`.
+pub fn jacobian_columns(f: &Forward, with_value: bool) -> (Program, usize) {
     let mut p = primal(f);
     let input = p.extent(p.tensors[f.x].axes[0]);
     let c = p.index("c", input);
@@ -151,7 +162,7 @@ pub fn jacobian_columns(f: &Forward) -> (Program, usize) {
             jac
         }
     };
-    p.outputs = vec![jac];
+    p.outputs = with_value.then_some(f.y).into_iter().chain([jac]).collect();
     rewrite(&mut p);
     (p, jac)
 }
@@ -521,7 +532,7 @@ mod tests {
             struct Net;
         );
         let model = crate::expand::model(args, item).expect("a valid net");
-        let by = super::jacobian(&crate::forward::forward(&model));
+        let by = super::jacobian(&crate::forward::forward(&model), false);
         (by.sweeps.what, by.without.map(|(_, s)| s.what))
     }
 

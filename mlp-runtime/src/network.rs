@@ -59,6 +59,20 @@ pub trait Network: Sized + Sync {
         jacobian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError>;
 
+    /// Writes the output at `x` into `y` ([`Self::OUTPUT`] values) and the Jacobian into
+    /// `jacobian` (as [`Network::jacobian_into`]), from one forward sweep (the generated
+    /// `forward_and_jacobian`).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold [`Self::INPUT`] values, `y`
+    /// [`Self::OUTPUT`] values or `jacobian` `OUTPUT × INPUT` values.
+    fn forward_and_jacobian_into(
+        &self,
+        x: &[Self::Scalar],
+        y: &mut [Self::Scalar],
+        jacobian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError>;
+
     /// Whether [`Network::jacobian_blocks_into`] is a kernel of its own (set by `#[mlp]`
     /// where it writes one); if not, [`Network::jacobian_batch`] calls
     /// [`Network::jacobian_into`] a row at a time.
@@ -89,6 +103,42 @@ pub trait Network: Sized + Sync {
             entries,
             "block jacobian entries",
             |x, j| self.jacobian_into(x, j),
+        )
+    }
+
+    /// Whether [`Network::forward_and_jacobian_blocks_into`] is a kernel of its own, as
+    /// [`Network::JACOBIAN_BLOCKS`].
+    #[doc(hidden)]
+    const FORWARD_AND_JACOBIAN_BLOCKS: bool = false;
+
+    /// The block kernel of [`Network::forward_and_jacobian_batch`]: for each sample its
+    /// output into `y` and its Jacobian into `jacobian`, each to the bit as
+    /// [`Network::forward_and_jacobian_into`] computes it; by default a call per sample, as
+    /// [`Network::jacobian_blocks_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of [`Self::INPUT`]
+    /// values, or `y` an output and `jacobian` a Jacobian for each sample.
+    #[doc(hidden)]
+    fn forward_and_jacobian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        y: &mut [Self::Scalar],
+        jacobian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let (o, entries) = (Self::OUTPUT, Self::OUTPUT * Self::INPUT);
+        crate::check_len(y.len(), samples(x, Self::INPUT)? * o, "block output values")?;
+        let mut y = y.chunks_exact_mut(o.max(1));
+        per_sample(
+            x,
+            jacobian,
+            Self::INPUT,
+            entries,
+            "block jacobian entries",
+            |x, j| match y.next() {
+                Some(y) => self.forward_and_jacobian_into(x, y, j),
+                None => Ok(()),
+            },
         )
     }
 
@@ -282,6 +332,75 @@ pub trait Network: Sized + Sync {
                 batch::map_into(&x, None, j, entries, "jacobian entries", |x, _, j| {
                     self.jacobian_into(x, j)
                 })
+            }
+        })
+    }
+
+    /// The output and the Jacobian at each row of `x`: `(n, OUTPUT)` and
+    /// `(n, OUTPUT, INPUT)`, one forward sweep a row, each as
+    /// [`Network::forward_and_jacobian_into`] computes it.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Self::INPUT`] columns.
+    #[cfg(feature = "ndarray")]
+    #[allow(clippy::type_complexity)]
+    fn forward_and_jacobian_batch(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+    ) -> Result<(Array2<Self::Scalar>, Array3<Self::Scalar>), ShapeError> {
+        let (o, i) = (Self::OUTPUT, Self::INPUT);
+        let x = batch::rows(x, i, "input columns", None)?;
+        let n = x.nrows();
+        let [y, jacobian] = if Self::FORWARD_AND_JACOBIAN_BLOCKS {
+            batch::blocks_apart(&x, None, [o, o * i], |x, _, [y, jacobian]| {
+                self.forward_and_jacobian_blocks_into(x, y, jacobian)
+            })?
+        } else {
+            let rows = batch::map(&x, None, o + o * i, |x, _, row| {
+                let (y, jacobian) = row.split_at_mut(o);
+                self.forward_and_jacobian_into(x, y, jacobian)
+            })?;
+            batch::split(&rows, [o, o * i])?
+        };
+        let jacobian = jacobian.into_shape_with_order((n, o, i));
+        Ok((
+            y,
+            jacobian.map_err(|_| ShapeError::new("jacobian entries", n * o * i, 0))?,
+        ))
+    }
+
+    /// [`Network::forward_and_jacobian_batch`] into `y`, `(n, OUTPUT)`, and `jacobian`,
+    /// `(n, OUTPUT, INPUT)`, written over: where both are in standard layout and the
+    /// network has a block kernel, in place; else computed apart and copied in.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Self::INPUT`] columns, `y` is not
+    /// `(n, OUTPUT)` or `jacobian` not `(n, OUTPUT, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn forward_and_jacobian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        mut y: ArrayViewMut2<'_, Self::Scalar>,
+        jacobian: ArrayViewMut3<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let (o, i) = (Self::OUTPUT, Self::INPUT);
+        let x = batch::rows(x, i, "input columns", None)?;
+        let n = x.nrows();
+        batch::shaped(&y, n, o, "output columns")?;
+        let what = ["Jacobians", "jacobian rows", "jacobian columns"];
+        batch::matrices_into(jacobian, (n, o, i), what, |mut j| {
+            if Self::FORWARD_AND_JACOBIAN_BLOCKS {
+                let outs = [y.view_mut(), j.view_mut()];
+                let whats = ["output columns", "jacobian entries"];
+                batch::blocks_apart_into(&x, outs, [o, o * i], whats, |x, _, [y, j]| {
+                    self.forward_and_jacobian_blocks_into(x, y, j)
+                })
+            } else {
+                let (values, jacobians) = self.forward_and_jacobian_batch(x.view())?;
+                y.assign(&values);
+                let flat = jacobians.into_shape_with_order((n, o * i));
+                j.assign(&flat.map_err(|_| ShapeError::new("jacobian entries", n * o * i, 0))?);
+                Ok(())
             }
         })
     }

@@ -69,6 +69,23 @@ fn wrong_lengths_are_errors() {
     assert_eq!(error.to_string(), "expected 1 output values, found 2");
     let error = net.jacobian_into(&[0.0; 52], &mut [0.0; 51]).unwrap_err();
     assert_eq!(error.to_string(), "expected 52 jacobian entries, found 51");
+    let (mut y, mut jacobian) = ([0.0; 2], [0.0; 53]);
+    let error = |x: &[f64], y: &mut [f64], j: &mut [f64]| {
+        let error = net.forward_and_jacobian_into(x, y, j).unwrap_err();
+        error.to_string()
+    };
+    assert_eq!(
+        error(&[0.0; 51], &mut y[..1], &mut jacobian[..52]),
+        "expected 52 input values, found 51"
+    );
+    assert_eq!(
+        error(&[0.0; 52], &mut y, &mut jacobian[..52]),
+        "expected 1 output values, found 2"
+    );
+    assert_eq!(
+        error(&[0.0; 52], &mut y[..1], &mut jacobian),
+        "expected 52 jacobian entries, found 53"
+    );
     let error = net
         .hessian_into(&[0.0; 52], &mut [0.0; 51 * 52])
         .unwrap_err();

@@ -85,12 +85,15 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
 }
 
 /// Every batch method of a net of any outputs against its per-row calls, to the bit: the
-/// forward pass, the Jacobian, and the products with directions of its own.
+/// forward pass, the Jacobian (alone and with the output), and the products with
+/// directions of its own.
 fn multi_rows_match<N: Network<Scalar = f64>>(net: &N, x: ArrayView2<'_, f64>) {
     let (n, m, rows) = (N::INPUT, N::OUTPUT, x.nrows());
     let (v, u) = (inputs(rows, n), inputs(rows, m));
     let y = net.forward_batch(x).unwrap();
     let jacobians = net.jacobian_batch(x).unwrap();
+    let (y_with, jacobians_with) = net.forward_and_jacobian_batch(x).unwrap();
+    assert_eq!((y_with, jacobians_with), (y.clone(), jacobians.clone()));
     let jv = net.jvp_batch(x, v.view()).unwrap();
     let uj = net.vjp_batch(x, u.view()).unwrap();
     for i in 0..rows {
@@ -166,6 +169,9 @@ fn jacobian_blocks_are_single_calls() {
     const {
         assert!(Control::JACOBIAN_BLOCKS && Fan::JACOBIAN_BLOCKS && OddMulti::JACOBIAN_BLOCKS);
         assert!(Tall::JACOBIAN_BLOCKS && !Mnist::JACOBIAN_BLOCKS);
+        assert!(Control::FORWARD_AND_JACOBIAN_BLOCKS && Fan::FORWARD_AND_JACOBIAN_BLOCKS);
+        assert!(Tall::FORWARD_AND_JACOBIAN_BLOCKS && !Mnist::FORWARD_AND_JACOBIAN_BLOCKS);
+        assert!(!GenericMulti::<3>::FORWARD_AND_JACOBIAN_BLOCKS);
     }
     for rows in [0, 1, 16, 2 * 16 + 5] {
         multi_rows_match(&net::<Control>(4), inputs(rows, 12).view());
@@ -182,6 +188,13 @@ fn jacobian_blocks_are_single_calls() {
         error.unwrap_err().to_string(),
         "expected 1152 block jacobian entries, found 1151"
     );
+    let mut y = vec![0.0; 6 * 16];
+    let x = [0.0; 12 * 16];
+    let error = control.forward_and_jacobian_blocks_into(&x, &mut y[..95], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 96 block output values, found 95"
+    );
     // The default, a sample at a time, checks alike.
     let large = Mnist::zeros_boxed();
     let mut out = vec![0.0; 7840 * 16];
@@ -190,6 +203,24 @@ fn jacobian_blocks_are_single_calls() {
         error.unwrap_err().to_string(),
         "expected 125440 block jacobian entries, found 117600"
     );
+    let (x, mut y) = (vec![0.0; 784 * 16], vec![0.0; 10 * 16]);
+    let error = large.forward_and_jacobian_blocks_into(&x, &mut y[..159], &mut out);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 160 block output values, found 159"
+    );
+    let error = large.forward_and_jacobian_blocks_into(&x, &mut y, &mut out[..7840 * 15]);
+    assert_eq!(
+        error.unwrap_err().to_string(),
+        "expected 125440 block jacobian entries, found 117600"
+    );
+    if !cfg!(miri) {
+        let x = inputs(3, 784);
+        multi_rows_match(
+            &*Mnist::from_parameters_boxed(&parameters::<Mnist>(2)).unwrap(),
+            x.view(),
+        );
+    }
 }
 
 /// Layers of 64 and more inputs: a block's pre-activations tiled by rows and samples
@@ -585,10 +616,18 @@ fn every_batch_has_an_into_form() {
         let (i, o) = (N::INPUT, N::OUTPUT);
         let (x, v, u) = (inputs(rows, i), inputs(rows, i), inputs(rows, o));
         let want = net.jacobian_batch(x.view()).unwrap();
+        let y = net.forward_batch(x.view()).unwrap();
         for layout in [(rows, o, i).set_f(false), (rows, o, i).f()] {
             let mut j = Array3::from_elem(layout, f64::NAN);
             net.jacobian_batch_into(x.view(), j.view_mut()).unwrap();
             assert_eq!(j, want);
+            j.fill(f64::NAN);
+            for y_layout in [(rows, o).set_f(false), (rows, o).f()] {
+                let mut y_with = Array2::from_elem(y_layout, f64::NAN);
+                net.forward_and_jacobian_batch_into(x.view(), y_with.view_mut(), j.view_mut())
+                    .unwrap();
+                assert_eq!((&y_with, &j), (&y, &want));
+            }
         }
         let mut jv = Array2::from_elem((rows, o), f64::NAN);
         net.jvp_batch_into(x.view(), v.view(), jv.view_mut())
@@ -702,6 +741,31 @@ fn every_batch_has_an_into_form() {
         error.unwrap_err().to_string(),
         "expected 5 result rows, found 4"
     );
+    // With a block kernel (`Tall`) and without (`GenericMulti`, of 3 inputs and 3 outputs).
+    let generic: GenericMulti<3> = net(1);
+    let error = |y: (usize, usize), j: (usize, usize, usize), kernel: bool| {
+        let (mut y, mut j) = (Array2::zeros(y), Array3::zeros(j));
+        let error = match kernel {
+            true => tall.forward_and_jacobian_batch_into(x.view(), y.view_mut(), j.view_mut()),
+            false => generic.forward_and_jacobian_batch_into(x.view(), y.view_mut(), j.view_mut()),
+        };
+        error.unwrap_err().to_string()
+    };
+    for (kernel, o) in [(true, 6), (false, 3)] {
+        let found = [
+            error((5, o + 1), (5, o, 3), kernel),
+            error((4, o), (5, o, 3), kernel),
+            error((5, o), (5, o, 2), kernel),
+            error((5, o), (6, o, 3), kernel),
+        ];
+        let want = [
+            format!("expected {o} output columns, found {}", o + 1),
+            "expected 5 result rows, found 4".to_string(),
+            "expected 3 jacobian columns, found 2".to_string(),
+            "expected 5 Jacobians, found 6".to_string(),
+        ];
+        assert_eq!(found, want);
+    }
 
     let pinn: Pinn = net(1);
     let error = |shape: (usize, usize, usize)| {

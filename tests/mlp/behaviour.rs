@@ -70,6 +70,15 @@ fn check<N: Network>(acts: &[ActivationFn<f64>]) {
             error <= tol.differences,
             "jacobian off finite differences by {error:e}"
         );
+
+        // Both from one sweep, to the bit as apart, over NaNs.
+        let nan = N::Scalar::from_f64(f64::NAN);
+        let (mut y_with, mut jacobian_with) = (vec![nan; y.len()], vec![nan; jacobian.len()]);
+        net.forward_and_jacobian_into(&x, &mut y_with, &mut jacobian_with)
+            .unwrap();
+        let bits = |v: &[N::Scalar]| v.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&y_with), bits(&y), "forward_and_jacobian's output");
+        assert_eq!(bits(&jacobian_with), bits(&jacobian), "its Jacobian");
     }
 }
 
@@ -96,7 +105,8 @@ macro_rules! check_scalar_output {
 }
 
 /// `jacobian_to` writes every entry of `jacobian`'s over whatever its array held, to the
-/// bit, as `jacobian_into` does.
+/// bit, as `jacobian_into` does; `forward_and_jacobian` and its `_to` form give `forward`'s
+/// and `jacobian`'s bits.
 macro_rules! check_in_place {
     ($net:ty) => {{
         let net: $net = net(3);
@@ -109,6 +119,14 @@ macro_rules! check_in_place {
         let mut flat = vec![Scalar::from_f64(f64::NAN); jacobian.as_flattened().len()];
         net.jacobian_into(x.as_slice(), &mut flat).unwrap();
         assert_eq!(bits(&flat), bits(jacobian.as_flattened()));
+        // With the output, `forward`'s bits.
+        let (y, with) = net.forward_and_jacobian(&x);
+        assert_eq!(bits(&y), bits(&net.forward(&x)));
+        assert_eq!(bits(with.as_flattened()), bits(jacobian.as_flattened()));
+        written = written.map(|row| row.map(|_| Scalar::from_f64(f64::NAN)));
+        let y_to = net.forward_and_jacobian_to(&x, &mut written);
+        assert_eq!(bits(&y_to), bits(&y));
+        assert_eq!(bits(written.as_flattened()), bits(jacobian.as_flattened()));
     }};
 }
 

@@ -48,10 +48,13 @@ fn programs(args: TokenStream) -> String {
         sections.push(("value_and_gradient", methods::gradient(&f, true).0));
         sections.push(("gradient", methods::gradient(&f, false).0));
     }
-    sections.push(("jacobian by rows (reverse)", methods::jacobian_rows(&f).0));
+    sections.push((
+        "jacobian by rows (reverse)",
+        methods::jacobian_rows(&f, false).0,
+    ));
     sections.push((
         "jacobian by columns (tangent)",
-        methods::jacobian_columns(&f).0,
+        methods::jacobian_columns(&f, false).0,
     ));
     sections.push(("jvp", methods::jvp(&f).0));
     sections.push(("vjp", methods::vjp(&f).0));
@@ -122,7 +125,7 @@ fn seed_operation_counts() {
         ("value", methods::value(&f).0),
         ("gradient", methods::gradient(&f, false).0),
         ("value_and_gradient", methods::gradient(&f, true).0),
-        ("jacobian", methods::jacobian(&f).sweeps.program),
+        ("jacobian", methods::jacobian(&f, false).sweeps.program),
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
