@@ -126,19 +126,17 @@ pub trait Network: Sized + Sync {
         y: &mut [Self::Scalar],
         jacobian: &mut [Self::Scalar],
     ) -> Result<(), ShapeError> {
-        let (o, entries) = (Self::OUTPUT, Self::OUTPUT * Self::INPUT);
-        crate::check_len(y.len(), samples(x, Self::INPUT)? * o, "block output values")?;
-        let mut y = y.chunks_exact_mut(o.max(1));
-        per_sample(
+        let entries = Self::OUTPUT * Self::INPUT;
+        let what = "block jacobian entries";
+        per_sample_with_output(
             x,
+            y,
+            Self::OUTPUT,
             jacobian,
             Self::INPUT,
             entries,
-            "block jacobian entries",
-            |x, j| match y.next() {
-                Some(y) => self.forward_and_jacobian_into(x, y, j),
-                None => Ok(()),
-            },
+            what,
+            |x, y, j| self.forward_and_jacobian_into(x, y, j),
         )
     }
 
@@ -533,15 +531,10 @@ pub trait ScalarNetwork: Network {
         y: &mut [Self::Scalar],
         gradient: &mut [Self::Scalar],
     ) -> Result<(), ShapeError> {
-        let n = Self::INPUT;
-        crate::check_len(y.len(), samples(x, n)?, "block output values")?;
-        let mut y = y.iter_mut();
-        per_sample(x, gradient, n, n, "block gradient values", |x, gradient| {
-            let value = self.value_and_gradient_into(x, gradient)?;
-            y.next().map_or(Ok(()), |y| {
-                *y = value;
-                Ok(())
-            })
+        let (n, what) = (Self::INPUT, "block gradient values");
+        per_sample_with_output(x, y, 1, gradient, n, n, what, |x, y, gradient| {
+            y[0] = self.value_and_gradient_into(x, gradient)?;
+            Ok(())
         })
     }
 
@@ -1075,6 +1068,27 @@ fn per_sample<T: Scalar>(
     x.chunks_exact(input.max(1))
         .zip(out.chunks_exact_mut(width))
         .try_for_each(|(x, out)| f(x, out))
+}
+
+/// [`per_sample`] with the outputs too, `o` values a sample in `y` (else an error naming the
+/// block output values): `f(x_i, y_i, out_i)`.
+#[allow(clippy::too_many_arguments)]
+fn per_sample_with_output<T: Scalar>(
+    x: &[T],
+    y: &mut [T],
+    o: usize,
+    out: &mut [T],
+    input: usize,
+    width: usize,
+    what: &'static str,
+    mut f: impl FnMut(&[T], &mut [T], &mut [T]) -> Result<(), ShapeError>,
+) -> Result<(), ShapeError> {
+    crate::check_len(y.len(), samples(x, input)? * o, "block output values")?;
+    let mut y = y.chunks_exact_mut(o.max(1));
+    per_sample(x, out, input, width, what, |x, out| match y.next() {
+        Some(y) => f(x, y, out),
+        None => Ok(()),
+    })
 }
 
 /// `[laplacian]` at `x`: a row of `ScalarNetwork::laplacian_batch` (with `ndarray`).
