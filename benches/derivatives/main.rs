@@ -257,8 +257,12 @@ fn benches(c: &mut Criterion) {
             agree(&[jm[o][k], jp[o][k], ja[(o, k)], jd[(o, k)], jr[[o, k]]]);
         }
     }
+    assert_eq!(net.forward_and_jacobian(&x), (net.forward(&x), jm));
     let mut g = c.benchmark_group("control");
     g.bench_function("mlp-jacobian", |b| b.iter(|| net.jacobian(black_box(&x))));
+    g.bench_function("mlp-forward_and_jacobian", |b| {
+        b.iter(|| net.forward_and_jacobian(black_box(&x)))
+    });
     g.bench_function("reference-jacobian", |b| {
         b.iter(|| reference.jacobian(ArrayView1::from(black_box(&x))).unwrap())
     });
@@ -286,6 +290,12 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("mlp-batch-jacobian", |b| {
         b.iter(|| net.jacobian_batch(black_box(batch.view())).unwrap())
+    });
+    g.bench_function("mlp-batch-forward_and_jacobian", |b| {
+        b.iter(|| {
+            net.forward_and_jacobian_batch(black_box(batch.view()))
+                .unwrap()
+        })
     });
     g.finish();
 

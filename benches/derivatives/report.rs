@@ -102,6 +102,10 @@ impl Arch {
             "jacobian" | "batch-jacobian" => {
                 (self.forward() - last * out + out * reverse, self.hidden())
             }
+            // The same with the outputs' values.
+            "forward_and_jacobian" | "batch-forward_and_jacobian" => {
+                (self.forward() + out * reverse, self.hidden())
+            }
             // The forward sweep but for the outputs' values, which neither product returns,
             // then its tangent (every matrix again, a product per hidden unit) or the reverse
             // sweep from `uᵀ` (`W_Lᵀ·u`, then the gradient's): as many as `reverse` either way.
@@ -122,6 +126,7 @@ impl Arch {
             | "batch-jvp"
             | "batch-vjp"
             | "batch-jacobian"
+            | "batch-forward_and_jacobian"
             | "batch-laplacian"
             | "batch-value_gradient_laplacian"
             | "batch-hessian" => 2.0 / BLOCK as f64,
@@ -221,6 +226,7 @@ pub fn print() {
                 "forward",
                 "value_and_gradient",
                 "jacobian",
+                "forward_and_jacobian",
                 "hvp",
                 "laplacian",
                 "value_gradient_laplacian",
@@ -233,6 +239,7 @@ pub fn print() {
                 "batch-jvp",
                 "batch-vjp",
                 "batch-jacobian",
+                "batch-forward_and_jacobian",
                 "batch-laplacian",
                 "batch-value_gradient_laplacian",
                 "batch-hessian",
