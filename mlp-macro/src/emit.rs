@@ -942,8 +942,8 @@ impl Item {
 
     /// The value-and-gradient's, Laplacian's and Hessian's block kernels of a one-output
     /// network, or the Jacobian's (alone and with the output) of any other, each where a
-    /// block's arrays fit on the stack
-    /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
+    /// block's arrays fit on the stack ([`methods::stacked_block_of`]) and [`lower_block`]
+    /// writes it.
     fn stacked_kernels(&self, bodies: &Bodies, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
         let kinds = match shared.second {
             Some(_) => vec![
