@@ -157,7 +157,7 @@ fn arrays<T: Scalar, const P: usize>(
 pub(crate) fn blocks_into<T, F>(
     x: &CowArray<'_, T, Ix2>,
     v: Option<&CowArray<'_, T, Ix2>>,
-    mut out: ArrayViewMut2<'_, T>,
+    out: ArrayViewMut2<'_, T>,
     width: usize,
     what: &'static str,
     kernel: F,
@@ -166,12 +166,9 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    shaped(&out, x.nrows(), width, what)?;
-    if let Some(slice) = out.as_slice_mut() {
-        return Runs::new(x, v).all([slice], [width], &|x, v, [out]| kernel(x, v, out));
-    }
-    out.assign(&blocks(x, v, width, kernel)?);
-    Ok(())
+    blocks_apart_into(x, v, [out], [width], [what], |x, v, [out]| {
+        kernel(x, v, out)
+    })
 }
 
 /// [`blocks_apart`] into `outs`, each `(rows, widths[p])` (else an error naming `whats[p]`,
@@ -179,6 +176,7 @@ where
 /// computed apart and copied in.
 pub(crate) fn blocks_apart_into<T, F, const P: usize>(
     x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
     mut outs: [ArrayViewMut2<'_, T>; P],
     widths: [usize; P],
     whats: [&'static str; P],
@@ -195,9 +193,9 @@ where
         let slices = outs
             .each_mut()
             .map(|out| out.as_slice_mut().unwrap_or_default());
-        return Runs::new(x, None).all(slices, widths, &kernel);
+        return Runs::new(x, v).all(slices, widths, &kernel);
     }
-    let parts = blocks_apart(x, None, widths, kernel)?;
+    let parts = blocks_apart(x, v, widths, kernel)?;
     for (out, part) in outs.iter_mut().zip(&parts) {
         out.assign(part);
     }

@@ -390,7 +390,7 @@ pub trait Network: Sized + Sync {
             if Self::FORWARD_AND_JACOBIAN_BLOCKS {
                 let outs = [y.view_mut(), j.view_mut()];
                 let whats = ["output columns", "jacobian entries"];
-                batch::blocks_apart_into(&x, outs, [o, o * i], whats, |x, _, [y, j]| {
+                batch::blocks_apart_into(&x, None, outs, [o, o * i], whats, |x, _, [y, j]| {
                     self.forward_and_jacobian_blocks_into(x, y, j)
                 })
             } else {
@@ -779,7 +779,7 @@ pub trait ScalarNetwork: Network {
                 gradient.view_mut(),
             ];
             let whats = ["output columns", "gradient columns"];
-            batch::blocks_apart_into(&x, outs, [1, n], whats, |x, _, [y, gradient]| {
+            batch::blocks_apart_into(&x, None, outs, [1, n], whats, |x, _, [y, gradient]| {
                 self.value_and_gradient_blocks_into(x, y, gradient)
             })
         } else {
@@ -1025,9 +1025,16 @@ pub trait ScalarNetwork: Network {
                 laplacian.view_mut().insert_axis(column),
             ];
             let whats = ["output columns", "gradient columns", "Laplacian columns"];
-            batch::blocks_apart_into(&x, outs, [1, n, 1], whats, |x, _, [y, g, laplacian]| {
-                self.value_gradient_laplacian_blocks_into(x, y, g, laplacian)
-            })
+            batch::blocks_apart_into(
+                &x,
+                None,
+                outs,
+                [1, n, 1],
+                whats,
+                |x, _, [y, g, laplacian]| {
+                    self.value_gradient_laplacian_blocks_into(x, y, g, laplacian)
+                },
+            )
         } else {
             batch::shaped(&gradient, x.nrows(), n, "gradient columns")?;
             let rows = batch::map(&x, None, n + 2, |x, _, row| {
