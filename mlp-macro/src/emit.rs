@@ -88,6 +88,7 @@ enum Stacked {
     Hessian,
     Laplacian,
     ValueGradientLaplacian,
+    ValueGradientHessian,
 }
 
 impl Stacked {
@@ -107,6 +108,9 @@ impl Stacked {
             Self::Hessian => ("hessian_blocks", &[HESSIAN]),
             Self::ValueGradientLaplacian => {
                 ("value_gradient_laplacian_blocks", &[Y, GRADIENT, LAPLACIAN])
+            }
+            Self::ValueGradientHessian => {
+                ("value_gradient_hessian_blocks", &[Y, GRADIENT, HESSIAN])
             }
         };
         BlocksInto::new(kernel, outs)
@@ -259,11 +263,12 @@ struct Shared {
     second: Option<SecondOrder>,
 }
 
-/// The programs of `value_and_gradient`, `hessian`, `laplacian` and
-/// `value_gradient_laplacian`.
+/// The programs of `value_and_gradient`, `hessian`, `value_gradient_hessian`, `laplacian`
+/// and `value_gradient_laplacian`.
 struct SecondOrder {
     value_and_gradient: (Program, Returns),
     hessian: (Program, Returns),
+    value_gradient_hessian: (Program, Returns),
     laplacian: (Program, Returns),
     /// Two where they depend on the target (`methods::value_gradient_laplacian`).
     value_gradient_laplacian: ByTarget,
@@ -277,6 +282,7 @@ impl Shared {
             second: (model.output() == 1).then(|| SecondOrder {
                 value_and_gradient: methods::gradient(f, true),
                 hessian: methods::hessian(f, false),
+                value_gradient_hessian: methods::hessian(f, true),
                 laplacian: methods::laplacian(f),
                 value_gradient_laplacian: methods::value_gradient_laplacian(f),
             }),
@@ -847,7 +853,7 @@ impl Item {
                 ),
                 hessian_methods(
                     "value_gradient_hessian",
-                    &methods::hessian(f, true),
+                    &second.value_gradient_hessian,
                     line(
                         "The output, its gradient and its Hessian at `x`, sharing one forward \
                          sweep ({ops}; [`Self::value_gradient_hessian_to`] writes the Hessian \
@@ -940,10 +946,10 @@ impl Item {
         }
     }
 
-    /// The value-and-gradient's, Laplacian's and Hessian's block kernels of a one-output
-    /// network, or the Jacobian's (alone and with the output) of any other, each where a
-    /// block's arrays fit on the stack ([`methods::stacked_block_of`]) and [`lower_block`]
-    /// writes it.
+    /// The block kernels of a one-output network's value and gradient, and of its
+    /// Laplacian and Hessian (alone and with the output and gradient), or of any other's
+    /// Jacobian (alone and with the output), each where a block's arrays fit on the stack
+    /// ([`methods::stacked_block_of`]) and [`lower_block`] writes it.
     fn stacked_kernels(&self, bodies: &Bodies, shared: &Shared) -> Vec<(Stacked, TokenStream)> {
         let kinds = match shared.second {
             Some(_) => vec![
@@ -951,6 +957,7 @@ impl Item {
                 Stacked::Laplacian,
                 Stacked::ValueGradientLaplacian,
                 Stacked::Hessian,
+                Stacked::ValueGradientHessian,
             ],
             None => vec![Stacked::Jacobian, Stacked::ForwardAndJacobian],
         };
@@ -976,6 +983,10 @@ impl Item {
                     }
                     Stacked::Hessian => {
                         vec![(Targets::All, shared.second.as_ref()?.hessian.clone())]
+                    }
+                    Stacked::ValueGradientHessian => {
+                        let second = shared.second.as_ref()?;
+                        vec![(Targets::All, second.value_gradient_hessian.clone())]
                     }
                     Stacked::Laplacian => {
                         vec![(Targets::All, shared.second.as_ref()?.laplacian.clone())]
@@ -1068,6 +1079,22 @@ impl Item {
                         let x = _mlp::array(x, "input values")?;
                         self.hessian_to(x, _mlp::matrix_mut(hessian, "hessian entries")?);
                         _mlp::Result::Ok(())
+                    }
+
+                    #[inline]
+
+                    fn value_gradient_hessian_into(
+                        &self,
+                        x: &[#scalar],
+                        gradient: &mut [#scalar],
+                        hessian: &mut [#scalar],
+                    ) -> _mlp::Result<#scalar, _mlp::ShapeError> {
+                        let x = _mlp::array(x, "input values")?;
+                        let gradient = _mlp::array_mut(gradient, "gradient entries")?;
+                        let hessian = _mlp::matrix_mut(hessian, "hessian entries")?;
+                        let value;
+                        (value, *gradient) = self.value_gradient_hessian_to(x, hessian);
+                        _mlp::Result::Ok(value)
                     }
 
                     #[inline]

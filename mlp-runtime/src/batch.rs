@@ -222,8 +222,8 @@ pub(crate) fn shaped<T>(
 /// The samples of a batch, row-major, in runs of up to [`RUN`] blocks: what one call of a
 /// block kernel takes; with directions `v` (as many rows), theirs alike. A kernel writes
 /// `P` results (one, but for the value-and-gradient's two and the
-/// value-gradient-Laplacian's three), each `widths[p]` values a sample, into slices of its
-/// own.
+/// value-gradient-Laplacian's and value-gradient-Hessian's three), each `widths[p]` values
+/// a sample, into slices of its own.
 struct Runs<'a, T: Clone> {
     x: Cow<'a, [T]>,
     v: Option<Cow<'a, [T]>>,

@@ -592,6 +592,56 @@ pub trait ScalarNetwork: Network {
         })
     }
 
+    /// The output at `x`, with its gradient written into `gradient` and its Hessian into
+    /// `hessian`, row-major: one call, sharing the forward sweep and the gradient's reverse
+    /// sweep with the Hessian's (the generated `value_gradient_hessian`).
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` or `gradient` does not hold [`Network::INPUT`] values, or
+    /// `hessian` does not hold `INPUT × INPUT`.
+    fn value_gradient_hessian_into(
+        &self,
+        x: &[Self::Scalar],
+        gradient: &mut [Self::Scalar],
+        hessian: &mut [Self::Scalar],
+    ) -> Result<Self::Scalar, ShapeError>;
+
+    /// Whether [`ScalarNetwork::value_gradient_hessian_blocks_into`] is a kernel of its
+    /// own, as [`ScalarNetwork::LAPLACIAN_BLOCKS`].
+    #[doc(hidden)]
+    const VALUE_GRADIENT_HESSIAN_BLOCKS: bool = false;
+
+    /// The block kernel of [`ScalarNetwork::value_gradient_hessian_batch`]: for each sample
+    /// its output into `y`, its gradient into `gradient` (`INPUT` values) and its Hessian
+    /// into `hessian` (`INPUT × INPUT`), each to the bit as
+    /// [`ScalarNetwork::value_gradient_hessian_into`] computes it; by default a call per
+    /// sample, as [`ScalarNetwork::hessian_blocks_into`].
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not hold a whole number of blocks of
+    /// [`Network::INPUT`] values, or `y` a value, `gradient` a gradient and `hessian` a
+    /// Hessian for each sample.
+    #[doc(hidden)]
+    fn value_gradient_hessian_blocks_into(
+        &self,
+        x: &[Self::Scalar],
+        y: &mut [Self::Scalar],
+        gradient: &mut [Self::Scalar],
+        hessian: &mut [Self::Scalar],
+    ) -> Result<(), ShapeError> {
+        let d = Self::INPUT;
+        let what = "block hessian entries";
+        crate::check_len(hessian.len(), samples(x, d)? * d * d, what)?;
+        let mut hessians = hessian.chunks_exact_mut((d * d).max(1));
+        let what = "block gradient values";
+        per_sample_with_output(x, y, 1, gradient, d, d, what, |x, y, gradient| {
+            hessians.next().map_or(Ok(()), |hessian| {
+                y[0] = self.value_gradient_hessian_into(x, gradient, hessian)?;
+                Ok(())
+            })
+        })
+    }
+
     /// Writes the Hessian-vector product `H(x)·v` into `hv`.
     ///
     /// # Errors
@@ -882,6 +932,88 @@ pub trait ScalarNetwork: Network {
         })
     }
 
+    /// The output, the gradient and the Hessian at each row of `x`: `(n,)`, `(n, INPUT)`
+    /// and `(n, INPUT, INPUT)`, each row as [`ScalarNetwork::value_gradient_hessian_into`]
+    /// computes it: what a batch of Newton steps asks for.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns.
+    #[cfg(feature = "ndarray")]
+    #[allow(clippy::type_complexity)]
+    fn value_gradient_hessian_batch(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+    ) -> Result<
+        (
+            Array1<Self::Scalar>,
+            Array2<Self::Scalar>,
+            Array3<Self::Scalar>,
+        ),
+        ShapeError,
+    > {
+        let d = Self::INPUT;
+        let x = batch::rows(x, d, "input columns", None)?;
+        let [value, gradient, hessian] = if Self::VALUE_GRADIENT_HESSIAN_BLOCKS {
+            batch::blocks_apart(&x, None, [1, d, d * d], |x, _, [y, g, h]| {
+                self.value_gradient_hessian_blocks_into(x, y, g, h)
+            })?
+        } else {
+            let rows = batch::map(&x, None, 1 + d + d * d, |x, _, row| {
+                value_gradient_hessian_row(self, x, row)
+            })?;
+            batch::split(&rows, [1, d, d * d])?
+        };
+        let n = x.nrows();
+        let hessian = hessian
+            .into_shape_with_order((n, d, d))
+            .map_err(|_| ShapeError::new("hessian entries", n * d * d, 0))?;
+        Ok((value.remove_axis(ndarray::Axis(1)), gradient, hessian))
+    }
+
+    /// [`ScalarNetwork::value_gradient_hessian_batch`] into `y`, `(n,)`, `gradient`,
+    /// `(n, INPUT)`, and `hessian`, `(n, INPUT, INPUT)`, written over, as
+    /// [`ScalarNetwork::value_and_gradient_batch_into`] writes.
+    ///
+    /// # Errors
+    /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, `y` is not `(n,)`,
+    /// `gradient` not `(n, INPUT)` or `hessian` not `(n, INPUT, INPUT)`.
+    #[cfg(feature = "ndarray")]
+    fn value_gradient_hessian_batch_into(
+        &self,
+        x: ArrayView2<'_, Self::Scalar>,
+        mut y: ArrayViewMut1<'_, Self::Scalar>,
+        mut gradient: ArrayViewMut2<'_, Self::Scalar>,
+        hessian: ArrayViewMut3<'_, Self::Scalar>,
+    ) -> Result<(), ShapeError> {
+        let d = Self::INPUT;
+        let x = batch::rows(x, d, "input columns", None)?;
+        crate::check_len(y.len(), x.nrows(), "output values")?;
+        batch::shaped(&gradient, x.nrows(), d, "gradient columns")?;
+        let what = ["Hessians", "hessian rows", "hessian columns"];
+        batch::matrices_into(hessian, (x.nrows(), d, d), what, |mut h| {
+            if Self::VALUE_GRADIENT_HESSIAN_BLOCKS {
+                let outs = [
+                    y.view_mut().insert_axis(ndarray::Axis(1)),
+                    gradient.view_mut(),
+                    h.view_mut(),
+                ];
+                let whats = ["output columns", "gradient columns", "hessian entries"];
+                let widths = [1, d, d * d];
+                batch::blocks_apart_into(&x, None, outs, widths, whats, |x, _, [y, g, h]| {
+                    self.value_gradient_hessian_blocks_into(x, y, g, h)
+                })
+            } else {
+                let rows = batch::map(&x, None, 1 + d + d * d, |x, _, row| {
+                    value_gradient_hessian_row(self, x, row)
+                })?;
+                y.assign(&rows.column(0));
+                gradient.assign(&rows.slice(ndarray::s![.., 1..=d]));
+                h.assign(&rows.slice(ndarray::s![.., d + 1..]));
+                Ok(())
+            }
+        })
+    }
+
     /// `H(x_i)·v_i` for each row of `x` and `v`: `(n, INPUT)`.
     ///
     /// # Errors
@@ -1119,6 +1251,22 @@ fn value_and_gradient_row<N: ScalarNetwork>(
     crate::check_len(row.len(), N::INPUT + 1, "result values")?;
     let (value, gradient) = row.split_at_mut(1);
     value[0] = net.value_and_gradient_into(x, gradient)?;
+    Ok(())
+}
+
+/// `[value, gradient…, hessian…]` at `x`, the Hessian row-major: a row of
+/// `ScalarNetwork::value_gradient_hessian_batch`.
+#[cfg(feature = "ndarray")]
+fn value_gradient_hessian_row<N: ScalarNetwork>(
+    net: &N,
+    x: &[N::Scalar],
+    row: &mut [N::Scalar],
+) -> Result<(), ShapeError> {
+    let d = N::INPUT;
+    crate::check_len(row.len(), 1 + d + d * d, "result values")?;
+    let (value, rest) = row.split_at_mut(1);
+    let (gradient, hessian) = rest.split_at_mut(d);
+    value[0] = net.value_gradient_hessian_into(x, gradient, hessian)?;
     Ok(())
 }
 

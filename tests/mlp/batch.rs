@@ -45,6 +45,11 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         (ys.len(), gs.dim(), laplacians_with.len()),
         (x.nrows(), x.dim(), x.nrows())
     );
+    let (yh, gh, hessians_with) = net.value_gradient_hessian_batch(x).unwrap();
+    assert_eq!(
+        (yh.len(), gh.dim(), hessians_with.dim()),
+        (x.nrows(), x.dim(), (x.nrows(), n, n))
+    );
     for (i, row) in x.rows().into_iter().enumerate() {
         let row = row.to_vec();
         let vi = v.row(i).to_vec();
@@ -79,8 +84,17 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
         let (y, laplacian) = net.value_gradient_laplacian_into(&row, &mut g).unwrap();
         assert_eq!(
             (ys[i], gs.row(i).to_vec(), laplacians_with[i]),
-            (y, g, laplacian)
+            (y, g.clone(), laplacian)
         );
+        let y = net
+            .value_gradient_hessian_into(&row, &mut g, &mut h)
+            .unwrap();
+        let hessian_with: Vec<_> = hessians_with
+            .index_axis(Axis(0), i)
+            .iter()
+            .copied()
+            .collect();
+        assert_eq!((yh[i], gh.row(i).to_vec(), hessian_with), (y, g, h));
     }
 }
 
@@ -518,6 +532,31 @@ fn wrong_shapes_are_errors() {
         let laplacians = "expected 16 block Laplacians, found 15".to_string();
         assert_eq!(error(48, 16, 48, 15), (Ok(()), laplacians));
     }
+    // The value-gradient-Hessian's, alike.
+    let error = |x: usize, y: usize, g: usize, h: usize, kernel: bool| {
+        let (x, mut y, mut g) = (vec![0.0; x], vec![0.0; y], vec![0.0; g]);
+        let mut h = vec![0.0; h];
+        let error = match kernel {
+            true => pinn.value_gradient_hessian_blocks_into(&x, &mut y, &mut g, &mut h),
+            false => generic.value_gradient_hessian_blocks_into(&x, &mut y, &mut g, &mut h),
+        };
+        error.unwrap_err().to_string()
+    };
+    for kernel in [true, false] {
+        let found = [
+            error(45, 16, 48, 144, kernel),
+            error(48, 15, 48, 144, kernel),
+            error(48, 16, 47, 144, kernel),
+            error(48, 16, 48, 143, kernel),
+        ];
+        let want = [
+            "expected 48 block input values, found 45",
+            "expected 16 block output values, found 15",
+            "expected 48 block gradient values, found 47",
+            "expected 144 block hessian entries, found 143",
+        ];
+        assert_eq!(found, want);
+    }
     // `H(x)·v` for blocks of samples and directions, as many of each.
     let error = pinn.hvp_blocks_into(&[0.0; 3 * 16], &[0.0; 3 * 15], &mut out[..48]);
     assert_eq!(
@@ -690,6 +729,23 @@ fn every_batch_has_an_into_form() {
             .unwrap();
         assert_eq!((columns.column(0), &g), (want.0.view(), &want.1));
         assert_eq!(columns.column(1), want.2);
+        // Each of the gradients and the Hessians in either layout (a Hessian not in
+        // standard layout is written apart and copied in), the outputs into a column.
+        let want = net.value_gradient_hessian_batch(x.view()).unwrap();
+        for fortran in [[false, false], [false, true], [true, false], [true, true]] {
+            let mut y = Array2::from_elem((rows, 2), f64::NAN);
+            let mut g = Array2::from_elem((rows, d).set_f(fortran[0]), f64::NAN);
+            let mut h = Array3::from_elem((rows, d, d).set_f(fortran[1]), f64::NAN);
+            let (y, g_, h_) = (y.column_mut(1), g.view_mut(), h.view_mut());
+            net.value_gradient_hessian_batch_into(x.view(), y, g_, h_)
+                .unwrap();
+            assert_eq!((&g, &h), (&want.1, &want.2));
+        }
+        let mut y = Array1::from_elem(rows, f64::NAN);
+        let (mut g, mut h) = (Array2::zeros((rows, d)), Array3::zeros((rows, d, d)));
+        net.value_gradient_hessian_batch_into(x.view(), y.view_mut(), g.view_mut(), h.view_mut())
+            .unwrap();
+        assert_eq!((y, g, h), want);
     }
     const {
         assert!(!Seed::JACOBIAN_BLOCKS && !Seed::HESSIAN_BLOCKS && Pinn::HESSIAN_BLOCKS);
@@ -697,6 +753,8 @@ fn every_batch_has_an_into_form() {
         assert!(!Seed::LAPLACIAN_BLOCKS && !Seed::VALUE_GRADIENT_LAPLACIAN_BLOCKS);
         assert!(Pinn::VALUE_GRADIENT_LAPLACIAN_BLOCKS && Seed::VALUE_AND_GRADIENT_BLOCKS);
         assert!(!GenericDeep::<5>::VALUE_AND_GRADIENT_BLOCKS);
+        assert!(Pinn::VALUE_GRADIENT_HESSIAN_BLOCKS && !Seed::VALUE_GRADIENT_HESSIAN_BLOCKS);
+        assert!(!GenericDeep::<3>::VALUE_GRADIENT_HESSIAN_BLOCKS);
     }
     // With a block kernel and without one (the seed's Jacobian, Hessian and Laplacians,
     // `Mnist`'s Jacobian, every one of a generic input width but the gradient's).
@@ -825,6 +883,35 @@ fn every_batch_has_an_into_form() {
         let laplacians = "expected 5 Laplacians, found 4".to_string();
         assert_eq!(error(5, (5, 3), 4), (Ok(()), laplacians));
     }
+    // The value, gradient and Hessian, alike.
+    let error = |y: usize, g: (usize, usize), h: (usize, usize, usize), kernel: bool| {
+        let (mut y, mut g, mut h) = (Array1::zeros(y), Array2::zeros(g), Array3::zeros(h));
+        let (y, g, h) = (y.view_mut(), g.view_mut(), h.view_mut());
+        let error = match kernel {
+            true => pinn.value_gradient_hessian_batch_into(x.view(), y, g, h),
+            false => generic.value_gradient_hessian_batch_into(x.view(), y, g, h),
+        };
+        error.unwrap_err().to_string()
+    };
+    for kernel in [true, false] {
+        let found = [
+            error(6, (5, 3), (5, 3, 3), kernel),
+            error(5, (5, 2), (5, 3, 3), kernel),
+            error(5, (4, 3), (5, 3, 3), kernel),
+            error(5, (5, 3), (4, 3, 3), kernel),
+            error(5, (5, 3), (5, 2, 3), kernel),
+            error(5, (5, 3), (5, 3, 4), kernel),
+        ];
+        let want = [
+            "expected 5 output values, found 6",
+            "expected 3 gradient columns, found 2",
+            "expected 5 result rows, found 4",
+            "expected 5 Hessians, found 4",
+            "expected 3 hessian rows, found 2",
+            "expected 3 hessian columns, found 4",
+        ];
+        assert_eq!(found, want);
+    }
 }
 
 /// Hessian batches of few inputs by block kernels: each sample's triangle summed as its
@@ -838,6 +925,12 @@ fn hessian_blocks_are_single_calls() {
         assert!(Pinn::HESSIAN_BLOCKS && Pinn32::HESSIAN_BLOCKS && Six::HESSIAN_BLOCKS);
         assert!(Unrolled::HESSIAN_BLOCKS && Curved::HESSIAN_BLOCKS && Deep1::HESSIAN_BLOCKS);
         assert!(!Seed::HESSIAN_BLOCKS && !Odd::HESSIAN_BLOCKS && !Smooth1::HESSIAN_BLOCKS);
+        // With the output and the gradient, the same.
+        assert!(Pinn::VALUE_GRADIENT_HESSIAN_BLOCKS && Pinn32::VALUE_GRADIENT_HESSIAN_BLOCKS);
+        assert!(Six::VALUE_GRADIENT_HESSIAN_BLOCKS && Unrolled::VALUE_GRADIENT_HESSIAN_BLOCKS);
+        assert!(Curved::VALUE_GRADIENT_HESSIAN_BLOCKS && Deep1::VALUE_GRADIENT_HESSIAN_BLOCKS);
+        assert!(!Seed::VALUE_GRADIENT_HESSIAN_BLOCKS && !Odd::VALUE_GRADIENT_HESSIAN_BLOCKS);
+        assert!(!Smooth1::VALUE_GRADIENT_HESSIAN_BLOCKS);
     }
     // (`Pinn`, `Pinn32`, `Six` and `Unrolled` in the tests above.) `Curved`'s sums are
     // written out term by term, one layer's after the other's: in a block each goes on
