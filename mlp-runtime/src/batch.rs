@@ -7,10 +7,7 @@ use std::vec::Vec;
 
 use std::vec;
 
-use ndarray::{
-    Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, ArrayViewMut3, Axis, CowArray,
-    Ix2,
-};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, ArrayViewMut3, CowArray, Ix2};
 
 use crate::BLOCK;
 
@@ -108,30 +105,6 @@ where
         parts
     };
     arrays(parts, rows, widths)
-}
-
-/// `rows`' columns, `widths[p]` of part `p` (`[value, gradient…]`), as one new
-/// `(rows, widths[p])` array a part. `rows` is in standard layout, as [`map`] returns it
-/// (were it not, the parts would come out empty, and `arrays` would say so).
-pub(crate) fn split<T: Scalar, const P: usize>(
-    rows: &Array2<T>,
-    widths: [usize; P],
-) -> Result<[Array2<T>; P], ShapeError> {
-    let mut parts = widths.map(|w| Vec::with_capacity(rows.nrows() * w));
-    append(&mut parts, rows.as_slice().unwrap_or_default(), widths);
-    arrays(parts, rows.nrows(), widths)
-}
-
-/// Each row of `rows` (`widths` summed a row) appended to `parts`, part by part.
-fn append<T: Scalar, const P: usize>(parts: &mut [Vec<T>; P], rows: &[T], widths: [usize; P]) {
-    let width: usize = widths.iter().sum();
-    for row in rows.chunks_exact(width.max(1)) {
-        let mut at = 0;
-        for (part, w) in parts.iter_mut().zip(widths) {
-            part.extend_from_slice(&row[at..at + w]);
-            at += w;
-        }
-    }
 }
 
 /// `parts` as arrays of `rows` rows.
@@ -368,17 +341,35 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    let mut out = Array2::from_elem((x.nrows(), width), T::zero());
-    map_into(x, v, out.view_mut(), width, "results", f)?;
+    let [out] = map_apart(x, v, [width], |x, v, [out]| f(x, v, out))?;
     Ok(out)
 }
 
+/// [`map`] of an `f` that writes `P` results a row, each into an array of its own (the
+/// value-and-gradient's `y` and `gradient`), `widths[p]` values of part `p`: one new
+/// `(rows, widths[p])` array a part, as [`blocks_apart`] returns them.
+pub(crate) fn map_apart<T, F, const P: usize>(
+    x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
+    widths: [usize; P],
+    f: F,
+) -> Result<[Array2<T>; P], ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
+{
+    let rows = x.nrows();
+    let mut parts = widths.map(|w| vec![T::zero(); rows * w]);
+    each_row(x, v, parts.each_mut().map(Vec::as_mut_slice), widths, &f)?;
+    arrays(parts, rows, widths)
+}
+
 /// [`map`] into `out`, which must be `(rows, width)` (else an error naming `what` it
-/// holds): written over where it lies (a row not contiguous in memory through a buffer).
+/// holds), as [`map_apart_into`] writes.
 pub(crate) fn map_into<T, F>(
     x: &CowArray<'_, T, Ix2>,
     v: Option<&CowArray<'_, T, Ix2>>,
-    mut out: ArrayViewMut2<'_, T>,
+    out: ArrayViewMut2<'_, T>,
     width: usize,
     what: &'static str,
     f: F,
@@ -387,32 +378,76 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], &mut [T]) -> Result<(), ShapeError> + Sync,
 {
-    shaped(&out, x.nrows(), width, what)?;
-    let row = |(i, mut out_row): (usize, ArrayViewMut1<'_, T>)| -> Result<(), ShapeError> {
+    map_apart_into(x, v, [out], [width], [what], |x, v, [out]| f(x, v, out))
+}
+
+/// [`map_apart`] into `outs`, each `(rows, widths[p])` (else an error naming `whats[p]`,
+/// its columns): written over where they lie if every one is in standard layout, as
+/// [`blocks_apart_into`] writes; else computed apart and copied in.
+pub(crate) fn map_apart_into<T, F, const P: usize>(
+    x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
+    mut outs: [ArrayViewMut2<'_, T>; P],
+    widths: [usize; P],
+    whats: [&'static str; P],
+    f: F,
+) -> Result<(), ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
+{
+    for ((out, width), what) in outs.iter().zip(widths).zip(whats) {
+        shaped(out, x.nrows(), width, what)?;
+    }
+    if outs.iter().all(|out| out.is_standard_layout()) {
+        let slices = outs
+            .each_mut()
+            .map(|out| out.as_slice_mut().unwrap_or_default());
+        return each_row(x, v, slices, widths, &f);
+    }
+    let parts = map_apart(x, v, widths, f)?;
+    for (out, part) in outs.iter_mut().zip(&parts) {
+        out.assign(part);
+    }
+    Ok(())
+}
+
+/// `f(x_i, v_i, outs_i)` for each row `i`, `outs_i` its `widths[p]` values of each
+/// `outs[p]` (row-major), across threads with `rayon`.
+fn each_row<T, F, const P: usize>(
+    x: &CowArray<'_, T, Ix2>,
+    v: Option<&CowArray<'_, T, Ix2>>,
+    outs: [&mut [T]; P],
+    widths: [usize; P],
+    f: &F,
+) -> Result<(), ShapeError>
+where
+    T: Scalar,
+    F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
+{
+    let mut p = 0;
+    let mut chunks = outs.map(|out| {
+        let step = widths[p].max(1);
+        p += 1;
+        out.chunks_mut(step)
+    });
+    let rows = (0..x.nrows()).map(|_| chunks.each_mut().map(|c| c.next().unwrap_or_default()));
+    let row = |(i, outs): (usize, [&mut [T]; P])| {
         let xi = x.row(i);
         let vi = v.map(|v| v.row(i));
         let (xs, vs) = (slice(&xi), vi.as_ref().map(slice));
-        let vs: &[T] = vs.as_deref().unwrap_or(&[]);
-        match out_row.as_slice_mut() {
-            Some(out) => f(&xs, vs, out),
-            None => {
-                let mut buffer: Vec<T> = out_row.to_vec();
-                f(&xs, vs, &mut buffer)?;
-                out_row.iter_mut().zip(buffer).for_each(|(o, b)| *o = b);
-                Ok(())
-            }
-        }
+        f(&xs, vs.as_deref().unwrap_or(&[]), outs)
     };
     #[cfg(feature = "rayon")]
     {
         use rayon::prelude::*;
-        out.axis_iter_mut(Axis(0))
+        rows.collect::<Vec<_>>()
             .into_par_iter()
             .enumerate()
             .try_for_each(row)
     }
     #[cfg(not(feature = "rayon"))]
-    out.axis_iter_mut(Axis(0)).enumerate().try_for_each(row)
+    rows.enumerate().try_for_each(row)
 }
 
 /// `out`, `(n, rows, columns)` (else an error naming what differs: `what`, the matrices,

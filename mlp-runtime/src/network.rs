@@ -354,11 +354,9 @@ pub trait Network: Sized + Sync {
                 self.forward_and_jacobian_blocks_into(x, y, jacobian)
             })?
         } else {
-            let rows = batch::map(&x, None, o + o * i, |x, _, row| {
-                let (y, jacobian) = row.split_at_mut(o);
+            batch::map_apart(&x, None, [o, o * i], |x, _, [y, jacobian]| {
                 self.forward_and_jacobian_into(x, y, jacobian)
-            })?;
-            batch::split(&rows, [o, o * i])?
+            })?
         };
         let jacobian = jacobian.into_shape_with_order((n, o, i));
         Ok((
@@ -368,8 +366,9 @@ pub trait Network: Sized + Sync {
     }
 
     /// [`Network::forward_and_jacobian_batch`] into `y`, `(n, OUTPUT)`, and `jacobian`,
-    /// `(n, OUTPUT, INPUT)`, written over: where both are in standard layout and the
-    /// network has a block kernel, in place; else computed apart and copied in.
+    /// `(n, OUTPUT, INPUT)`, written over: where both are in standard layout, in place (by
+    /// the block kernel where the network has one, else a sample at a time); else computed
+    /// apart and copied in.
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Self::INPUT`] columns, `y` is not
@@ -387,18 +386,17 @@ pub trait Network: Sized + Sync {
         batch::shaped(&y, n, o, "output columns")?;
         let what = ["Jacobians", "jacobian rows", "jacobian columns"];
         batch::matrices_into(jacobian, (n, o, i), what, |mut j| {
+            // Reborrowed, to one lifetime.
+            let outs = [y.view_mut(), j.view_mut()];
+            let (widths, whats) = ([o, o * i], ["output columns", "jacobian entries"]);
             if Self::FORWARD_AND_JACOBIAN_BLOCKS {
-                let outs = [y.view_mut(), j.view_mut()];
-                let whats = ["output columns", "jacobian entries"];
-                batch::blocks_apart_into(&x, None, outs, [o, o * i], whats, |x, _, [y, j]| {
+                batch::blocks_apart_into(&x, None, outs, widths, whats, |x, _, [y, j]| {
                     self.forward_and_jacobian_blocks_into(x, y, j)
                 })
             } else {
-                let (values, jacobians) = self.forward_and_jacobian_batch(x.view())?;
-                y.assign(&values);
-                let flat = jacobians.into_shape_with_order((n, o * i));
-                j.assign(&flat.map_err(|_| ShapeError::new("jacobian entries", n * o * i, 0))?);
-                Ok(())
+                batch::map_apart_into(&x, None, outs, widths, whats, |x, _, [y, j]| {
+                    self.forward_and_jacobian_into(x, y, j)
+                })
             }
         })
     }
@@ -798,17 +796,17 @@ pub trait ScalarNetwork: Network {
                 self.value_and_gradient_blocks_into(x, y, gradient)
             })?
         } else {
-            let rows = batch::map(&x, None, n + 1, |x, _, row| {
-                value_and_gradient_row(self, x, row)
-            })?;
-            batch::split(&rows, [1, n])?
+            batch::map_apart(&x, None, [1, n], |x, _, outs| {
+                value_and_gradient_row(self, x, outs)
+            })?
         };
         Ok((value.remove_axis(ndarray::Axis(1)), gradient))
     }
 
     /// [`ScalarNetwork::value_and_gradient_batch`] into `y`, `(n,)`, and `gradient`,
-    /// `(n, INPUT)`, written over: where both are in standard layout and the network has
-    /// a block kernel, in place; else computed apart and copied in.
+    /// `(n, INPUT)`, written over: where both are in standard layout, in place (by the
+    /// block kernel where the network has one, else a sample at a time); else computed
+    /// apart and copied in.
     ///
     /// # Errors
     /// A [`ShapeError`] if `x` does not have [`Network::INPUT`] columns, `y` is not `(n,)`
@@ -823,23 +821,20 @@ pub trait ScalarNetwork: Network {
         let n = Self::INPUT;
         let x = batch::rows(x, n, "input columns", None)?;
         crate::check_len(y.len(), x.nrows(), "output values")?;
+        // Reborrowed, to one lifetime.
+        let outs = [
+            y.view_mut().insert_axis(ndarray::Axis(1)),
+            gradient.view_mut(),
+        ];
+        let (widths, whats) = ([1, n], ["output columns", "gradient columns"]);
         if Self::VALUE_AND_GRADIENT_BLOCKS {
-            let outs = [
-                y.view_mut().insert_axis(ndarray::Axis(1)),
-                gradient.view_mut(),
-            ];
-            let whats = ["output columns", "gradient columns"];
-            batch::blocks_apart_into(&x, None, outs, [1, n], whats, |x, _, [y, gradient]| {
+            batch::blocks_apart_into(&x, None, outs, widths, whats, |x, _, [y, gradient]| {
                 self.value_and_gradient_blocks_into(x, y, gradient)
             })
         } else {
-            batch::shaped(&gradient, x.nrows(), n, "gradient columns")?;
-            let rows = batch::map(&x, None, n + 1, |x, _, row| {
-                value_and_gradient_row(self, x, row)
-            })?;
-            y.assign(&rows.column(0));
-            gradient.assign(&rows.slice(ndarray::s![.., 1..]));
-            Ok(())
+            batch::map_apart_into(&x, None, outs, widths, whats, |x, _, outs| {
+                value_and_gradient_row(self, x, outs)
+            })
         }
     }
 
@@ -958,10 +953,9 @@ pub trait ScalarNetwork: Network {
                 self.value_gradient_hessian_blocks_into(x, y, g, h)
             })?
         } else {
-            let rows = batch::map(&x, None, 1 + d + d * d, |x, _, row| {
-                value_gradient_hessian_row(self, x, row)
-            })?;
-            batch::split(&rows, [1, d, d * d])?
+            batch::map_apart(&x, None, [1, d, d * d], |x, _, outs| {
+                value_gradient_hessian_row(self, x, outs)
+            })?
         };
         let n = x.nrows();
         let hessian = hessian
@@ -988,28 +982,21 @@ pub trait ScalarNetwork: Network {
         let d = Self::INPUT;
         let x = batch::rows(x, d, "input columns", None)?;
         crate::check_len(y.len(), x.nrows(), "output values")?;
-        batch::shaped(&gradient, x.nrows(), d, "gradient columns")?;
         let what = ["Hessians", "hessian rows", "hessian columns"];
         batch::matrices_into(hessian, (x.nrows(), d, d), what, |mut h| {
+            // Reborrowed, to one lifetime.
+            let y = y.view_mut().insert_axis(ndarray::Axis(1));
+            let outs = [y, gradient.view_mut(), h.view_mut()];
+            let widths = [1, d, d * d];
+            let whats = ["output columns", "gradient columns", "hessian entries"];
             if Self::VALUE_GRADIENT_HESSIAN_BLOCKS {
-                let outs = [
-                    y.view_mut().insert_axis(ndarray::Axis(1)),
-                    gradient.view_mut(),
-                    h.view_mut(),
-                ];
-                let whats = ["output columns", "gradient columns", "hessian entries"];
-                let widths = [1, d, d * d];
                 batch::blocks_apart_into(&x, None, outs, widths, whats, |x, _, [y, g, h]| {
                     self.value_gradient_hessian_blocks_into(x, y, g, h)
                 })
             } else {
-                let rows = batch::map(&x, None, 1 + d + d * d, |x, _, row| {
-                    value_gradient_hessian_row(self, x, row)
-                })?;
-                y.assign(&rows.column(0));
-                gradient.assign(&rows.slice(ndarray::s![.., 1..=d]));
-                h.assign(&rows.slice(ndarray::s![.., d + 1..]));
-                Ok(())
+                batch::map_apart_into(&x, None, outs, widths, whats, |x, _, outs| {
+                    value_gradient_hessian_row(self, x, outs)
+                })
             }
         })
     }
@@ -1121,10 +1108,9 @@ pub trait ScalarNetwork: Network {
                 self.value_gradient_laplacian_blocks_into(x, y, gradient, laplacian)
             })?
         } else {
-            let rows = batch::map(&x, None, n + 2, |x, _, row| {
-                value_gradient_laplacian_row(self, x, row)
-            })?;
-            batch::split(&rows, [1, n, 1])?
+            batch::map_apart(&x, None, [1, n, 1], |x, _, outs| {
+                value_gradient_laplacian_row(self, x, outs)
+            })?
         };
         let column = |a: Array2<Self::Scalar>| a.remove_axis(ndarray::Axis(1));
         Ok((column(value), gradient, column(laplacian)))
@@ -1149,33 +1135,24 @@ pub trait ScalarNetwork: Network {
         let x = batch::rows(x, n, "input columns", None)?;
         crate::check_len(y.len(), x.nrows(), "output values")?;
         crate::check_len(laplacian.len(), x.nrows(), "Laplacians")?;
+        let column = ndarray::Axis(1);
+        // Reborrowed, to one lifetime.
+        let (y, laplacian) = (y.view_mut(), laplacian.view_mut());
+        let outs = [
+            y.insert_axis(column),
+            gradient.view_mut(),
+            laplacian.insert_axis(column),
+        ];
+        let widths = [1, n, 1];
+        let whats = ["output columns", "gradient columns", "Laplacian columns"];
         if Self::VALUE_GRADIENT_LAPLACIAN_BLOCKS {
-            let column = ndarray::Axis(1);
-            let outs = [
-                y.view_mut().insert_axis(column),
-                gradient.view_mut(),
-                laplacian.view_mut().insert_axis(column),
-            ];
-            let whats = ["output columns", "gradient columns", "Laplacian columns"];
-            batch::blocks_apart_into(
-                &x,
-                None,
-                outs,
-                [1, n, 1],
-                whats,
-                |x, _, [y, g, laplacian]| {
-                    self.value_gradient_laplacian_blocks_into(x, y, g, laplacian)
-                },
-            )
+            batch::blocks_apart_into(&x, None, outs, widths, whats, |x, _, [y, g, l]| {
+                self.value_gradient_laplacian_blocks_into(x, y, g, l)
+            })
         } else {
-            batch::shaped(&gradient, x.nrows(), n, "gradient columns")?;
-            let rows = batch::map(&x, None, n + 2, |x, _, row| {
-                value_gradient_laplacian_row(self, x, row)
-            })?;
-            y.assign(&rows.column(0));
-            gradient.assign(&rows.slice(ndarray::s![.., 1..=n]));
-            laplacian.assign(&rows.column(n + 1));
-            Ok(())
+            batch::map_apart_into(&x, None, outs, widths, whats, |x, _, outs| {
+                value_gradient_laplacian_row(self, x, outs)
+            })
         }
     }
 }
@@ -1230,57 +1207,59 @@ fn per_sample_with_output<T: Scalar>(
     })
 }
 
-/// `[laplacian]` at `x`: a row of `ScalarNetwork::laplacian_batch` (with `ndarray`).
+/// The one value `out` holds, else an error naming `what` it holds.
+fn one<'a, T>(out: &'a mut [T], what: &'static str) -> Result<&'a mut T, ShapeError> {
+    let found = out.len();
+    match out {
+        [value] => Ok(value),
+        _ => Err(ShapeError::new(what, 1, found)),
+    }
+}
+
+/// The Laplacian at `x` into `[laplacian]`: a row of `ScalarNetwork::laplacian_batch` (with
+/// `ndarray`).
 fn laplacian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
     out: &mut [N::Scalar],
 ) -> Result<(), ShapeError> {
-    crate::check_len(out.len(), 1, "Laplacians")?;
-    out[0] = net.laplacian_at(x)?;
+    *one(out, "Laplacians")? = net.laplacian_at(x)?;
     Ok(())
 }
 
-/// `[value, gradient…]` at `x`: a row of `ScalarNetwork::value_and_gradient_batch`.
+/// The output and the gradient at `x` into `[y, gradient]`: a row of
+/// `ScalarNetwork::value_and_gradient_batch`.
 #[cfg(feature = "ndarray")]
 fn value_and_gradient_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
-    row: &mut [N::Scalar],
+    [y, gradient]: [&mut [N::Scalar]; 2],
 ) -> Result<(), ShapeError> {
-    crate::check_len(row.len(), N::INPUT + 1, "result values")?;
-    let (value, gradient) = row.split_at_mut(1);
-    value[0] = net.value_and_gradient_into(x, gradient)?;
+    *one(y, "output values")? = net.value_and_gradient_into(x, gradient)?;
     Ok(())
 }
 
-/// `[value, gradient…, hessian…]` at `x`, the Hessian row-major: a row of
-/// `ScalarNetwork::value_gradient_hessian_batch`.
+/// The output, the gradient and the Hessian (row-major) at `x` into
+/// `[y, gradient, hessian]`: a row of `ScalarNetwork::value_gradient_hessian_batch`.
 #[cfg(feature = "ndarray")]
 fn value_gradient_hessian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
-    row: &mut [N::Scalar],
+    [y, gradient, hessian]: [&mut [N::Scalar]; 3],
 ) -> Result<(), ShapeError> {
-    let d = N::INPUT;
-    crate::check_len(row.len(), 1 + d + d * d, "result values")?;
-    let (value, rest) = row.split_at_mut(1);
-    let (gradient, hessian) = rest.split_at_mut(d);
-    value[0] = net.value_gradient_hessian_into(x, gradient, hessian)?;
+    *one(y, "output values")? = net.value_gradient_hessian_into(x, gradient, hessian)?;
     Ok(())
 }
 
-/// `[value, gradient…, laplacian]` at `x`: a row of
-/// `ScalarNetwork::value_gradient_laplacian_batch`.
+/// The output, the gradient and the Laplacian at `x` into `[y, gradient, laplacian]`: a
+/// row of `ScalarNetwork::value_gradient_laplacian_batch`.
 #[cfg(feature = "ndarray")]
 fn value_gradient_laplacian_row<N: ScalarNetwork>(
     net: &N,
     x: &[N::Scalar],
-    row: &mut [N::Scalar],
+    [y, gradient, laplacian]: [&mut [N::Scalar]; 3],
 ) -> Result<(), ShapeError> {
-    crate::check_len(row.len(), N::INPUT + 2, "result values")?;
-    let (value, rest) = row.split_at_mut(1);
-    let (gradient, laplacian) = rest.split_at_mut(N::INPUT);
-    (value[0], laplacian[0]) = net.value_gradient_laplacian_into(x, gradient)?;
+    let (value, l) = net.value_gradient_laplacian_into(x, gradient)?;
+    (*one(y, "output values")?, *one(laplacian, "Laplacians")?) = (value, l);
     Ok(())
 }
