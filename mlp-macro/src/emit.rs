@@ -255,7 +255,7 @@ impl BlocksInto {
 /// The programs of the methods whose block kernels [`Item::stacked_kernels`] writes,
 /// derived once for the method and its kernel.
 struct Shared {
-    /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobian`).
+    /// The Jacobian's sweeps (two where they depend on the target: `methods::jacobians`).
     jacobian: ByTarget,
     /// Those with the output too (`forward_and_jacobian`).
     forward_and_jacobian: ByTarget,
@@ -276,9 +276,10 @@ struct SecondOrder {
 
 impl Shared {
     fn new(model: &Model, f: &Forward) -> Self {
+        let [jacobian, forward_and_jacobian] = methods::jacobians(f);
         Self {
-            jacobian: methods::jacobian(f, false),
-            forward_and_jacobian: methods::jacobian(f, true),
+            jacobian,
+            forward_and_jacobian,
             second: (model.output() == 1).then(|| SecondOrder {
                 value_and_gradient: methods::gradient(f, true),
                 hessian: methods::hessian(f, false),
@@ -591,7 +592,7 @@ impl Item {
         let method = |docs: Vec<String>, signature: Signature, (p, r): &(Program, Returns)| {
             function(docs, &ops(p, cx), signature, size(p), &|cx| lower(p, cx, r))
         };
-        // A method whose sweeps may depend on the target's kernels (`methods::jacobian`,
+        // A method whose sweeps may depend on the target's kernels (`methods::jacobians`,
         // `methods::value_gradient_laplacian`): its operations, counted in the docs for each
         // kind of target where they differ, and the larger count.
         let by_target_ops = |by: &ByTarget| {

@@ -56,7 +56,7 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
     (p, returns)
 }
 
-/// `jacobian`: one reverse sweep per output (rows) or one tangent sweep per input
+/// `jacobian` and `forward_and_jacobian`: one reverse sweep per output (rows) or one tangent sweep per input
 /// (columns), each done for all rows or columns at once along an extra axis, whichever
 /// costs less: with the vector kernels (AVX and FMA) by vector steps
 /// ([`cost::vector_program`]), the tangent sweeps' rows being as long as the input, which
@@ -71,39 +71,40 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
 /// 271 to 179 ns with AVX-512, where the 3-32-32-6 network's, by columns so laid out, took
 /// 288–400 ns against 204–208 by rows.
 ///
-/// With `with_value` (`forward_and_jacobian`), the output too, from the same forward
-/// sweep; the sweeps are those the Jacobian alone takes.
-pub fn jacobian(f: &Forward, with_value: bool) -> ByTarget {
+/// `forward_and_jacobian` keeps the output too, from the same forward sweep, and takes the
+/// sweeps the Jacobian alone takes.
+pub fn jacobians(f: &Forward) -> [ByTarget; 2] {
     let [(rows, jr), (columns, jc)] = [jacobian_rows(f, false), jacobian_columns(f, false)];
     let by_columns = |cost: fn(&Program, usize) -> usize| cost(&columns, WIDE) < cost(&rows, WIDE);
     let (vector, scalar) = (by_columns(cost::vector_program), by_columns(cost::program));
-    let [(mut rows, jr), (mut columns, jc)] = match with_value {
-        true => [jacobian_rows(f, true), jacobian_columns(f, true)],
-        false => [(rows, jr), (columns, jc)],
-    };
-    arrange(&mut rows);
-    arrange(&mut columns);
-    let returns = |j| match with_value {
-        true => Returns::Tuple(vec![Returns::Array(f.y), Returns::Array(j)]),
-        false => Returns::Array(j),
-    };
-    let rows = Sweeps {
-        program: rows,
-        returns: returns(jr),
-        what: "one reverse sweep per output",
-    };
-    let columns = Sweeps {
-        program: columns,
-        returns: returns(jc),
-        what: "one tangent sweep per input",
-    };
-    let (sweeps, without) = match (vector, scalar) {
-        (true, true) => (columns, None),
-        (false, false) => (rows, None),
-        (true, false) => (columns, Some(rows)),
-        (false, true) => (rows, Some(columns)),
-    };
-    ByTarget::split(sweeps, Kernels::Vector, without)
+    let with_value = [jacobian_rows(f, true), jacobian_columns(f, true)];
+    [([(rows, jr), (columns, jc)], false), (with_value, true)].map(
+        |([(mut rows, jr), (mut columns, jc)], with_value)| {
+            arrange(&mut rows);
+            arrange(&mut columns);
+            let returns = |j| match with_value {
+                true => Returns::Tuple(vec![Returns::Array(f.y), Returns::Array(j)]),
+                false => Returns::Array(j),
+            };
+            let rows = Sweeps {
+                program: rows,
+                returns: returns(jr),
+                what: "one reverse sweep per output",
+            };
+            let columns = Sweeps {
+                program: columns,
+                returns: returns(jc),
+                what: "one tangent sweep per input",
+            };
+            let (sweeps, without) = match (vector, scalar) {
+                (true, true) => (columns, None),
+                (false, false) => (rows, None),
+                (true, false) => (columns, Some(rows)),
+                (false, true) => (rows, Some(columns)),
+            };
+            ByTarget::split(sweeps, Kernels::Vector, without)
+        },
+    )
 }
 
 /// A method's sweeps, and, where the choice depends on the target, the sweeps of those
@@ -532,7 +533,7 @@ mod tests {
             struct Net;
         );
         let model = crate::expand::model(args, item).expect("a valid net");
-        let by = super::jacobian(&crate::forward::forward(&model), false);
+        let [by, _] = super::jacobians(&crate::forward::forward(&model));
         (by.sweeps.what, by.without.map(|(_, s)| s.what))
     }
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Every target, or one side of a split by the runtime's kernels: a method's sweeps (and so
-/// its block kernel) may depend on them (`methods::jacobian`,
+/// its block kernel) may depend on them (`methods::jacobians`,
 /// `methods::value_gradient_laplacian`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Targets {

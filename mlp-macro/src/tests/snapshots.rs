@@ -125,7 +125,7 @@ fn seed_operation_counts() {
         ("value", methods::value(&f).0),
         ("gradient", methods::gradient(&f, false).0),
         ("value_and_gradient", methods::gradient(&f, true).0),
-        ("jacobian", methods::jacobian(&f, false).sweeps.program),
+        ("jacobian", methods::jacobians(&f)[0].sweeps.program.clone()),
         ("jvp", methods::jvp(&f).0),
         ("vjp", methods::vjp(&f).0),
         ("hvp", methods::hvp(&f).0),
