@@ -316,6 +316,8 @@ fn benches(c: &mut Criterion) {
     }
     agree(&[net.laplacian(&x), hr[[0, 0]] + hr[[1, 1]] + hr[[2, 2]]]);
     agree(&[net.value_gradient_laplacian(&x).2, net.laplacian(&x)]);
+    let (_, _, h) = net.value_gradient_hessian(&x);
+    agree(&[h[1][2], hm[1][2], h[2][1], hr[[1, 2]]]);
     let v = [0.2, 0.9, -0.4];
     let mut g = c.benchmark_group("pinn");
     g.bench_function("mlp-forward", |b| b.iter(|| net.forward(black_box(&x))));
@@ -343,6 +345,12 @@ fn benches(c: &mut Criterion) {
     g.bench_function("mlp-batch-value_gradient_laplacian", |b| {
         b.iter(|| {
             net.value_gradient_laplacian_batch(black_box(batch.view()))
+                .unwrap()
+        })
+    });
+    g.bench_function("mlp-batch-value_gradient_hessian", |b| {
+        b.iter(|| {
+            net.value_gradient_hessian_batch(black_box(batch.view()))
                 .unwrap()
         })
     });

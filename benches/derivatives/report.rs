@@ -92,9 +92,19 @@ impl Arch {
             // The fewer of two derivations: the tangent sweep along every input of the
             // reverse sweep, the last product (Wᵀ·D·W) on one triangle; or each layer's
             // Jacobian, a reverse sweep, and each hidden unit's triangle of curvature.
-            "hessian" | "hessian_to" | "batch-hessian" => {
+            // With the gradient (`value_gradient_hessian`): the tangents' way needs its last
+            // product `W₁ᵀ·δ₁` too, which the curvature's reverse sweep has.
+            "hessian"
+            | "hessian_to"
+            | "batch-hessian"
+            | "value_gradient_hessian"
+            | "batch-value_gradient_hessian" => {
                 let triangle = input * (input + 1.0) / 2.0;
-                let tangents = 2.0 * input * beyond_first + triangle * w[1] as f64;
+                let gradient = match method.ends_with("value_gradient_hessian") {
+                    true => input * w[1] as f64,
+                    false => 0.0,
+                };
+                let tangents = 2.0 * input * beyond_first + triangle * w[1] as f64 + gradient;
                 let curvature = input * beyond_first + reverse + triangle * self.hidden();
                 (self.forward() + tangents.min(curvature), self.hidden())
             }
@@ -129,7 +139,8 @@ impl Arch {
             | "batch-forward_and_jacobian"
             | "batch-laplacian"
             | "batch-value_gradient_laplacian"
-            | "batch-hessian" => 2.0 / BLOCK as f64,
+            | "batch-hessian"
+            | "batch-value_gradient_hessian" => 2.0 / BLOCK as f64,
             _ => 2.0,
         }
     }
@@ -243,6 +254,7 @@ pub fn print() {
                 "batch-laplacian",
                 "batch-value_gradient_laplacian",
                 "batch-hessian",
+                "batch-value_gradient_hessian",
             ] {
                 let id = format!("{implementation}-{method}");
                 let Some(mut ns) = estimate(arch.name, &id) else {
