@@ -150,7 +150,7 @@ where
 pub(crate) fn blocks_apart_into<T, F, const P: usize>(
     x: &CowArray<'_, T, Ix2>,
     v: Option<&CowArray<'_, T, Ix2>>,
-    mut outs: [ArrayViewMut2<'_, T>; P],
+    outs: [ArrayViewMut2<'_, T>; P],
     widths: [usize; P],
     whats: [&'static str; P],
     kernel: F,
@@ -159,17 +159,32 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
 {
+    written_into(
+        outs,
+        (x.nrows(), widths, whats),
+        |slices| Runs::new(x, v).all(slices, widths, &kernel),
+        || blocks_apart(x, v, widths, &kernel),
+    )
+}
+
+/// `outs`, each `(rows, widths[p])` (else an error naming `whats[p]`, its columns), written
+/// by `in_place` where every one is in standard layout; else `apart`'s arrays copied in.
+fn written_into<T: Scalar, const P: usize>(
+    mut outs: [ArrayViewMut2<'_, T>; P],
+    (rows, widths, whats): (usize, [usize; P], [&'static str; P]),
+    in_place: impl FnOnce([&mut [T]; P]) -> Result<(), ShapeError>,
+    apart: impl FnOnce() -> Result<[Array2<T>; P], ShapeError>,
+) -> Result<(), ShapeError> {
     for ((out, width), what) in outs.iter().zip(widths).zip(whats) {
-        shaped(out, x.nrows(), width, what)?;
+        shaped(out, rows, width, what)?;
     }
     if outs.iter().all(|out| out.is_standard_layout()) {
         let slices = outs
             .each_mut()
             .map(|out| out.as_slice_mut().unwrap_or_default());
-        return Runs::new(x, v).all(slices, widths, &kernel);
+        return in_place(slices);
     }
-    let parts = blocks_apart(x, v, widths, kernel)?;
-    for (out, part) in outs.iter_mut().zip(&parts) {
+    for (out, part) in outs.iter_mut().zip(&apart()?) {
         out.assign(part);
     }
     Ok(())
@@ -387,7 +402,7 @@ where
 pub(crate) fn map_apart_into<T, F, const P: usize>(
     x: &CowArray<'_, T, Ix2>,
     v: Option<&CowArray<'_, T, Ix2>>,
-    mut outs: [ArrayViewMut2<'_, T>; P],
+    outs: [ArrayViewMut2<'_, T>; P],
     widths: [usize; P],
     whats: [&'static str; P],
     f: F,
@@ -396,20 +411,12 @@ where
     T: Scalar,
     F: Fn(&[T], &[T], [&mut [T]; P]) -> Result<(), ShapeError> + Sync,
 {
-    for ((out, width), what) in outs.iter().zip(widths).zip(whats) {
-        shaped(out, x.nrows(), width, what)?;
-    }
-    if outs.iter().all(|out| out.is_standard_layout()) {
-        let slices = outs
-            .each_mut()
-            .map(|out| out.as_slice_mut().unwrap_or_default());
-        return each_row(x, v, slices, widths, &f);
-    }
-    let parts = map_apart(x, v, widths, f)?;
-    for (out, part) in outs.iter_mut().zip(&parts) {
-        out.assign(part);
-    }
-    Ok(())
+    written_into(
+        outs,
+        (x.nrows(), widths, whats),
+        |slices| each_row(x, v, slices, widths, &f),
+        || map_apart(x, v, widths, &f),
+    )
 }
 
 /// `f(x_i, v_i, outs_i)` for each row `i`, `outs_i` its `widths[p]` values of each

@@ -634,7 +634,8 @@ pub trait ScalarNetwork: Network {
         let what = "block gradient values";
         per_sample_with_output(x, y, 1, gradient, d, d, what, |x, y, gradient| {
             hessians.next().map_or(Ok(()), |hessian| {
-                y[0] = self.value_gradient_hessian_into(x, gradient, hessian)?;
+                *one(y, "block output values")? =
+                    self.value_gradient_hessian_into(x, gradient, hessian)?;
                 Ok(())
             })
         })
