@@ -56,9 +56,9 @@ pub fn gradient(f: &Forward, with_value: bool) -> (Program, Returns) {
     (p, returns)
 }
 
-/// `jacobian` and `forward_and_jacobian`: one reverse sweep per output (rows) or one tangent sweep per input
-/// (columns), each done for all rows or columns at once along an extra axis, whichever
-/// costs less: with the vector kernels (AVX and FMA) by vector steps
+/// `jacobian` and `forward_and_jacobian`: one reverse sweep per output (rows) or one
+/// tangent sweep per input (columns), each done for all rows or columns at once along an
+/// extra axis, whichever costs less: with the vector kernels (AVX and FMA) by vector steps
 /// ([`cost::vector_program`]), the tangent sweeps' rows being as long as the input, which
 /// a few inputs do not fill; without them by operations ([`cost::program`]). The second
 /// program is there only where the two differ. A 3-32-32-6 network, by operations, took

@@ -733,13 +733,16 @@ fn every_batch_has_an_into_form() {
         // standard layout is written apart and copied in), the outputs into a column.
         let want = net.value_gradient_hessian_batch(x.view()).unwrap();
         for fortran in [[false, false], [false, true], [true, false], [true, true]] {
-            let mut y = Array2::from_elem((rows, 2), f64::NAN);
+            let mut columns = Array2::from_elem((rows, 2), f64::NAN);
             let mut g = Array2::from_elem((rows, d).set_f(fortran[0]), f64::NAN);
             let mut h = Array3::from_elem((rows, d, d).set_f(fortran[1]), f64::NAN);
-            let (y, g_, h_) = (y.column_mut(1), g.view_mut(), h.view_mut());
+            let (y, g_, h_) = (columns.column_mut(1), g.view_mut(), h.view_mut());
             net.value_gradient_hessian_batch_into(x.view(), y, g_, h_)
                 .unwrap();
-            assert_eq!((&g, &h), (&want.1, &want.2));
+            assert_eq!(
+                (columns.column(1), &g, &h),
+                (want.0.view(), &want.1, &want.2)
+            );
         }
         let mut y = Array1::from_elem(rows, f64::NAN);
         let (mut g, mut h) = (Array2::zeros((rows, d)), Array3::zeros((rows, d, d)));
