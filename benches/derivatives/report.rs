@@ -220,6 +220,7 @@ pub fn print() {
         Some(_) => (" ratio, 256-bit floor |", " ---: |"),
         None => ("", ""),
     };
+    let mut figures = Vec::new();
     println!("| network | implementation | method | time | floor | bound | ratio |{header}");
     println!("| --- | --- | --- | ---: | ---: | --- | ---: |{rule}");
     for ((arch, (_, count)), bandwidth) in NETWORKS.iter().zip(parameters()).zip(bandwidths) {
@@ -291,8 +292,90 @@ pub fn print() {
                     time(floor(r)),
                     ns / floor(r)
                 );
+                figures.push(Figure {
+                    id: format!("{}/{id}", arch.name),
+                    ns,
+                    floor: floor(r),
+                    floor256: rate256.filter(|_| bytes == 8.0).map(floor),
+                });
             }
         }
+    }
+    goals(&figures);
+}
+
+/// One line of the table: a benchmark's time (a sample's, for a batch) and its floor.
+struct Figure {
+    /// `network/implementation-method`, as criterion names it.
+    id: String,
+    ns: f64,
+    floor: f64,
+    /// In 256-bit vectors, where the target has wider ones.
+    floor256: Option<f64>,
+}
+
+/// What a goal bounds: a time's ratio to its floor, or the time itself.
+enum Bound {
+    Ratio(f64),
+    Nanoseconds(f64),
+}
+
+/// The performance issue's goals that a run of this bench measures, set for a Zen 4
+/// built with `-C target-cpu=native` (BENCHMARKS.md, "Against the goals").
+const GOALS: [(&str, Bound); 6] = [
+    ("seed/mlp-value_and_gradient", Bound::Ratio(1.3)),
+    ("wide/mlp-value_and_gradient", Bound::Ratio(1.5)),
+    ("seed/mlp-batch-gradient", Bound::Nanoseconds(150.0)),
+    (
+        "seed/mlp-batch-value_and_gradient",
+        Bound::Nanoseconds(150.0),
+    ),
+    ("wide/mlp-batch-gradient", Bound::Nanoseconds(2000.0)),
+    (
+        "wide/mlp-batch-value_and_gradient",
+        Bound::Nanoseconds(2000.0),
+    ),
+];
+
+/// Each goal against this run's figures, with the machine they were measured on: the
+/// goals hold for the machine, so the model is part of the verdict.
+fn goals(figures: &[Figure]) {
+    println!(
+        "\ngoals (set for a Zen 4, `-C target-cpu=native`), on {}:\n",
+        cpu()
+    );
+    for (id, bound) in &GOALS {
+        let Some(figure) = figures.iter().find(|f| f.id == *id) else {
+            println!("- {id}: not measured in the last two runs");
+            continue;
+        };
+        let (ratio, time) = (figure.ns / figure.floor, time(figure.ns));
+        let (goal, met) = match *bound {
+            Bound::Ratio(most) => (format!("≤ {most}× its floor"), ratio <= most),
+            Bound::Nanoseconds(most) => (format!("≤ {}", self::time(most)), figure.ns <= most),
+        };
+        let verdict = if met { "met" } else { "not met" };
+        let narrow = figure.floor256.map_or_else(String::new, |floor| {
+            format!(" ({:.2}× in 256-bit vectors)", figure.ns / floor)
+        });
+        println!("- {id} {goal}: {time}, {ratio:.2}× its floor{narrow}: {verdict}");
+    }
+}
+
+/// The CPU's model name, family and model (`/proc/cpuinfo`; `unknown CPU` elsewhere).
+fn cpu() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |key: &str| {
+        info.lines()
+            .find(|line| line.split(':').next().is_some_and(|k| k.trim() == key))
+            .and_then(|line| line.split_once(':'))
+            .map(|(_, value)| value.trim().to_owned())
+    };
+    match (field("model name"), field("cpu family"), field("model")) {
+        (Some(name), Some(family), Some(model)) => {
+            format!("{name} (family {family}, model {model})")
+        }
+        _ => "an unknown CPU".to_owned(),
     }
 }
 
