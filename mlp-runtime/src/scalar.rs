@@ -31,9 +31,9 @@ pub trait Scalar:
         (Self::from_f64(-2.0) * self).exp_expm1()
     }
 
-    /// `self·a + b` rounded once. With `std`, the platform's `mul_add`; without it, the
-    /// instruction itself where the target has FMA (`libm`'s software `fma` would be a call
-    /// per multiply-add), else `libm`.
+    /// `self·a + b` rounded once. With `std`, the platform's `mul_add`; without it, on
+    /// x86-64 with FMA the instruction itself (`libm`'s software `fma` would be a call per
+    /// multiply-add), else `libm`'s `fma` (on AArch64 the instruction too).
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
 
     /// The body of [`Tanh`](crate::Tanh)'s `value_and_derivative_row`: element by element,

@@ -1,5 +1,5 @@
 //! The arithmetic generated code leans on: a multiply-add that is fused where the target
-//! has FMA, and sums and dot products in eight independent lanes, which the compiler turns
+//! has FMA (x86-64 with the `fma` feature, AArch64), and sums and dot products in eight independent lanes, which the compiler turns
 //! into vector instructions (a sum in one accumulator is a chain of dependent additions,
 //! one per cycle at best, that no compiler may reorder).
 //!
@@ -56,11 +56,19 @@ const LANES: usize = 8;
 /// into the first lanes as one more (half) group.
 const HALF: usize = 4;
 
-/// `a·b + c`: one rounding with the `fma` target feature, two without (where `mul_add` would
-/// be a slow library call).
+/// Whether the target multiplies and adds in one instruction, rounding once: x86-64 with
+/// the `fma` feature, and AArch64, whose floating point always has it (`fmadd`, and
+/// `fmla` in vectors). Elsewhere `mul_add` would be a slow library call.
+pub(crate) const FUSED: bool = cfg!(any(
+    target_feature = "fma",
+    all(target_arch = "aarch64", target_feature = "neon")
+));
+
+/// `a·b + c`: one rounding where the target multiplies and adds in one instruction
+/// (`FUSED`), two elsewhere.
 #[inline(always)]
 pub fn madd<T: Scalar>(a: T, b: T, c: T) -> T {
-    if cfg!(target_feature = "fma") {
+    if FUSED {
         a.fused_mul_add(b, c)
     } else {
         a * b + c
@@ -1366,20 +1374,15 @@ mod tests {
 
     #[test]
     fn madd_rounds_once_exactly_where_the_target_has_fma() {
+        // The targets that fuse, named apart from `FUSED`.
+        let has_fma = cfg!(any(target_feature = "fma", target_arch = "aarch64"));
+        assert_eq!(super::FUSED, has_fma);
         // (1 + 2⁻³⁰)(1 − 2⁻³⁰) − 1 = −2⁻⁶⁰, which a rounded product loses.
         let e = 2f64.powi(-30);
-        let fused = if cfg!(target_feature = "fma") {
-            -e * e
-        } else {
-            0.0
-        };
+        let fused = if has_fma { -e * e } else { 0.0 };
         assert_eq!(madd(1.0 + e, 1.0 - e, -1.0), fused);
         let e = 2f32.powi(-13);
-        let fused = if cfg!(target_feature = "fma") {
-            -e * e
-        } else {
-            0.0
-        };
+        let fused = if has_fma { -e * e } else { 0.0 };
         assert_eq!(madd(1.0 + e, 1.0 - e, -1.0f32), fused);
     }
 
