@@ -362,20 +362,19 @@ fn goals(figures: &[Figure]) {
     }
 }
 
-/// The CPU's model name, family and model (`/proc/cpuinfo`; `unknown CPU` elsewhere).
+/// The CPU's model name, family and model (`/proc/cpuinfo` on x86), else its architecture.
 fn cpu() -> String {
     let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let field = |key: &str| {
-        info.lines()
-            .find(|line| line.split(':').next().is_some_and(|k| k.trim() == key))
-            .and_then(|line| line.split_once(':'))
+        (info.lines().filter_map(|line| line.split_once(':')))
+            .find(|(k, _)| k.trim() == key)
             .map(|(_, value)| value.trim().to_owned())
     };
     match (field("model name"), field("cpu family"), field("model")) {
         (Some(name), Some(family), Some(model)) => {
             format!("{name} (family {family}, model {model})")
         }
-        _ => "an unknown CPU".to_owned(),
+        _ => format!("an {} CPU", std::env::consts::ARCH),
     }
 }
 
