@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::Criterion;
-use mlp::ndarray::{Array2, ArrayView1};
+use mlp::ndarray::{Array1, Array2, ArrayView1};
 use mlp::reference::{ActivationFn, Reference};
 use mlp::{Identity, Network, ScalarNetwork, Tanh, mlp};
 use nalgebra::SVector;
@@ -173,6 +173,21 @@ macro_rules! scalar_group {
         g.bench_function("mlp-batch-value_and_gradient", |b| {
             b.iter(|| {
                 net.value_and_gradient_batch(black_box(batch.view()))
+                    .unwrap()
+            })
+        });
+        // Into arrays reused: nothing allocated or zeroed.
+        let (mut ys, mut gradients) = (Array1::zeros(BATCH), Array2::zeros((BATCH, $i)));
+        g.bench_function("mlp-batch-gradient_into", |b| {
+            b.iter(|| {
+                net.gradient_batch_into(black_box(batch.view()), gradients.view_mut())
+                    .unwrap()
+            })
+        });
+        g.bench_function("mlp-batch-value_and_gradient_into", |b| {
+            b.iter(|| {
+                let x = black_box(batch.view());
+                net.value_and_gradient_batch_into(x, ys.view_mut(), gradients.view_mut())
                     .unwrap()
             })
         });
