@@ -11,39 +11,41 @@ use mlp::{Activation, Tanh};
 /// their forms with the products off the chains).
 pub const FMA_PEAK_OPS: usize = 3 << 16;
 
-/// Independent chains of vector multiply-adds, `c ← c·a + b`, enough in flight to cover the
-/// latency of two ports (eight of 4-cycle FMAs, sixteen where AVX-512's 32 registers hold
-/// them; twelve of a multiply then an add, as many as the sixteen SSE registers hold), in
-/// the widest vectors the target has, as the kernels use them: 512 bits with AVX-512F, 256
-/// with AVX and FMA, else SSE2's 128 bits with a separate multiply and add. Intrinsics,
-/// because the compiler does not vectorize such a loop of independent scalar chains by
-/// itself.
+/// `$chains` independent chains of vector multiply-adds, `c ← c·a + b` by `$madd`, in
+/// vectors `$v` of `$t`. Intrinsics, because the compiler does not vectorize such a loop
+/// of independent scalar chains by itself.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+macro_rules! peak {
+    ($name:ident, $t:ty, $v:ty, $splat:ident, $madd:ident, $chains:literal) => {
+        #[inline(never)]
+        pub fn $name(a: $t, b: $t) -> $t {
+            const LANES: usize = size_of::<$v>() / size_of::<$t>();
+            // SAFETY: the intrinsics are those of the target features this is compiled for.
+            unsafe {
+                let (a, b) = ($splat(a), $splat(b));
+                let mut acc = [$splat(0.0); $chains];
+                for _ in 0..FMA_PEAK_OPS / $chains / LANES {
+                    for c in &mut acc {
+                        *c = $madd(*c, a, b);
+                    }
+                }
+                let lanes = |v: $v| std::mem::transmute::<$v, [$t; LANES]>(v);
+                acc.into_iter().flat_map(lanes).sum()
+            }
+        }
+    };
+}
+
+/// Chains enough in flight to cover the latency of two ports (eight of 4-cycle FMAs,
+/// sixteen where AVX-512's 32 registers hold them; twelve of a multiply then an add, as
+/// many as the sixteen SSE registers hold), in the widest vectors the target has, as the
+/// kernels use them: 512 bits with AVX-512F, 256 with AVX and FMA, else SSE2's 128 bits
+/// with a separate multiply and add.
 #[cfg(target_arch = "x86_64")]
 mod peak {
     use std::arch::x86_64::*;
 
     use super::FMA_PEAK_OPS;
-
-    macro_rules! peak {
-        ($name:ident, $t:ty, $v:ty, $splat:ident, $madd:ident, $chains:literal) => {
-            #[inline(never)]
-            pub fn $name(a: $t, b: $t) -> $t {
-                const LANES: usize = size_of::<$v>() / size_of::<$t>();
-                // SAFETY: the intrinsics are those of the target features this is compiled for.
-                unsafe {
-                    let (a, b) = ($splat(a), $splat(b));
-                    let mut acc = [$splat(0.0); $chains];
-                    for _ in 0..FMA_PEAK_OPS / $chains / LANES {
-                        for c in &mut acc {
-                            *c = $madd(*c, a, b);
-                        }
-                    }
-                    let lanes = |v: $v| std::mem::transmute::<$v, [$t; LANES]>(v);
-                    acc.into_iter().flat_map(lanes).sum()
-                }
-            }
-        };
-    }
 
     #[cfg(all(target_feature = "avx512f", target_feature = "fma"))]
     peak!(
@@ -172,8 +174,30 @@ mod peak {
     pub use sse2::*;
 }
 
+/// On AArch64, NEON's 128-bit multiply-adds (`fmla`), as LLVM vectorizes the kernels'
+/// scalar lanes there: sixteen chains, enough for four 4-cycle pipes.
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+mod peak {
+    use std::arch::aarch64::*;
+
+    use super::FMA_PEAK_OPS;
+
+    /// `c·a + b`, rounded once.
+    unsafe fn madd_f64(c: float64x2_t, a: float64x2_t, b: float64x2_t) -> float64x2_t {
+        unsafe { vfmaq_f64(b, c, a) }
+    }
+    unsafe fn madd_f32(c: float32x4_t, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        unsafe { vfmaq_f32(b, c, a) }
+    }
+    peak!(fma_peak_f64, f64, float64x2_t, vdupq_n_f64, madd_f64, 16);
+    peak!(fma_peak_f32, f32, float32x4_t, vdupq_n_f32, madd_f32, 16);
+}
+
 /// Elsewhere, scalar chains: the compiler's vectors, if any, would make a lower floor.
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+)))]
 mod peak {
     use super::FMA_PEAK_OPS;
 
