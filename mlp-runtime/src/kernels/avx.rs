@@ -1228,39 +1228,6 @@ fn held<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const WH
     Sse: Vector<T>,
 {
     debug_assert_eq!(rows.len(), G);
-    if const { WHOLE && size_of::<T>() == 8 && X::W == 8 && N % 8 >= 4 && N / 8 >= 1 && N / 8 <= 7 }
-    {
-        let at = rows.as_mut_ptr().cast::<T>();
-        let scale = part.scale;
-        // SAFETY: as in `vectors`, with every whole vector and the AVX one after them.
-        unsafe {
-            match N / 8 {
-                1 => tailed::<T, X, N, 1, G>(at, part.fresh, scale, &terms, &term),
-                2 => tailed::<T, X, N, 2, G>(at, part.fresh, scale, &terms, &term),
-                3 => tailed::<T, X, N, 3, G>(at, part.fresh, scale, &terms, &term),
-                4 => tailed::<T, X, N, 4, G>(at, part.fresh, scale, &terms, &term),
-                5 => tailed::<T, X, N, 5, G>(at, part.fresh, scale, &terms, &term),
-                6 => tailed::<T, X, N, 6, G>(at, part.fresh, scale, &terms, &term),
-                _ => tailed::<T, X, N, 7, G>(at, part.fresh, scale, &terms, &term),
-            }
-        }
-        let l = N / 8 * 8 + 4;
-        for (g, row) in rows.iter_mut().enumerate() {
-            for (l, lane) in row.iter_mut().enumerate().take(len).skip(l) {
-                let mut sum = if part.fresh { T::zero() } else { *lane };
-                for v in terms.clone() {
-                    let (a, b) = term(g, v, l);
-                    sum = super::madd(a, b, sum);
-                }
-                *lane = match part.scale {
-                    // SAFETY: the scale has `G` rows of `N`, as `rows` has.
-                    Some(scale) => (unsafe { *scale.add(g * N + l) }) * sum,
-                    None => sum,
-                };
-            }
-        }
-        return;
-    }
     let mut l = vectors::<T, X, N, G, WHOLE>(rows, len, part, &terms, &term);
     // Fewer lanes than a vector `X` are left: at most one AVX vector of them.
     if const { !WHOLE || N % X::W >= <Avx as Vector<T>>::W } && l + <Avx as Vector<T>>::W <= len {
@@ -1329,63 +1296,6 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const
         }
     }
     l + (len - l) / X::W * X::W
-}
-
-/// Experiment: lanes `0..R·W + 4`, the last four in an AVX vector, in one loop.
-#[inline(always)]
-unsafe fn tailed<T: crate::Scalar, X: Vector<T>, const N: usize, const R: usize, const G: usize>(
-    at: *mut T,
-    fresh: bool,
-    scale: Option<*const T>,
-    terms: &Range<usize>,
-    term: &impl Fn(usize, usize, usize) -> (T, T),
-) where
-    Avx: Vector<T>,
-{
-    let zeros = [T::zero(); 16];
-    let t = R * X::W;
-    // SAFETY: the caller's.
-    unsafe {
-        let mut r = [[X::load(zeros.as_ptr()); R]; G];
-        let mut e = [<Avx as Vector<T>>::load(zeros.as_ptr()); G];
-        if !fresh {
-            for g in 0..G {
-                for q in 0..R {
-                    r[g][q] = X::load(at.add(g * N + q * X::W));
-                }
-                e[g] = <Avx as Vector<T>>::load(at.add(g * N + t));
-            }
-        }
-        for v in terms.clone() {
-            for g in 0..G {
-                let row = |i: usize| term(g, v, i);
-                for q in 0..R {
-                    let (a, b) = X::pairs(&row, q * X::W);
-                    r[g][q] = X::fmadd(a, b, r[g][q]);
-                }
-                let (a, b) = <Avx as Vector<T>>::pairs(&row, t);
-                e[g] = <Avx as Vector<T>>::fmadd(a, b, e[g]);
-            }
-        }
-        for g in 0..G {
-            for q in 0..R {
-                let i = g * N + q * X::W;
-                let r = match scale {
-                    Some(scale) => X::mul(X::load(scale.add(i)), r[g][q]),
-                    None => r[g][q],
-                };
-                X::store(at.add(i), r);
-            }
-            let i = g * N + t;
-            let e = match scale {
-                Some(scale) => {
-                    <Avx as Vector<T>>::mul(<Avx as Vector<T>>::load(scale.add(i)), e[g])
-                }
-                None => e[g],
-            };
-            <Avx as Vector<T>>::store(at.add(i), e);
-        }
-    }
 }
 
 /// Lanes `l..l + R·W` of `G` rows `N` apart, the first at `at`, summed over `terms` in `G·R`
