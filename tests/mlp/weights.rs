@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use mlp::ndarray::{ArrayD, Ix2};
 use mlp::{LoadError, Network, ScalarNetwork, mlp};
-use ndarray_npy::NpzReader;
+use std::io::Cursor;
+
+use ndarray_npy::{NpzReader, NpzWriter};
 use safetensors::Dtype;
 use safetensors::tensor::TensorView;
 
@@ -237,6 +239,78 @@ fn mistakes_are_typed_errors() {
     assert_eq!(
         names.to_string(),
         "expected 3 layer names, one per layer, found 1"
+    );
+}
+
+/// A compressed `.npz` array can inflate a thousandfold (a 778 KB file of zeros claiming
+/// 10⁸ values took 1.6 GB): an archive's arrays are read up to the network's parameters and
+/// one value more for each byte of the file, and past that an array is a typed error, its
+/// data not read. Another network's file, whose values do not compress so far, is read and
+/// its shapes reported.
+#[test]
+fn archives_inflating_past_any_weights_are_not_read() {
+    let npz = |arrays: &[(&str, ArrayD<f64>)]| {
+        let mut npz = NpzWriter::new_compressed(Cursor::new(Vec::new()));
+        for (name, array) in arrays {
+            npz.add_array(*name, array).unwrap();
+        }
+        npz.finish().unwrap().into_inner()
+    };
+    let zeros = |shape: &[usize]| ArrayD::<f64>::zeros(shape);
+    let bomb = npz(&[("0.weight", zeros(&[1 << 20]))]);
+    assert!(bomb.len() < 16 << 10, "{} bytes", bomb.len());
+    let err = Potential::from_bytes(&bomb).unwrap_err();
+    let limit = Potential::PARAMETERS + bomb.len();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "npz array `0.weight` inflates to 1048576 values, past the {limit} that the network's parameters and the file's size allow: no weights compress so far"
+        )
+    );
+    assert!(matches!(
+        err,
+        LoadError::TooLarge {
+            found: 1_048_576,
+            ..
+        }
+    ));
+
+    // The budget is the archive's: arrays read before count against it.
+    let mut arrays = vec![("0.weight", zeros(&[16, 3]))];
+    arrays.push(("1.weight", zeros(&[1 << 20])));
+    let two = npz(&arrays);
+    let limit = Potential::PARAMETERS + two.len() - 48;
+    assert!(matches!(
+        Potential::from_bytes(&two),
+        Err(LoadError::TooLarge { found: 1_048_576, limit: l, .. }) if l == limit
+    ));
+
+    // An array's header claiming 4 GiB is not allocated (a version 2 header: a `u32` length).
+    let mut stored = NpzWriter::new(Cursor::new(Vec::new()));
+    stored.add_array("0.weight", &zeros(&[16, 3])).unwrap();
+    let mut claim = stored.finish().unwrap().into_inner();
+    let at = claim.windows(6).position(|w| w == b"\x93NUMPY").unwrap();
+    claim[at + 6] = 2;
+    claim[at + 8..at + 12].copy_from_slice(&0xffff_fff0_u32.to_le_bytes());
+    assert_eq!(
+        message(&claim),
+        "corrupt or truncated npz data: an array's header claims 4294967280 bytes, more than NumPy reads (10000)"
+    );
+
+    // Another network's weights, random, do not compress so far: their shapes are reported.
+    let mut rng = Rng(9);
+    let mut random = |shape: &[usize]| ArrayD::from_shape_simple_fn(shape, || rng.next() as f64);
+    let wider = npz(&[
+        ("0.weight", random(&[64, 3])),
+        ("0.bias", random(&[64])),
+        ("2.weight", random(&[64, 64])),
+        ("2.bias", random(&[64])),
+        ("4.weight", random(&[1, 64])),
+        ("4.bias", random(&[1])),
+    ]);
+    assert_eq!(
+        Potential::from_bytes(&wider).unwrap_err().to_string(),
+        "tensor `0.weight` has shape [64, 3], expected [16, 3]"
     );
 }
 

@@ -47,6 +47,21 @@ pub enum LoadError {
         /// Its dtype, as the file names it.
         found: String,
     },
+    /// An `.npz` array inflating to more values than the network's parameters and the
+    /// file's size allow (one value a byte): no weights compress so far. Its data is not
+    /// read.
+    #[error(
+        "npz array `{name}` inflates to {found} values, past the {limit} that the network's parameters and the file's size allow: no weights compress so far"
+    )]
+    TooLarge {
+        /// The array.
+        name: String,
+        /// Its number of values, by its header.
+        found: usize,
+        /// The values left to read: the network's parameters and one for each byte of the
+        /// file, less the arrays before it.
+        limit: usize,
+    },
     /// A tensor has the wrong shape.
     #[error("tensor `{name}` has shape {found:?}, expected {expected:?}{}", hint(*transposed))]
     Shape {

@@ -50,13 +50,19 @@ fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
     }
 }
 
-/// The tensors in `bytes` (`what` names them in errors).
-fn tensors(bytes: &[u8], what: &str, extension: Option<&str>) -> Result<Vec<Tensor>, LoadError> {
+/// The tensors in `bytes` (`what` names them in errors), for a network of `parameters`.
+#[cfg_attr(not(feature = "npz"), allow(unused_variables))]
+fn tensors(
+    bytes: &[u8],
+    what: &str,
+    extension: Option<&str>,
+    parameters: usize,
+) -> Result<Vec<Tensor>, LoadError> {
     match format(bytes, extension) {
         #[cfg(feature = "safetensors")]
         Some(Format::Safetensors) => safetensors::tensors(bytes),
         #[cfg(feature = "npz")]
-        Some(Format::Npz) => npz::tensors(bytes),
+        Some(Format::Npz) => npz::tensors(bytes, parameters),
         #[allow(unreachable_patterns)]
         Some(format) => Err(LoadError::Disabled {
             format: match format {
@@ -77,7 +83,7 @@ pub(crate) fn from_bytes<N: Network>(
     extension: Option<&str>,
     names: Option<&[&str]>,
 ) -> Result<N, LoadError> {
-    let tensors = tensors(bytes, what, extension)?;
+    let tensors = tensors(bytes, what, extension, N::PARAMETERS)?;
     let values = layers::parameters(&tensors, N::INPUT, N::WIDTHS, names)?;
     let values: Vec<N::Scalar> = values.into_iter().map(N::Scalar::from_f64).collect();
     Ok(N::from_parameters(&values)?)

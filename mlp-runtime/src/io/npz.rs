@@ -1,18 +1,31 @@
 //! Arrays from a NumPy `.npz` archive, as `numpy.savez` (or `savez_compressed`) writes it.
 
+use std::cell::Cell;
 use std::io::{Cursor, Read};
 use std::string::{String, ToString};
 use std::vec::Vec;
 
 use ndarray::{Array, IxDyn};
-use ndarray_npy::{NpzReader, ReadDataError, ReadableElement};
+use ndarray_npy::{ReadDataError, ReadNpyError, ReadNpyExt, ReadableElement};
 use py_literal::Value as PyValue;
+use zip::ZipArchive;
 
 use super::{LoadError, Tensor};
 
 /// An element of any floating-point dtype (`f2`, `f4`, `f8`, either byte order), widened.
 #[derive(Clone, Copy)]
 struct Wide(f64);
+
+std::thread_local! {
+    /// The most values `Wide` reads into the next array: `ReadableElement` is told an
+    /// array's length by its header and nothing else, so the limit comes this way.
+    static LIMIT: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// An array of more values than `LIMIT`, left unread.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} values")]
+struct TooLarge(usize);
 
 impl ReadableElement for Wide {
     fn read_to_end_exact_vec<R: Read>(
@@ -35,6 +48,11 @@ impl ReadableElement for Wide {
             b"f8" => 8,
             _ => return Err(wrong()),
         };
+        if len > LIMIT.get() {
+            return Err(ReadDataError::ParseData(std::boxed::Box::new(TooLarge(
+                len,
+            ))));
+        }
         let needed = len.checked_mul(size).ok_or(ReadDataError::MissingData)?;
         // Read what is there rather than allocating what the header claims.
         let mut bytes = Vec::new();
@@ -64,28 +82,50 @@ impl ReadableElement for Wide {
     }
 }
 
-/// Every array in `bytes`, its values widened to `f64` in row-major order.
-pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor>, LoadError> {
+/// Every array in `bytes`, its values widened to `f64` in row-major order, for a network
+/// of `parameters`.
+///
+/// A file for this network holds as many values as it has parameters. Another network's
+/// file holds more, and is read all the same, so that its shapes are reported, up to one
+/// value more for each byte of the file: weights do not compress so far (`f2` takes two
+/// bytes a value, and random low bits do not deflate). Past that an array is not read: a
+/// compressed array can inflate a thousandfold (a 778 KB file of zeros claiming 10⁸ values
+/// took 1.6 GB).
+pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor>, LoadError> {
+    let mut left = parameters.saturating_add(bytes.len());
     let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
         format: "npz",
         message: e.to_string(),
     };
-    let mut archive = NpzReader::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
-    let names: Vec<String> = archive.names().map_err(|e| corrupt(&e))?;
-    let mut out = Vec::with_capacity(names.len());
-    for name in names {
-        let array: Array<Wide, IxDyn> = match archive.by_name(&name) {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    let mut out = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).map_err(|e| corrupt(&e))?;
+        // As NumPy names the arrays of an archive.
+        let name = file.name();
+        let name = name.strip_suffix(".npy").unwrap_or(name).to_string();
+        let prefix = prefix(&mut file).map_err(|e| corrupt(&e))?;
+        LIMIT.set(left);
+        let array = match Array::<Wide, IxDyn>::read_npy(Cursor::new(prefix).chain(file)) {
             Ok(array) => array,
-            Err(ndarray_npy::ReadNpzError::Npy(ndarray_npy::ReadNpyError::WrongDescriptor(
-                found,
-            ))) => {
+            Err(ReadNpyError::WrongDescriptor(found)) => {
                 return Err(LoadError::Dtype {
                     name,
                     found: found.to_string(),
                 });
             }
-            Err(e) => return Err(corrupt(&e)),
+            Err(e) => {
+                return Err(match too_large(&e) {
+                    Some(found) => LoadError::TooLarge {
+                        name,
+                        found,
+                        limit: left,
+                    },
+                    None => corrupt(&e),
+                });
+            }
         };
+        left -= array.len();
         out.push(Tensor {
             shape: array.shape().to_vec(),
             values: array.iter().map(|w| w.0).collect(),
@@ -93,4 +133,35 @@ pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor>, LoadError> {
         });
     }
     Ok(out)
+}
+
+/// The most bytes of an array's header that NumPy reads (`max_header_size`); weights'
+/// headers take about a hundred.
+const MAX_HEADER: u32 = 10_000;
+
+/// The first bytes of an `.npy` file (magic string, version, header length), read so as to
+/// check the header's length: `ndarray-npy` allocates the length a header claims before it
+/// reads it (up to 4 GiB, in versions 2 and 3).
+fn prefix(file: &mut impl Read) -> Result<Vec<u8>, String> {
+    let mut prefix = Vec::with_capacity(12);
+    file.take(12)
+        .read_to_end(&mut prefix)
+        .map_err(|e| e.to_string())?;
+    if let [b'\x93', b'N', b'U', b'M', b'P', b'Y', 2 | 3, _, length @ ..] = prefix.as_slice() {
+        let length = u32::from_le_bytes(length.try_into().map_err(|_| "truncated header")?);
+        if length > MAX_HEADER {
+            return Err(std::format!(
+                "an array's header claims {length} bytes, more than NumPy reads ({MAX_HEADER})"
+            ));
+        }
+    }
+    Ok(prefix)
+}
+
+/// The length of an array `Wide` left unread for its size.
+fn too_large(e: &ReadNpyError) -> Option<usize> {
+    match e {
+        ReadNpyError::ParseData(e) => e.downcast_ref().map(|t: &TooLarge| t.0),
+        _ => None,
+    }
 }
