@@ -17,14 +17,14 @@ use super::{LoadError, Tensor};
 /// A module's two tensors.
 struct Module<'a> {
     prefix: String,
-    weight: &'a Tensor,
-    bias: Option<&'a Tensor>,
+    weight: &'a Tensor<'a>,
+    bias: Option<&'a Tensor<'a>>,
 }
 
 /// The parameters of a network of `input` inputs and layers of `widths`, in PyTorch's
 /// `parameters()` order, from `tensors`; `names` gives the modules, one per layer, in order.
 pub fn parameters(
-    tensors: &[Tensor],
+    tensors: &[Tensor<'_>],
     input: usize,
     widths: &[usize],
     names: Option<&[&str]>,
@@ -69,8 +69,8 @@ pub fn parameters(
                 transposed: false,
             });
         }
-        out.extend_from_slice(&module.weight.values);
-        out.extend_from_slice(&bias.values);
+        module.weight.values.append_to(&mut out);
+        bias.values.append_to(&mut out);
         fan_in = width;
     }
     Ok(out)
@@ -86,7 +86,7 @@ fn join(prefix: &str) -> String {
 }
 
 /// The modules the tensors form: each `<prefix>.weight` with its `<prefix>.bias`.
-fn modules(tensors: &[Tensor]) -> Result<Vec<Module<'_>>, LoadError> {
+fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> {
     let split = |name: &str, suffix: &str| -> Option<String> {
         if name == suffix {
             return Some(String::new());
@@ -220,16 +220,22 @@ mod tests {
     use std::vec::Vec;
 
     use super::{natural, parameters};
-    use crate::io::{LoadError, Tensor};
+    use crate::io::{LoadError, Tensor, Values};
 
-    fn tensor(name: &str, shape: &[usize]) -> Tensor {
+    fn tensor(name: &str, shape: &[usize]) -> Tensor<'static> {
         let count = shape.iter().product::<usize>();
         let first = name.len() as f64;
         Tensor {
             name: name.to_string(),
             shape: shape.to_vec(),
-            values: (0..count).map(|i| first + i as f64 / 100.0).collect(),
+            values: Values::Wide((0..count).map(|i| first + i as f64 / 100.0).collect()),
         }
+    }
+
+    fn first(tensor: &Tensor<'_>) -> f64 {
+        let mut values = Vec::new();
+        tensor.values.append_to(&mut values);
+        values[0]
     }
 
     #[test]
@@ -258,8 +264,8 @@ mod tests {
             let p = parameters(&tensors, 3, &[5, 4, 1], None).unwrap();
             assert_eq!(p.len(), 15 + 5 + 20 + 4 + 4 + 1);
             // Layer 1's weight first, then its bias.
-            assert_eq!(p[0], tensors[2].values[0]);
-            assert_eq!(p[15], tensors[1].values[0]);
+            assert_eq!(p[0], first(&tensors[2]));
+            assert_eq!(p[15], first(&tensors[1]));
         }
     }
 
@@ -272,7 +278,7 @@ mod tests {
             tensor("hidden.bias", &[4]),
         ];
         let p = parameters(&tensors, 3, &[4, 1], None).unwrap();
-        assert_eq!(p[0], tensors[2].values[0]);
+        assert_eq!(p[0], first(&tensors[2]));
         let named = parameters(&tensors, 3, &[4, 1], Some(&["hidden", "output"])).unwrap();
         assert_eq!(named, p);
     }

@@ -16,11 +16,39 @@ pub use error::LoadError;
 
 use crate::{Network, Scalar};
 
-/// A tensor read from a file, its values widened to `f64`, in row-major order.
-pub(crate) struct Tensor {
+/// A tensor read from a file: its name, its shape, and its values in row-major order.
+pub(crate) struct Tensor<'a> {
     pub name: String,
     pub shape: Vec<usize>,
-    pub values: Vec<f64>,
+    pub values: Values<'a>,
+}
+
+/// A tensor's values, widened to `f64` only once the tensor is known to be a layer's: a file
+/// can hold far more than the network (another model's, say), and `f16` values widened take
+/// four times their bytes.
+#[cfg_attr(
+    not(all(feature = "npz", feature = "safetensors")),
+    allow(dead_code, reason = "each format builds one kind")
+)]
+pub(crate) enum Values<'a> {
+    /// Widened already (an `.npz` array, inflated to be read).
+    Wide(Vec<f64>),
+    /// Values of `size` bytes each in `data`, and how to widen one (safetensors).
+    Raw {
+        data: &'a [u8],
+        size: usize,
+        widen: fn(&[u8]) -> f64,
+    },
+}
+
+impl Values<'_> {
+    /// The values, widened, appended to `out`.
+    pub fn append_to(&self, out: &mut Vec<f64>) {
+        match self {
+            Values::Wide(values) => out.extend_from_slice(values),
+            Values::Raw { data, size, widen } => out.extend(data.chunks_exact(*size).map(widen)),
+        }
+    }
 }
 
 /// A file's format.
@@ -52,12 +80,12 @@ fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
 
 /// The tensors in `bytes` (`what` names them in errors), for a network of `parameters`.
 #[cfg_attr(not(feature = "npz"), allow(unused_variables))]
-fn tensors(
-    bytes: &[u8],
+fn tensors<'a>(
+    bytes: &'a [u8],
     what: &str,
     extension: Option<&str>,
     parameters: usize,
-) -> Result<Vec<Tensor>, LoadError> {
+) -> Result<Vec<Tensor<'a>>, LoadError> {
     match format(bytes, extension) {
         #[cfg(feature = "safetensors")]
         Some(Format::Safetensors) => safetensors::tensors(bytes),

@@ -10,7 +10,7 @@ use ndarray_npy::{ReadDataError, ReadNpyError, ReadNpyExt, ReadableElement};
 use py_literal::Value as PyValue;
 use zip::ZipArchive;
 
-use super::{LoadError, Tensor};
+use super::{LoadError, Tensor, Values};
 
 /// An element of any floating-point dtype (`f2`, `f4`, `f8`, either byte order), widened.
 #[derive(Clone, Copy)]
@@ -91,7 +91,7 @@ impl ReadableElement for Wide {
 /// bytes a value, and random low bits do not deflate). Past that an array is not read: a
 /// compressed array can inflate a thousandfold (a 778 KB file of zeros claiming 10⁸ values
 /// took 1.6 GB).
-pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor>, LoadError> {
+pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor<'static>>, LoadError> {
     let mut left = parameters.saturating_add(bytes.len());
     let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
         format: "npz",
@@ -128,7 +128,7 @@ pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor>, LoadError
         left -= array.len();
         out.push(Tensor {
             shape: array.shape().to_vec(),
-            values: array.iter().map(|w| w.0).collect(),
+            values: Values::Wide(array.iter().map(|w| w.0).collect()),
             name,
         });
     }

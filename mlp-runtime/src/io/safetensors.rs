@@ -5,34 +5,25 @@ use std::vec::Vec;
 
 use safetensors::{Dtype, SafeTensors};
 
-use super::{LoadError, Tensor};
+use super::{LoadError, Tensor, Values};
 
-/// Every tensor in `bytes`, its values widened to `f64`.
-pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor>, LoadError> {
+/// Every tensor in `bytes`, its values to be widened to `f64`.
+pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor<'_>>, LoadError> {
     let file = SafeTensors::deserialize(bytes).map_err(|e| LoadError::Corrupt {
         format: "safetensors",
         message: e.to_string(),
     })?;
     let mut out = Vec::new();
     for (name, view) in file.iter() {
-        let data = view.data();
-        let values: Vec<f64> = match view.dtype() {
-            Dtype::F64 => data
-                .chunks_exact(8)
-                .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
-                .collect(),
-            Dtype::F32 => data
-                .chunks_exact(4)
-                .map(|b| f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-                .collect(),
-            Dtype::F16 => data
-                .chunks_exact(2)
-                .map(|b| f64::from(half::f16::from_le_bytes([b[0], b[1]])))
-                .collect(),
-            Dtype::BF16 => data
-                .chunks_exact(2)
-                .map(|b| f64::from(half::bf16::from_le_bytes([b[0], b[1]])))
-                .collect(),
+        let (size, widen): (usize, fn(&[u8]) -> f64) = match view.dtype() {
+            Dtype::F64 => (8, |b| {
+                f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+            }),
+            Dtype::F32 => (4, |b| {
+                f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }),
+            Dtype::F16 => (2, |b| f64::from(half::f16::from_le_bytes([b[0], b[1]]))),
+            Dtype::BF16 => (2, |b| f64::from(half::bf16::from_le_bytes([b[0], b[1]]))),
             other => {
                 return Err(LoadError::Dtype {
                     name: name.to_string(),
@@ -43,7 +34,11 @@ pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor>, LoadError> {
         out.push(Tensor {
             name: name.to_string(),
             shape: view.shape().to_vec(),
-            values,
+            values: Values::Raw {
+                data: view.data(),
+                size,
+                widen,
+            },
         });
     }
     Ok(out)
