@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use mlp::ndarray::{ArrayD, Ix2};
 use mlp::{LoadError, Network, ScalarNetwork, mlp};
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 
 use ndarray_npy::{NpzReader, NpzWriter};
 use safetensors::Dtype;
@@ -286,15 +286,27 @@ fn archives_inflating_past_any_weights_are_not_read() {
     ));
 
     // An array's header claiming 4 GiB is not allocated (a version 2 header: a `u32` length).
-    let mut stored = NpzWriter::new(Cursor::new(Vec::new()));
-    stored.add_array("0.weight", &zeros(&[16, 3])).unwrap();
-    let mut claim = stored.finish().unwrap().into_inner();
-    let at = claim.windows(6).position(|w| w == b"\x93NUMPY").unwrap();
-    claim[at + 6] = 2;
-    claim[at + 8..at + 12].copy_from_slice(&0xffff_fff0_u32.to_le_bytes());
+    let claim = npy_archive(b"\x93NUMPY\x02\x00\xf0\xff\xff\xff{'descr': '<f8'");
     assert_eq!(
         message(&claim),
         "corrupt or truncated npz data: an array's header claims 4294967280 bytes, more than NumPy reads (10000)"
+    );
+    // A header nested too deep for its parser: an error of one line, not the header quoted.
+    let depth = 4_000;
+    let header = format!(
+        "{{'descr': '<f8', 'fortran_order': False, 'shape': {}{}, }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    npy.extend(u16::try_from(header.len()).unwrap().to_le_bytes());
+    npy.extend(header.bytes());
+    let nested = message(&npy_archive(&npy));
+    assert!(
+        nested.starts_with("corrupt or truncated npz data: error parsing header")
+            && !nested.contains('\n')
+            && nested.len() < 200,
+        "{nested}"
     );
 
     // Another network's weights, random, do not compress so far: their shapes are reported.
@@ -312,6 +324,15 @@ fn archives_inflating_past_any_weights_are_not_read() {
         Potential::from_bytes(&wider).unwrap_err().to_string(),
         "tensor `0.weight` has shape [64, 3], expected [16, 3]"
     );
+}
+
+/// An `.npz` archive of one array, `0.weight`, whose `.npy` bytes are `npy`.
+fn npy_archive(npy: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("0.weight.npy", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(npy).unwrap();
+    zip.finish().unwrap().into_inner()
 }
 
 /// A small deterministic generator, so that a failure reproduces.

@@ -93,9 +93,16 @@ impl ReadableElement for Wide {
 /// took 1.6 GB).
 pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor<'static>>, LoadError> {
     let mut left = parameters.saturating_add(bytes.len());
+    // The first line: a header's syntax error goes on to quote the header, up to 10 kB.
     let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
         format: "npz",
-        message: e.to_string(),
+        message: e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string(),
     };
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     let mut out = Vec::with_capacity(archive.len());
