@@ -12,11 +12,15 @@
 
 use libfuzzer_sys::fuzz_target;
 use mlp::ndarray::{Array2, Axis};
-use mlp::{Network, ScalarNetwork, mlp};
+use mlp::{Scalar, ScalarNetwork, mlp};
 
 /// The seed network.
 #[mlp(20, 10, 1, input = 52)]
 struct Seed;
+
+/// The same in single precision: sixteen lanes to an AVX-512 vector.
+#[mlp(20, 10, 1, input = 52, scalar = f32)]
+struct Seed32;
 
 /// A block of 16 samples and one more: the block kernel and the rows past it.
 const ROWS: usize = 17;
@@ -58,12 +62,12 @@ fn value(kind: u8, byte: u8) -> f64 {
     }
 }
 
-/// Equal, or both NaN (a NaN's payload is not part of the promise).
-fn same(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+/// Equal to the bit, or both NaN (a NaN's payload is not part of the promise).
+fn same<T: Scalar>(a: T, b: T) -> bool {
+    (a == b && a.is_sign_negative() == b.is_sign_negative()) || (a.is_nan() && b.is_nan())
 }
 
-fn assert_same(what: &str, row: usize, batch: &[f64], single: &[f64]) {
+fn assert_same<T: Scalar>(what: &str, row: usize, batch: &[T], single: &[T]) {
     let equal = batch.len() == single.len() && batch.iter().zip(single).all(|(&a, &b)| same(a, b));
     assert!(
         equal,
@@ -71,49 +75,61 @@ fn assert_same(what: &str, row: usize, batch: &[f64], single: &[f64]) {
     );
 }
 
-fuzz_target!(|bytes: &[u8]| {
-    let mut codes = bytes.chunks_exact(2).map(|c| value(c[0], c[1])).cycle();
-    if bytes.len() < 2 {
-        return;
-    }
+/// Every batch method of `N` against its single calls, for weights and inputs from `bytes`.
+fn check<N: ScalarNetwork>(bytes: &[u8]) {
+    let mut codes = bytes
+        .chunks_exact(2)
+        .map(|c| N::Scalar::from_f64(value(c[0], c[1])))
+        .cycle();
     // A few weights from the input, the rest a fixed pattern of moderate values.
-    let mut weights: Vec<f64> = (0..Seed::PARAMETERS)
-        .map(|i| ((i * 37 % 101) as f64 - 50.0) / 200.0)
+    let mut weights: Vec<N::Scalar> = (0..N::PARAMETERS)
+        .map(|i| N::Scalar::from_f64(((i * 37 % 101) as f64 - 50.0) / 200.0))
         .collect();
-    let changed = usize::from(bytes[0] % 8);
-    for k in 0..changed {
-        let at = usize::from(bytes[1 + k % (bytes.len() - 1)]) * 5 % Seed::PARAMETERS;
-        weights[at] = codes.next().unwrap_or(0.0);
+    for k in 0..usize::from(bytes[0] % 8) {
+        let at = usize::from(bytes[1 + k % (bytes.len() - 1)]) * 5 % N::PARAMETERS;
+        weights[at] = codes.next().unwrap();
     }
-    let net = Seed::from_parameters(&weights).unwrap();
-    let x = Array2::from_shape_fn((ROWS, 52), |_| codes.next().unwrap_or(0.0));
-    let v = Array2::from_shape_fn((ROWS, 52), |_| codes.next().unwrap_or(0.0));
+    let net = N::from_parameters(&weights).unwrap();
+    let n = N::INPUT;
+    let x = Array2::from_shape_fn((ROWS, n), |_| codes.next().unwrap());
+    let v = Array2::from_shape_fn((ROWS, n), |_| codes.next().unwrap());
 
     let (values, gradients) = net.value_and_gradient_batch(x.view()).unwrap();
     let gradient_batch = net.gradient_batch(x.view()).unwrap();
     let outputs = net.forward_batch(x.view()).unwrap();
     let hvps = net.hvp_batch(x.view(), v.view()).unwrap();
     let jvps = net.jvp_batch(x.view(), v.view()).unwrap();
-    let laplacians = net.laplacian_batch(x.view()).unwrap();
+    let (ys, gs, laplacians) = net.value_gradient_laplacian_batch(x.view()).unwrap();
     let hessians = net.hessian_batch(x.view()).unwrap();
+    let zero = N::Scalar::default();
+    let (mut g, mut h) = (vec![zero; n], vec![zero; n * n]);
     for i in 0..ROWS {
-        let xi: [f64; 52] = x.row(i).to_vec().try_into().unwrap();
-        let vi: [f64; 52] = v.row(i).to_vec().try_into().unwrap();
-        let (y, g) = net.value_and_gradient(&xi);
+        let (xi, vi) = (x.row(i).to_vec(), v.row(i).to_vec());
+        let y = net.value_and_gradient_into(&xi, &mut g).unwrap();
         assert_same("value", i, &[values[i]], &[y]);
         assert_same("gradient", i, &gradients.row(i).to_vec(), &g);
-        assert_same(
-            "gradient_batch",
-            i,
-            &gradient_batch.row(i).to_vec(),
-            &net.gradient(&xi),
-        );
-        assert_same("forward", i, &outputs.row(i).to_vec(), &net.forward(&xi));
-        assert_same("hvp", i, &hvps.row(i).to_vec(), &net.hvp(&xi, &vi));
-        assert_same("jvp", i, &jvps.row(i).to_vec(), &net.jvp(&xi, &vi));
-        assert_same("laplacian", i, &[laplacians[i]], &[net.laplacian(&xi)]);
-        let h: Vec<f64> = net.hessian(&xi).iter().flatten().copied().collect();
-        let hb: Vec<f64> = hessians.index_axis(Axis(0), i).iter().copied().collect();
+        net.gradient_into(&xi, &mut g).unwrap();
+        assert_same("gradient_batch", i, &gradient_batch.row(i).to_vec(), &g);
+        let mut out = [zero];
+        net.forward_into(&xi, &mut out).unwrap();
+        assert_same("forward", i, &outputs.row(i).to_vec(), &out);
+        net.hvp_into(&xi, &vi, &mut g).unwrap();
+        assert_same("hvp", i, &hvps.row(i).to_vec(), &g);
+        net.jvp_into(&xi, &vi, &mut out).unwrap();
+        assert_same("jvp", i, &jvps.row(i).to_vec(), &out);
+        let (y, laplacian) = net.value_gradient_laplacian_into(&xi, &mut g).unwrap();
+        assert_same("value (laplacian)", i, &[ys[i]], &[y]);
+        assert_same("gradient (laplacian)", i, &gs.row(i).to_vec(), &g);
+        assert_same("laplacian", i, &[laplacians[i]], &[laplacian]);
+        net.hessian_into(&xi, &mut h).unwrap();
+        let hb: Vec<_> = hessians.index_axis(Axis(0), i).iter().copied().collect();
         assert_same("hessian", i, &hb, &h);
+    }
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    if bytes.len() >= 2 {
+        check::<Seed>(bytes);
+        check::<Seed32>(bytes);
     }
 });
