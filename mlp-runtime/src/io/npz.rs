@@ -25,7 +25,7 @@ std::thread_local! {
 /// An array of more values than `LIMIT`, left unread.
 #[derive(Debug, thiserror::Error)]
 #[error("{0} values")]
-struct TooLarge(usize);
+struct Unread(usize);
 
 impl ReadableElement for Wide {
     fn read_to_end_exact_vec<R: Read>(
@@ -49,9 +49,7 @@ impl ReadableElement for Wide {
             _ => return Err(wrong()),
         };
         if len > LIMIT.get() {
-            return Err(ReadDataError::ParseData(std::boxed::Box::new(TooLarge(
-                len,
-            ))));
+            return Err(ReadDataError::ParseData(std::boxed::Box::new(Unread(len))));
         }
         let needed = len.checked_mul(size).ok_or(ReadDataError::MissingData)?;
         // Read what is there rather than allocating what the header claims.
@@ -168,7 +166,7 @@ fn prefix(file: &mut impl Read) -> Result<Vec<u8>, String> {
 /// The length of an array `Wide` left unread for its size.
 fn too_large(e: &ReadNpyError) -> Option<usize> {
     match e {
-        ReadNpyError::ParseData(e) => e.downcast_ref().map(|t: &TooLarge| t.0),
+        ReadNpyError::ParseData(e) => e.downcast_ref().map(|t: &Unread| t.0),
         _ => None,
     }
 }
