@@ -75,7 +75,9 @@ fn assert_same<T: Scalar>(what: &str, row: usize, batch: &[T], single: &[T]) {
     );
 }
 
-/// Every batch method of `N` against its single calls, for weights and inputs from `bytes`.
+/// Seven batch methods of `N` (`value_and_gradient`, `gradient`, `forward`, `hvp`, `jvp`,
+/// `value_gradient_laplacian`, `hessian`) against their single calls, for weights and
+/// inputs from `bytes`.
 fn check<N: ScalarNetwork>(bytes: &[u8]) {
     let mut codes = bytes
         .chunks_exact(2)

@@ -4,11 +4,10 @@
 //! (torch.func). Every malformed file is a typed error, never a panic.
 
 use std::collections::HashMap;
+use std::io::{Cursor, Write};
 
 use mlp::ndarray::{ArrayD, Ix2};
 use mlp::{LoadError, Network, ScalarNetwork, mlp};
-use std::io::{Cursor, Write};
-
 use ndarray_npy::{NpzReader, NpzWriter};
 use safetensors::Dtype;
 use safetensors::tensor::TensorView;
