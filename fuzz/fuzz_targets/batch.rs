@@ -7,7 +7,7 @@
 //! kernels:
 //!
 //! ```sh
-//! RUSTFLAGS="-C target-cpu=native" cargo +nightly fuzz run batch
+//! RUSTFLAGS="-C target-cpu=native" cargo +nightly fuzz run batch -- -max_len=4096 -len_control=0
 //! ```
 
 #![no_main]
