@@ -47,12 +47,13 @@ struct Pinn32;
 #[mlp(33, 33, 1, input = 6, activation = softplus)]
 struct Six;
 
-/// Sums written out term by term, a block's in the same order.
+/// Sums written out term by term; a block adds each sample's in the same order, but onto
+/// a zeroed result (the sign of a zero sum differs: `fuzz/README.md`).
 #[mlp(7, 1, input = 5, unroll = all)]
 struct Unrolled;
 
-/// Every other activation, at the edges of its pieces (`relu` at ±0, `elu` past `exp`'s
-/// range).
+/// Four more activations, at the edges of their pieces (`relu` at ±0, `elu` past `exp`'s
+/// range); with `silu` and `softplus` above, all but `sigmoid` and `sin`.
 #[mlp(6, 5, 4, 3, 1, input = 3, activation = [relu, leaky_relu, elu, gelu])]
 struct Mixed;
 
