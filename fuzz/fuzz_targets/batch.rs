@@ -47,15 +47,20 @@ struct Pinn32;
 #[mlp(33, 33, 1, input = 6, activation = softplus)]
 struct Six;
 
-/// Sums written out term by term; a block adds each sample's in the same order, but onto
-/// a zeroed result (the sign of a zero sum differs: `fuzz/README.md`).
+/// Sums written out term by term; a block adds each sample's in the same order, from
+/// `-0.0` (from `0.0`, a sum of `-0.0`s was `+0.0`: `fuzz/README.md`).
 #[mlp(7, 1, input = 5, unroll = all)]
 struct Unrolled;
 
 /// Four more activations, at the edges of their pieces (`relu` at ±0, `elu` past `exp`'s
-/// range); with `silu` and `softplus` above, all but `sigmoid` and `sin`.
+/// range); with `silu` and `softplus` above, all but the three of [`Rest`].
 #[mlp(6, 5, 4, 3, 1, input = 3, activation = [relu, leaky_relu, elu, gelu])]
 struct Mixed;
+
+/// The last three activations, and a statement limit that writes some sums out term by
+/// term and loops others: a block kernel adding both kinds.
+#[mlp(9, 7, 5, 1, input = 4, activation = [sigmoid, sin, identity], unroll = 300)]
+struct Rest;
 
 /// Several outputs: a block's Jacobians by reverse sweeps, summed side by side.
 #[mlp(32, 32, 6, input = 12)]
@@ -252,7 +257,7 @@ fuzz_target!(|bytes: &[u8]| {
     if bytes.len() < 2 {
         return;
     }
-    match which % 15 {
+    match which % 16 {
         0 => Case::<Seed>::new(bytes).scalar(),
         1 => Case::<Seed32>::new(bytes).scalar(),
         2 => Case::<Odd>::new(bytes).scalar(),
@@ -263,6 +268,7 @@ fuzz_target!(|bytes: &[u8]| {
         7 => Case::<Six>::new(bytes).scalar(),
         8 => Case::<Unrolled>::new(bytes).scalar(),
         9 => Case::<Mixed>::new(bytes).scalar(),
+        15 => Case::<Rest>::new(bytes).scalar(),
         10 => Case::<Control>::new(bytes).outputs(),
         11 => Case::<OddMulti>::new(bytes).outputs(),
         12 => Case::<Tall>::new(bytes).outputs(),

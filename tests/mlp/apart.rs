@@ -7,13 +7,8 @@
 use mlp::ndarray::Array2;
 use mlp::{Network, ScalarNetwork, mlp};
 
-use crate::common::{input, net};
+use crate::common::{bits, input, net};
 use crate::nets::{Seed, SeedApart, SeedKept, Tall, TallApart, TallKept};
-
-/// The bits of each value (of an array, a slice, an ndarray).
-fn bits<'a>(values: impl IntoIterator<Item = &'a f64>) -> Vec<u64> {
-    values.into_iter().map(|v| v.to_bits()).collect()
-}
 
 /// Asserts that two results of a method hold the same bits, naming the method.
 macro_rules! same {

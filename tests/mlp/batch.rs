@@ -6,11 +6,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mlp::{Activation, Network, ScalarNetwork, mlp};
 
-use crate::common::{input, net, parameters};
+use crate::common::{bits, input, net, parameters};
 use crate::large::Mnist;
 use crate::nets::{
     Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, GenericMulti, Mixed, Narrow, Odd,
-    Odd32, OddMulti, OneInput, Pinn, Pinn2, Pinn32, Seed, SeedApart, Six, Smooth1, Tall, Wide,
+    Odd32, OddMulti, OneInput, Pinn, Pinn2, Pinn32, Seed, SeedApart, Six, Smooth1, Tall, Tiny,
+    Wide,
 };
 
 fn inputs<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
@@ -23,11 +24,20 @@ fn many(rows: usize) -> usize {
     if cfg!(miri) { 2 * 16 + 5 } else { rows }
 }
 
-/// Every batch method of a one-output net against its per-row calls, to the bit.
+/// Every batch method of a one-output net against its per-row calls, to the bit (a zero's
+/// sign included).
 fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayView2<'_, N::Scalar>) {
+    scalar_rows_match_of(&net::<N>(3), x, v);
+}
+
+/// [`scalar_rows_match`] for the network `net`.
+fn scalar_rows_match_of<N: ScalarNetwork>(
+    net: &N,
+    x: ArrayView2<'_, N::Scalar>,
+    v: ArrayView2<'_, N::Scalar>,
+) {
     let n = N::INPUT;
     let zero = N::Scalar::default();
-    let net: N = net(3);
     let (values, gradients) = (net.value_batch(x).unwrap(), net.gradient_batch(x).unwrap());
     let (hessians, laplacians) = (
         net.hessian_batch(x).unwrap(),
@@ -53,76 +63,83 @@ fn scalar_rows_match<N: ScalarNetwork>(x: ArrayView2<'_, N::Scalar>, v: ArrayVie
     for (i, row) in x.rows().into_iter().enumerate() {
         let row = row.to_vec();
         let vi = v.row(i).to_vec();
-        assert_eq!(values[i], net.value_at(&row).unwrap());
+        // Each as `(method, batch's row, single call's)`.
+        let mut pairs = Vec::new();
+        pairs.push(("value", vec![values[i]], vec![net.value_at(&row).unwrap()]));
         let mut g = vec![zero; n];
         net.gradient_into(&row, &mut g).unwrap();
-        assert_eq!(gradients.row(i).to_vec(), g);
+        pairs.push(("gradient", gradients.row(i).to_vec(), g.clone()));
         let y = net.value_and_gradient_into(&row, &mut g).unwrap();
-        assert_eq!((y, &g), (values[i], &gradients.row(i).to_vec()));
-        assert_eq!(
-            (values_with[i], gradients_with.row(i).to_vec()),
-            (y, g.clone())
-        );
+        pairs.push(("value_and_gradient", vec![values_with[i]], vec![y]));
+        pairs.push((
+            "value_and_gradient",
+            gradients_with.row(i).to_vec(),
+            g.clone(),
+        ));
         let mut h = vec![zero; n * n];
         net.hessian_into(&row, &mut h).unwrap();
-        assert_eq!(
-            hessians
-                .index_axis(mlp::ndarray::Axis(0), i)
-                .iter()
-                .copied()
-                .collect::<Vec<_>>(),
-            h
-        );
-        assert_eq!(laplacians[i], net.laplacian_at(&row).unwrap());
+        let hessian = hessians.index_axis(Axis(0), i).iter().copied().collect();
+        pairs.push(("hessian", hessian, h.clone()));
+        let laplacian = net.laplacian_at(&row).unwrap();
+        pairs.push(("laplacian", vec![laplacians[i]], vec![laplacian]));
         net.hvp_into(&row, &vi, &mut g).unwrap();
-        assert_eq!(hvps.row(i).to_vec(), g);
+        pairs.push(("hvp", hvps.row(i).to_vec(), g.clone()));
         let mut jv = [zero];
         net.jvp_into(&row, &vi, &mut jv).unwrap();
-        assert_eq!(jvs.row(i).to_vec(), jv);
+        pairs.push(("jvp", jvs.row(i).to_vec(), jv.to_vec()));
         net.vjp_into(&row, &vi[..1], &mut g).unwrap();
-        assert_eq!(vjps.row(i).to_vec(), g);
+        pairs.push(("vjp", vjps.row(i).to_vec(), g.clone()));
         let (y, laplacian) = net.value_gradient_laplacian_into(&row, &mut g).unwrap();
-        assert_eq!(
-            (ys[i], gs.row(i).to_vec(), laplacians_with[i]),
-            (y, g.clone(), laplacian)
-        );
+        let with = vec![ys[i], laplacians_with[i]];
+        pairs.push(("value_gradient_laplacian", with, vec![y, laplacian]));
+        pairs.push(("value_gradient_laplacian", gs.row(i).to_vec(), g.clone()));
         let y = net
             .value_gradient_hessian_into(&row, &mut g, &mut h)
             .unwrap();
-        let hessian_with: Vec<_> = hessians_with
+        let hessian = hessians_with
             .index_axis(Axis(0), i)
             .iter()
             .copied()
             .collect();
-        assert_eq!((yh[i], gh.row(i).to_vec(), hessian_with), (y, g, h));
+        pairs.push(("value_gradient_hessian", vec![yh[i]], vec![y]));
+        pairs.push(("value_gradient_hessian", gh.row(i).to_vec(), g));
+        pairs.push(("value_gradient_hessian", hessian, h));
+        for (method, batch, single) in pairs {
+            assert_eq!(bits(&batch), bits(&single), "{method}, row {i}");
+        }
     }
 }
 
-/// Every batch method of a net of any outputs against its per-row calls, to the bit: the
-/// forward pass, the Jacobian (alone and with the output), and the products with
-/// directions of its own.
+/// Every batch method of a net of any outputs against its per-row calls, to the bit (a
+/// zero's sign included): the forward pass, the Jacobian (alone and with the output), and
+/// the products with directions of its own.
 fn multi_rows_match<N: Network<Scalar = f64>>(net: &N, x: ArrayView2<'_, f64>) {
     let (n, m, rows) = (N::INPUT, N::OUTPUT, x.nrows());
     let (v, u) = (inputs(rows, n), inputs(rows, m));
     let y = net.forward_batch(x).unwrap();
     let jacobians = net.jacobian_batch(x).unwrap();
     let (y_with, jacobians_with) = net.forward_and_jacobian_batch(x).unwrap();
-    assert_eq!((y_with, jacobians_with), (y.clone(), jacobians.clone()));
+    assert_eq!(bits(&y_with), bits(&y), "forward_and_jacobian's output");
+    assert_eq!(
+        bits(&jacobians_with),
+        bits(&jacobians),
+        "forward_and_jacobian's Jacobian"
+    );
     let jv = net.jvp_batch(x, v.view()).unwrap();
     let uj = net.vjp_batch(x, u.view()).unwrap();
     for i in 0..rows {
         let row = x.row(i).to_vec();
         let (mut out, mut jacobian) = (vec![0.0; m], vec![0.0; m * n]);
         net.forward_into(&row, &mut out).unwrap();
-        assert_eq!(y.row(i).to_vec(), out);
+        assert_eq!(bits(y.row(i)), bits(&out), "forward, row {i}");
         net.jacobian_into(&row, &mut jacobian).unwrap();
-        let batch: Vec<f64> = jacobians.index_axis(Axis(0), i).iter().copied().collect();
-        assert_eq!(batch, jacobian);
+        let batch = jacobians.index_axis(Axis(0), i);
+        assert_eq!(bits(batch), bits(&jacobian), "jacobian, row {i}");
         net.jvp_into(&row, &v.row(i).to_vec(), &mut out).unwrap();
-        assert_eq!(jv.row(i).to_vec(), out);
+        assert_eq!(bits(jv.row(i)), bits(&out), "jvp, row {i}");
         let mut back = vec![0.0; n];
         net.vjp_into(&row, &u.row(i).to_vec(), &mut back).unwrap();
-        assert_eq!(uj.row(i).to_vec(), back);
+        assert_eq!(bits(uj.row(i)), bits(&back), "vjp, row {i}");
     }
 }
 
@@ -250,7 +267,11 @@ fn tiled_layers_are_single_calls() {
     let outputs = broad.forward_batch(x.view()).unwrap();
     for (i, row) in x.rows().into_iter().enumerate() {
         let row: [f64; 70] = row.to_vec().try_into().unwrap();
-        assert_eq!(outputs[[i, 0]], broad.forward(&row)[0]);
+        assert_eq!(
+            bits(&[outputs[[i, 0]]]),
+            bits(&broad.forward(&row)),
+            "row {i}"
+        );
     }
 }
 
@@ -359,6 +380,32 @@ fn unrolled_sums_are_single_calls() {
     scalar_rows_match::<Unrolled>(x.view(), x.view());
     // Some statements written out, others looped (`unroll = 300`).
     multi_rows_match(&net::<Mixed>(4), inputs(many(150), 24).view());
+}
+
+/// Terms all `-0.0` sum to `-0.0`, written out or in a block: a block's sums start from
+/// `-0.0`, the identity of `+`, not from `0.0` (onto which they were `+0.0`; the batch
+/// fuzz target's first finding, `fuzz/findings/`). Every first-layer weight 250 saturates
+/// `tanh` at `x = [2, 2]`, so every slope is `+0.0`, and an output weight of `-1` makes
+/// the gradient's every term `-0.0`; with `+1`, `hvp`'s.
+#[test]
+fn sums_of_negative_zeros_are_negative_zero_in_blocks() {
+    let rows = 17; // A block of sixteen samples and one more.
+    let x = Array2::from_elem((rows, 2), 2.0);
+    let v = Array2::from_elem((rows, 2), 1.0);
+    for w2 in [-1.0, 1.0] {
+        let mut parameters = vec![250.0; 6];
+        parameters.extend([0.0; 3]);
+        parameters.extend([w2; 3]);
+        parameters.push(0.0);
+        let net = Tiny::from_parameters(&parameters).unwrap();
+        let method = if w2 < 0.0 { "gradient" } else { "hvp" };
+        let single = match method {
+            "gradient" => net.gradient(&[2.0, 2.0]),
+            _ => net.hvp(&[2.0, 2.0], &[1.0, 1.0]),
+        };
+        assert_eq!(bits(&single), bits(&[-0.0; 2]), "{method} of a single call");
+        scalar_rows_match_of(&net, x.view(), v.view());
+    }
 }
 
 /// `tanh`, counting its evaluations: how many single calls a batch makes.

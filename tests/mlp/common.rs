@@ -61,6 +61,12 @@ pub fn to_f64<T: mlp::Scalar>(v: T) -> f64 {
     v.to_f64().expect("a float converts to f64")
 }
 
+/// The bits of each value (of an array, a slice, an ndarray's view), in `f64`: results
+/// compared this way differ if only a zero's sign does, which `==` would let pass.
+pub fn bits<'a, T: mlp::Scalar>(values: impl IntoIterator<Item = &'a T>) -> Vec<u64> {
+    values.into_iter().map(|v| to_f64(*v).to_bits()).collect()
+}
+
 /// `max |a - b| / max |b|`: the error relative to the size of the expected values.
 pub fn relative_error<T: mlp::Scalar>(got: &[T], want: &[f64]) -> f64 {
     assert_eq!(got.len(), want.len());

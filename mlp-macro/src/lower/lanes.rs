@@ -138,6 +138,13 @@ impl Lowering<'_> {
         // A value that is one sum is accumulated in place.
         let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
         let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
+        // A sum its single call writes out term by term starts from its first term; here,
+        // from `-0.0`, the identity of `+` (`-0.0 + t` is `t` to the bit; from `0.0`,
+        // terms all `-0.0` would add up to `+0.0`).
+        let start = match orders.contains(&Order::Plain) {
+            true => quote!(-0.0),
+            false => quote!(0.0),
+        };
         let mut computed = Vec::new();
         // Sums over the same weights, one read of them for all (`hvp`'s reverse sweep and
         // its tangent: `Σ_i W2[i,j]·δ2[i]` and `Σ_i W2[i,j]·δ̇2[i]`); in a block kernel,
@@ -207,7 +214,9 @@ impl Lowering<'_> {
                 (true, true) => (into.clone(), self.borrow(t, true)),
                 (true, false) => (into.clone(), quote!(&mut #into)),
                 (false, _) => {
-                    body.extend(quote!(let mut #acc: [#scalar; #lane_count] = [0.0; #lane_count];));
+                    body.extend(
+                        quote!(let mut #acc: [#scalar; #lane_count] = [#start; #lane_count];),
+                    );
                     (quote!(#acc), quote!(&mut #acc))
                 }
             };
@@ -276,9 +285,10 @@ impl Lowering<'_> {
             });
         }
         let body = self.outer_loops(outer, &vars, body);
-        // Accumulated in place from zero, or written element by element.
+        // Accumulated in place from zero (`-0.0` for sums written out), or written element
+        // by element.
         let declare = if direct {
-            self.declare(t, &zeros)
+            self.declare(t, &self.filled(&axes, start))
         } else {
             self.declare_written(t, &zeros)
         };

@@ -548,7 +548,12 @@ impl<'a> Lowering<'a> {
 
     /// A zero-filled array over `axes`.
     fn zeros(&self, axes: &[IndexId]) -> TokenStream {
-        let mut value = quote!(0.0);
+        self.filled(axes, quote!(0.0))
+    }
+
+    /// An array over `axes` with every element `element`.
+    fn filled(&self, axes: &[IndexId], element: TokenStream) -> TokenStream {
+        let mut value = element;
         for &axis in axes.iter().rev() {
             let n = self.extent(axis);
             value = quote!([#value; #n]);
