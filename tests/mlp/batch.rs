@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mlp::{Activation, Network, ScalarNetwork, mlp};
 
-use crate::common::{bits, input, net, parameters};
+use crate::common::{bits, cast, input, net, parameters};
 use crate::large::Mnist;
 use crate::nets::{
     Bottleneck, Curve, Curved, Deep, Deep1, Fan, GenericDeep, GenericMulti, Mixed, Narrow, Odd,
@@ -406,6 +406,64 @@ fn sums_of_negative_zeros_are_negative_zero_in_blocks() {
         assert_eq!(bits(&single), bits(&[-0.0; 2]), "{method} of a single call");
         scalar_rows_match_of(&net, x.view(), v.view());
     }
+}
+
+/// `N` with weights 300 times PyTorch's initial ones: its units saturated, so that many
+/// slopes and curvatures are zero and many terms `±0.0`. `one_signed`: every weight and
+/// bias positive but the last layer's negative, so that where `tanh` saturates (its slope
+/// `+0.0`) every term of the reverse sweep is `-0.0`.
+fn saturated<N: Network>(one_signed: bool) -> N {
+    let mut values: Vec<f64> = parameters::<N>(6).into_iter().map(|p| 300.0 * p).collect();
+    if one_signed {
+        let before = N::WIDTHS.iter().rev().nth(1).copied().unwrap_or(N::INPUT);
+        let last = values.len() - N::OUTPUT * (before + 1);
+        for (i, value) in values.iter_mut().enumerate() {
+            *value = if i < last { value.abs() } else { -value.abs() };
+        }
+    }
+    let values: Vec<N::Scalar> = values.into_iter().map(cast).collect();
+    N::from_parameters(&values).unwrap()
+}
+
+/// Rows of inputs in [-2, 2), the first four all zeros of alternating sign.
+fn with_zeros<T: mlp::Scalar>(rows: usize, columns: usize) -> Array2<T> {
+    let mut x = inputs(rows, columns);
+    for (i, mut row) in x.rows_mut().into_iter().take(4).enumerate() {
+        row.fill(cast(if i % 2 == 0 { 0.0 } else { -0.0 }));
+    }
+    x
+}
+
+/// Saturated units and zero inputs, where a zero's sign is what a batch and its single
+/// calls could disagree on: every sample still its single call to the bit, for networks
+/// that take the kernels' different paths (lanes, tiles, tangents a direction to a row,
+/// sums written out, by reverse and tangent sweeps).
+#[test]
+fn saturated_rows_are_single_calls() {
+    fn scalar<N: ScalarNetwork>() {
+        let x = with_zeros(many(37), N::INPUT);
+        for one_signed in [false, true] {
+            scalar_rows_match_of(&saturated::<N>(one_signed), x.view(), x.view());
+        }
+    }
+    fn multi<N: Network<Scalar = f64>>() {
+        let x = with_zeros(many(37), N::INPUT);
+        for one_signed in [false, true] {
+            multi_rows_match(&saturated::<N>(one_signed), x.view());
+        }
+    }
+    scalar::<Seed>();
+    scalar::<Odd32>();
+    scalar::<Pinn>();
+    scalar::<Six>();
+    scalar::<Curved>();
+    scalar::<Tiny>();
+    scalar::<Unrolled>();
+    multi::<Control>();
+    multi::<Mixed>();
+    multi::<OddMulti>();
+    multi::<Tall>();
+    multi::<Fan>();
 }
 
 /// `tanh`, counting its evaluations: how many single calls a batch makes.
