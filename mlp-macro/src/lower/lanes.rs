@@ -138,12 +138,13 @@ impl Lowering<'_> {
         // A value that is one sum is accumulated in place.
         let direct = sums.len() == 1 && sums[0] == *value && !symmetric;
         let (scalar, lane_count) = (&self.cx.scalar, self.extent(lane));
-        // A sum its single call writes out term by term starts from its first term; here,
-        // from `-0.0`, the identity of `+` (`-0.0 + t` is `t` to the bit; from `0.0`,
-        // terms all `-0.0` would add up to `+0.0`).
-        let start = match orders.contains(&Order::Plain) {
-            true => quote!(-0.0),
-            false => quote!(0.0),
+        // A sum its single call writes out term by term starts from its first term; in a
+        // block kernel, from `-0.0`, the identity of `+` (`-0.0 + t` is `t` to the bit;
+        // from `0.0`, terms all `-0.0` would add up to `+0.0`).
+        let start = if orders.contains(&Order::Plain) {
+            quote!(-0.0)
+        } else {
+            quote!(0.0)
         };
         let mut computed = Vec::new();
         // Sums over the same weights, one read of them for all (`hvp`'s reverse sweep and
