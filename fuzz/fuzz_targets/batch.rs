@@ -268,11 +268,11 @@ fuzz_target!(|bytes: &[u8]| {
         7 => Case::<Six>::new(bytes).scalar(),
         8 => Case::<Unrolled>::new(bytes).scalar(),
         9 => Case::<Mixed>::new(bytes).scalar(),
-        15 => Case::<Rest>::new(bytes).scalar(),
         10 => Case::<Control>::new(bytes).outputs(),
         11 => Case::<OddMulti>::new(bytes).outputs(),
         12 => Case::<Tall>::new(bytes).outputs(),
         13 => Case::<Fan>::new(bytes).outputs(),
-        _ => Case::<Curve>::new(bytes).outputs(),
+        14 => Case::<Curve>::new(bytes).outputs(),
+        _ => Case::<Rest>::new(bytes).scalar(),
     }
 });

@@ -7,7 +7,8 @@ use mlp::{
 };
 
 use crate::common::{
-    finite_differences, flat, input, net, reference, relative_error, seeds, to_f64, vec1, view,
+    bits, finite_differences, flat, input, net, reference, relative_error, seeds, to_f64, vec1,
+    view,
 };
 use crate::nets::{
     custom::{Cube, Softsign},
@@ -76,7 +77,6 @@ fn check<N: Network>(acts: &[ActivationFn<f64>]) {
         let (mut y_with, mut jacobian_with) = (vec![nan; y.len()], vec![nan; jacobian.len()]);
         net.forward_and_jacobian_into(&x, &mut y_with, &mut jacobian_with)
             .unwrap();
-        let bits = |v: &[N::Scalar]| v.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&y_with), bits(&y), "forward_and_jacobian's output");
         assert_eq!(bits(&jacobian_with), bits(&jacobian), "its Jacobian");
     }
@@ -112,7 +112,6 @@ macro_rules! check_in_place {
         let net: $net = net(3);
         let x = input(<$net as Network>::INPUT, 3).try_into().unwrap();
         let jacobian = net.jacobian(&x);
-        let bits = |j: &[_]| j.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
         let mut written = jacobian.map(|row| row.map(|_| Scalar::from_f64(f64::NAN)));
         net.jacobian_to(&x, &mut written);
         assert_eq!(bits(written.as_flattened()), bits(jacobian.as_flattened()));

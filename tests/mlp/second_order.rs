@@ -9,7 +9,7 @@ use mlp::{
     Softplus, Tanh,
 };
 
-use crate::common::{flat, input, net, reference, relative_error, seeds, to_f64, view};
+use crate::common::{bits, flat, input, net, reference, relative_error, seeds, to_f64, view};
 use crate::nets::custom::{Cube, Softsign};
 use crate::nets::*;
 
@@ -176,7 +176,6 @@ macro_rules! check_together {
         assert_eq!(value, net.value(&x));
         let (single, alone) = (net.gradient(&x), net.hessian(&x));
         let (y, g, laplacian) = net.value_gradient_laplacian(&x);
-        let bits = |v: &[_]| v.iter().map(|v| to_f64(*v).to_bits()).collect::<Vec<_>>();
         let tol = tolerance::<<$net as Network>::Scalar>().consistency;
         let single64: Vec<f64> = single.iter().map(|v| to_f64(*v)).collect();
         assert_eq!(hessian, alone);
