@@ -170,12 +170,15 @@ fn any_layout_computes_the_same() {
     assert_eq!(fortran, x);
     let seed: Seed = net(3);
     let gradients = seed.gradient_batch(x.view()).unwrap();
-    assert_eq!(seed.gradient_batch(fortran.view()).unwrap(), gradients);
+    assert_eq!(
+        bits(&seed.gradient_batch(fortran.view()).unwrap()),
+        bits(&gradients)
+    );
     let wide = inputs(7, 104);
     let strided = wide.slice(mlp::ndarray::s![.., ..;2]);
     let copy = strided.to_owned();
     let outputs = seed.forward_batch(copy.view()).unwrap();
-    assert_eq!(seed.forward_batch(strided).unwrap(), outputs);
+    assert_eq!(bits(&seed.forward_batch(strided).unwrap()), bits(&outputs));
 }
 
 /// A generic input width, and several outputs.
@@ -533,7 +536,7 @@ fn constant_derivatives_come_once_per_row() {
     scalar_rows_match::<Linear>(x.view(), x.view());
     let gradients = net::<Linear>(3).gradient_batch(x.view()).unwrap();
     assert_eq!(gradients.dim(), (rows, 5));
-    assert_eq!(gradients.row(0), gradients.row(rows - 1));
+    assert_eq!(bits(gradients.row(0)), bits(gradients.row(rows - 1)));
 }
 
 #[test]
@@ -703,27 +706,30 @@ fn into_arrays_get_what_batches_return() {
     let gradients = seed.gradient_batch(x.view()).unwrap();
     let mut g = Array2::from_elem((n, 52), f64::NAN);
     seed.gradient_batch_into(x.view(), g.view_mut()).unwrap();
-    assert_eq!(g, gradients);
+    assert_eq!(bits(&g), bits(&gradients));
     let mut g = Array2::from_elem((n, 52).f(), f64::NAN);
     seed.gradient_batch_into(x.view(), g.view_mut()).unwrap();
-    assert_eq!(g, gradients);
+    assert_eq!(bits(&g), bits(&gradients));
     let mut y = Array2::from_elem((n, 1), f64::NAN);
     seed.forward_batch_into(x.view(), y.view_mut()).unwrap();
-    assert_eq!(y, seed.forward_batch(x.view()).unwrap());
+    assert_eq!(bits(&y), bits(&seed.forward_batch(x.view()).unwrap()));
     let mut values = mlp::ndarray::Array1::from_elem(n, f64::NAN);
     seed.value_batch_into(x.view(), values.view_mut()).unwrap();
-    assert_eq!(values, seed.value_batch(x.view()).unwrap());
+    assert_eq!(bits(&values), bits(&seed.value_batch(x.view()).unwrap()));
     // Every third row of a larger array: a view that is not contiguous.
     let mut wide = Array2::from_elem((3 * n, 52), f64::NAN);
     let every_third = wide.slice_mut(mlp::ndarray::s![..;3, ..]);
     seed.gradient_batch_into(x.view(), every_third).unwrap();
-    assert_eq!(wide.slice(mlp::ndarray::s![..;3, ..]), gradients);
+    assert_eq!(
+        bits(wide.slice(mlp::ndarray::s![..;3, ..])),
+        bits(&gradients)
+    );
 
     let deep: Deep = net(1);
     let x = inputs(40, 3);
     let mut y = Array2::from_elem((40, 2), f64::NAN);
     deep.forward_batch_into(x.view(), y.view_mut()).unwrap();
-    assert_eq!(y, deep.forward_batch(x.view()).unwrap());
+    assert_eq!(bits(&y), bits(&deep.forward_batch(x.view()).unwrap()));
 
     let error = seed
         .gradient_batch_into(x.view(), g.view_mut())
@@ -764,23 +770,23 @@ fn every_batch_has_an_into_form() {
         for layout in [(rows, o, i).set_f(false), (rows, o, i).f()] {
             let mut j = Array3::from_elem(layout, f64::NAN);
             net.jacobian_batch_into(x.view(), j.view_mut()).unwrap();
-            assert_eq!(j, want);
+            assert_eq!(bits(&j), bits(&want));
             j.fill(f64::NAN);
             for y_layout in [(rows, o).set_f(false), (rows, o).f()] {
                 let mut y_with = Array2::from_elem(y_layout, f64::NAN);
                 net.forward_and_jacobian_batch_into(x.view(), y_with.view_mut(), j.view_mut())
                     .unwrap();
-                assert_eq!((&y_with, &j), (&y, &want));
+                assert_eq!((bits(&y_with), bits(&j)), (bits(&y), bits(&want)));
             }
         }
         let mut jv = Array2::from_elem((rows, o), f64::NAN);
         net.jvp_batch_into(x.view(), v.view(), jv.view_mut())
             .unwrap();
-        assert_eq!(jv, net.jvp_batch(x.view(), v.view()).unwrap());
+        assert_eq!(bits(&jv), bits(&net.jvp_batch(x.view(), v.view()).unwrap()));
         let mut uj = Array2::from_elem((rows, i).f(), f64::NAN);
         net.vjp_batch_into(x.view(), u.view(), uj.view_mut())
             .unwrap();
-        assert_eq!(uj, net.vjp_batch(x.view(), u.view()).unwrap());
+        assert_eq!(bits(&uj), bits(&net.vjp_batch(x.view(), u.view()).unwrap()));
     }
     fn check_scalar<N: ScalarNetwork<Scalar = f64>>(net: &N, rows: usize) {
         let d = N::INPUT;
@@ -789,30 +795,36 @@ fn every_batch_has_an_into_form() {
         for layout in [(rows, d, d).set_f(false), (rows, d, d).f()] {
             let mut h = Array3::from_elem(layout, f64::NAN);
             net.hessian_batch_into(x.view(), h.view_mut()).unwrap();
-            assert_eq!(h, want);
+            assert_eq!(bits(&h), bits(&want));
         }
         let mut hv = Array2::from_elem((rows, d), f64::NAN);
         net.hvp_batch_into(x.view(), v.view(), hv.view_mut())
             .unwrap();
-        assert_eq!(hv, net.hvp_batch(x.view(), v.view()).unwrap());
+        assert_eq!(bits(&hv), bits(&net.hvp_batch(x.view(), v.view()).unwrap()));
         let mut laplacian = Array1::from_elem(rows, f64::NAN);
         net.laplacian_batch_into(x.view(), laplacian.view_mut())
             .unwrap();
-        assert_eq!(laplacian, net.laplacian_batch(x.view()).unwrap());
+        assert_eq!(
+            bits(&laplacian),
+            bits(&net.laplacian_batch(x.view()).unwrap())
+        );
         let (value, gradient) = net.value_and_gradient_batch(x.view()).unwrap();
         for layout in [(rows, d).set_f(false), (rows, d).f()] {
             let mut y = Array1::from_elem(rows, f64::NAN);
             let mut g = Array2::from_elem(layout, f64::NAN);
             net.value_and_gradient_batch_into(x.view(), y.view_mut(), g.view_mut())
                 .unwrap();
-            assert_eq!((&y, &g), (&value, &gradient));
+            assert_eq!((bits(&y), bits(&g)), (bits(&value), bits(&gradient)));
         }
         // The values into a column of a matrix: not contiguous.
         let mut columns = Array2::from_elem((rows, 2), f64::NAN);
         let mut g = Array2::from_elem((rows, d), f64::NAN);
         net.value_and_gradient_batch_into(x.view(), columns.column_mut(1), g.view_mut())
             .unwrap();
-        assert_eq!((columns.column(1), &g), (value.view(), &gradient));
+        assert_eq!(
+            (bits(columns.column(1)), bits(&g)),
+            (bits(&value), bits(&gradient))
+        );
         let want = net.value_gradient_laplacian_batch(x.view()).unwrap();
         for layout in [(rows, d).set_f(false), (rows, d).f()] {
             let mut y = Array1::from_elem(rows, f64::NAN);
@@ -825,15 +837,20 @@ fn every_batch_has_an_into_form() {
                 l.view_mut(),
             )
             .unwrap();
-            assert_eq!((&y, &g, &l), (&want.0, &want.1, &want.2));
+            assert_eq!(
+                (bits(&y), bits(&g), bits(&l)),
+                (bits(&want.0), bits(&want.1), bits(&want.2))
+            );
         }
         // The output and the Laplacian into two columns of one matrix.
         let mut columns = Array2::from_elem((rows, 2), f64::NAN);
         let (y, l) = columns.multi_slice_mut((mlp::ndarray::s![.., 0], mlp::ndarray::s![.., 1]));
         net.value_gradient_laplacian_batch_into(x.view(), y, g.view_mut(), l)
             .unwrap();
-        assert_eq!((columns.column(0), &g), (want.0.view(), &want.1));
-        assert_eq!(columns.column(1), want.2);
+        assert_eq!(
+            (bits(columns.column(0)), bits(&g), bits(columns.column(1))),
+            (bits(&want.0), bits(&want.1), bits(&want.2))
+        );
         // Each of the gradients and the Hessians in either layout (a Hessian not in
         // standard layout is written apart and copied in), the outputs into a column.
         let want = net.value_gradient_hessian_batch(x.view()).unwrap();
@@ -845,15 +862,18 @@ fn every_batch_has_an_into_form() {
             net.value_gradient_hessian_batch_into(x.view(), y, g_, h_)
                 .unwrap();
             assert_eq!(
-                (columns.column(1), &g, &h),
-                (want.0.view(), &want.1, &want.2)
+                (bits(columns.column(1)), bits(&g), bits(&h)),
+                (bits(&want.0), bits(&want.1), bits(&want.2))
             );
         }
         let mut y = Array1::from_elem(rows, f64::NAN);
         let (mut g, mut h) = (Array2::zeros((rows, d)), Array3::zeros((rows, d, d)));
         net.value_gradient_hessian_batch_into(x.view(), y.view_mut(), g.view_mut(), h.view_mut())
             .unwrap();
-        assert_eq!((y, g, h), want);
+        assert_eq!(
+            (bits(&y), bits(&g), bits(&h)),
+            (bits(&want.0), bits(&want.1), bits(&want.2))
+        );
     }
     const {
         assert!(!Seed::JACOBIAN_BLOCKS && !Seed::HESSIAN_BLOCKS && Pinn::HESSIAN_BLOCKS);
