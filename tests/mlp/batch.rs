@@ -395,18 +395,22 @@ fn sums_of_negative_zeros_are_negative_zero_in_blocks() {
     let rows = 17; // A block of sixteen samples and one more.
     let x = Array2::from_elem((rows, 2), 2.0);
     let v = Array2::from_elem((rows, 2), 1.0);
-    for (w2, method) in [(-1.0, "gradient"), (1.0, "hvp")] {
+    type Single = fn(&Tiny) -> [f64; 2];
+    let cases: [(f64, &str, Single); 2] = [
+        (-1.0, "gradient", |net| net.gradient(&[2.0, 2.0])),
+        (1.0, "hvp", |net| net.hvp(&[2.0, 2.0], &[1.0, 1.0])),
+    ];
+    for (w2, method, single) in cases {
         let mut parameters = vec![250.0; 6];
         parameters.extend([0.0; 3]);
         parameters.extend([w2; 3]);
         parameters.push(0.0);
         let net = Tiny::from_parameters(&parameters).unwrap();
-        let single = if w2 < 0.0 {
-            net.gradient(&[2.0, 2.0])
-        } else {
-            net.hvp(&[2.0, 2.0], &[1.0, 1.0])
-        };
-        assert_eq!(bits(&single), bits(&[-0.0; 2]), "{method} of a single call");
+        assert_eq!(
+            bits(&single(&net)),
+            bits(&[-0.0; 2]),
+            "{method} of a single call"
+        );
         scalar_rows_match_of(&net, x.view(), v.view());
     }
 }
