@@ -30,6 +30,8 @@ pub struct Args {
     pub unroll: Option<Limit>,
     /// `inline = auto | all | none | N`.
     pub inline: Option<Inline>,
+    /// `crate = PATH`: where generated code finds the `mlp` crate.
+    pub krate: Option<Path>,
 }
 
 /// The value of `activation`.
@@ -40,13 +42,14 @@ pub enum Activations {
     List(Vec<Act>, Span),
 }
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 7] = [
     "input",
     "activation",
     "output",
     "scalar",
     "unroll",
     "inline",
+    "crate",
 ];
 
 /// Parses the attribute's tokens; every error is collected before any is returned.
@@ -162,7 +165,8 @@ impl Parser {
         if !KEYS.contains(&name.as_str()) {
             let hint = match closest(&name, KEYS) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => "expected `input`, `activation`, `output`, `scalar`, `unroll` or `inline`"
+                None => "expected `input`, `activation`, `output`, `scalar`, `unroll`, `inline` \
+                         or `crate`"
                     .into(),
             };
             self.errors
@@ -181,7 +185,8 @@ impl Parser {
                 "output" => "<activation>",
                 "scalar" => "f32` or `scalar = f64",
                 "unroll" => "all`, `unroll = none` or `unroll = <integer>",
-                _ => "auto`, `inline = all`, `inline = none` or `inline = <integer>",
+                "inline" => "auto`, `inline = all`, `inline = none` or `inline = <integer>",
+                _ => "<path>",
             };
             self.errors.at(
                 key,
@@ -223,13 +228,43 @@ impl Parser {
             }
             "scalar" => self.args.scalar = self.scalar(value),
             "unroll" => self.args.unroll = self.limit(&name, value),
-            _ => {
+            "inline" => {
                 self.args.inline = match value {
                     [TokenTree::Ident(policy)] if policy == "auto" => Some(Inline::Auto),
                     _ => self.limit(&name, value).map(Inline::Limit),
                 }
             }
+            _ => self.args.krate = self.krate(value),
         }
+    }
+
+    /// The value of `crate`: a path without generic arguments, as in a `use`.
+    fn krate(&mut self, value: &[TokenTree]) -> Option<Path> {
+        if let Ok(path) = syn::parse::Parser::parse2(Path::parse_mod_style, tokens(value)) {
+            return Some(path);
+        }
+        // `crate = "nn"`, as serde and tokio spell it.
+        let unquoted = match value {
+            [TokenTree::Literal(lit)] => match syn::parse2::<Lit>(lit.to_token_stream()) {
+                Ok(Lit::Str(string)) => string.parse_with(Path::parse_mod_style).ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let message = match unquoted {
+            Some(path) => format!(
+                "expected a path without quotes, `crate = {}`, found `crate = {}`",
+                path.to_token_stream().to_string().replace(' ', ""),
+                tokens(value)
+            ),
+            None => format!(
+                "expected `crate = <path>` (the `mlp` crate as this crate can name it: \
+                 `::nn`, `my_lib::mlp`), found `crate = {}`",
+                tokens(value)
+            ),
+        };
+        self.errors.at(tokens(value), message);
+        None
     }
 
     fn activations(&mut self, value: &[TokenTree]) -> Option<Activations> {
@@ -399,6 +434,7 @@ mod tests {
             scalar = f32,
             unroll = 100,
             inline = 2000,
+            crate = ::my_lib::mlp,
         ))
         .unwrap();
         let widths: Vec<usize> = args.widths.iter().map(|w| w.0).collect();
@@ -413,6 +449,8 @@ mod tests {
         assert_eq!(args.scalar, Some(ScalarType::F32));
         assert_eq!(args.unroll, Some(Limit::UpTo(100)));
         assert_eq!(args.inline, Some(Inline::Limit(Limit::UpTo(2000))));
+        let krate = args.krate.expect("a path");
+        assert_eq!(krate, syn::parse_quote!(::my_lib::mlp));
         let args = parse(quote!(1, unroll = none, activation = Cube, inline = none)).unwrap();
         assert_eq!(args.unroll, Some(Limit::None));
         assert_eq!(args.inline, Some(Inline::Limit(Limit::None)));
@@ -423,6 +461,9 @@ mod tests {
         let args = parse(quote!(1, inline = auto)).unwrap();
         assert_eq!(args.inline, Some(Inline::Auto));
         assert_eq!(parse(quote!(1)).unwrap().inline, None);
+        let args = parse(quote!(1, crate = crate::reexports::mlp)).unwrap();
+        assert_eq!(args.krate, Some(syn::parse_quote!(crate::reexports::mlp)));
+        assert_eq!(parse(quote!(1)).unwrap().krate, None);
     }
 
     /// One mistake per line: the tokens, and the message.
@@ -469,7 +510,7 @@ mod tests {
             ),
             (
                 quote!(20, width = 3),
-                "unknown argument `width`; expected `input`, `activation`, `output`, `scalar`, `unroll` or `inline`",
+                "unknown argument `width`; expected `input`, `activation`, `output`, `scalar`, `unroll`, `inline` or `crate`",
             ),
             (
                 quote!(20, outptu = tanh),
@@ -502,6 +543,28 @@ mod tests {
             (
                 quote!(20, activation = 3),
                 "expected an activation (a built-in name or a path to a type), found `3`",
+            ),
+            (
+                quote!(20, crate =),
+                "expected `crate = <path>`, found `crate =` with no value",
+            ),
+            (
+                quote!(20, crate = "nn"),
+                "expected a path without quotes, `crate = nn`, found `crate = \"nn\"`",
+            ),
+            (
+                quote!(20, crate = "::my_lib::mlp"),
+                "expected a path without quotes, `crate = ::my_lib::mlp`, found `crate = \"::my_lib::mlp\"`",
+            ),
+            (
+                quote!(20, crate = nn::<f64>),
+                "expected `crate = <path>` (the `mlp` crate as this crate can name it: `::nn`, \
+                 `my_lib::mlp`), found `crate = nn :: < f64 >`",
+            ),
+            (
+                quote!(20, crate = 3),
+                "expected `crate = <path>` (the `mlp` crate as this crate can name it: `::nn`, \
+                 `my_lib::mlp`), found `crate = 3`",
             ),
             (
                 quote!(20, { x }),

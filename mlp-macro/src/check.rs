@@ -43,6 +43,7 @@ pub fn model(args: Args, item: Struct, errors: &mut Errors) -> Option<Model> {
         scalar: args.scalar.unwrap_or(ScalarType::F64),
         unroll: args.unroll.unwrap_or(Limit::UNROLL),
         inline: args.inline.unwrap_or(Inline::Auto),
+        krate: args.krate.unwrap_or_else(|| syn::parse_quote!(::mlp)),
     })
 }
 

@@ -3,7 +3,8 @@
 //! The user's struct gets the parameter fields; an `impl` block gets the constants,
 //! constructors and the methods, each lowered from its program; `Default` and
 //! `mlp::Network` are implemented. The impls sit in a `const _` block that names the
-//! runtime `_mlp`, so that generated code reaches it through one hidden path; beside the
+//! runtime `_mlp` (through `::mlp`, or the path of the attribute's `crate` option), so
+//! that generated code reaches it through one hidden path; beside the
 //! struct, a hidden module holds the types naming the bodies compiled apart
 //! ([`crate::bodies`]).
 
@@ -43,11 +44,12 @@ pub fn emit(model: &Model) -> TokenStream {
     // Outside the `const _` block: rustc names a codegen unit after a module's path, and
     // the block's has none of its own.
     let (modules, apart) = bodies.finish();
+    let krate = &model.krate;
     quote! {
         #definition
         #modules
         const _: () = {
-            use ::mlp::__private as _mlp;
+            use #krate::__private as _mlp;
             // For the built-ins' calls (`_mlp::Tanh::value_row(…)`); a net of user types
             // and the identity alone calls none.
             #[allow(unused_imports)]
@@ -499,7 +501,7 @@ impl Item {
             /// `w1` (row-major, as `Linear.weight`), `b1`, `w2`, `b2`, ….
             ///
             /// # Errors
-            /// A [`ShapeError`](::mlp::ShapeError) giving both lengths if `parameters`
+            /// A [`ShapeError`](_mlp::ShapeError) giving both lengths if `parameters`
             /// does not hold exactly [`Self::PARAMETERS`] values.
             pub fn from_parameters(
                 parameters: &[#scalar],
@@ -937,7 +939,7 @@ impl Item {
         quote! {
             #cfg
             /// A block kernel of the batch methods: each sample to the bit as a single
-            /// call, [`Network::BLOCK`](::mlp::Network) samples at once, each block of
+            /// call, [`Network::BLOCK`](_mlp::Network) samples at once, each block of
             /// `xs` in turn, its results into the block of the same index.
             #[doc(hidden)]
             #[inline]

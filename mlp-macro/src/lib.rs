@@ -62,7 +62,11 @@ use proc_macro::TokenStream;
 ///   `#[inline]` methods, for the caller's code to take in. `auto` puts apart the block
 ///   kernels of more than 16,000 operations a block, the bodies of more than 80,000 and,
 ///   where the target lacks AVX and FMA, those of more than 16,000: where that costs a
-///   loop nothing measurable (the README's "Building for speed").
+///   loop nothing measurable (the README's "Building for speed");
+/// - `crate = PATH`: the path by which the generated code reaches the `mlp` crate, where
+///   the crate using the attribute does not call it `mlp`: `crate = ::nn` after
+///   `nn = { package = "mlp", … }` in `Cargo.toml`, `crate = my_lib::mlp` through a
+///   library's `pub use mlp;` (default `::mlp`).
 ///
 /// A built-in activation is a lower-case name: `identity`, `tanh`, `sigmoid`, `relu`,
 /// `leaky_relu`, `softplus`, `elu`, `silu`, `gelu`, `sin`. Anything else is a path to a type

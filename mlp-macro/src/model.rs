@@ -22,6 +22,9 @@ pub struct Model {
     pub unroll: Limit,
     /// Which methods' bodies are emitted in their methods, the others compiled apart.
     pub inline: Inline,
+    /// The path generated code reaches the `mlp` crate by: `::mlp` unless the user's
+    /// crate names it otherwise (a renamed dependency, a re-export).
+    pub krate: Path,
 }
 
 impl Model {

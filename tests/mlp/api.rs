@@ -2,7 +2,7 @@
 
 use mlp::{Network, ScalarNetwork, ShapeError};
 
-use crate::common::{net, parameters};
+use crate::common::{bits, net, parameters};
 use crate::nets::{Generic, GenericMulti, Seed, Small32};
 
 #[test]
@@ -121,4 +121,41 @@ fn the_formula_is_the_chain_of_sums() {
         r"\frac{\partial y}{\partial x_{k}} &= \sum_{i=1}^{10} W^{3}_{1,i} \, f'\left(z^{2}_{i}\right) \, \sum_{j=1}^{20} W^{2}_{i,j} \, f'\left(z^{1}_{j}\right) \, W^{1}_{j,k} \\"
     );
     assert!(latex.contains(r"f &= \tanh"));
+}
+
+/// A library built on `mlp` that hands it on (`pub use mlp;`): its users name the crate
+/// through it, and so does the generated code, given `crate = …`.
+mod my_lib {
+    pub use ::mlp;
+}
+
+#[mlp::mlp(5, 2, input = 3, activation = silu, crate = my_lib::mlp)]
+struct Through;
+
+#[mlp::mlp(5, 2, input = 3, activation = silu)]
+struct Direct;
+
+#[test]
+fn the_crate_path_reaches_the_same_runtime() {
+    let flat = parameters::<Direct>(11);
+    let (through, direct) = (
+        Through::from_parameters(&flat).unwrap(),
+        Direct::from_parameters(&flat).unwrap(),
+    );
+    let x = [0.3, -1.2, 0.7];
+    let (y, j) = through.forward_and_jacobian(&x);
+    let (want_y, want_j) = direct.forward_and_jacobian(&x);
+    assert_eq!(bits(&y), bits(&want_y));
+    assert_eq!(bits(j.as_flattened()), bits(want_j.as_flattened()));
+    let mut from_trait = [0.0; 6];
+    Network::jacobian_into(&through, &x, &mut from_trait).unwrap();
+    assert_eq!(from_trait.as_slice(), j.as_flattened());
+    assert_eq!(
+        Through::from_parameters(&flat[1..]).err(),
+        Some(ShapeError::new(
+            "parameters",
+            Direct::PARAMETERS,
+            Direct::PARAMETERS - 1
+        )),
+    );
 }

@@ -519,6 +519,44 @@ fn seed_expansion() {
     insta::assert_snapshot!("seed", expand(quote!(20, 10, 1, input = 52), item));
 }
 
+/// With `crate = PATH`, generated code (and its docs' links) reaches the runtime through
+/// `PATH` alone: nothing names `mlp`, which a crate that renamed or re-exported it lacks.
+#[test]
+fn crate_path_is_the_only_path() {
+    for (args, path) in [
+        (
+            quote!(20, 10, 1, input = 52, crate = ::nn),
+            "use ::nn::__private as _mlp;",
+        ),
+        (
+            quote!(3, 2, unroll = all, crate = my_lib::mlp),
+            "use my_lib::mlp::__private as _mlp;",
+        ),
+        (
+            quote!(
+                16,
+                16,
+                1,
+                input = 3,
+                activation = silu,
+                inline = none,
+                crate = crate::mlp
+            ),
+            "use crate::mlp::__private as _mlp;",
+        ),
+    ] {
+        let out = expand_net(args.clone());
+        assert_eq!(out.matches("__private").count(), 1, "for `{args}`");
+        assert!(out.contains(path), "for `{args}`: {out}");
+        let names_mlp = out.lines().find(|line| {
+            let line = line.replace(path, "").replace("_mlp::", "");
+            line.contains("::mlp") || line.contains("mlp::")
+        });
+        assert_eq!(names_mlp, None, "for `{args}`");
+    }
+    assert!(expand_net(quote!(4, 1, input = 2)).contains("use ::mlp::__private as _mlp;"));
+}
+
 #[test]
 fn errors_keep_the_item() {
     let out = expand::mlp(
