@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
 
-use mlp::ndarray::{ArrayD, Ix2};
+use mlp::ndarray::{Array1, Array2, ArrayD, Ix2};
 use mlp::{LoadError, Network, ScalarNetwork, mlp};
 use ndarray_npy::{NpzReader, NpzWriter};
 use safetensors::Dtype;
@@ -144,6 +144,47 @@ fn every_naming_and_format_gives_the_same_network() {
         &["model.fc1", "model.fc2", "model.out"],
     );
     assert_eq!(named.unwrap().parameters(), reference);
+}
+
+/// A JAX user's file: Flax's `Dense` layers, their parameters flattened with `sep="."`
+/// (`params.Dense_0.kernel`, …) and saved with `safetensors.flax.save_file` or
+/// `numpy.savez`, each kernel `[in, out]`, PyTorch's weight transposed. Here PyTorch's
+/// arrays, read from its `.npz` by `ndarray-npy` and transposed by `ndarray`, written so:
+/// the same network, which reproduces PyTorch's values and derivatives.
+#[test]
+fn flax_kernels_give_the_same_network() {
+    let file = std::fs::File::open(fixture("potential.npz")).unwrap();
+    let mut torch = NpzReader::new(file).unwrap();
+    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
+    let mut arrays: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (l, module) in ["0", "2", "4"].into_iter().enumerate() {
+        let weight: Array2<f32> = torch.by_name(&format!("{module}.weight")).unwrap();
+        let bias: Array1<f32> = torch.by_name(&format!("{module}.bias")).unwrap();
+        let kernel = weight.t().as_standard_layout().into_owned();
+        for (name, array) in [
+            (format!("params.Dense_{l}.kernel"), kernel.into_dyn()),
+            (format!("params.Dense_{l}.bias"), bias.into_dyn()),
+        ] {
+            npz.add_array(name.as_str(), &array).unwrap();
+            let bytes = array.iter().flat_map(|v| v.to_le_bytes()).collect();
+            arrays.push((name, array.shape().to_vec(), bytes));
+        }
+    }
+    let npz = npz.finish().unwrap().into_inner();
+    let views = arrays.iter().map(|(name, shape, bytes)| {
+        let view = TensorView::new(Dtype::F32, shape.clone(), bytes).unwrap();
+        (name.clone(), view)
+    });
+    let safetensors = safetensors::serialize(views, None).unwrap();
+
+    let reference = Potential::load(fixture("potential.safetensors"))
+        .unwrap()
+        .parameters();
+    for (format, bytes) in [("npz", npz), ("safetensors", safetensors)] {
+        let net = Potential::from_bytes(&bytes).unwrap();
+        assert_eq!(net.parameters(), reference, "{format}");
+        reproduces(&net, "potential-f64", 1e-12);
+    }
 }
 
 /// A safetensors file of the given tensors, all f32 but those given another dtype.

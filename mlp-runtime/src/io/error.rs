@@ -63,7 +63,7 @@ pub enum LoadError {
         limit: usize,
     },
     /// A tensor has the wrong shape.
-    #[error("tensor `{name}` has shape {found:?}, expected {expected:?}{}", hint(*transposed))]
+    #[error("tensor `{name}` has shape {found:?}, expected {expected:?}{}", hint(name, *transposed))]
     Shape {
         /// The tensor.
         name: String,
@@ -84,7 +84,7 @@ pub enum LoadError {
     },
     /// The file has no tensors left for a layer.
     #[error(
-        "no tensors for layer {layer}: expected a weight of shape {expected:?} (`<module>.weight`) and its bias"
+        "no tensors for layer {layer}: expected a weight of shape {expected:?} (`<module>.weight`, or `<module>.kernel` transposed) and its bias"
     )]
     MissingLayer {
         /// The layer, 1-based.
@@ -117,10 +117,10 @@ fn shape(expected: Option<&[usize]>) -> String {
     expected.map_or_else(String::new, |s| std::format!(" (expected shape {s:?})"))
 }
 
-fn hint(transposed: bool) -> &'static str {
-    if transposed {
-        " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
-    } else {
-        ""
+fn hint(name: &str, transposed: bool) -> &'static str {
+    match (transposed, name.ends_with("kernel")) {
+        (false, _) => "",
+        (true, false) => " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)",
+        (true, true) => " (transposed? a kernel is [in, out], as Flax's `Dense.kernel`)",
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! PyTorch names a `Linear`'s parameters `<module>.weight` and `<module>.bias`, where the
 //! module is `0`, `2`, … in an `nn.Sequential`, `fc1`, `fc2`, … for named modules, under a
-//! prefix such as `model.` or `_orig_mod.` (`torch.compile`). The modules are taken in
-//! natural order (`2` before `10`) and each is checked against the shape its layer needs;
-//! where several modules fit a layer's shape, the first in that order is taken, and the
-//! caller can name the modules instead.
+//! prefix such as `model.` or `_orig_mod.` (`torch.compile`). Flax names a `Dense`'s
+//! `<module>.kernel` and `<module>.bias` (its parameters flattened with `sep="."`:
+//! `params.Dense_0.kernel`), the kernel `[in, out]`, the transpose of PyTorch's weight. The
+//! modules are taken in natural order (`2` before `10`) and each is checked against the
+//! shape its layer needs; where several modules fit a layer's shape, the first in that
+//! order is taken, and the caller can name the modules instead.
 
 use std::borrow::ToOwned;
 use std::cmp::Ordering;
@@ -18,7 +20,20 @@ use super::{LoadError, Tensor};
 struct Module<'a> {
     prefix: String,
     weight: &'a Tensor<'a>,
+    /// Whether the weight is a Flax `kernel`, `[in, out]`, not a PyTorch `weight`.
+    kernel: bool,
     bias: Option<&'a Tensor<'a>>,
+}
+
+impl Module<'_> {
+    /// The weight's shape for a layer of `width` outputs and `fan_in` inputs.
+    fn shape(&self, width: usize, fan_in: usize) -> [usize; 2] {
+        if self.kernel {
+            [fan_in, width]
+        } else {
+            [width, fan_in]
+        }
+    }
 }
 
 /// The parameters of a network of `input` inputs and layers of `widths`, in PyTorch's
@@ -44,12 +59,12 @@ pub fn parameters(
     let mut out = Vec::new();
     let mut fan_in = input;
     for (module, &width) in chosen.iter().zip(widths) {
-        let expected = std::vec![width, fan_in];
-        if module.weight.shape != expected {
-            let transposed = module.weight.shape == [fan_in, width];
+        let [rows, columns] = module.shape(width, fan_in);
+        if module.weight.shape != [rows, columns] {
+            let transposed = module.weight.shape == [columns, rows];
             return Err(LoadError::Shape {
                 name: module.weight.name.clone(),
-                expected,
+                expected: std::vec![rows, columns],
                 found: module.weight.shape.clone(),
                 transposed,
             });
@@ -69,7 +84,11 @@ pub fn parameters(
                 transposed: false,
             });
         }
-        module.weight.values.append_to(&mut out);
+        if module.kernel {
+            module.weight.values.append_transposed_to(&mut out, columns);
+        } else {
+            module.weight.values.append_to(&mut out);
+        }
         bias.values.append_to(&mut out);
         fan_in = width;
     }
@@ -85,7 +104,8 @@ fn join(prefix: &str) -> String {
     }
 }
 
-/// The modules the tensors form: each `<prefix>.weight` with its `<prefix>.bias`.
+/// The modules the tensors form: each `<prefix>.weight` (or `<prefix>.kernel`) with its
+/// `<prefix>.bias`.
 fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> {
     let split = |name: &str, suffix: &str| -> Option<String> {
         if name == suffix {
@@ -95,19 +115,42 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
             .strip_suffix('.')
             .map(ToOwned::to_owned)
     };
+    // The module and whether its weight is a kernel.
+    let weight = |name: &str| {
+        let torch = split(name, "weight").map(|prefix| (prefix, false));
+        torch.or_else(|| split(name, "kernel").map(|prefix| (prefix, true)))
+    };
     let mut modules: Vec<Module<'_>> = Vec::new();
     for tensor in tensors {
-        if let Some(prefix) = split(&tensor.name, "weight") {
-            modules.push(Module {
-                prefix,
-                weight: tensor,
-                bias: None,
+        let Some((prefix, kernel)) = weight(&tensor.name) else {
+            continue;
+        };
+        if let Some(other) = modules.iter().find(|m| m.prefix == prefix) {
+            return Err(LoadError::Extra {
+                name: tensor.name.clone(),
+                reason: if other.kernel == kernel {
+                    "a tensor of the same name came before it"
+                } else {
+                    "its module has both a `.weight` and a `.kernel`"
+                },
             });
         }
+        modules.push(Module {
+            prefix,
+            weight: tensor,
+            kernel,
+            bias: None,
+        });
     }
     for tensor in tensors {
         if let Some(prefix) = split(&tensor.name, "bias") {
             match modules.iter_mut().find(|m| m.prefix == prefix) {
+                Some(Module { bias: Some(_), .. }) => {
+                    return Err(LoadError::Extra {
+                        name: tensor.name.clone(),
+                        reason: "a tensor of the same name came before it",
+                    });
+                }
                 Some(module) => module.bias = Some(tensor),
                 None => {
                     return Err(LoadError::Missing {
@@ -116,10 +159,10 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
                     });
                 }
             }
-        } else if split(&tensor.name, "weight").is_none() {
+        } else if weight(&tensor.name).is_none() {
             return Err(LoadError::Extra {
                 name: tensor.name.clone(),
-                reason: "it is neither a `.weight` nor a `.bias`",
+                reason: "it is neither a `.weight` (or `.kernel`) nor a `.bias`",
             });
         }
     }
@@ -166,7 +209,7 @@ fn by_shape<'a>(
     for (layer, &width) in widths.iter().enumerate() {
         let fits = modules
             .iter()
-            .position(|m| m.weight.shape == [width, fan_in]);
+            .position(|m| m.weight.shape == m.shape(width, fan_in));
         match fits.or(if modules.is_empty() { None } else { Some(0) }) {
             Some(at) => chosen.push(modules.remove(at)),
             None => {
@@ -269,6 +312,61 @@ mod tests {
         }
     }
 
+    /// A Flax `Dense`'s kernel is `[in, out]`: its columns are PyTorch's rows.
+    #[test]
+    fn kernels_are_weights_transposed() {
+        let transposed = |name: &str, of: &Tensor<'_>| {
+            let [rows, columns] = [of.shape[0], of.shape[1]];
+            let mut values = Vec::new();
+            of.values.append_to(&mut values);
+            let values = (0..columns * rows)
+                .map(|i| values[(i % rows) * columns + i / rows])
+                .collect();
+            Tensor {
+                name: name.to_string(),
+                shape: vec![columns, rows],
+                values: Values::Wide(values),
+            }
+        };
+        let torch = vec![
+            tensor("0.weight", &[5, 3]),
+            tensor("0.bias", &[5]),
+            tensor("2.weight", &[4, 5]),
+            tensor("2.bias", &[4]),
+            tensor("4.weight", &[1, 4]),
+            tensor("4.bias", &[1]),
+        ];
+        let want = parameters(&torch, 3, &[5, 4, 1], None).unwrap();
+        let flax = vec![
+            transposed("params.Dense_2.kernel", &torch[4]),
+            tensor("params.Dense_0.bias", &[5]),
+            transposed("params.Dense_0.kernel", &torch[0]),
+            tensor("params.Dense_1.bias", &[4]),
+            transposed("params.Dense_1.kernel", &torch[2]),
+            tensor("params.Dense_2.bias", &[1]),
+        ];
+        // The biases' values differ by their names' lengths: compare the weights alone.
+        let got = parameters(&flax, 3, &[5, 4, 1], None).unwrap();
+        let weights = |p: &[f64]| [p[..15].to_vec(), p[20..40].to_vec(), p[44..48].to_vec()];
+        assert_eq!(weights(&got), weights(&want));
+        assert_eq!(got[15], first(&flax[1]));
+        // By hand: a kernel of 2 inputs by 3 outputs, whose rows are the inputs.
+        let kernel = Tensor {
+            name: "kernel".to_string(),
+            shape: vec![2, 3],
+            values: Values::Wide(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
+        };
+        let one = parameters(&[kernel, tensor("bias", &[3])], 2, &[3], None).unwrap();
+        assert_eq!(one[..6], [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        let named = parameters(
+            &flax,
+            3,
+            &[5, 4, 1],
+            Some(&["params.Dense_0", "params.Dense_1", "params.Dense_2"]),
+        );
+        assert_eq!(named.unwrap(), got);
+    }
+
     #[test]
     fn shapes_decide_the_order_of_named_modules() {
         let tensors = vec![
@@ -308,13 +406,13 @@ mod tests {
         t.truncate(2);
         assert_eq!(
             message(t, None),
-            "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`) and its bias"
+            "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`, or `<module>.kernel` transposed) and its bias"
         );
         let mut t = good();
         t.push(tensor("running_mean", &[4]));
         assert_eq!(
             message(t, None),
-            "unexpected tensor `running_mean`: it is neither a `.weight` nor a `.bias`"
+            "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`"
         );
         let mut t = good();
         t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])]);
@@ -327,6 +425,30 @@ mod tests {
         assert_eq!(
             message(t, None),
             "tensor `0.weight` has shape [3, 4], expected [4, 3] (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
+        );
+        let mut t = good();
+        t[0] = tensor("0.kernel", &[4, 3]);
+        assert_eq!(
+            message(t, None),
+            "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as Flax's `Dense.kernel`)"
+        );
+        let mut t = good();
+        t.push(tensor("2.kernel", &[4, 1]));
+        assert_eq!(
+            message(t, None),
+            "unexpected tensor `2.kernel`: its module has both a `.weight` and a `.kernel`"
+        );
+        let mut t = good();
+        t.push(tensor("0.weight", &[4, 3]));
+        assert_eq!(
+            message(t, None),
+            "unexpected tensor `0.weight`: a tensor of the same name came before it"
+        );
+        let mut t = good();
+        t.push(tensor("2.bias", &[1]));
+        assert_eq!(
+            message(t, None),
+            "unexpected tensor `2.bias`: a tensor of the same name came before it"
         );
         let mut t = good();
         t[3] = tensor("2.bias", &[2]);

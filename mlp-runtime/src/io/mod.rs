@@ -1,5 +1,5 @@
-//! Weights from files written by PyTorch, JAX or NumPy: safetensors and `.npz`, from a
-//! path or from bytes in memory, the format told by the bytes themselves.
+//! Weights from files written by PyTorch, JAX (Flax) or NumPy: safetensors and `.npz`, from
+//! a path or from bytes in memory, the format told by the bytes themselves.
 
 mod error;
 mod layers;
@@ -47,6 +47,16 @@ impl Values<'_> {
         match self {
             Values::Wide(values) => out.extend_from_slice(values),
             Values::Raw { data, size, widen } => out.extend(data.chunks_exact(*size).map(widen)),
+        }
+    }
+
+    /// The values of a matrix of `columns` columns, widened, appended to `out` transposed:
+    /// column by column.
+    pub fn append_transposed_to(&self, out: &mut Vec<f64>, columns: usize) {
+        let mut rows = Vec::new();
+        self.append_to(&mut rows);
+        for c in 0..columns {
+            out.extend(rows.iter().skip(c).step_by(columns));
         }
     }
 }
