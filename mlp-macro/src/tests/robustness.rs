@@ -127,6 +127,13 @@ fn valid_attributes_expand_to_code_that_parses() {
             .parse()
             .unwrap();
         args.extend(quote!(, scalar = #scalar, unroll = #unroll));
+        if rng.below(2) == 0 {
+            let path: TokenStream = rng
+                .pick(&["::mlp", "nn", "my_lib::mlp", "crate::mlp", "self::mlp"])
+                .parse()
+                .unwrap();
+            args.extend(quote!(, crate = #path));
+        }
         let tokens = expand::mlp(
             args.clone(),
             quote!(
