@@ -210,11 +210,11 @@ pub trait Network: Sized + Sync {
     ) -> Result<(), ShapeError>;
 
     /// The network whose weights the safetensors or `.npz` file at `path` holds, as PyTorch
-    /// names them (`0.weight`, `fc1.bias`, `model.net.2.weight`, …) or Flax does, flattened
-    /// with `sep="."` (`params.Dense_0.kernel`, `params.Dense_0.bias`, …): each layer's
-    /// module is the next, in natural order, whose weight has the layer's shape, `[out, in]`
-    /// (a Flax kernel `[in, out]`). f16, bf16, f32 and f64 tensors load into an f32 or f64
-    /// network.
+    /// names them (`0.weight`, `fc1.bias`, `model.net.2.weight`, …) or Flax and Keras do
+    /// (`params.Dense_0.kernel`, `params.Dense_0.bias`, `sequential/dense/kernel`, …): each
+    /// layer's module is the next, in natural order, whose weight has the layer's shape,
+    /// `[out, in]` (a kernel `[in, out]`). f16, bf16, f32 and f64 tensors load into an f32
+    /// or f64 network.
     ///
     /// # Errors
     /// A [`LoadError`] naming the file or tensor and what was expected and found.

@@ -121,6 +121,6 @@ fn hint(name: &str, transposed: bool) -> &'static str {
     match (transposed, name.ends_with("kernel")) {
         (false, _) => "",
         (true, false) => " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)",
-        (true, true) => " (transposed? a kernel is [in, out], as Flax's `Dense.kernel`)",
+        (true, true) => " (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)",
     }
 }

@@ -4,9 +4,10 @@
 //! module is `0`, `2`, … in an `nn.Sequential`, `fc1`, `fc2`, … for named modules, under a
 //! prefix such as `model.` or `_orig_mod.` (`torch.compile`). Flax names a `Dense`'s
 //! `<module>.kernel` and `<module>.bias` (its parameters flattened with `sep="."`:
-//! `params.Dense_0.kernel`), the kernel `[in, out]`, the transpose of PyTorch's weight. The
-//! modules are taken in natural order (`2` before `10`) and each is checked against the
-//! shape its layer needs; where several modules fit a layer's shape, the first in that
+//! `params.Dense_0.kernel`; with `sep="/"`, `params/Dense_0/kernel`), Keras
+//! `sequential/dense/kernel`: a kernel is `[in, out]`, the transpose of PyTorch's weight.
+//! The modules are taken in natural order (`2` before `10`) and each is checked against
+//! the shape its layer needs; where several modules fit a layer's shape, the first in that
 //! order is taken, and the caller can name the modules instead.
 
 use std::borrow::ToOwned;
@@ -19,6 +20,8 @@ use super::{LoadError, Tensor};
 /// A module's two tensors.
 struct Module<'a> {
     prefix: String,
+    /// The weight's name up to its last word, separator included (`fc1.`, `dense/`).
+    stem: &'a str,
     weight: &'a Tensor<'a>,
     /// Whether the weight is a Flax `kernel`, `[in, out]`, not a PyTorch `weight`.
     kernel: bool,
@@ -69,7 +72,7 @@ pub fn parameters(
                 transposed,
             });
         }
-        let bias_name = std::format!("{}bias", join(&module.prefix));
+        let bias_name = std::format!("{}bias", module.stem);
         let Some(bias) = module.bias else {
             return Err(LoadError::Missing {
                 name: bias_name,
@@ -104,57 +107,63 @@ fn join(prefix: &str) -> String {
     }
 }
 
+/// `name` as `<module><separator><word>`, the separator `.` (PyTorch, Flax flattened with
+/// `sep="."`) or `/` (Keras, Flax with `sep="/"`): the module and the name up to the word
+/// (`("fc1", "fc1.")` for `fc1.weight`); a bare word is the module ``.
+fn split<'n>(name: &'n str, word: &str) -> Option<(&'n str, &'n str)> {
+    let stem = name.strip_suffix(word)?;
+    let module = if stem.is_empty() {
+        stem
+    } else {
+        stem.strip_suffix(['.', '/'])?
+    };
+    Some((module, stem))
+}
+
 /// The modules the tensors form: each `<prefix>.weight` (or `<prefix>.kernel`) with its
 /// `<prefix>.bias`.
 fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> {
-    let split = |name: &str, suffix: &str| -> Option<String> {
-        if name == suffix {
-            return Some(String::new());
-        }
-        name.strip_suffix(suffix)?
-            .strip_suffix('.')
-            .map(ToOwned::to_owned)
-    };
-    // The module and whether its weight is a kernel.
-    let weight = |name: &str| {
-        let torch = split(name, "weight").map(|prefix| (prefix, false));
-        torch.or_else(|| split(name, "kernel").map(|prefix| (prefix, true)))
+    // The module, the stem, and whether the weight is a kernel.
+    let weight = |name| {
+        let torch = split(name, "weight").map(|(prefix, stem)| (prefix, stem, false));
+        torch.or_else(|| split(name, "kernel").map(|(prefix, stem)| (prefix, stem, true)))
     };
     let mut modules: Vec<Module<'_>> = Vec::new();
     for tensor in tensors {
-        let Some((prefix, kernel)) = weight(&tensor.name) else {
+        let Some((prefix, stem, kernel)) = weight(&tensor.name) else {
             continue;
         };
         if let Some(other) = modules.iter().find(|m| m.prefix == prefix) {
             return Err(LoadError::Extra {
                 name: tensor.name.clone(),
                 reason: if other.kernel == kernel {
-                    "a tensor of the same name came before it"
+                    "its module has a weight already"
                 } else {
                     "its module has both a `.weight` and a `.kernel`"
                 },
             });
         }
         modules.push(Module {
-            prefix,
+            prefix: prefix.to_owned(),
+            stem,
             weight: tensor,
             kernel,
             bias: None,
         });
     }
     for tensor in tensors {
-        if let Some(prefix) = split(&tensor.name, "bias") {
+        if let Some((prefix, stem)) = split(&tensor.name, "bias") {
             match modules.iter_mut().find(|m| m.prefix == prefix) {
                 Some(Module { bias: Some(_), .. }) => {
                     return Err(LoadError::Extra {
                         name: tensor.name.clone(),
-                        reason: "a tensor of the same name came before it",
+                        reason: "its module has a bias already",
                     });
                 }
                 Some(module) => module.bias = Some(tensor),
                 None => {
                     return Err(LoadError::Missing {
-                        name: std::format!("{}weight", join(&prefix)),
+                        name: std::format!("{stem}weight"),
                         expected: None,
                     });
                 }
@@ -365,6 +374,32 @@ mod tests {
             Some(&["params.Dense_0", "params.Dense_1", "params.Dense_2"]),
         );
         assert_eq!(named.unwrap(), got);
+        // Keras's paths (and Flax's flattened with `sep="/"`) part names with `/`.
+        let keras: Vec<Tensor<'_>> = [
+            ("sequential/dense_2/kernel", &flax[0]),
+            ("sequential/dense/bias", &flax[1]),
+            ("sequential/dense/kernel", &flax[2]),
+            ("sequential/dense_1/bias", &flax[3]),
+            ("sequential/dense_1/kernel", &flax[4]),
+            ("sequential/dense_2/bias", &flax[5]),
+        ]
+        .into_iter()
+        .map(|(name, tensor)| {
+            let mut values = Vec::new();
+            tensor.values.append_to(&mut values);
+            Tensor {
+                name: name.to_string(),
+                shape: tensor.shape.clone(),
+                values: Values::Wide(values),
+            }
+        })
+        .collect();
+        assert_eq!(parameters(&keras, 3, &[5, 4, 1], None).unwrap(), got);
+        let error = parameters(&keras[..5], 3, &[5, 4, 1], None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "missing tensor `sequential/dense_2/bias` (expected shape [1])"
+        );
     }
 
     #[test]
@@ -430,7 +465,7 @@ mod tests {
         t[0] = tensor("0.kernel", &[4, 3]);
         assert_eq!(
             message(t, None),
-            "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as Flax's `Dense.kernel`)"
+            "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)"
         );
         let mut t = good();
         t.push(tensor("2.kernel", &[4, 1]));
@@ -442,13 +477,16 @@ mod tests {
         t.push(tensor("0.weight", &[4, 3]));
         assert_eq!(
             message(t, None),
-            "unexpected tensor `0.weight`: a tensor of the same name came before it"
+            "unexpected tensor `0.weight`: its module has a weight already"
         );
+        let mut t = good();
+        t.push(tensor("head/bias", &[1]));
+        assert_eq!(message(t, None), "missing tensor `head/weight`");
         let mut t = good();
         t.push(tensor("2.bias", &[1]));
         assert_eq!(
             message(t, None),
-            "unexpected tensor `2.bias`: a tensor of the same name came before it"
+            "unexpected tensor `2.bias`: its module has a bias already"
         );
         let mut t = good();
         t[3] = tensor("2.bias", &[2]);
