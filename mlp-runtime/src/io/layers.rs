@@ -10,7 +10,6 @@
 //! the shape its layer needs; where several modules fit a layer's shape, the first in that
 //! order is taken, and the caller can name the modules instead.
 
-use std::borrow::ToOwned;
 use std::cmp::Ordering;
 use std::string::String;
 use std::vec::Vec;
@@ -19,11 +18,12 @@ use super::{LoadError, Tensor};
 
 /// A module's two tensors.
 struct Module<'a> {
-    prefix: String,
+    prefix: &'a str,
     /// The weight's name up to its last word, separator included (`fc1.`, `dense/`).
     stem: &'a str,
     weight: &'a Tensor<'a>,
-    /// Whether the weight is a Flax `kernel`, `[in, out]`, not a PyTorch `weight`.
+    /// Whether the weight is a `kernel` (Flax's, Keras's), `[in, out]`, not a PyTorch
+    /// `weight`.
     kernel: bool,
     bias: Option<&'a Tensor<'a>>,
 }
@@ -48,7 +48,7 @@ pub fn parameters(
     names: Option<&[&str]>,
 ) -> Result<Vec<f64>, LoadError> {
     let mut modules = modules(tensors)?;
-    modules.sort_by(|a, b| natural(&a.prefix, &b.prefix));
+    modules.sort_by(|a, b| natural(a.prefix, b.prefix));
     let chosen = match names {
         Some(names) => by_name(&mut modules, names, input, widths)?,
         None => by_shape(&mut modules, input, widths)?,
@@ -109,7 +109,7 @@ fn join(prefix: &str) -> String {
 
 /// `name` as `<module><separator><word>`, the separator `.` (PyTorch, Flax flattened with
 /// `sep="."`) or `/` (Keras, Flax with `sep="/"`): the module and the name up to the word
-/// (`("fc1", "fc1.")` for `fc1.weight`); a bare word is the module ``.
+/// (`("fc1", "fc1.")` for `fc1.weight`; `("", "")` for `weight` alone).
 fn split<'n>(name: &'n str, word: &str) -> Option<(&'n str, &'n str)> {
     let stem = name.strip_suffix(word)?;
     let module = if stem.is_empty() {
@@ -144,7 +144,7 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
             });
         }
         modules.push(Module {
-            prefix: prefix.to_owned(),
+            prefix,
             stem,
             weight: tensor,
             kernel,
