@@ -1,7 +1,8 @@
 //! Weights written by PyTorch (`tests/fixtures/make.py`): loaded from safetensors and npz,
-//! from paths and bytes, under every naming PyTorch uses and in f16, bf16, f32 and f64, they
-//! reproduce PyTorch's own outputs, gradients (torch.autograd), Hessians and Laplacians
-//! (torch.func). Every malformed file is a typed error, never a panic.
+//! from paths and bytes, under every naming PyTorch uses (and Flax's and Keras's, their
+//! kernels transposed) and in f16, bf16, f32 and f64, they reproduce PyTorch's own outputs,
+//! gradients (torch.autograd), Hessians and Laplacians (torch.func). Every malformed file is
+//! a typed error, never a panic.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
@@ -129,7 +130,14 @@ fn every_naming_and_format_gives_the_same_network() {
     let reference = Potential::load(fixture("potential.safetensors"))
         .unwrap()
         .parameters();
-    for file in ["potential.npz", "named.safetensors", "compiled.safetensors"] {
+    // The last two as Flax and Keras name them (`make_kernels.py`): kernels, transposed.
+    for file in [
+        "potential.npz",
+        "named.safetensors",
+        "compiled.safetensors",
+        "flax.safetensors",
+        "keras.safetensors",
+    ] {
         let net = Potential::load(fixture(file)).unwrap();
         assert_eq!(net.parameters(), reference, "{file}");
         let bytes = std::fs::read(fixture(file)).unwrap();
