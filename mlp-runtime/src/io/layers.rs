@@ -431,69 +431,61 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
-        let mut t = good();
-        t.remove(1);
-        assert_eq!(
-            message(t, None),
-            "missing tensor `0.bias` (expected shape [4])"
-        );
-        let mut t = good();
-        t.truncate(2);
-        assert_eq!(
-            message(t, None),
-            "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`, or `<module>.kernel` transposed) and its bias"
-        );
-        let mut t = good();
-        t.push(tensor("running_mean", &[4]));
-        assert_eq!(
-            message(t, None),
-            "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`"
-        );
-        let mut t = good();
-        t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])]);
-        assert_eq!(
-            message(t, None),
-            "unexpected tensor `4.weight`: every layer already has its weight"
-        );
-        let mut t = good();
-        t[0] = tensor("0.weight", &[3, 4]);
-        assert_eq!(
-            message(t, None),
-            "tensor `0.weight` has shape [3, 4], expected [4, 3] (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)"
-        );
-        let mut t = good();
-        t[0] = tensor("0.kernel", &[4, 3]);
-        assert_eq!(
-            message(t, None),
-            "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)"
-        );
-        let mut t = good();
-        t.push(tensor("2.kernel", &[4, 1]));
-        assert_eq!(
-            message(t, None),
-            "unexpected tensor `2.kernel`: its module has both a `.weight` and a `.kernel`"
-        );
-        let mut t = good();
-        t.push(tensor("0.weight", &[4, 3]));
-        assert_eq!(
-            message(t, None),
-            "unexpected tensor `0.weight`: its module has a weight already"
-        );
-        let mut t = good();
-        t.push(tensor("head/bias", &[1]));
-        assert_eq!(message(t, None), "missing tensor `head/weight`");
-        let mut t = good();
-        t.push(tensor("2.bias", &[1]));
-        assert_eq!(
-            message(t, None),
-            "unexpected tensor `2.bias`: its module has a bias already"
-        );
-        let mut t = good();
-        t[3] = tensor("2.bias", &[2]);
-        assert_eq!(
-            message(t, None),
-            "tensor `2.bias` has shape [2], expected [1]"
-        );
+        // Each case: the good tensors with one change, and the message.
+        let with = |change: &dyn Fn(&mut Vec<Tensor<'static>>)| {
+            let mut t = good();
+            change(&mut t);
+            t
+        };
+        let cases: [(Vec<Tensor>, &str); 11] = [
+            (
+                with(&|t| drop(t.remove(1))),
+                "missing tensor `0.bias` (expected shape [4])",
+            ),
+            (
+                with(&|t| t.truncate(2)),
+                "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`, or `<module>.kernel` transposed) and its bias",
+            ),
+            (
+                with(&|t| t.push(tensor("running_mean", &[4]))),
+                "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`",
+            ),
+            (
+                with(&|t| t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])])),
+                "unexpected tensor `4.weight`: every layer already has its weight",
+            ),
+            (
+                with(&|t| t[0] = tensor("0.weight", &[3, 4])),
+                "tensor `0.weight` has shape [3, 4], expected [4, 3] (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)",
+            ),
+            (
+                with(&|t| t[0] = tensor("0.kernel", &[4, 3])),
+                "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)",
+            ),
+            (
+                with(&|t| t.push(tensor("2.kernel", &[4, 1]))),
+                "unexpected tensor `2.kernel`: its module has both a `.weight` and a `.kernel`",
+            ),
+            (
+                with(&|t| t.push(tensor("0.weight", &[4, 3]))),
+                "unexpected tensor `0.weight`: its module has a weight already",
+            ),
+            (
+                with(&|t| t.push(tensor("head/bias", &[1]))),
+                "missing tensor `head/weight`",
+            ),
+            (
+                with(&|t| t.push(tensor("2.bias", &[1]))),
+                "unexpected tensor `2.bias`: its module has a bias already",
+            ),
+            (
+                with(&|t| t[3] = tensor("2.bias", &[2])),
+                "tensor `2.bias` has shape [2], expected [1]",
+            ),
+        ];
+        for (tensors, want) in cases {
+            assert_eq!(message(tensors, None), want);
+        }
         assert_eq!(
             message(good(), Some(&["0"])),
             "expected 2 layer names, one per layer, found 1"
