@@ -4,9 +4,8 @@
 //! constructors and the methods, each lowered from its program; `Default` and
 //! `mlp::Network` are implemented. The impls sit in a `const _` block that names the
 //! runtime `_mlp` (through `::mlp`, or the path of the attribute's `crate` option), so
-//! that generated code reaches it through one hidden path; beside the
-//! struct, a hidden module holds the types naming the bodies compiled apart
-//! ([`crate::bodies`]).
+//! that generated code reaches it through one hidden path; beside the struct, a hidden
+//! module holds the types naming the bodies compiled apart ([`crate::bodies`]).
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};

@@ -1,5 +1,5 @@
-//! Weights from files written by PyTorch, JAX (Flax) or NumPy: safetensors and `.npz`, from
-//! a path or from bytes in memory, the format told by the bytes themselves.
+//! Weights from files written by PyTorch, JAX (Flax), Keras or NumPy: safetensors and
+//! `.npz`, from a path or from bytes in memory, the format told by the bytes themselves.
 
 mod error;
 mod layers;
