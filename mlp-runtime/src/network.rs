@@ -213,8 +213,9 @@ pub trait Network: Sized + Sync {
     /// names them (`0.weight`, `fc1.bias`, `model.net.2.weight`, …) or Flax and Keras do
     /// (`params.Dense_0.kernel`, `params.Dense_0.bias`, `sequential/dense/kernel`, …): each
     /// layer's module is the next, in natural order, whose weight has the layer's shape,
-    /// `[out, in]` (a kernel `[in, out]`). f16, bf16, f32 and f64 tensors load into an f32
-    /// or f64 network.
+    /// `[out, in]` (a kernel `[in, out]`). Every tensor in the file must be a layer's weight
+    /// or bias ([`Network::load_layers`] reads some modules out of a bigger file). f16, bf16,
+    /// f32 and f64 tensors load into an f32 or f64 network.
     ///
     /// # Errors
     /// A [`LoadError`] naming the file or tensor and what was expected and found.
@@ -224,7 +225,9 @@ pub trait Network: Sized + Sync {
     }
 
     /// [`Network::load`], with the modules holding the layers named, first to last
-    /// (`&["encoder.0", "encoder.2", "head"]`): for files where shapes leave the order open.
+    /// (`&["encoder.0", "encoder.2", "head"]`): for files where shapes leave the order open,
+    /// and for files holding more than the network (the rest of a model, BatchNorm's
+    /// buffers), whose other tensors are not read.
     ///
     /// # Errors
     /// As [`Network::load`], and if the names are not one per layer.

@@ -195,6 +195,78 @@ fn flax_kernels_give_the_same_network() {
     }
 }
 
+/// A network that is the head of a bigger model: the file holds an encoder's layer, a
+/// BatchNorm's parameters and buffers (`num_batches_tracked` an integer), and PyTorch's
+/// three layers under `head.`. Named, those load alone, the rest not read; unnamed, the file
+/// is refused, and the error says to name them.
+#[test]
+fn named_layers_load_out_of_a_bigger_model() {
+    let file = std::fs::File::open(fixture("potential.npz")).unwrap();
+    let mut torch = NpzReader::new(file).unwrap();
+    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
+    let mut tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    let bytes = |a: &ArrayD<f32>| a.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>();
+    let encoder = ArrayD::<f32>::from_elem(vec![3, 3], 0.5);
+    let norm = ArrayD::<f32>::ones(vec![3]);
+    let mut arrays: Vec<(String, ArrayD<f32>)> = [
+        ("encoder.0.weight", &encoder),
+        ("encoder.0.bias", &norm),
+        ("encoder.1.weight", &norm),
+        ("encoder.1.bias", &norm),
+        ("encoder.1.running_mean", &norm),
+        ("encoder.1.running_var", &norm),
+    ]
+    .into_iter()
+    .map(|(name, array)| (name.to_owned(), array.clone()))
+    .collect();
+    for name in [
+        "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
+    ] {
+        arrays.push((format!("head.{name}"), torch.by_name(name).unwrap()));
+    }
+    for (name, array) in &arrays {
+        npz.add_array(name.as_str(), array).unwrap();
+        tensors.push((
+            name.clone(),
+            Dtype::F32,
+            array.shape().to_vec(),
+            bytes(array),
+        ));
+    }
+    let steps = ArrayD::<i64>::from_elem(vec![], 1000);
+    npz.add_array("encoder.1.num_batches_tracked", &steps)
+        .unwrap();
+    let steps = steps.iter().flat_map(|v| v.to_le_bytes()).collect();
+    tensors.push((
+        "encoder.1.num_batches_tracked".to_owned(),
+        Dtype::I64,
+        vec![],
+        steps,
+    ));
+    let npz = npz.finish().unwrap().into_inner();
+    let views = tensors.iter().map(|(name, dtype, shape, bytes)| {
+        let view = TensorView::new(*dtype, shape.clone(), bytes).unwrap();
+        (name.clone(), view)
+    });
+    let safetensors = safetensors::serialize(views, None).unwrap();
+
+    let reference = Potential::load(fixture("potential.safetensors"))
+        .unwrap()
+        .parameters();
+    for (format, bytes) in [("npz", npz), ("safetensors", safetensors)] {
+        let net = Potential::from_bytes_layers(&bytes, &["head.0", "head.2", "head.4"]);
+        assert_eq!(net.unwrap().parameters(), reference, "{format}");
+        let refused = message(&bytes);
+        assert!(
+            refused.starts_with("unexpected tensor `encoder.1.")
+                && refused.ends_with(
+                    "nor a `.bias`; to load some modules alone, name them (`load_layers`)"
+                ),
+            "{format}: {refused}"
+        );
+    }
+}
+
 /// A safetensors file of the given tensors, all f32 but those given another dtype.
 fn safetensors(tensors: &[(&str, &[usize], Dtype)]) -> Vec<u8> {
     let data: Vec<Vec<u8>> = tensors
@@ -242,7 +314,7 @@ fn mistakes_are_typed_errors() {
     t.push(("6.bias", &[1], f32));
     assert_eq!(
         message(&safetensors(&t)),
-        "unexpected tensor `6.weight`: every layer already has its weight"
+        "unexpected tensor `6.weight`: every layer already has its weight; to load some modules alone, name them (`load_layers`)"
     );
     let mut t = good.clone();
     t[0] = ("0.weight", &[3, 16], f32);

@@ -39,8 +39,28 @@ impl Module<'_> {
     }
 }
 
+/// Whether the tensor called `name` is to be read. With `names`, the tensors of the named
+/// modules alone: the file may hold more, the rest of a model of which the network is a part,
+/// normalisation buffers (BatchNorm's integer `num_batches_tracked`), whose values and dtypes
+/// are then not read. Without, every tensor, and each must be a weight, a kernel or a bias.
+pub fn wanted(name: &str, names: Option<&[&str]>) -> Result<bool, LoadError> {
+    let module = ["weight", "kernel", "bias"]
+        .into_iter()
+        .find_map(|word| split(name, word))
+        .map(|(module, _)| module);
+    match (names, module) {
+        (Some(names), module) => Ok(module.is_some_and(|m| names.contains(&m))),
+        (None, Some(_)) => Ok(true),
+        (None, None) => Err(LoadError::Extra {
+            name: name.into(),
+            reason: "it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)",
+        }),
+    }
+}
+
 /// The parameters of a network of `input` inputs and layers of `widths`, in PyTorch's
-/// `parameters()` order, from `tensors`; `names` gives the modules, one per layer, in order.
+/// `parameters()` order, from `tensors` (those [`wanted`]); `names` gives the modules, one
+/// per layer, in order.
 pub fn parameters(
     tensors: &[Tensor<'_>],
     input: usize,
@@ -56,7 +76,7 @@ pub fn parameters(
     if let Some(extra) = modules.first() {
         return Err(LoadError::Extra {
             name: extra.weight.name.clone(),
-            reason: "every layer already has its weight",
+            reason: "every layer already has its weight; to load some modules alone, name them (`load_layers`)",
         });
     }
     let mut out = Vec::new();
@@ -121,7 +141,7 @@ fn split<'n>(name: &'n str, word: &str) -> Option<(&'n str, &'n str)> {
 }
 
 /// The modules the tensors form: each `<prefix>.weight` (or `<prefix>.kernel`) with its
-/// `<prefix>.bias`.
+/// `<prefix>.bias`. Tensors that are neither were not [`wanted`].
 fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> {
     // The module, the stem, and whether the weight is a kernel.
     let weight = |name| {
@@ -168,11 +188,6 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
                     });
                 }
             }
-        } else if weight(&tensor.name).is_none() {
-            return Err(LoadError::Extra {
-                name: tensor.name.clone(),
-                reason: "it is neither a `.weight` (or `.kernel`) nor a `.bias`",
-            });
         }
     }
     Ok(modules)
@@ -271,7 +286,7 @@ mod tests {
     use std::vec;
     use std::vec::Vec;
 
-    use super::{natural, parameters};
+    use super::{natural, parameters, wanted};
     use crate::io::{LoadError, Tensor, Values};
 
     fn tensor(name: &str, shape: &[usize]) -> Tensor<'static> {
@@ -282,6 +297,33 @@ mod tests {
             shape: shape.to_vec(),
             values: Values::Wide((0..count).map(|i| first + i as f64 / 100.0).collect()),
         }
+    }
+
+    /// A copy of `tensor` under `name`.
+    fn renamed(name: &str, tensor: &Tensor<'_>) -> Tensor<'static> {
+        let mut values = Vec::new();
+        tensor.values.append_to(&mut values);
+        Tensor {
+            name: name.to_string(),
+            shape: tensor.shape.clone(),
+            values: Values::Wide(values),
+        }
+    }
+
+    /// The parameters from the tensors [`wanted`], as a file's reader passes them on.
+    fn load(
+        tensors: &[Tensor<'_>],
+        input: usize,
+        widths: &[usize],
+        names: Option<&[&str]>,
+    ) -> Result<Vec<f64>, LoadError> {
+        let mut read = Vec::new();
+        for tensor in tensors {
+            if wanted(&tensor.name, names)? {
+                read.push(renamed(&tensor.name, tensor));
+            }
+        }
+        parameters(&read, input, widths, names)
     }
 
     fn first(tensor: &Tensor<'_>) -> f64 {
@@ -313,7 +355,7 @@ mod tests {
                 tensor(&std::format!("{}.weight", names[1]), &[4, 5]),
                 tensor(&std::format!("{}.bias", names[1]), &[4]),
             ];
-            let p = parameters(&tensors, 3, &[5, 4, 1], None).unwrap();
+            let p = load(&tensors, 3, &[5, 4, 1], None).unwrap();
             assert_eq!(p.len(), 15 + 5 + 20 + 4 + 4 + 1);
             // Layer 1's weight first, then its bias.
             assert_eq!(p[0], first(&tensors[2]));
@@ -345,7 +387,7 @@ mod tests {
             tensor("4.weight", &[1, 4]),
             tensor("4.bias", &[1]),
         ];
-        let want = parameters(&torch, 3, &[5, 4, 1], None).unwrap();
+        let want = load(&torch, 3, &[5, 4, 1], None).unwrap();
         let flax = vec![
             transposed("params.Dense_2.kernel", &torch[4]),
             tensor("params.Dense_0.bias", &[5]),
@@ -355,7 +397,7 @@ mod tests {
             tensor("params.Dense_2.bias", &[1]),
         ];
         // The biases' values differ by their names' lengths: compare the weights alone.
-        let got = parameters(&flax, 3, &[5, 4, 1], None).unwrap();
+        let got = load(&flax, 3, &[5, 4, 1], None).unwrap();
         let weights = |p: &[f64]| [p[..15].to_vec(), p[20..40].to_vec(), p[44..48].to_vec()];
         assert_eq!(weights(&got), weights(&want));
         assert_eq!(got[15], first(&flax[1]));
@@ -365,9 +407,9 @@ mod tests {
             shape: vec![2, 3],
             values: Values::Wide(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
         };
-        let one = parameters(&[kernel, tensor("bias", &[3])], 2, &[3], None).unwrap();
+        let one = load(&[kernel, tensor("bias", &[3])], 2, &[3], None).unwrap();
         assert_eq!(one[..6], [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
-        let named = parameters(
+        let named = load(
             &flax,
             3,
             &[5, 4, 1],
@@ -384,18 +426,10 @@ mod tests {
             ("sequential/dense_2/bias", &flax[5]),
         ]
         .into_iter()
-        .map(|(name, tensor)| {
-            let mut values = Vec::new();
-            tensor.values.append_to(&mut values);
-            Tensor {
-                name: name.to_string(),
-                shape: tensor.shape.clone(),
-                values: Values::Wide(values),
-            }
-        })
+        .map(|(name, tensor)| renamed(name, tensor))
         .collect();
-        assert_eq!(parameters(&keras, 3, &[5, 4, 1], None).unwrap(), got);
-        let error = parameters(&keras[..5], 3, &[5, 4, 1], None).unwrap_err();
+        assert_eq!(load(&keras, 3, &[5, 4, 1], None).unwrap(), got);
+        let error = load(&keras[..5], 3, &[5, 4, 1], None).unwrap_err();
         assert_eq!(
             error.to_string(),
             "missing tensor `sequential/dense_2/bias` (expected shape [1])"
@@ -410,10 +444,45 @@ mod tests {
             tensor("hidden.weight", &[4, 3]),
             tensor("hidden.bias", &[4]),
         ];
-        let p = parameters(&tensors, 3, &[4, 1], None).unwrap();
+        let p = load(&tensors, 3, &[4, 1], None).unwrap();
         assert_eq!(p[0], first(&tensors[2]));
-        let named = parameters(&tensors, 3, &[4, 1], Some(&["hidden", "output"])).unwrap();
+        let named = load(&tensors, 3, &[4, 1], Some(&["hidden", "output"])).unwrap();
         assert_eq!(named, p);
+    }
+
+    /// Named, the layers' modules are read out of a file holding more: the rest of a model,
+    /// a BatchNorm's parameters and buffers.
+    #[test]
+    fn named_modules_are_read_alone() {
+        let tensors = vec![
+            tensor("encoder.0.weight", &[8, 3]),
+            tensor("encoder.0.bias", &[8]),
+            tensor("encoder.1.weight", &[8]),
+            tensor("encoder.1.running_mean", &[8]),
+            tensor("encoder.1.num_batches_tracked", &[]),
+            tensor("head.0.weight", &[4, 3]),
+            tensor("head.0.bias", &[4]),
+            tensor("head.2.weight", &[1, 4]),
+            tensor("head.2.bias", &[1]),
+            tensor("head.2.weight_scale", &[1]),
+        ];
+        let head = load(&tensors, 3, &[4, 1], Some(&["head.0", "head.2"])).unwrap();
+        let alone = load(&tensors[5..9], 3, &[4, 1], None).unwrap();
+        assert_eq!(head, alone);
+        for (name, want) in [
+            ("encoder.1.running_mean", Ok(false)),
+            ("head.2.weight_scale", Ok(false)),
+            ("head.0.kernel", Ok(true)),
+            ("head/0/bias", Ok(false)),
+        ] {
+            let got = wanted(name, Some(&["head.0", "head.2"])).map_err(|e| e.to_string());
+            assert_eq!(got, want, "{name}");
+        }
+        let error = load(&tensors, 3, &[4, 1], None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unexpected tensor `encoder.1.running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)"
+        );
     }
 
     #[test]
@@ -427,9 +496,7 @@ mod tests {
             ]
         };
         let message = |tensors: Vec<Tensor>, names: Option<&[&str]>| -> String {
-            parameters(&tensors, 3, &[4, 1], names)
-                .unwrap_err()
-                .to_string()
+            load(&tensors, 3, &[4, 1], names).unwrap_err().to_string()
         };
         // Each case: the good tensors with one change, and the message.
         let with = |change: &dyn Fn(&mut Vec<Tensor<'static>>)| {
@@ -448,11 +515,11 @@ mod tests {
             ),
             (
                 with(&|t| t.push(tensor("running_mean", &[4]))),
-                "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`",
+                "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)",
             ),
             (
                 with(&|t| t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])])),
-                "unexpected tensor `4.weight`: every layer already has its weight",
+                "unexpected tensor `4.weight`: every layer already has its weight; to load some modules alone, name them (`load_layers`)",
             ),
             (
                 with(&|t| t[0] = tensor("0.weight", &[3, 4])),
@@ -496,7 +563,7 @@ mod tests {
         );
         let only_bias = vec![tensor("0.bias", &[4])];
         assert!(matches!(
-            parameters(&only_bias, 3, &[4], None),
+            load(&only_bias, 3, &[4], None),
             Err(LoadError::Missing { .. })
         ));
     }

@@ -88,19 +88,21 @@ fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
     }
 }
 
-/// The tensors in `bytes` (`what` names them in errors), for a network of `parameters`.
+/// The tensors in `bytes` (`what` names them in errors) whose names are `wanted`, for a
+/// network of `parameters`.
 #[cfg_attr(not(feature = "npz"), allow(unused_variables))]
 fn tensors<'a>(
     bytes: &'a [u8],
     what: &str,
     extension: Option<&str>,
     parameters: usize,
+    wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
 ) -> Result<Vec<Tensor<'a>>, LoadError> {
     match format(bytes, extension) {
         #[cfg(feature = "safetensors")]
-        Some(Format::Safetensors) => safetensors::tensors(bytes),
+        Some(Format::Safetensors) => safetensors::tensors(bytes, wanted),
         #[cfg(feature = "npz")]
-        Some(Format::Npz) => npz::tensors(bytes, parameters),
+        Some(Format::Npz) => npz::tensors(bytes, parameters, wanted),
         #[allow(unreachable_patterns)]
         Some(format) => Err(LoadError::Disabled {
             format: match format {
@@ -121,7 +123,8 @@ pub(crate) fn from_bytes<N: Network>(
     extension: Option<&str>,
     names: Option<&[&str]>,
 ) -> Result<N, LoadError> {
-    let tensors = tensors(bytes, what, extension, N::PARAMETERS)?;
+    let wanted = |name: &str| layers::wanted(name, names);
+    let tensors = tensors(bytes, what, extension, N::PARAMETERS, &wanted)?;
     let values = layers::parameters(&tensors, N::INPUT, N::WIDTHS, names)?;
     let values: Vec<N::Scalar> = values.into_iter().map(N::Scalar::from_f64).collect();
     Ok(N::from_parameters(&values)?)

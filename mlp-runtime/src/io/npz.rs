@@ -80,8 +80,8 @@ impl ReadableElement for Wide {
     }
 }
 
-/// Every array in `bytes`, its values widened to `f64` in row-major order, for a network
-/// of `parameters`.
+/// The arrays in `bytes` whose names are `wanted`, their values widened to `f64` in
+/// row-major order, for a network of `parameters`. The others are not read.
 ///
 /// A file for this network holds as many values as it has parameters. Another network's
 /// file holds more, and is read all the same, so that its shapes are reported, up to one
@@ -89,7 +89,11 @@ impl ReadableElement for Wide {
 /// bytes a value, and random low bits do not deflate). Past that an array is not read: a
 /// compressed array can inflate a thousandfold (a 778 KB file of zeros claiming 10⁸ values
 /// took 1.6 GB).
-pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor<'static>>, LoadError> {
+pub fn tensors(
+    bytes: &[u8],
+    parameters: usize,
+    wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
+) -> Result<Vec<Tensor<'static>>, LoadError> {
     let mut left = parameters.saturating_add(bytes.len());
     // The first line: a header's syntax error goes on to quote the header, up to 10 kB.
     let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
@@ -105,10 +109,13 @@ pub fn tensors(bytes: &[u8], parameters: usize) -> Result<Vec<Tensor<'static>>, 
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     let mut out = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
-        let mut file = archive.by_index(index).map_err(|e| corrupt(&e))?;
         // As NumPy names the arrays of an archive.
-        let name = file.name();
+        let name = archive.name_for_index(index).unwrap_or_default();
         let name = name.strip_suffix(".npy").unwrap_or(name).to_string();
+        if !wanted(&name)? {
+            continue;
+        }
+        let mut file = archive.by_index(index).map_err(|e| corrupt(&e))?;
         let prefix = prefix(&mut file).map_err(|e| corrupt(&e))?;
         LIMIT.set(left);
         let array = match Array::<Wide, IxDyn>::read_npy(Cursor::new(prefix).chain(file)) {

@@ -7,14 +7,20 @@ use safetensors::{Dtype, SafeTensors};
 
 use super::{LoadError, Tensor, Values};
 
-/// Every tensor in `bytes`, its values to be widened to `f64`.
-pub fn tensors(bytes: &[u8]) -> Result<Vec<Tensor<'_>>, LoadError> {
+/// The tensors in `bytes` whose names are `wanted`, their values to be widened to `f64`.
+pub fn tensors<'a>(
+    bytes: &'a [u8],
+    wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
+) -> Result<Vec<Tensor<'a>>, LoadError> {
     let file = SafeTensors::deserialize(bytes).map_err(|e| LoadError::Corrupt {
         format: "safetensors",
         message: e.to_string(),
     })?;
     let mut out = Vec::new();
     for (name, view) in file.iter() {
+        if !wanted(name)? {
+            continue;
+        }
         let (size, widen): (usize, fn(&[u8]) -> f64) = match view.dtype() {
             Dtype::F64 => (8, |b| {
                 f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
