@@ -9,7 +9,7 @@ use std::io::{Cursor, Write};
 
 use mlp::ndarray::{Array1, Array2, ArrayD, Ix2};
 use mlp::{LoadError, Network, ScalarNetwork, mlp};
-use ndarray_npy::{NpzReader, NpzWriter};
+use ndarray_npy::{NpzReader, NpzWriter, WriteNpyExt};
 use safetensors::Dtype;
 use safetensors::tensor::TensorView;
 
@@ -130,13 +130,15 @@ fn every_naming_and_format_gives_the_same_network() {
     let reference = Potential::load(fixture("potential.safetensors"))
         .unwrap()
         .parameters();
-    // The last two as Flax and Keras name them (`make_kernels.py`): kernels, transposed.
+    // The last three as Flax and Keras name them, kernels transposed, and as one vector
+    // (`make_layouts.py`).
     for file in [
         "potential.npz",
         "named.safetensors",
         "compiled.safetensors",
         "flax.safetensors",
         "keras.safetensors",
+        "potential.npy",
     ] {
         let net = Potential::load(fixture(file)).unwrap();
         assert_eq!(net.parameters(), reference, "{file}");
@@ -267,6 +269,64 @@ fn named_layers_load_out_of_a_bigger_model() {
     }
 }
 
+/// The parameters as one vector, as `numpy.save` writes PyTorch's `parameters_to_vector`:
+/// in f64 and f32 (written here by `ndarray-npy`), the same network; any other array, or
+/// names for its modules, a typed error.
+#[test]
+fn a_vector_of_parameters_loads_from_npy() {
+    let npy = |array: ArrayD<f64>| {
+        let mut bytes = Vec::new();
+        array.write_npy(&mut bytes).unwrap();
+        bytes
+    };
+    let reference = Potential::load(fixture("potential.safetensors"))
+        .unwrap()
+        .parameters();
+    let vector = Array1::from(reference.clone()).into_dyn();
+    let f64s = npy(vector.clone());
+    let mut f32s = Vec::new();
+    vector.mapv(|v| v as f32).write_npy(&mut f32s).unwrap();
+    for bytes in [&f64s, &f32s] {
+        assert_eq!(
+            Potential::from_bytes(bytes).unwrap().parameters(),
+            reference
+        );
+    }
+
+    let row = vector.clone().into_shape_with_order(vec![1, 353]).unwrap();
+    let short = vector.slice_move(mlp::ndarray::s![..352]).into_dyn();
+    for (array, found) in [(row, "[1, 353]"), (short, "[352]")] {
+        assert_eq!(
+            message(&npy(array)),
+            format!(
+                "a `.npy` file holds the network's parameters as one vector of 353 (PyTorch's `parameters_to_vector(model.parameters())`), found shape {found}"
+            )
+        );
+    }
+    assert_eq!(
+        Narrower::load(fixture("potential.npy"))
+            .unwrap_err()
+            .to_string(),
+        "a `.npy` file holds the network's parameters as one vector of 209 (PyTorch's `parameters_to_vector(model.parameters())`), found shape [353]"
+    );
+    let names = Potential::from_bytes_layers(&f64s, &["0", "2", "4"]).unwrap_err();
+    assert_eq!(
+        names.to_string(),
+        "a `.npy` file holds one vector of parameters, no modules to name: load it without names"
+    );
+    let mut integers = Vec::new();
+    Array1::<i64>::zeros(353).write_npy(&mut integers).unwrap();
+    assert_eq!(
+        message(&integers),
+        "tensor `parameters` has dtype '<i8'; expected a float (f16, bf16, f32 or f64)"
+    );
+    let truncated = message(&f64s[..f64s.len() - 8]);
+    assert!(
+        truncated.starts_with("corrupt or truncated npy data"),
+        "{truncated}"
+    );
+}
+
 /// A safetensors file of the given tensors, all f32 but those given another dtype.
 fn safetensors(tensors: &[(&str, &[usize], Dtype)]) -> Vec<u8> {
     let data: Vec<Vec<u8>> = tensors
@@ -343,7 +403,7 @@ fn mistakes_are_typed_errors() {
     );
     assert_eq!(
         message(b"not weights"),
-        "the data is neither safetensors nor npz (by its first bytes or its extension)"
+        "the data is neither safetensors, npz nor npy (by its first bytes or its extension)"
     );
 
     let wrong = Narrower::load(fixture("potential.safetensors")).unwrap_err();
@@ -481,6 +541,7 @@ fn damaged_files_never_panic() {
         std::fs::read(fixture("potential.safetensors")).unwrap(),
         std::fs::read(fixture("potential.npz")).unwrap(),
         std::fs::read(fixture("potential-bf16.safetensors")).unwrap(),
+        std::fs::read(fixture("potential.npy")).unwrap(),
     ];
     for case in 0..6_000 {
         let mut bytes = originals[case % originals.len()].clone();

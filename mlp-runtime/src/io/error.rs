@@ -19,8 +19,8 @@ pub enum LoadError {
         /// What the system said.
         source: std::io::Error,
     },
-    /// The bytes are neither safetensors nor npz.
-    #[error("{what} is neither safetensors nor npz (by its first bytes or its extension)")]
+    /// The bytes are neither safetensors, npz nor npy.
+    #[error("{what} is neither safetensors, npz nor npy (by its first bytes or its extension)")]
     UnknownFormat {
         /// The file, or "the data" for bytes in memory.
         what: String,
@@ -100,6 +100,21 @@ pub enum LoadError {
         /// Why it has no place.
         reason: &'static str,
     },
+    /// A `.npy` file's array is not one vector of the network's parameters.
+    #[error(
+        "a `.npy` file holds the network's parameters as one vector of {expected} (PyTorch's `parameters_to_vector(model.parameters())`), found shape {found:?}"
+    )]
+    Vector {
+        /// The network's parameters.
+        expected: usize,
+        /// The array's shape.
+        found: Vec<usize>,
+    },
+    /// Layer names were given for a `.npy` file, which holds one vector, no named tensors.
+    #[error(
+        "a `.npy` file holds one vector of parameters, no modules to name: load it without names"
+    )]
+    Unnamed,
     /// The layer names given do not match the layers.
     #[error("expected {expected} layer names, one per layer, found {found}")]
     Names {

@@ -1,5 +1,6 @@
-//! Weights from files written by PyTorch, JAX (Flax), Keras or NumPy: safetensors and
-//! `.npz`, from a path or from bytes in memory, the format told by the bytes themselves.
+//! Weights from files written by PyTorch, JAX (Flax), Keras or NumPy: safetensors, `.npz`,
+//! and `.npy` (the parameters as one vector), from a path or from bytes in memory, the
+//! format told by the bytes themselves.
 
 mod error;
 mod layers;
@@ -66,6 +67,7 @@ impl Values<'_> {
 enum Format {
     Safetensors,
     Npz,
+    Npy,
 }
 
 /// The format of `bytes`: by their first bytes, else by the file's `extension`.
@@ -73,6 +75,9 @@ fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
     // A zip archive starts with a local file header (or, empty, the end of its directory).
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Some(Format::Npz);
+    }
+    if bytes.starts_with(b"\x93NUMPY") {
+        return Some(Format::Npy);
     }
     // safetensors: a little-endian u64 header length, then the JSON header.
     if let Some((length, rest)) = bytes.split_first_chunk::<8>() {
@@ -84,36 +89,48 @@ fn format(bytes: &[u8], extension: Option<&str>) -> Option<Format> {
     match extension {
         Some("safetensors") => Some(Format::Safetensors),
         Some("npz") => Some(Format::Npz),
+        Some("npy") => Some(Format::Npy),
         _ => None,
     }
 }
 
-/// The tensors in `bytes` (`what` names them in errors) whose names are `wanted`, for a
-/// network of `parameters`.
-#[cfg_attr(not(feature = "npz"), allow(unused_variables))]
-fn tensors<'a>(
-    bytes: &'a [u8],
+/// The parameters of network `N` that `bytes` hold (`what` names them in errors), in
+/// PyTorch's `parameters()` order; `names` gives the modules, one per layer.
+fn parameters<N: Network>(
+    bytes: &[u8],
     what: &str,
     extension: Option<&str>,
-    parameters: usize,
-    wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
-) -> Result<Vec<Tensor<'a>>, LoadError> {
-    match format(bytes, extension) {
+    names: Option<&[&str]>,
+) -> Result<Vec<f64>, LoadError> {
+    let wanted = |name: &str| layers::wanted(name, names);
+    let tensors = match format(bytes, extension) {
         #[cfg(feature = "safetensors")]
-        Some(Format::Safetensors) => safetensors::tensors(bytes, wanted),
+        Some(Format::Safetensors) => safetensors::tensors(bytes, &wanted)?,
         #[cfg(feature = "npz")]
-        Some(Format::Npz) => npz::tensors(bytes, parameters, wanted),
+        Some(Format::Npz) => npz::tensors(bytes, N::PARAMETERS, &wanted)?,
+        #[cfg(feature = "npz")]
+        Some(Format::Npy) => {
+            return match names {
+                Some(_) => Err(LoadError::Unnamed),
+                None => npz::vector(bytes, N::PARAMETERS),
+            };
+        }
         #[allow(unreachable_patterns)]
-        Some(format) => Err(LoadError::Disabled {
-            format: match format {
-                Format::Safetensors => "safetensors",
-                Format::Npz => "npz",
-            },
-        }),
-        None => Err(LoadError::UnknownFormat {
-            what: what.to_string(),
-        }),
-    }
+        Some(format) => {
+            return Err(LoadError::Disabled {
+                format: match format {
+                    Format::Safetensors => "safetensors",
+                    Format::Npz | Format::Npy => "npz",
+                },
+            });
+        }
+        None => {
+            return Err(LoadError::UnknownFormat {
+                what: what.to_string(),
+            });
+        }
+    };
+    layers::parameters(&tensors, N::INPUT, N::WIDTHS, names)
 }
 
 /// The network whose parameters `bytes` hold; `names` gives the modules, one per layer.
@@ -123,9 +140,7 @@ pub(crate) fn from_bytes<N: Network>(
     extension: Option<&str>,
     names: Option<&[&str]>,
 ) -> Result<N, LoadError> {
-    let wanted = |name: &str| layers::wanted(name, names);
-    let tensors = tensors(bytes, what, extension, N::PARAMETERS, &wanted)?;
-    let values = layers::parameters(&tensors, N::INPUT, N::WIDTHS, names)?;
+    let values = parameters::<N>(bytes, what, extension, names)?;
     let values: Vec<N::Scalar> = values.into_iter().map(N::Scalar::from_f64).collect();
     Ok(N::from_parameters(&values)?)
 }

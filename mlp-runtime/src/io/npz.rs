@@ -1,4 +1,5 @@
-//! Arrays from a NumPy `.npz` archive, as `numpy.savez` (or `savez_compressed`) writes it.
+//! Arrays from a NumPy `.npz` archive, as `numpy.savez` (or `savez_compressed`) writes it,
+//! and the parameters' vector from a `.npy` file, as `numpy.save` writes it.
 
 use std::cell::Cell;
 use std::io::{Cursor, Read};
@@ -95,18 +96,7 @@ pub fn tensors(
     wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
 ) -> Result<Vec<Tensor<'static>>, LoadError> {
     let mut left = parameters.saturating_add(bytes.len());
-    // The first line: a header's syntax error goes on to quote the header, up to 10 kB.
-    let corrupt = |e: &dyn std::fmt::Display| LoadError::Corrupt {
-        format: "npz",
-        message: e
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_end()
-            .to_string(),
-    };
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt("npz", &e))?;
     let mut out = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         // As NumPy names the arrays of an archive.
@@ -115,36 +105,72 @@ pub fn tensors(
         if !wanted(&name)? {
             continue;
         }
-        let mut file = archive.by_index(index).map_err(|e| corrupt(&e))?;
-        let prefix = prefix(&mut file).map_err(|e| corrupt(&e))?;
-        LIMIT.set(left);
-        let array = match Array::<Wide, IxDyn>::read_npy(Cursor::new(prefix).chain(file)) {
-            Ok(array) => array,
-            Err(ReadNpyError::WrongDescriptor(found)) => {
-                return Err(LoadError::Dtype {
-                    name,
-                    found: found.to_string(),
-                });
-            }
-            Err(e) => {
-                return Err(match too_large(&e) {
-                    Some(found) => LoadError::TooLarge {
-                        name,
-                        found,
-                        limit: left,
-                    },
-                    None => corrupt(&e),
-                });
-            }
-        };
-        left -= array.len();
+        let file = archive.by_index(index).map_err(|e| corrupt("npz", &e))?;
+        let (shape, values) = array("npz", &name, file, left)?;
+        left -= values.len();
         out.push(Tensor {
-            shape: array.shape().to_vec(),
-            values: Values::Wide(array.iter().map(|w| w.0).collect()),
             name,
+            shape,
+            values: Values::Wide(values),
         });
     }
     Ok(out)
+}
+
+/// The parameters in a `.npy` file, one vector of them in PyTorch's `parameters()` order (as
+/// `torch.nn.utils.parameters_to_vector` gives them), widened to `f64`.
+pub fn vector(bytes: &[u8], parameters: usize) -> Result<Vec<f64>, LoadError> {
+    // Uncompressed, an array's values are read as far as the bytes go, no further.
+    let (shape, values) = array("npy", "parameters", bytes, usize::MAX)?;
+    if shape != [parameters] {
+        return Err(LoadError::Vector {
+            expected: parameters,
+            found: shape,
+        });
+    }
+    Ok(values)
+}
+
+/// The `.npy` array in `file`, named `name` in errors, its shape and its values widened, if
+/// it has at most `limit` values.
+fn array(
+    format: &'static str,
+    name: &str,
+    mut file: impl Read,
+    limit: usize,
+) -> Result<(Vec<usize>, Vec<f64>), LoadError> {
+    let prefix = prefix(&mut file).map_err(|e| corrupt(format, &e))?;
+    LIMIT.set(limit);
+    match Array::<Wide, IxDyn>::read_npy(Cursor::new(prefix).chain(file)) {
+        Ok(array) => Ok((array.shape().to_vec(), array.iter().map(|w| w.0).collect())),
+        Err(ReadNpyError::WrongDescriptor(found)) => Err(LoadError::Dtype {
+            name: name.to_string(),
+            found: found.to_string(),
+        }),
+        Err(e) => Err(match too_large(&e) {
+            Some(found) => LoadError::TooLarge {
+                name: name.to_string(),
+                found,
+                limit,
+            },
+            None => corrupt(format, &e),
+        }),
+    }
+}
+
+/// A reader's error, its first line: a header's syntax error goes on to quote the header,
+/// up to 10 kB.
+fn corrupt(format: &'static str, e: &dyn std::fmt::Display) -> LoadError {
+    LoadError::Corrupt {
+        format,
+        message: e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_string(),
+    }
 }
 
 /// The most bytes of an array's header that NumPy reads (`max_header_size`); weights'
