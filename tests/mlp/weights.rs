@@ -1,8 +1,8 @@
-//! Weights written by PyTorch (`tests/fixtures/make.py`): loaded from safetensors and npz,
-//! from paths and bytes, under every naming PyTorch uses (and Flax's and Keras's, their
-//! kernels transposed) and in f16, bf16, f32 and f64, they reproduce PyTorch's own outputs,
-//! gradients (torch.autograd), Hessians and Laplacians (torch.func). Every malformed file is
-//! a typed error, never a panic.
+//! Weights written by PyTorch (`tests/fixtures/make.py`): loaded from safetensors, npz
+//! and npy, from paths and bytes, under every naming PyTorch uses (and Flax's, Keras's
+//! and Haiku's, their kernels transposed, and as one vector) and in f16, bf16, f32 and
+//! f64, they reproduce PyTorch's own outputs, gradients (torch.autograd), Hessians and
+//! Laplacians (torch.func). Every malformed file is a typed error, never a panic.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
@@ -130,14 +130,15 @@ fn every_naming_and_format_gives_the_same_network() {
     let reference = Potential::load(fixture("potential.safetensors"))
         .unwrap()
         .parameters();
-    // The last three as Flax and Keras name them, kernels transposed, and as one vector
-    // (`make_layouts.py`).
+    // The last four as Flax, Keras and Haiku name them, kernels transposed, and as one
+    // vector (`make_layouts.py`).
     for file in [
         "potential.npz",
         "named.safetensors",
         "compiled.safetensors",
         "flax.safetensors",
         "keras.safetensors",
+        "haiku.safetensors",
         "potential.npy",
     ] {
         let net = Potential::load(fixture(file)).unwrap();
@@ -262,7 +263,7 @@ fn named_layers_load_out_of_a_bigger_model() {
         assert!(
             refused.starts_with("unexpected tensor `encoder.1.")
                 && refused.ends_with(
-                    "nor a `.bias`; to load some modules alone, name them (`load_layers`)"
+                    "nor a bias (`.bias`, `.b`); to load some modules alone, name them (`load_layers`)"
                 ),
             "{format}: {refused}"
         );

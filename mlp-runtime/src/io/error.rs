@@ -84,7 +84,7 @@ pub enum LoadError {
     },
     /// The file has no tensors left for a layer.
     #[error(
-        "no tensors for layer {layer}: expected a weight of shape {expected:?} (`<module>.weight`, or `<module>.kernel` transposed) and its bias"
+        "no tensors for layer {layer}: expected a weight of shape {expected:?} (`<module>.weight`, or `<module>.kernel` or `<module>.w` transposed) and its bias"
     )]
     MissingLayer {
         /// The layer, 1-based.
@@ -133,9 +133,11 @@ fn shape(expected: Option<&[usize]>) -> String {
 }
 
 fn hint(name: &str, transposed: bool) -> &'static str {
-    match (transposed, name.ends_with("kernel")) {
+    match (transposed, name.ends_with("weight")) {
         (false, _) => "",
-        (true, false) => " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)",
-        (true, true) => " (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)",
+        (true, true) => " (transposed? a weight is [out, in], as PyTorch's `Linear.weight`)",
+        (true, false) => {
+            " (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense` and Haiku's `Linear`)"
+        }
     }
 }

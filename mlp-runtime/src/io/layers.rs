@@ -1,14 +1,16 @@
 //! Which tensors are which layer's weight and bias.
 //!
-//! PyTorch names a `Linear`'s parameters `<module>.weight` and `<module>.bias`, where the
-//! module is `0`, `2`, … in an `nn.Sequential`, `fc1`, `fc2`, … for named modules, under a
-//! prefix such as `model.` or `_orig_mod.` (`torch.compile`). Flax names a `Dense`'s
-//! `<module>.kernel` and `<module>.bias` (its parameters flattened with `sep="."`:
-//! `params.Dense_0.kernel`; with `sep="/"`, `params/Dense_0/kernel`), Keras
-//! `sequential/dense/kernel`: a kernel is `[in, out]`, the transpose of PyTorch's weight.
-//! The modules are taken in natural order (`2` before `10`) and each is checked against
-//! the shape its layer needs; where several modules fit a layer's shape, the first in that
-//! order is taken, and the caller can name the modules instead.
+//! PyTorch names a `Linear`'s parameters `<module>.weight` and `<module>.bias`, where
+//! the module is `0`, `2`, … in an `nn.Sequential`, `fc1`, `fc2`, … for named modules,
+//! under a prefix such as `model.` or `_orig_mod.` (`torch.compile`). Flax names a
+//! `Dense`'s `<module>.kernel` and `<module>.bias` (its parameters flattened with
+//! `sep="."`: `params.Dense_0.kernel`; with `sep="/"`, `params/Dense_0/kernel`), Keras
+//! `sequential/dense/kernel`: a kernel is `[in, out]`, the transpose of PyTorch's
+//! weight. Haiku names a `Linear`'s `<module>/w` and `<module>/b` (`mlp/~/linear_0/w`,
+//! its parameters flattened with `sep="/"`), `w` `[in, out]` as a kernel. The modules
+//! are taken in natural order (`2` before `10`) and each is checked against the shape
+//! its layer needs; where several modules fit a layer's shape, the first in that order
+//! is taken, and the caller can name the modules instead.
 
 use std::cmp::Ordering;
 use std::string::String;
@@ -16,22 +18,50 @@ use std::vec::Vec;
 
 use super::{LoadError, Tensor};
 
+/// How a framework names a layer's weight and bias, and lays out the weight.
+struct Naming {
+    weight: &'static str,
+    bias: &'static str,
+    /// Whether the weight is `[in, out]`, the transpose of PyTorch's `[out, in]`.
+    transposed: bool,
+}
+
+/// PyTorch's, Flax's and Keras's, Haiku's.
+static NAMINGS: [Naming; 3] = [
+    Naming {
+        weight: "weight",
+        bias: "bias",
+        transposed: false,
+    },
+    Naming {
+        weight: "kernel",
+        bias: "bias",
+        transposed: true,
+    },
+    Naming {
+        weight: "w",
+        bias: "b",
+        transposed: true,
+    },
+];
+
+/// The words that end a bias's name.
+const BIASES: [&str; 2] = ["bias", "b"];
+
 /// A module's two tensors.
 struct Module<'a> {
     prefix: &'a str,
     /// The weight's name up to its last word, separator included (`fc1.`, `dense/`).
     stem: &'a str,
     weight: &'a Tensor<'a>,
-    /// Whether the weight is a `kernel` (Flax's, Keras's), `[in, out]`, not a PyTorch
-    /// `weight`.
-    kernel: bool,
+    naming: &'static Naming,
     bias: Option<&'a Tensor<'a>>,
 }
 
 impl Module<'_> {
     /// The weight's shape for a layer of `width` outputs and `fan_in` inputs.
     fn shape(&self, width: usize, fan_in: usize) -> [usize; 2] {
-        if self.kernel {
+        if self.naming.transposed {
             [fan_in, width]
         } else {
             [width, fan_in]
@@ -44,8 +74,9 @@ impl Module<'_> {
 /// normalisation buffers (BatchNorm's integer `num_batches_tracked`), whose values and dtypes
 /// are then not read. Without, every tensor, and each must be a weight, a kernel or a bias.
 pub fn wanted(name: &str, names: Option<&[&str]>) -> Result<bool, LoadError> {
-    let module = ["weight", "kernel", "bias"]
-        .into_iter()
+    let weights = NAMINGS.iter().map(|n| n.weight);
+    let module = weights
+        .chain(BIASES)
         .find_map(|word| split(name, word))
         .map(|(module, _)| module);
     match (names, module) {
@@ -53,7 +84,7 @@ pub fn wanted(name: &str, names: Option<&[&str]>) -> Result<bool, LoadError> {
         (None, Some(_)) => Ok(true),
         (None, None) => Err(LoadError::Extra {
             name: name.into(),
-            reason: "it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)",
+            reason: "it is neither a weight (`.weight`, `.kernel`, `.w`) nor a bias (`.bias`, `.b`); to load some modules alone, name them (`load_layers`)",
         }),
     }
 }
@@ -92,7 +123,7 @@ pub fn parameters(
                 transposed,
             });
         }
-        let bias_name = std::format!("{}bias", module.stem);
+        let bias_name = std::format!("{}{}", module.stem, module.naming.bias);
         let Some(bias) = module.bias else {
             return Err(LoadError::Missing {
                 name: bias_name,
@@ -107,7 +138,7 @@ pub fn parameters(
                 transposed: false,
             });
         }
-        if module.kernel {
+        if module.naming.transposed {
             module.weight.values.append_transposed_to(&mut out, columns);
         } else {
             module.weight.values.append_to(&mut out);
@@ -140,26 +171,24 @@ fn split<'n>(name: &'n str, word: &str) -> Option<(&'n str, &'n str)> {
     Some((module, stem))
 }
 
-/// The modules the tensors form: each `<prefix>.weight` (or `<prefix>.kernel`) with its
-/// `<prefix>.bias`. Tensors that are neither were not [`wanted`].
+/// The modules the tensors form: each `<prefix>.weight` (or `.kernel`, or `.w`) with its
+/// `<prefix>.bias` (or `.b`). Tensors that are neither were not [`wanted`].
 fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> {
-    // The module, the stem, and whether the weight is a kernel.
-    let weight = |name| {
-        let torch = split(name, "weight").map(|(prefix, stem)| (prefix, stem, false));
-        torch.or_else(|| split(name, "kernel").map(|(prefix, stem)| (prefix, stem, true)))
-    };
     let mut modules: Vec<Module<'_>> = Vec::new();
     for tensor in tensors {
-        let Some((prefix, stem, kernel)) = weight(&tensor.name) else {
+        let weight = NAMINGS.iter().find_map(|naming| {
+            split(&tensor.name, naming.weight).map(|(prefix, stem)| (prefix, stem, naming))
+        });
+        let Some((prefix, stem, naming)) = weight else {
             continue;
         };
         if let Some(other) = modules.iter().find(|m| m.prefix == prefix) {
             return Err(LoadError::Extra {
                 name: tensor.name.clone(),
-                reason: if other.kernel == kernel {
+                reason: if other.naming.weight == naming.weight {
                     "its module has a weight already"
                 } else {
-                    "its module has both a `.weight` and a `.kernel`"
+                    "its module has weights of two namings (`.weight`, `.kernel`, `.w`)"
                 },
             });
         }
@@ -167,12 +196,15 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
             prefix,
             stem,
             weight: tensor,
-            kernel,
+            naming,
             bias: None,
         });
     }
     for tensor in tensors {
-        if let Some((prefix, stem)) = split(&tensor.name, "bias") {
+        let bias = BIASES
+            .iter()
+            .find_map(|&word| split(&tensor.name, word).map(|(prefix, stem)| (prefix, stem, word)));
+        if let Some((prefix, stem, word)) = bias {
             match modules.iter_mut().find(|m| m.prefix == prefix) {
                 Some(Module { bias: Some(_), .. }) => {
                     return Err(LoadError::Extra {
@@ -182,8 +214,11 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
                 }
                 Some(module) => module.bias = Some(tensor),
                 None => {
+                    // The weight's word that goes with the bias's: `weight`, or Haiku's `w`.
+                    let naming = NAMINGS.iter().find(|n| n.bias == word);
+                    let weight = naming.map_or("weight", |n| n.weight);
                     return Err(LoadError::Missing {
-                        name: std::format!("{stem}weight"),
+                        name: std::format!("{stem}{weight}"),
                         expected: None,
                     });
                 }
@@ -429,6 +464,24 @@ mod tests {
         .map(|(name, tensor)| renamed(name, tensor))
         .collect();
         assert_eq!(load(&keras, 3, &[5, 4, 1], None).unwrap(), got);
+        // Haiku's `Linear`: `w`, `[in, out]` as a kernel, and `b`, flattened with `sep="/"`.
+        let haiku: Vec<Tensor<'_>> = [
+            ("mlp/~/linear_2/w", &flax[0]),
+            ("mlp/~/linear_0/b", &flax[1]),
+            ("mlp/~/linear_0/w", &flax[2]),
+            ("mlp/~/linear_1/b", &flax[3]),
+            ("mlp/~/linear_1/w", &flax[4]),
+            ("mlp/~/linear_2/b", &flax[5]),
+        ]
+        .into_iter()
+        .map(|(name, tensor)| renamed(name, tensor))
+        .collect();
+        assert_eq!(load(&haiku, 3, &[5, 4, 1], None).unwrap(), got);
+        let error = load(&haiku[..5], 3, &[5, 4, 1], None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "missing tensor `mlp/~/linear_2/b` (expected shape [1])"
+        );
         let error = load(&keras[..5], 3, &[5, 4, 1], None).unwrap_err();
         assert_eq!(
             error.to_string(),
@@ -481,7 +534,7 @@ mod tests {
         let error = load(&tensors, 3, &[4, 1], None).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unexpected tensor `encoder.1.running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)"
+            "unexpected tensor `encoder.1.running_mean`: it is neither a weight (`.weight`, `.kernel`, `.w`) nor a bias (`.bias`, `.b`); to load some modules alone, name them (`load_layers`)"
         );
     }
 
@@ -504,18 +557,18 @@ mod tests {
             change(&mut t);
             t
         };
-        let cases: [(Vec<Tensor>, &str); 11] = [
+        let cases: [(Vec<Tensor>, &str); 14] = [
             (
                 with(&|t| drop(t.remove(1))),
                 "missing tensor `0.bias` (expected shape [4])",
             ),
             (
                 with(&|t| t.truncate(2)),
-                "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`, or `<module>.kernel` transposed) and its bias",
+                "no tensors for layer 2: expected a weight of shape [1, 4] (`<module>.weight`, or `<module>.kernel` or `<module>.w` transposed) and its bias",
             ),
             (
                 with(&|t| t.push(tensor("running_mean", &[4]))),
-                "unexpected tensor `running_mean`: it is neither a `.weight` (or `.kernel`) nor a `.bias`; to load some modules alone, name them (`load_layers`)",
+                "unexpected tensor `running_mean`: it is neither a weight (`.weight`, `.kernel`, `.w`) nor a bias (`.bias`, `.b`); to load some modules alone, name them (`load_layers`)",
             ),
             (
                 with(&|t| t.extend([tensor("4.weight", &[1, 1]), tensor("4.bias", &[1])])),
@@ -527,11 +580,11 @@ mod tests {
             ),
             (
                 with(&|t| t[0] = tensor("0.kernel", &[4, 3])),
-                "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense`)",
+                "tensor `0.kernel` has shape [4, 3], expected [3, 4] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense` and Haiku's `Linear`)",
             ),
             (
                 with(&|t| t.push(tensor("2.kernel", &[4, 1]))),
-                "unexpected tensor `2.kernel`: its module has both a `.weight` and a `.kernel`",
+                "unexpected tensor `2.kernel`: its module has weights of two namings (`.weight`, `.kernel`, `.w`)",
             ),
             (
                 with(&|t| t.push(tensor("0.weight", &[4, 3]))),
@@ -540,6 +593,18 @@ mod tests {
             (
                 with(&|t| t.push(tensor("head/bias", &[1]))),
                 "missing tensor `head/weight`",
+            ),
+            (
+                with(&|t| t.push(tensor("mlp/~/linear_2/b", &[1]))),
+                "missing tensor `mlp/~/linear_2/w`",
+            ),
+            (
+                with(&|t| t[2] = tensor("2/w", &[1, 4])),
+                "tensor `2/w` has shape [1, 4], expected [4, 1] (transposed? a kernel is [in, out], as in Flax's and Keras's `Dense` and Haiku's `Linear`)",
+            ),
+            (
+                with(&|t| t.extend([tensor("4/w", &[4, 1]), tensor("4/b", &[1])])),
+                "unexpected tensor `4/w`: every layer already has its weight; to load some modules alone, name them (`load_layers`)",
             ),
             (
                 with(&|t| t.push(tensor("2.bias", &[1]))),

@@ -1,6 +1,6 @@
-//! Weights from files written by PyTorch, JAX (Flax), Keras or NumPy: safetensors, `.npz`,
-//! and `.npy` (the parameters as one vector), from a path or from bytes in memory, the
-//! format told by the bytes themselves.
+//! Weights from files written by PyTorch, JAX (Flax, Haiku), Keras or NumPy: safetensors,
+//! `.npz`, and `.npy` (the parameters as one vector), from a path or from bytes in memory,
+//! the format told by the bytes themselves.
 
 mod error;
 mod layers;
