@@ -210,14 +210,15 @@ pub trait Network: Sized + Sync {
     ) -> Result<(), ShapeError>;
 
     /// The network whose weights the safetensors or `.npz` file at `path` holds, as PyTorch
-    /// names them (`0.weight`, `fc1.bias`, `model.net.2.weight`, …) or Flax, Keras and Haiku
-    /// do (`params.Dense_0.kernel`, `params.Dense_0.bias`, `sequential/dense/kernel`,
+    /// names them (`0.weight`, `fc1.bias`, `model.net.2.weight`, …) or Flax, Keras and
+    /// Haiku do (`params.Dense_0.kernel`, `params.Dense_0.bias`, `sequential/dense/kernel`,
     /// `mlp/~/linear_0/w`, …): each layer's module is the next, in natural order, whose
-    /// weight has the layer's shape, `[out, in]` (a kernel or `w` `[in, out]`). Every tensor in the file must be a layer's weight
-    /// or bias ([`Network::load_layers`] reads some modules out of a bigger file). Or the
-    /// `.npy` file at `path`: every parameter in one vector, in PyTorch's `parameters()`
-    /// order (`torch.nn.utils.parameters_to_vector`). f16, bf16, f32 and f64 tensors load
-    /// into an f32 or f64 network.
+    /// weight has the layer's shape, `[out, in]` (a kernel or `w` `[in, out]`). Every
+    /// tensor in the file must be a layer's weight or bias ([`Network::load_layers`] reads
+    /// some modules out of a bigger file). Or the `.npy` file at `path`: every parameter in
+    /// one vector, in PyTorch's `parameters()` order
+    /// (`torch.nn.utils.parameters_to_vector`). f16, bf16, f32 and f64 tensors load into an
+    /// f32 or f64 network.
     ///
     /// # Errors
     /// A [`LoadError`] naming the file or tensor and what was expected and found.

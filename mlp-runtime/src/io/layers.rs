@@ -70,9 +70,10 @@ impl Module<'_> {
 }
 
 /// Whether the tensor called `name` is to be read. With `names`, the tensors of the named
-/// modules alone: the file may hold more, the rest of a model of which the network is a part,
-/// normalisation buffers (BatchNorm's integer `num_batches_tracked`), whose values and dtypes
-/// are then not read. Without, every tensor, and each must be a weight, a kernel or a bias.
+/// modules alone: the file may hold more, the rest of a model of which the network is a
+/// part, normalisation buffers (BatchNorm's integer `num_batches_tracked`), whose values
+/// and dtypes are then not read. Without, every tensor, and each must be a weight, a kernel
+/// or a bias.
 pub fn wanted(name: &str, names: Option<&[&str]>) -> Result<bool, LoadError> {
     let weights = NAMINGS.iter().map(|n| n.weight);
     let module = weights
