@@ -216,9 +216,9 @@ pub trait Network: Sized + Sync {
     /// weight has the layer's shape, `[out, in]` (a kernel or `w` `[in, out]`). Every
     /// tensor in the file must be a layer's weight or bias ([`Network::load_layers`] reads
     /// some modules out of a bigger file). Or the `.npy` file at `path`: every parameter in
-    /// one vector, in PyTorch's `parameters()` order
-    /// (`torch.nn.utils.parameters_to_vector`). f16, bf16, f32 and f64 tensors load into an
-    /// f32 or f64 network.
+    /// one vector, in PyTorch's `parameters()` order (`torch.nn.utils.parameters_to_vector`;
+    /// not JAX's `ravel_pytree`, whose order differs and which a vector cannot reveal).
+    /// f16, bf16, f32 and f64 tensors load into an f32 or f64 network.
     ///
     /// # Errors
     /// A [`LoadError`] naming the file or tensor and what was expected and found.
