@@ -166,32 +166,19 @@ fn every_naming_and_format_gives_the_same_network() {
 fn flax_kernels_give_the_same_network() {
     let file = std::fs::File::open(fixture("potential.npz")).unwrap();
     let mut torch = NpzReader::new(file).unwrap();
-    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
-    let mut arrays: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+    let mut arrays = Vec::new();
     for (l, module) in ["0", "2", "4"].into_iter().enumerate() {
         let weight: Array2<f32> = torch.by_name(&format!("{module}.weight")).unwrap();
         let bias: Array1<f32> = torch.by_name(&format!("{module}.bias")).unwrap();
         let kernel = weight.t().as_standard_layout().into_owned();
-        for (name, array) in [
-            (format!("params.Dense_{l}.kernel"), kernel.into_dyn()),
-            (format!("params.Dense_{l}.bias"), bias.into_dyn()),
-        ] {
-            npz.add_array(name.as_str(), &array).unwrap();
-            let bytes = array.iter().flat_map(|v| v.to_le_bytes()).collect();
-            arrays.push((name, array.shape().to_vec(), bytes));
-        }
+        arrays.push((format!("params.Dense_{l}.kernel"), kernel.into_dyn()));
+        arrays.push((format!("params.Dense_{l}.bias"), bias.into_dyn()));
     }
-    let npz = npz.finish().unwrap().into_inner();
-    let views = arrays.iter().map(|(name, shape, bytes)| {
-        let view = TensorView::new(Dtype::F32, shape.clone(), bytes).unwrap();
-        (name.clone(), view)
-    });
-    let safetensors = safetensors::serialize(views, None).unwrap();
 
     let reference = Potential::load(fixture("potential.safetensors"))
         .unwrap()
         .parameters();
-    for (format, bytes) in [("npz", npz), ("safetensors", safetensors)] {
+    for (format, bytes) in both_formats(&arrays, &[]) {
         let net = Potential::from_bytes(&bytes).unwrap();
         assert_eq!(net.parameters(), reference, "{format}");
         reproduces(&net, "potential-f64", 1e-12);
@@ -206,9 +193,6 @@ fn flax_kernels_give_the_same_network() {
 fn named_layers_load_out_of_a_bigger_model() {
     let file = std::fs::File::open(fixture("potential.npz")).unwrap();
     let mut torch = NpzReader::new(file).unwrap();
-    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
-    let mut tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
-    let bytes = |a: &ArrayD<f32>| a.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>();
     let encoder = ArrayD::<f32>::from_elem(vec![3, 3], 0.5);
     let norm = ArrayD::<f32>::ones(vec![3]);
     let mut arrays: Vec<(String, ArrayD<f32>)> = [
@@ -227,36 +211,13 @@ fn named_layers_load_out_of_a_bigger_model() {
     ] {
         arrays.push((format!("head.{name}"), torch.by_name(name).unwrap()));
     }
-    for (name, array) in &arrays {
-        npz.add_array(name.as_str(), array).unwrap();
-        tensors.push((
-            name.clone(),
-            Dtype::F32,
-            array.shape().to_vec(),
-            bytes(array),
-        ));
-    }
     let steps = ArrayD::<i64>::from_elem(vec![], 1000);
-    npz.add_array("encoder.1.num_batches_tracked", &steps)
-        .unwrap();
-    let steps = steps.iter().flat_map(|v| v.to_le_bytes()).collect();
-    tensors.push((
-        "encoder.1.num_batches_tracked".to_owned(),
-        Dtype::I64,
-        vec![],
-        steps,
-    ));
-    let npz = npz.finish().unwrap().into_inner();
-    let views = tensors.iter().map(|(name, dtype, shape, bytes)| {
-        let view = TensorView::new(*dtype, shape.clone(), bytes).unwrap();
-        (name.clone(), view)
-    });
-    let safetensors = safetensors::serialize(views, None).unwrap();
+    let files = both_formats(&arrays, &[("encoder.1.num_batches_tracked", steps)]);
 
     let reference = Potential::load(fixture("potential.safetensors"))
         .unwrap()
         .parameters();
-    for (format, bytes) in [("npz", npz), ("safetensors", safetensors)] {
+    for (format, bytes) in files {
         let net = Potential::from_bytes_layers(&bytes, &["head.0", "head.2", "head.4"]);
         assert_eq!(net.unwrap().parameters(), reference, "{format}");
         let refused = message(&bytes);
@@ -326,6 +287,35 @@ fn a_vector_of_parameters_loads_from_npy() {
         truncated.starts_with("corrupt or truncated npy data"),
         "{truncated}"
     );
+}
+
+/// `arrays`, and `integers` after them, as an `.npz` archive (written by `ndarray-npy`)
+/// and as a safetensors file (by the `safetensors` crate).
+fn both_formats(
+    arrays: &[(String, ArrayD<f32>)],
+    integers: &[(&str, ArrayD<i64>)],
+) -> [(&'static str, Vec<u8>); 2] {
+    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
+    let mut tensors: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, array) in arrays {
+        npz.add_array(name.as_str(), array).unwrap();
+        let bytes = array.iter().flat_map(|v| v.to_le_bytes()).collect();
+        tensors.push((name.clone(), Dtype::F32, array.shape().to_vec(), bytes));
+    }
+    for (name, array) in integers {
+        npz.add_array(*name, array).unwrap();
+        let bytes = array.iter().flat_map(|v| v.to_le_bytes()).collect();
+        tensors.push((name.to_string(), Dtype::I64, array.shape().to_vec(), bytes));
+    }
+    let views = tensors.iter().map(|(name, dtype, shape, bytes)| {
+        let view = TensorView::new(*dtype, shape.clone(), bytes).unwrap();
+        (name.clone(), view)
+    });
+    let safetensors = safetensors::serialize(views, None).unwrap();
+    [
+        ("npz", npz.finish().unwrap().into_inner()),
+        ("safetensors", safetensors),
+    ]
 }
 
 /// A safetensors file of the given tensors, all f32 but those given another dtype.

@@ -452,31 +452,33 @@ mod tests {
             Some(&["params.Dense_0", "params.Dense_1", "params.Dense_2"]),
         );
         assert_eq!(named.unwrap(), got);
+        // Flax's tensors, in their order, under other names.
+        let as_named = |names: [&str; 6]| -> Vec<Tensor<'static>> {
+            names
+                .iter()
+                .zip(&flax)
+                .map(|(n, t)| renamed(n, t))
+                .collect()
+        };
         // Keras's paths (and Flax's flattened with `sep="/"`) part names with `/`.
-        let keras: Vec<Tensor<'_>> = [
-            ("sequential/dense_2/kernel", &flax[0]),
-            ("sequential/dense/bias", &flax[1]),
-            ("sequential/dense/kernel", &flax[2]),
-            ("sequential/dense_1/bias", &flax[3]),
-            ("sequential/dense_1/kernel", &flax[4]),
-            ("sequential/dense_2/bias", &flax[5]),
-        ]
-        .into_iter()
-        .map(|(name, tensor)| renamed(name, tensor))
-        .collect();
+        let keras = as_named([
+            "sequential/dense_2/kernel",
+            "sequential/dense/bias",
+            "sequential/dense/kernel",
+            "sequential/dense_1/bias",
+            "sequential/dense_1/kernel",
+            "sequential/dense_2/bias",
+        ]);
         assert_eq!(load(&keras, 3, &[5, 4, 1], None).unwrap(), got);
         // Haiku's `Linear`: `w`, `[in, out]` as a kernel, and `b`, flattened with `sep="/"`.
-        let haiku: Vec<Tensor<'_>> = [
-            ("mlp/~/linear_2/w", &flax[0]),
-            ("mlp/~/linear_0/b", &flax[1]),
-            ("mlp/~/linear_0/w", &flax[2]),
-            ("mlp/~/linear_1/b", &flax[3]),
-            ("mlp/~/linear_1/w", &flax[4]),
-            ("mlp/~/linear_2/b", &flax[5]),
-        ]
-        .into_iter()
-        .map(|(name, tensor)| renamed(name, tensor))
-        .collect();
+        let haiku = as_named([
+            "mlp/~/linear_2/w",
+            "mlp/~/linear_0/b",
+            "mlp/~/linear_0/w",
+            "mlp/~/linear_1/b",
+            "mlp/~/linear_1/w",
+            "mlp/~/linear_2/b",
+        ]);
         assert_eq!(load(&haiku, 3, &[5, 4, 1], None).unwrap(), got);
         let error = load(&haiku[..5], 3, &[5, 4, 1], None).unwrap_err();
         assert_eq!(
