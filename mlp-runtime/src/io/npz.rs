@@ -89,13 +89,15 @@ impl ReadableElement for Wide {
 /// value more for each byte of the file: weights do not compress so far (`f2` takes two
 /// bytes a value, and random low bits do not deflate). Past that an array is not read: a
 /// compressed array can inflate a thousandfold (a 778 KB file of zeros claiming 10⁸ values
-/// took 1.6 GB).
+/// took 1.6 GB). The arrays' headers, whose parsing takes microseconds a byte, may add up to
+/// twice the file's bytes: NumPy's fit in the file itself, about 128 bytes an array.
 pub fn tensors(
     bytes: &[u8],
     parameters: usize,
     wanted: &dyn Fn(&str) -> Result<bool, LoadError>,
 ) -> Result<Vec<Tensor<'static>>, LoadError> {
     let mut left = parameters.saturating_add(bytes.len());
+    let mut headers = bytes.len().saturating_mul(2);
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt("npz", &e))?;
     let mut out = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
@@ -106,7 +108,7 @@ pub fn tensors(
             continue;
         }
         let file = archive.by_index(index).map_err(|e| corrupt("npz", &e))?;
-        let (shape, values) = array("npz", &name, file, left)?;
+        let (shape, values) = array("npz", &name, file, left, &mut headers)?;
         left -= values.len();
         out.push(Tensor {
             name,
@@ -120,8 +122,10 @@ pub fn tensors(
 /// The parameters in a `.npy` file, one vector of them in PyTorch's `parameters()` order (as
 /// `torch.nn.utils.parameters_to_vector` gives them), widened to `f64`.
 pub fn vector(bytes: &[u8], parameters: usize) -> Result<Vec<f64>, LoadError> {
-    // Uncompressed, an array's values are read as far as the bytes go, no further.
-    let (shape, values) = array("npy", "parameters", bytes, usize::MAX)?;
+    // Uncompressed, an array's values and header are read as far as the bytes go, no
+    // further.
+    let mut headers = bytes.len();
+    let (shape, values) = array("npy", "parameters", bytes, usize::MAX, &mut headers)?;
     if shape != [parameters] {
         return Err(LoadError::Vector {
             expected: parameters,
@@ -132,16 +136,17 @@ pub fn vector(bytes: &[u8], parameters: usize) -> Result<Vec<f64>, LoadError> {
 }
 
 /// The `.npy` array in `file`, named `name` in errors, its shape and its values widened, if
-/// it has at most `limit` values.
+/// it has at most `limit` values and its header at most `headers` bytes (less them after).
 fn array(
     format: &'static str,
     name: &str,
     mut file: impl Read,
     limit: usize,
+    headers: &mut usize,
 ) -> Result<(Vec<usize>, Vec<f64>), LoadError> {
-    let prefix = prefix(&mut file).map_err(|e| corrupt(format, &e))?;
+    let header = header(&mut file, headers).map_err(|e| corrupt(format, &e))?;
     LIMIT.set(limit);
-    match Array::<Wide, IxDyn>::read_npy(Cursor::new(prefix).chain(file)) {
+    match Array::<Wide, IxDyn>::read_npy(Cursor::new(header).chain(file)) {
         Ok(array) => Ok((array.shape().to_vec(), array.iter().map(|w| w.0).collect())),
         Err(ReadNpyError::WrongDescriptor(found)) => Err(LoadError::Dtype {
             name: name.to_string(),
@@ -177,23 +182,60 @@ fn corrupt(format: &'static str, e: &dyn std::fmt::Display) -> LoadError {
 /// headers take about a hundred.
 const MAX_HEADER: u32 = 10_000;
 
-/// The first bytes of an `.npy` file (magic string, version, header length), read so as to
-/// check the header's length: `ndarray-npy` allocates the length a header claims before it
-/// reads it (up to 4 GiB, in versions 2 and 3).
-fn prefix(file: &mut impl Read) -> Result<Vec<u8>, String> {
-    let mut prefix = Vec::with_capacity(12);
+/// The most brackets an array's header nests. NumPy writes a numeric array's two deep
+/// (`{'descr': '<f4', 'fortran_order': False, 'shape': (16, 3), }`), a structured one's
+/// four; the header's parser takes time exponential in the depth (a header of 150 bytes
+/// nesting 27 deep took ten minutes).
+const MAX_DEPTH: usize = 4;
+
+/// The start of an `.npy` file (magic string, version, header length, header), read so as
+/// to check the header: `ndarray-npy` allocates the length a header claims before it reads
+/// it (up to 4 GiB, in versions 2 and 3), and parses it in time exponential in its depth.
+/// Whatever is not an `.npy` start is left for `ndarray-npy` to report. `budget`: the bytes
+/// that headers may still take, less this one's.
+fn header(file: &mut impl Read, budget: &mut usize) -> Result<Vec<u8>, String> {
+    let mut start = Vec::with_capacity(12);
     file.take(12)
-        .read_to_end(&mut prefix)
+        .read_to_end(&mut start)
         .map_err(|e| e.to_string())?;
-    if let [b'\x93', b'N', b'U', b'M', b'P', b'Y', 2 | 3, _, length @ ..] = prefix.as_slice() {
-        let length = u32::from_le_bytes(length.try_into().map_err(|_| "truncated header")?);
-        if length > MAX_HEADER {
-            return Err(std::format!(
-                "an array's header claims {length} bytes, more than NumPy reads ({MAX_HEADER})"
-            ));
+    // The header's length, and where the header starts.
+    let (length, at) = match start.as_slice() {
+        [b'\x93', b'N', b'U', b'M', b'P', b'Y', 1, _, a, b, ..] => {
+            (u32::from(u16::from_le_bytes([*a, *b])), 10)
         }
+        [b'\x93', b'N', b'U', b'M', b'P', b'Y', 2 | 3, _, a, b, c, d] => {
+            (u32::from_le_bytes([*a, *b, *c, *d]), 12)
+        }
+        _ => return Ok(start),
+    };
+    if length > MAX_HEADER {
+        return Err(std::format!(
+            "an array's header claims {length} bytes, more than NumPy reads ({MAX_HEADER})"
+        ));
     }
-    Ok(prefix)
+    let whole = at + length as usize;
+    *budget = budget.checked_sub(whole).ok_or_else(|| {
+        std::format!("an array's header claims {length} bytes, more than the file can hold")
+    })?;
+    let rest = whole.saturating_sub(start.len());
+    file.take(rest as u64)
+        .read_to_end(&mut start)
+        .map_err(|e| e.to_string())?;
+    let (mut depth, mut deepest) = (0_usize, 0);
+    for byte in &start[at.min(start.len())..] {
+        match byte {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    if deepest > MAX_DEPTH {
+        return Err(std::format!(
+            "an array's header nests brackets {deepest} deep, past the {MAX_DEPTH} that NumPy writes"
+        ));
+    }
+    Ok(start)
 }
 
 /// The length of an array `Wide` left unread for its size.
