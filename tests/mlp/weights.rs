@@ -2,7 +2,9 @@
 //! and npy, from paths and bytes, under every naming PyTorch uses (and Flax's, Keras's
 //! and Haiku's, their kernels transposed, and as one vector) and in f16, bf16, f32 and
 //! f64, they reproduce PyTorch's own outputs, gradients (torch.autograd), Hessians and
-//! Laplacians (torch.func). Every malformed file is a typed error, never a panic.
+//! Laplacians (torch.func). Files written by Flax, Haiku and Keras 3 on JAX
+//! (`make_jax.py`) reproduce JAX's. Every malformed file is a typed error, never a
+//! panic.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Write};
@@ -37,7 +39,7 @@ fn fixture(name: &str) -> String {
     format!("{FIXTURES}/{name}")
 }
 
-/// PyTorch's values for `expected-{name}.npz`.
+/// The values in `expected-{name}.npz`, PyTorch's or JAX's.
 fn expected(name: &str) -> HashMap<String, ArrayD<f64>> {
     let file = std::fs::File::open(fixture(&format!("expected-{name}.npz"))).unwrap();
     let mut npz = NpzReader::new(file).unwrap();
@@ -66,7 +68,7 @@ fn error(got: impl IntoIterator<Item = f64>, want: &ArrayD<f64>) -> f64 {
     worst / scale
 }
 
-/// `net` against PyTorch's values in `expected-{name}.npz`, to `tolerance`.
+/// `net` against the values in `expected-{name}.npz` (PyTorch's or JAX's), to `tolerance`.
 fn reproduces<N: ScalarNetwork>(net: &N, name: &str, tolerance: f64) {
     let want = expected(name);
     let x = want["x"].clone().into_dimensionality::<Ix2>().unwrap();
@@ -107,7 +109,7 @@ fn reproduces<N: ScalarNetwork>(net: &N, name: &str, tolerance: f64) {
     ];
     for (key, got) in checks {
         let e = error(got, &want[key]);
-        assert!(e <= tolerance, "{name}: {key} off PyTorch's by {e:e}");
+        assert!(e <= tolerance, "{name}: {key} off by {e:e}");
     }
 }
 
@@ -155,6 +157,18 @@ fn every_naming_and_format_gives_the_same_network() {
         &["model.fc1", "model.fc2", "model.out"],
     );
     assert_eq!(named.unwrap().parameters(), reference);
+}
+
+/// Files written by JAX itself (`tests/fixtures/make_jax.py`): Flax's `Dense` layers saved
+/// flattened (`params.Dense_0.kernel`, …) and a Haiku `MLP` (`mlp/~/linear_0/w`, …), each
+/// reproducing JAX's own values, gradients, Hessians and Laplacians (`jax.grad`,
+/// `jax.hessian`, in f64 from the f32 weights).
+#[test]
+fn reproduces_jax() {
+    for name in ["flax", "haiku", "keras"] {
+        let net = Potential::load(fixture(&format!("{name}-jax.safetensors"))).unwrap();
+        reproduces(&net, &format!("{name}-jax"), 1e-12);
+    }
 }
 
 /// A JAX user's file: Flax's `Dense` layers, their parameters flattened with `sep="."`
