@@ -150,12 +150,13 @@ pub fn parameters(
     Ok(out)
 }
 
-/// `prefix.`, or nothing for an empty prefix.
+/// `prefix` and the separator of its names (`/` if it has one, as Keras's and Haiku's, else
+/// `.`), or nothing for an empty prefix.
 fn join(prefix: &str) -> String {
-    if prefix.is_empty() {
-        String::new()
-    } else {
-        std::format!("{prefix}.")
+    match (prefix.is_empty(), prefix.contains('/')) {
+        (true, _) => String::new(),
+        (false, true) => std::format!("{prefix}/"),
+        (false, false) => std::format!("{prefix}."),
     }
 }
 
@@ -628,6 +629,10 @@ mod tests {
         assert_eq!(
             message(good(), Some(&["0", "3"])),
             "missing tensor `3.weight` (expected shape [1, 4])"
+        );
+        assert_eq!(
+            message(good(), Some(&["0", "model/dense_1"])),
+            "missing tensor `model/dense_1/weight` (expected shape [1, 4])"
         );
         let only_bias = vec![tensor("0.bias", &[4])];
         assert!(matches!(
