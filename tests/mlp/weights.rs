@@ -159,8 +159,9 @@ fn every_naming_and_format_gives_the_same_network() {
     assert_eq!(named.unwrap().parameters(), reference);
 }
 
-/// Files written by JAX itself (`tests/fixtures/make_jax.py`): Flax's `Dense` layers saved
-/// flattened (`params.Dense_0.kernel`, …) and a Haiku `MLP` (`mlp/~/linear_0/w`, …), each
+/// Files written by JAX's libraries themselves (`tests/fixtures/make_jax.py`): Flax's
+/// `Dense` layers saved flattened (`params.Dense_0.kernel`, …), a Haiku `MLP`
+/// (`mlp/~/linear_0/w`, …) and a Keras 3 `Sequential` (`sequential/dense/kernel`, …), each
 /// reproducing JAX's own values, gradients, Hessians and Laplacians (`jax.grad`,
 /// `jax.hessian`, in f64 from the f32 weights).
 #[test]
@@ -477,8 +478,8 @@ fn archives_inflating_past_any_weights_are_not_read() {
         "corrupt or truncated npz data: an array's header claims 4294967280 bytes, more than NumPy reads (10000)"
     );
     // A header nested deeper than NumPy writes is not parsed: its parser takes time
-    // exponential in the depth (the load target's finding: 150 bytes nesting 27 deep took
-    // ten minutes; 12 deep, unclosed, 18 ms), or, 4,000 deep, fails with the header quoted.
+    // exponential in the depth (the load target's finding: 150 bytes nesting 31 deep took
+    // 583 s; 12 deep, unclosed, 18 ms), or, 4,000 deep, fails with the header quoted.
     for (shape, deepest) in [
         (format!("{}{}", "(".repeat(4_000), ")".repeat(4_000)), 4_001),
         ("[".repeat(12), 13),

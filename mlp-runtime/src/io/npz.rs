@@ -184,8 +184,8 @@ const MAX_HEADER: u32 = 10_000;
 
 /// The most brackets an array's header nests. NumPy writes a numeric array's two deep
 /// (`{'descr': '<f4', 'fortran_order': False, 'shape': (16, 3), }`), a structured one's
-/// four; the header's parser takes time exponential in the depth (a header of 150 bytes
-/// nesting 27 deep took ten minutes).
+/// four; the header's parser takes time exponential in the depth (a file of 150 bytes, its
+/// header nesting 31 deep, took 583 s).
 const MAX_DEPTH: usize = 4;
 
 /// The start of an `.npy` file (magic string, version, header length, header), read so as
