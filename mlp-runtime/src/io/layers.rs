@@ -45,9 +45,6 @@ static NAMINGS: [Naming; 3] = [
     },
 ];
 
-/// The words that end a bias's name.
-const BIASES: [&str; 2] = ["bias", "b"];
-
 /// A module's two tensors.
 struct Module<'a> {
     prefix: &'a str,
@@ -75,9 +72,9 @@ impl Module<'_> {
 /// and dtypes are then not read. Without, every tensor, and each must be a weight, a kernel
 /// or a bias.
 pub fn wanted(name: &str, names: Option<&[&str]>) -> Result<bool, LoadError> {
-    let weights = NAMINGS.iter().map(|n| n.weight);
-    let module = weights
-        .chain(BIASES)
+    let module = NAMINGS
+        .iter()
+        .flat_map(|n| [n.weight, n.bias])
         .find_map(|word| split(name, word))
         .map(|(module, _)| module);
     match (names, module) {
@@ -203,10 +200,11 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
         });
     }
     for tensor in tensors {
-        let bias = BIASES
-            .iter()
-            .find_map(|&word| split(&tensor.name, word).map(|(prefix, stem)| (prefix, stem, word)));
-        if let Some((prefix, stem, word)) = bias {
+        // The first naming whose bias this is: PyTorch's for `bias`, Haiku's for `b`.
+        let bias = NAMINGS.iter().find_map(|naming| {
+            split(&tensor.name, naming.bias).map(|(prefix, stem)| (prefix, stem, naming))
+        });
+        if let Some((prefix, stem, naming)) = bias {
             match modules.iter_mut().find(|m| m.prefix == prefix) {
                 Some(Module { bias: Some(_), .. }) => {
                     return Err(LoadError::Extra {
@@ -216,11 +214,8 @@ fn modules<'a>(tensors: &'a [Tensor<'a>]) -> Result<Vec<Module<'a>>, LoadError> 
                 }
                 Some(module) => module.bias = Some(tensor),
                 None => {
-                    // The weight's word that goes with the bias's: `weight`, or Haiku's `w`.
-                    let naming = NAMINGS.iter().find(|n| n.bias == word);
-                    let weight = naming.map_or("weight", |n| n.weight);
                     return Err(LoadError::Missing {
-                        name: std::format!("{stem}{weight}"),
+                        name: std::format!("{stem}{}", naming.weight),
                         expected: None,
                     });
                 }
