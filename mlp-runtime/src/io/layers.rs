@@ -13,6 +13,7 @@
 //! is taken, and the caller can name the modules instead.
 
 use std::cmp::Ordering;
+use std::ptr;
 use std::string::String;
 use std::vec::Vec;
 
@@ -55,14 +56,21 @@ struct Module<'a> {
     bias: Option<&'a Tensor<'a>>,
 }
 
-impl Module<'_> {
+impl Naming {
     /// The weight's shape for a layer of `width` outputs and `fan_in` inputs.
     fn shape(&self, width: usize, fan_in: usize) -> [usize; 2] {
-        if self.naming.transposed {
+        if self.transposed {
             [fan_in, width]
         } else {
             [width, fan_in]
         }
+    }
+}
+
+impl Module<'_> {
+    /// The weight's shape for a layer of `width` outputs and `fan_in` inputs.
+    fn shape(&self, width: usize, fan_in: usize) -> [usize; 2] {
+        self.naming.shape(width, fan_in)
     }
 }
 
@@ -238,13 +246,18 @@ fn by_name<'a>(
             found: names.len(),
         });
     }
+    // A module not there is named as the others are (`dense_1/kernel`, `linear_1/w`).
+    let naming = match modules.split_first() {
+        Some((first, rest)) if rest.iter().all(|m| ptr::eq(m.naming, first.naming)) => first.naming,
+        _ => &NAMINGS[0],
+    };
     let mut chosen = Vec::with_capacity(widths.len());
     let mut fan_in = input;
     for (name, &width) in names.iter().zip(widths) {
         let Some(at) = modules.iter().position(|m| m.prefix == *name) else {
             return Err(LoadError::Missing {
-                name: std::format!("{}weight", join(name)),
-                expected: Some(std::vec![width, fan_in]),
+                name: std::format!("{}{}", join(name), naming.weight),
+                expected: Some(naming.shape(width, fan_in).to_vec()),
             });
         };
         chosen.push(modules.remove(at));
@@ -448,6 +461,17 @@ mod tests {
             Some(&["params.Dense_0", "params.Dense_1", "params.Dense_2"]),
         );
         assert_eq!(named.unwrap(), got);
+        // A module named that is not there, in the file's words and layout.
+        let error = load(
+            &flax,
+            3,
+            &[5, 4, 1],
+            Some(&["params.Dense_0", "params.Dense_3", "params.Dense_2"]),
+        );
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "missing tensor `params.Dense_3.kernel` (expected shape [5, 4])"
+        );
         // Flax's tensors, in their order, under other names.
         let as_named = |names: [&str; 6]| -> Vec<Tensor<'static>> {
             names
@@ -476,6 +500,16 @@ mod tests {
             "mlp/~/linear_2/b",
         ]);
         assert_eq!(load(&haiku, 3, &[5, 4, 1], None).unwrap(), got);
+        let error = load(
+            &haiku,
+            3,
+            &[5, 4, 1],
+            Some(&["mlp/~/linear_0", "mlp/~/linear_1", "mlp/~/linear_3"]),
+        );
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "missing tensor `mlp/~/linear_3/w` (expected shape [4, 1])"
+        );
         let error = load(&haiku[..5], 3, &[5, 4, 1], None).unwrap_err();
         assert_eq!(
             error.to_string(),
