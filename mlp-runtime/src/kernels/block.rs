@@ -18,8 +18,11 @@
 //!   eight samples for two rows left over. Against a dot's lanes in one 256-bit vector (four
 //!   rows by four samples), on the Xeon with two 512-bit multiply-add units
 //!   (`scripts/ab-min.sh`, two alignments): the wide network's `f32` batch forward −24 %,
-//!   its batch gradient −18 %, the seed's −16 % and −5 %. Not measured on a Zen 4, whose
-//!   512-bit multiply-adds run at the rate of its 256-bit ones.
+//!   its batch gradient −18 %, the seed's −16 % and −5 %. On a Zen 4, whose 512-bit
+//!   multiply-adds run at the rate of its 256-bit ones, AVX's tiles of two rows by four
+//!   samples are the faster: those four 0.91–0.96 of the time (docs/performance-log.md,
+//!   "The sixty-fifth session"). No target feature tells the two CPUs apart; the Xeon's
+//!   gain is the larger.
 //! - `f32` with AVX alone: a dot's eight lanes are one 256-bit vector; two rows by four
 //!   samples.
 //! - Rows of fewer than `SHORT_ROWS` terms, with AVX alone: a sample at a time, four rows
@@ -28,7 +31,8 @@
 //!   (`lane_rows`), each sample's eight sums a vector with no reduction across lanes. The
 //!   control network's (12-32-32-6) batch `jvp` −9 %, `vjp` −5.5 %, the seed's batches
 //!   (its second layer, 20 terms) −1.5 to −3 % (the Xeon, `scripts/ab-min.sh`, two
-//!   alignments). Not measured on a Zen 4.
+//!   alignments). On a Zen 4 neither faster nor slower: every batch of the timing program
+//!   0.98–1.00 of the time without them (the sixty-fifth session).
 
 use core::arch::x86_64::*;
 use core::hint::black_box;
