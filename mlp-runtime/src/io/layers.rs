@@ -67,13 +67,6 @@ impl Naming {
     }
 }
 
-impl Module<'_> {
-    /// The weight's shape for a layer of `width` outputs and `fan_in` inputs.
-    fn shape(&self, width: usize, fan_in: usize) -> [usize; 2] {
-        self.naming.shape(width, fan_in)
-    }
-}
-
 /// Whether the tensor called `name` is to be read. With `names`, the tensors of the named
 /// modules alone: the file may hold more, the rest of a model of which the network is a
 /// part, normalisation buffers (BatchNorm's integer `num_batches_tracked`), whose values
@@ -119,7 +112,7 @@ pub fn parameters(
     let mut out = Vec::new();
     let mut fan_in = input;
     for (module, &width) in chosen.iter().zip(widths) {
-        let [rows, columns] = module.shape(width, fan_in);
+        let [rows, columns] = module.naming.shape(width, fan_in);
         if module.weight.shape != [rows, columns] {
             let transposed = module.weight.shape == [columns, rows];
             return Err(LoadError::Shape {
@@ -278,7 +271,7 @@ fn by_shape<'a>(
     for (layer, &width) in widths.iter().enumerate() {
         let fits = modules
             .iter()
-            .position(|m| m.weight.shape == m.shape(width, fan_in));
+            .position(|m| m.weight.shape == m.naming.shape(width, fan_in));
         match fits.or(if modules.is_empty() { None } else { Some(0) }) {
             Some(at) => chosen.push(modules.remove(at)),
             None => {
