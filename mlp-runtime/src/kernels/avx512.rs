@@ -148,7 +148,9 @@ pub(super) unsafe fn fmadd_low(a: __m256d, b: __m256d, lanes: __m512d) -> __m512
 
 /// The eight lanes of each of `Q` rows' dot products, `term(r + q, i)` for row `q`, as
 /// [`dot_f64`](super::avx::dot_f64) takes them: the groups of eight, then the half group
-/// into lanes 0–3 ([`fmadd_low`]).
+/// into lanes 0–3 ([`fmadd_low`]). (Its loops stay iterators: by index, as `avx::columns`
+/// loads its registers, LLVM unrolled a 12-16-16-16-1 network's `hvp` another way, and it
+/// took 2–4 % longer: `scripts/ab-min.sh` on a Zen 4, two alignments.)
 ///
 /// # Safety
 /// The target has AVX-512F.
