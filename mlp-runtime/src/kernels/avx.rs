@@ -1312,10 +1312,10 @@ fn vectors<T: crate::Scalar, X: Vector<T>, const N: usize, const G: usize, const
 /// values for each `g < G`.
 // The registers are loaded and stored by index, which leaves LLVM less to take apart
 // before it unrolls those loops than iterators do: the seed network's code is the same,
-// and a program calling its every method built in 3–4 % less time `native` (wall and CPU
-// time, eight and ten builds of each by turns on a Zen 4; docs/compile-times.md). The
-// sums' loop by index too changed how LLVM unrolled the loop over the terms, and so the
-// code of the seed's Hessians and batch gradient; it stays an iterator.
+// and a program calling its every method built in 0.5–4 % less time `native` (four sets
+// of eight to ten builds of each by turns on a Zen 4; docs/compile-times.md). The sums'
+// loop by index too changed how LLVM unrolled the loop over the terms, and so the code of
+// the seed's Hessians and batch gradient; it stays an iterator.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 unsafe fn columns<
