@@ -501,8 +501,6 @@ pub fn dot_rows_f32<const N: usize, const R: usize>(
 }
 
 /// [`lanes_f32`] of `Q` rows, `term(r + q, i)` for row `q`, their steps side by side.
-// Loops by index, as in `columns`, and for the same reason.
-#[allow(clippy::needless_range_loop)]
 #[inline(always)]
 unsafe fn lanes_rows_f32<const N: usize, const Q: usize>(
     term: &impl Fn(usize, usize) -> (f32, f32),
@@ -513,14 +511,14 @@ unsafe fn lanes_rows_f32<const N: usize, const Q: usize>(
         let mut lanes = [_mm256_setzero_ps(); Q];
         let mut i = 0;
         while i + 8 <= N {
-            for q in 0..Q {
+            for (q, lanes) in lanes.iter_mut().enumerate() {
                 let (a, b) = pairs_f32(&|k| term(r + q, k), i);
-                lanes[q] = _mm256_fmadd_ps(a, b, lanes[q]);
+                *lanes = _mm256_fmadd_ps(a, b, *lanes);
             }
             i += 8;
         }
-        for q in 0..Q {
-            lanes[q] = half_f32::<N>(&|k| term(r + q, k), lanes[q]);
+        for (q, lanes) in lanes.iter_mut().enumerate() {
+            *lanes = half_f32::<N>(&|k| term(r + q, k), *lanes);
         }
         lanes
     }
